@@ -1,0 +1,337 @@
+"""The batched engine: B worlds of one scenario stepped together.
+
+This is the fast path (``infancy.worlds.make_batch``). The PettingZoo and Gymnasium
+environments are thin views on a batch of one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import kernels
+from .codes import (
+    CAREGIVER_ACTION_FIELDS,
+    CAREGIVER_CHANNELS,
+    INFANT_ACTIONS,
+    S_APPROVAL,
+    SENSES,
+    VIEW_CHANNELS,
+)
+from .geometry import egocentric_offsets, line_of_sight_table, sight_mask
+from .state import State, allocate_state, take_worlds
+
+if TYPE_CHECKING:
+    from ..rules import BodyProfile
+    from ..scenarios.base import Scenario
+
+__all__ = ["BatchWorld", "StepResult"]
+
+N_SCRIPT_UNIFORMS = 8
+LOCOMOTION_CODE = {"none": 0, "crawl": 1, "walk": 2}
+POSTURE_CODE = {"lying": 0, "sitting": 1, "crawling": 2, "standing": 3}
+
+
+@dataclass
+class StepResult:
+    """What one batched step returns. Arrays have leading axis B (worlds).
+
+    Attributes
+    ----------
+    view, senses
+        Infant observations, ``uint8[B, N, C, V, V]`` and ``uint8[B, N, S]`` (after an
+        automatic reset, the first observation of the new episode).
+    reward
+        ``float32[B, N]``.
+    terminated
+        ``bool[B, N]``: the infant's episode ended (success, a final choice, or the
+        scenario's script finished).
+    truncated
+        ``bool[B, N]``: the episode hit ``max_cycles``.
+    info
+        Arrays ``success``, ``looking``, ``holding``, ``grasped``, ``target``,
+        ``phase``, ``trial`` and the scenario's named extras.
+    """
+
+    view: np.ndarray
+    senses: np.ndarray
+    reward: np.ndarray
+    terminated: np.ndarray
+    truncated: np.ndarray
+    info: dict[str, np.ndarray]
+
+
+class BatchWorld:
+    """B worlds of one scenario, stepped by compiled kernels.
+
+    Parameters
+    ----------
+    scenario
+        A configured :class:`~infancy.worlds.scenarios.base.Scenario`.
+    batch_size
+        Number of worlds B.
+    seed
+        Seed of the engine's random generator (every random draw goes through it).
+    autoreset
+        Reset a world as soon as its episode is over, inside :meth:`step`.
+    """
+
+    view_channels = VIEW_CHANNELS
+    senses_names = SENSES
+    infant_actions = INFANT_ACTIONS
+    caregiver_action_fields = CAREGIVER_ACTION_FIELDS
+    caregiver_channels = CAREGIVER_CHANNELS
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        batch_size: int = 1,
+        *,
+        seed: int | None = None,
+        autoreset: bool = False,
+    ) -> None:
+        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size: expected a positive integer, got {batch_size!r}")
+        self.scenario = scenario
+        self.rules = scenario.rules
+        self.batch_size = int(batch_size)
+        self.n_infants = scenario.config.n_infants
+        self.max_cycles = scenario.config.max_cycles
+        self.autoreset = autoreset
+        self.view_size = self.rules.body.view_size
+        self.height, self.width = scenario.height, scenario.width
+        self.n_objects = scenario.n_objects
+        self.state: State = allocate_state(
+            self.batch_size, self.n_infants, self.n_objects, self.height, self.width,
+            self.view_size,
+        )
+        # Lookup tables the kernels read.
+        self._kind_flags = self.rules.kind_flags()
+        self._kind_words = self.rules.kind_words()
+        self._n_colours = len(self.rules.colour_names)
+        body = self.rules.body
+        self._move_success = np.array(
+            [body.move_success[k] for k in ("none", "crawl", "walk")], dtype=np.float64
+        )
+        self._posture_code = np.array(
+            [POSTURE_CODE[body.posture[k]] for k in ("none", "crawl", "walk")], dtype=np.uint8
+        )
+        self._fwd, self._lat = egocentric_offsets(self.view_size)
+        self._los_cells, self._los_len = line_of_sight_table(self.view_size)
+        self._habits = scenario.habits_array()
+        self._params = scenario.params_array()
+        self.view = np.zeros(
+            (self.batch_size, self.n_infants, len(VIEW_CHANNELS), self.view_size, self.view_size),
+            dtype=np.uint8,
+        )
+        self.senses = np.zeros((self.batch_size, self.n_infants, len(SENSES)), dtype=np.uint8)
+        self.caregiver_actions = np.zeros((self.batch_size, 7), dtype=np.int64)
+        self.caregiver_space_sizes = np.array(scenario.caregiver_action_sizes(), dtype=np.int64)
+        self._rng = np.random.default_rng(seed)
+        self._planned_u: np.ndarray | None = None
+        self._needs_reset = True
+        self.set_abilities(scenario.profile)
+        self.state.energy[...] = 255
+
+    # ------------------------------------------------------------------ set-up
+    @property
+    def target_count(self) -> int:
+        """Number of caregiver target codes (see :mod:`.kernels`)."""
+        return 1 + self.n_infants + self.n_objects + self.height * self.width
+
+    def seed(self, seed: int | None) -> None:
+        """Re-seed the engine's random generator."""
+        self._rng = np.random.default_rng(seed)
+
+    def rng_state(self) -> dict[str, Any]:
+        """The generator's state (JSON-serialisable), for checkpoints."""
+        return self._rng.bit_generator.state
+
+    def set_rng_state(self, state: dict[str, Any]) -> None:
+        """Restore the generator's state from :meth:`rng_state`."""
+        self._rng.bit_generator.state = state
+
+    def set_abilities(
+        self,
+        profile: str | dict[str, Any] | BodyProfile,
+        *,
+        worlds: np.ndarray | slice | None = None,
+        infants: np.ndarray | slice | int | None = None,
+    ) -> None:
+        """Switch body abilities on or off (a profile name or a mapping of overrides).
+
+        Parameters
+        ----------
+        profile
+            Name from ``body.yaml`` or a mapping such as ``{"profile": "crawler",
+            "point": True}``.
+        worlds, infants
+            Which worlds and infants; all by default.
+        """
+        p = self.rules.profile(profile)
+        w = slice(None) if worlds is None else worlds
+        i = slice(None) if infants is None else infants
+        st = self.state
+        st.locomotion[w, i] = LOCOMOTION_CODE[p.locomotion]
+        st.can_reach[w, i] = p.reach
+        st.can_point[w, i] = p.point
+        st.can_vocalise[w, i] = p.vocalise
+        st.sight[w, i] = sight_mask(self.view_size, p.view_range, p.fov_degrees)
+
+    def set_energy(self, energy: np.ndarray) -> None:
+        """Set the energy the infants feel (0..1 floats, shape ``[B, N]``), shown in
+        their senses until changed."""
+        e = np.clip(np.asarray(energy, dtype=np.float64), 0.0, 1.0)
+        self.state.energy[...] = np.round(e * 255).astype(np.uint8)
+
+    # ------------------------------------------------------------------ episodes
+    def reset(self, seed: int | None = None, worlds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Start new episodes in all worlds (or those in the boolean mask ``worlds``).
+
+        Returns
+        -------
+        view, senses
+            The first observations (views of the engine's buffers).
+        """
+        if seed is not None:
+            self.seed(seed)
+        mask = np.ones(self.batch_size, dtype=bool) if worlds is None else np.asarray(worlds, bool)
+        idx = np.flatnonzero(mask)
+        if idx.size:
+            self._reset_worlds(idx, mask)
+        self._needs_reset = False
+        self._observe()
+        return self.view, self.senses
+
+    def _reset_worlds(self, idx: np.ndarray, mask: np.ndarray) -> None:
+        st = self.state
+        for name, arr in st._asdict().items():
+            if name not in _PERSISTENT:
+                arr[idx] = -1 if name in _MINUS_ONE else 0
+        self.scenario.layout(st, idx, self._rng)
+        kernels.refresh_worlds(st, mask)
+        self._planned_u = None
+
+    def scripted_caregiver(self) -> np.ndarray:
+        """The scripted caregiver's actions for the coming step, ``int64[B, 7]``.
+
+        The scenario's script also keeps its own bookkeeping (phases, restraint); it
+        runs once per step, here or inside :meth:`step`, whatever the caregiver
+        actually does.
+        """
+        self._plan()
+        return self.caregiver_actions.copy()
+
+    def _plan(self) -> np.ndarray:
+        if self._needs_reset:
+            raise RuntimeError("call reset() before step()")
+        if self._planned_u is None:
+            b, n, k = self.batch_size, self.n_infants, self.n_objects
+            u = self._rng.random((b, N_SCRIPT_UNIFORMS + n + 2 * k))
+            self.scenario.direct(self.state, u[:, :N_SCRIPT_UNIFORMS], self._habits,
+                                 self._params, self._kind_words, self._kind_flags,
+                                 self.caregiver_actions)
+            self._planned_u = u
+        return self._planned_u
+
+    def step(
+        self,
+        infant_actions: np.ndarray | int,
+        caregiver_actions: np.ndarray | None = None,
+    ) -> StepResult:
+        """Advance every world by one step.
+
+        Parameters
+        ----------
+        infant_actions
+            ``int[B, N]`` (or anything broadcastable to it) from ``INFANT_ACTIONS``.
+        caregiver_actions
+            ``int[B, 7]``; ``None`` lets the scripted caregiver act.
+
+        Returns
+        -------
+        StepResult
+        """
+        b, n, k = self.batch_size, self.n_infants, self.n_objects
+        acts = np.broadcast_to(np.asarray(infant_actions), (b, n))
+        if acts.dtype.kind not in "iu" or acts.min(initial=0) < 0 or acts.max(initial=0) >= len(INFANT_ACTIONS):
+            bad = acts[(acts < 0) | (acts >= len(INFANT_ACTIONS))] if acts.dtype.kind in "iu" else acts
+            raise ValueError(
+                f"infant action: expected integers in 0..{len(INFANT_ACTIONS) - 1}, got {bad.ravel()[:1]}"
+            )
+        acts = np.ascontiguousarray(acts, dtype=np.int64)
+        u = self._plan()
+        self._planned_u = None
+        st = self.state
+        st.reward[...] = 0.0
+        if caregiver_actions is None:
+            cg = self.caregiver_actions
+        else:
+            cg = np.ascontiguousarray(np.broadcast_to(caregiver_actions, (b, 7)), dtype=np.int64)
+            bad = (cg < 0) | (cg >= self.caregiver_space_sizes)
+            if bad.any():
+                field = CAREGIVER_ACTION_FIELDS[int(np.argwhere(bad)[0, 1])]
+                raise ValueError(
+                    f"caregiver action: {field} must be in 0..{self.caregiver_space_sizes[CAREGIVER_ACTION_FIELDS.index(field)] - 1}"
+                )
+        kernels.step_worlds(
+            st, acts, cg, u[:, N_SCRIPT_UNIFORMS:N_SCRIPT_UNIFORMS + n],
+            u[:, N_SCRIPT_UNIFORMS + n:].reshape(b, k, 2), self._kind_flags,
+            self._move_success, int(self.scenario.habits.arm_reach), self._n_colours,
+        )
+        self._observe()
+        was_done = st.done.astype(bool)
+        self.scenario.judge(st, self._params)
+        self.senses[..., S_APPROVAL] = st.approval
+        reward = st.reward.copy()
+        over_time = st.t >= self.max_cycles
+        ended = st.ended.astype(bool)
+        terminated = (st.done.astype(bool) & ~was_done) | (ended[:, None] & ~was_done)
+        truncated = (over_time[:, None] & ~ended[:, None]) & ~st.done.astype(bool)
+        episode_over = ended | over_time | st.done.all(axis=1)
+        st.ended[episode_over] = 1
+        info = self._info()
+        if self.autoreset and episode_over.any():
+            self._reset_worlds(np.flatnonzero(episode_over), episode_over)
+            self._observe()
+        return StepResult(self.view, self.senses, reward, terminated, truncated, info)
+
+    def _observe(self) -> None:
+        kernels.observe(self.state, self.view, self.senses, self._fwd, self._lat,
+                        self._los_cells, self._los_len, self._kind_flags, self._posture_code)
+
+    def _info(self) -> dict[str, np.ndarray]:
+        st = self.state
+        held = st.agent_hold[:, : self.n_infants]
+        info = {
+            "success": st.success.astype(bool),
+            "looking": st.looking.copy(),
+            "holding": held.copy(),
+            "grasped": st.grasped.copy(),
+            "target": st.target.copy(),
+            "phase": st.phase.copy(),
+            "trial": st.trial.copy(),
+            "t": st.t.copy(),
+        }
+        for j, name in enumerate(self.scenario.aux_names):
+            info[name] = st.aux[:, j].copy()
+        return info
+
+    # ------------------------------------------------------------------ views
+    def caregiver_observation(self, world: int = 0) -> np.ndarray:
+        """Allocentric planes seen by the caregiver of one world, ``uint8[6, H, W]``."""
+        out = np.zeros((len(CAREGIVER_CHANNELS), self.height, self.width), dtype=np.uint8)
+        kernels.observe_caregiver(self.state, int(world), out)
+        return out
+
+    def world(self, index: int) -> State:
+        """A copy of one world's state (a batch of one)."""
+        return take_worlds(self.state, np.array([index]))
+
+
+# Infant properties that outlive an episode (curricula set them).
+_PERSISTENT = {"energy", "locomotion", "can_reach", "can_point", "can_vocalise", "sight"}
+_MINUS_ONE = {"obj_kind", "obj_holder", "obj_inside", "agent_hold", "grasped", "touched",
+              "looking", "target", "obj_map", "agent_map"}

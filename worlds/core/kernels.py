@@ -1,0 +1,568 @@
+"""Compiled kernels of the batched engine: mechanics, derived maps and observations.
+
+Every kernel loops over worlds and reads/writes the :class:`~.state.State` arrays in
+place. No kernel draws random numbers: uniforms are drawn by the engine's seeded
+``numpy.random.Generator`` and passed in, so results do not depend on threads.
+
+Target codes (gaze, point and hand targets of the caregiver): ``0`` none, ``1 + i``
+infant ``i``, ``1 + N + k`` object ``k``, ``1 + N + K + r * W + c`` the cell ``(r, c)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from .codes import (
+    CAREGIVER_CHANNELS,
+    CELL_FLOOR,
+    CELL_WALL,
+    CG_FLAG,
+    CG_GAZE,
+    CG_HAND,
+    CG_HAND_TARGET,
+    CG_MOVE,
+    CG_POINT,
+    CG_WORD,
+    CH_AGENT,
+    CH_CELL,
+    CH_COLOUR,
+    CH_GAZE,
+    CH_KIND,
+    CH_POINT,
+    CONTAINER,
+    FORWARD,
+    GRASPABLE,
+    HAND_PLACE,
+    HAND_TAKE,
+    NOISY,
+    OCCLUDER,
+    POINT,
+    REACH,
+    RELEASE,
+    ROLLS,
+    S_APPROVAL,
+    S_ENERGY,
+    S_EYE_CONTACT,
+    S_HOLDING,
+    S_POSTURE,
+    S_RESTRAINED,
+    S_SOUND,
+    S_SOUND_DIR,
+    S_WORD,
+    S_WORD_FLAG,
+    SOUNDS,
+    TURN_LEFT,
+    TURN_RIGHT,
+    VOCALISE,
+    WALL,
+)
+
+DR = np.array((0, 1, 0, -1), dtype=np.int64)
+DC = np.array((1, 0, -1, 0), dtype=np.int64)
+MOVE_DIR = np.array((-1, 3, 0, 1, 2), dtype=np.int64)
+N_CG_CHANNELS = len(CAREGIVER_CHANNELS)
+
+
+# --------------------------------------------------------------------------- helpers
+@njit(cache=True, inline="always")
+def in_bounds(st, b, r, c):
+    return 0 <= r < st.cells.shape[1] and 0 <= c < st.cells.shape[2]
+
+
+@njit(cache=True)
+def cell_free(st, b, r, c):
+    """Floor, in the grid, with no visible object and no agent."""
+    if not in_bounds(st, b, r, c):
+        return False
+    return st.cells[b, r, c] != WALL and st.obj_map[b, r, c] < 0 and st.agent_map[b, r, c] < 0
+
+
+@njit(cache=True)
+def target_position(st, b, code):
+    """(row, col) of a target code, or (-1, -1) when it names nothing."""
+    n = st.done.shape[1]
+    k = st.obj_kind.shape[1]
+    w = st.cells.shape[2]
+    if code <= 0:
+        return -1, -1
+    code -= 1
+    if code < n:
+        return st.agent_pos[b, code, 0], st.agent_pos[b, code, 1]
+    code -= n
+    if code < k:
+        if st.obj_kind[b, code] < 0:
+            return -1, -1
+        return st.obj_pos[b, code, 0], st.obj_pos[b, code, 1]
+    code -= k
+    return code // w, code % w
+
+
+@njit(cache=True)
+def heading_towards(dr, dc, fallback):
+    """The one of four headings closest to the vector (dr, dc)."""
+    if dr == 0 and dc == 0:
+        return fallback
+    if abs(dc) >= abs(dr):
+        return 0 if dc > 0 else 2
+    return 1 if dr > 0 else 3
+
+
+@njit(cache=True)
+def emit_sound(st, b, kind, r, c):
+    """Every infant hears ``kind`` coming from (r, c), with its relative direction."""
+    for i in range(st.done.shape[1]):
+        st.sound[b, i] = kind + 1
+        dr = r - st.agent_pos[b, i, 0]
+        dc = c - st.agent_pos[b, i, 1]
+        if dr == 0 and dc == 0:
+            st.sound_dir[b, i] = 0
+        else:
+            absolute = heading_towards(dr, dc, 0)
+            st.sound_dir[b, i] = (absolute - st.agent_dir[b, i]) % 4 + 1
+
+
+@njit(cache=True)
+def sync_objects(st, b):
+    """Held objects move with their holder; contents move with their container."""
+    for k in range(st.obj_kind.shape[1]):
+        a = st.obj_holder[b, k]
+        if st.obj_kind[b, k] >= 0 and a >= 0:
+            st.obj_pos[b, k, 0] = st.agent_pos[b, a, 0]
+            st.obj_pos[b, k, 1] = st.agent_pos[b, a, 1]
+    for k in range(st.obj_kind.shape[1]):
+        c = st.obj_inside[b, k]
+        if st.obj_kind[b, k] >= 0 and c >= 0:
+            st.obj_pos[b, k, 0] = st.obj_pos[b, c, 0]
+            st.obj_pos[b, k, 1] = st.obj_pos[b, c, 1]
+
+
+@njit(cache=True)
+def rebuild_maps(st, b):
+    """Recompute the object and agent maps of world ``b``."""
+    st.obj_map[b] = -1
+    st.agent_map[b] = -1
+    for k in range(st.obj_kind.shape[1]):
+        if st.obj_kind[b, k] >= 0 and st.obj_holder[b, k] < 0 and st.obj_inside[b, k] < 0:
+            st.obj_map[b, st.obj_pos[b, k, 0], st.obj_pos[b, k, 1]] = k
+    for a in range(st.agent_pos.shape[1]):
+        st.agent_map[b, st.agent_pos[b, a, 0], st.agent_pos[b, a, 1]] = a
+
+
+@njit(cache=True)
+def mark_ray(st, b, out, r0, c0, r1, c1):
+    """Mark cells from (r0, c0) through (r1, c1) onwards until a wall or the edge."""
+    dr = r1 - r0
+    dc = c1 - c0
+    n = max(abs(dr), abs(dc))
+    if n == 0:
+        return
+    fr = dr / n
+    fc = dc / n
+    limit = 4 * (st.cells.shape[1] + st.cells.shape[2])
+    for s in range(1, limit):
+        t = s / 4.0
+        r = int(np.floor(r0 + fr * t + 0.5))
+        c = int(np.floor(c0 + fc * t + 0.5))
+        if not in_bounds(st, b, r, c) or st.cells[b, r, c] == WALL:
+            return
+        if r != r0 or c != c0:
+            out[b, r, c] = 1
+
+
+@njit(cache=True)
+def rebuild_rays(st, b):
+    """Recompute the caregiver's gaze and pointing rays and the infants' points."""
+    n = st.done.shape[1]
+    st.gaze_map[b] = 0
+    st.point_map[b] = 0
+    st.ipoint_map[b] = 0
+    cr = st.agent_pos[b, n, 0]
+    cc = st.agent_pos[b, n, 1]
+    tr, tc = target_position(st, b, st.cg_gaze[b])
+    if tr >= 0:
+        mark_ray(st, b, st.gaze_map, cr, cc, tr, tc)
+    tr, tc = target_position(st, b, st.cg_point[b])
+    if tr >= 0:
+        mark_ray(st, b, st.point_map, cr, cc, tr, tc)
+    for i in range(n):
+        if st.inf_point[b, i]:
+            r = st.agent_pos[b, i, 0]
+            c = st.agent_pos[b, i, 1]
+            d = st.agent_dir[b, i]
+            mark_ray(st, b, st.ipoint_map, r, c, r + DR[d], c + DC[d])
+
+
+# ----------------------------------------------------------------------- caregiver
+@njit(cache=True)
+def caregiver_hand(st, b, op, code, arm_reach, kind_flags):
+    n = st.done.shape[1]
+    k_slots = st.obj_kind.shape[1]
+    cr = st.agent_pos[b, n, 0]
+    cc = st.agent_pos[b, n, 1]
+    tr, tc = target_position(st, b, code)
+    if tr < 0 or max(abs(tr - cr), abs(tc - cc)) > arm_reach:
+        return
+    held = st.agent_hold[b, n]
+    obj = code - 1 - n  # object index if the code names an object
+    if op == HAND_TAKE:
+        if held >= 0 or obj < 0 or obj >= k_slots or st.obj_kind[b, obj] < 0:
+            return
+        if not kind_flags[st.obj_kind[b, obj]] & GRASPABLE:
+            return
+        holder = st.obj_holder[b, obj]
+        if holder >= 0:
+            st.agent_hold[b, holder] = -1  # takes it back from an infant
+        st.obj_holder[b, obj] = n
+        st.obj_inside[b, obj] = -1
+        st.agent_hold[b, n] = obj
+    elif op == HAND_PLACE and held >= 0:
+        if 0 <= obj < k_slots and obj != held and st.obj_kind[b, obj] >= 0:
+            if kind_flags[st.obj_kind[b, obj]] & CONTAINER and st.obj_holder[b, obj] < 0:
+                st.obj_holder[b, held] = -1
+                st.obj_inside[b, held] = obj
+                st.agent_hold[b, n] = -1
+        elif 0 <= code - 1 < n:
+            infant = code - 1
+            if st.agent_hold[b, infant] < 0 and not st.done[b, infant]:
+                st.obj_holder[b, held] = infant
+                st.agent_hold[b, infant] = held
+                st.agent_hold[b, n] = -1
+        elif obj >= k_slots and cell_free(st, b, tr, tc):
+            st.obj_holder[b, held] = -1
+            st.obj_pos[b, held, 0] = tr
+            st.obj_pos[b, held, 1] = tc
+            st.agent_hold[b, n] = -1
+            st.obj_map[b, tr, tc] = held
+        if st.agent_hold[b, n] < 0 and kind_flags[st.obj_kind[b, held]] & SOUNDS:
+            emit_sound(st, b, st.obj_kind[b, held], tr, tc)
+
+
+@njit(cache=True)
+def apply_caregiver(st, b, act, arm_reach, kind_flags):
+    n = st.done.shape[1]
+    move = act[CG_MOVE]
+    if move > 0:
+        d = MOVE_DIR[move]
+        r = st.agent_pos[b, n, 0] + DR[d]
+        c = st.agent_pos[b, n, 1] + DC[d]
+        st.agent_dir[b, n] = d
+        if cell_free(st, b, r, c):
+            st.agent_map[b, st.agent_pos[b, n, 0], st.agent_pos[b, n, 1]] = -1
+            st.agent_pos[b, n, 0] = r
+            st.agent_pos[b, n, 1] = c
+            st.agent_map[b, r, c] = n
+    st.cg_gaze[b] = act[CG_GAZE]
+    st.cg_point[b] = act[CG_POINT]
+    st.cg_word[b] = act[CG_WORD]
+    st.cg_flag[b] = act[CG_FLAG] if act[CG_WORD] > 0 else 0
+    # The head turns towards what the caregiver looks at.
+    tr, tc = target_position(st, b, act[CG_GAZE])
+    if tr >= 0:
+        st.agent_dir[b, n] = heading_towards(
+            tr - st.agent_pos[b, n, 0], tc - st.agent_pos[b, n, 1], st.agent_dir[b, n]
+        )
+    if act[CG_HAND] > 0:
+        caregiver_hand(st, b, act[CG_HAND], act[CG_HAND_TARGET], arm_reach, kind_flags)
+        sync_objects(st, b)
+        rebuild_maps(st, b)
+
+
+# -------------------------------------------------------------------------- infants
+@njit(cache=True)
+def infant_reach(st, b, i, kind_flags):
+    n = st.done.shape[1]
+    d = st.agent_dir[b, i]
+    r = st.agent_pos[b, i, 0] + DR[d]
+    c = st.agent_pos[b, i, 1] + DC[d]
+    if not in_bounds(st, b, r, c) or st.agent_hold[b, i] >= 0:
+        return
+    o = st.obj_map[b, r, c]
+    take = -1
+    if o >= 0:
+        st.touched[b, i] = o
+        flags = kind_flags[st.obj_kind[b, o]]
+        if flags & CONTAINER:
+            for k in range(st.obj_kind.shape[1]):
+                if st.obj_inside[b, k] == o and st.obj_kind[b, k] >= 0:
+                    take = k
+                    break
+        if take < 0 and flags & GRASPABLE:
+            take = o
+    elif st.agent_map[b, r, c] == n and st.agent_hold[b, n] >= 0:
+        take = st.agent_hold[b, n]  # takes the toy the caregiver offers
+        st.touched[b, i] = take
+        st.agent_hold[b, n] = -1
+    if take < 0 or not kind_flags[st.obj_kind[b, take]] & GRASPABLE:
+        return
+    st.obj_inside[b, take] = -1
+    st.obj_holder[b, take] = i
+    st.agent_hold[b, i] = take
+    st.grasped[b, i] = take
+    if kind_flags[st.obj_kind[b, take]] & SOUNDS:
+        emit_sound(st, b, st.obj_kind[b, take], r, c)
+
+
+@njit(cache=True)
+def infant_release(st, b, i, kind_flags):
+    held = st.agent_hold[b, i]
+    if held < 0:
+        return
+    d = st.agent_dir[b, i]
+    r = st.agent_pos[b, i, 0] + DR[d]
+    c = st.agent_pos[b, i, 1] + DC[d]
+    if not in_bounds(st, b, r, c):
+        return
+    o = st.obj_map[b, r, c]
+    if o >= 0 and kind_flags[st.obj_kind[b, o]] & CONTAINER:
+        st.obj_inside[b, held] = o
+    elif cell_free(st, b, r, c):
+        st.obj_pos[b, held, 0] = r
+        st.obj_pos[b, held, 1] = c
+        st.obj_map[b, r, c] = held
+    else:
+        return
+    st.obj_holder[b, held] = -1
+    st.agent_hold[b, i] = -1
+    if kind_flags[st.obj_kind[b, held]] & SOUNDS:
+        emit_sound(st, b, st.obj_kind[b, held], r, c)
+
+
+@njit(cache=True)
+def infant_forward(st, b, i, u, move_success, kind_flags):
+    if u >= move_success[st.locomotion[b, i]]:
+        return
+    d = st.agent_dir[b, i]
+    r0 = st.agent_pos[b, i, 0]
+    c0 = st.agent_pos[b, i, 1]
+    r = r0 + DR[d]
+    c = c0 + DC[d]
+    if not in_bounds(st, b, r, c):
+        return
+    o = st.obj_map[b, r, c]
+    if o >= 0 and kind_flags[st.obj_kind[b, o]] & ROLLS:
+        # Push: the toy rolls one cell on if that cell is free.
+        r2 = r + DR[d]
+        c2 = c + DC[d]
+        if not cell_free(st, b, r2, c2):
+            return
+        st.obj_pos[b, o, 0] = r2
+        st.obj_pos[b, o, 1] = c2
+        st.obj_map[b, r, c] = -1
+        st.obj_map[b, r2, c2] = o
+        if kind_flags[st.obj_kind[b, o]] & SOUNDS:
+            emit_sound(st, b, st.obj_kind[b, o], r2, c2)
+    if not cell_free(st, b, r, c):
+        return
+    st.agent_map[b, r0, c0] = -1
+    st.agent_pos[b, i, 0] = r
+    st.agent_pos[b, i, 1] = c
+    st.agent_map[b, r, c] = i
+
+
+@njit(cache=True)
+def apply_infant(st, b, i, a, u, move_success, kind_flags):
+    if a == TURN_LEFT:
+        st.agent_dir[b, i] = (st.agent_dir[b, i] + 3) % 4
+    elif a == TURN_RIGHT:
+        st.agent_dir[b, i] = (st.agent_dir[b, i] + 1) % 4
+    elif a == FORWARD:
+        infant_forward(st, b, i, u, move_success, kind_flags)
+    elif a == REACH:
+        if st.can_reach[b, i]:
+            infant_reach(st, b, i, kind_flags)
+    elif a == RELEASE:
+        if st.can_reach[b, i]:
+            infant_release(st, b, i, kind_flags)
+    elif a == POINT:
+        if st.can_point[b, i]:
+            st.inf_point[b, i] = 1
+    elif a == VOCALISE:
+        if st.can_vocalise[b, i]:
+            st.inf_vocal[b, i] = 1
+
+
+# -------------------------------------------------------------------- world step
+@njit(cache=True)
+def step_world(st, b, infant_actions, caregiver_actions, u_move, u_noise, kind_flags,
+               move_success, arm_reach, n_colours):
+    """One step of world ``b`` (see :func:`step_worlds`)."""
+    n = st.done.shape[1]
+    if st.ended[b]:
+        return
+    for i in range(n):
+        st.inf_point[b, i] = 0
+        st.inf_vocal[b, i] = 0
+        st.grasped[b, i] = -1
+        st.touched[b, i] = -1
+        st.approval[b, i] = 0
+        st.sound[b, i] = 0
+        st.sound_dir[b, i] = 0
+    apply_caregiver(st, b, caregiver_actions[b], arm_reach, kind_flags)
+    for i in range(n):
+        if st.done[b, i] or st.restrained[b, i]:
+            continue
+        apply_infant(st, b, i, infant_actions[b, i], u_move[b, i], move_success, kind_flags)
+    for k in range(st.obj_kind.shape[1]):
+        kind = st.obj_kind[b, k]
+        if kind >= 0 and kind_flags[kind] & NOISY:
+            st.obj_colour[b, k] = int(u_noise[b, k, 0] * n_colours)
+            if u_noise[b, k, 1] < 0.5:
+                emit_sound(st, b, kind, st.obj_pos[b, k, 0], st.obj_pos[b, k, 1])
+    sync_objects(st, b)
+    rebuild_maps(st, b)
+    rebuild_rays(st, b)
+    st.t[b] += 1
+
+
+# Numba's parallel loops lose writes made through a named-tuple argument inside the
+# loop body itself; each parallel kernel therefore hands every world to a plain
+# compiled function (tests/worlds/test_engine.py guards this).
+@njit(cache=True, parallel=True)
+def step_worlds(st, infant_actions, caregiver_actions, u_move, u_noise, kind_flags,
+                move_success, arm_reach, n_colours):
+    """Apply one step of actions to every world that has not ended.
+
+    ``infant_actions[B, N]``, ``caregiver_actions[B, 7]``, ``u_move[B, N]`` and
+    ``u_noise[B, K, 2]`` uniforms. Done infants and restrained infants do nothing.
+    """
+    for b in prange(st.cells.shape[0]):
+        step_world(st, b, infant_actions, caregiver_actions, u_move, u_noise, kind_flags,
+                   move_success, arm_reach, n_colours)
+
+
+@njit(cache=True, parallel=True)
+def refresh_worlds(st, mask):
+    """Rebuild the derived maps of the worlds where ``mask`` is set (after a reset)."""
+    for b in prange(st.cells.shape[0]):
+        if mask[b]:
+            refresh_world(st, b)
+
+
+@njit(cache=True)
+def refresh_world(st, b):
+    sync_objects(st, b)
+    rebuild_maps(st, b)
+    rebuild_rays(st, b)
+
+
+# ------------------------------------------------------------------- observation
+@njit(cache=True)
+def opaque(st, b, r, c, kind_flags):
+    if not in_bounds(st, b, r, c) or st.cells[b, r, c] == WALL:
+        return True
+    o = st.obj_map[b, r, c]
+    return o >= 0 and (kind_flags[st.obj_kind[b, o]] & OCCLUDER) != 0
+
+
+@njit(cache=True)
+def observe_world(st, b, view, senses, fwd, lat, los_cells, los_len, kind_flags, posture_code):
+    """Observations of the infants of world ``b`` (see :func:`observe`)."""
+    n = st.done.shape[1]
+    v = fwd.shape[0]
+    st.seen_map[b] = 0
+    for i in range(n):
+        view[b, i] = 0
+        pr = st.agent_pos[b, i, 0]
+        pc = st.agent_pos[b, i, 1]
+        d = st.agent_dir[b, i]
+        rd = (d + 1) % 4
+        eye_contact = 0
+        for vi in range(v):
+            for vj in range(v):
+                if not st.sight[b, i, vi, vj]:
+                    continue
+                f = fwd[vi, vj]
+                lt = lat[vi, vj]
+                r = pr + f * DR[d] + lt * DR[rd]
+                c = pc + f * DC[d] + lt * DC[rd]
+                if not in_bounds(st, b, r, c):
+                    continue
+                idx = vi * v + vj
+                blocked = False
+                for s in range(los_len[idx]):
+                    f2 = los_cells[idx, s, 0]
+                    l2 = los_cells[idx, s, 1]
+                    if opaque(st, b, pr + f2 * DR[d] + l2 * DR[rd],
+                              pc + f2 * DC[d] + l2 * DC[rd], kind_flags):
+                        blocked = True
+                        break
+                if blocked:
+                    continue
+                st.seen_map[b, r, c] |= 1 << i
+                view[b, i, CH_CELL, vi, vj] = CELL_WALL if st.cells[b, r, c] == WALL else CELL_FLOOR
+                o = st.obj_map[b, r, c]
+                a = st.agent_map[b, r, c]
+                if o < 0 and a >= 0 and a != i and st.agent_hold[b, a] >= 0:
+                    o = st.agent_hold[b, a]  # a toy held up by someone is seen there
+                if o >= 0:
+                    view[b, i, CH_KIND, vi, vj] = st.obj_kind[b, o] + 1
+                    view[b, i, CH_COLOUR, vi, vj] = st.obj_colour[b, o] + 1
+                if a >= 0 and a != i:
+                    rel = (st.agent_dir[b, a] - d) % 4
+                    base = 1 if a == n else 5
+                    view[b, i, CH_AGENT, vi, vj] = base + rel
+                    if a == n and st.cg_gaze[b] == i + 1:
+                        eye_contact = 1
+                view[b, i, CH_GAZE, vi, vj] = st.gaze_map[b, r, c]
+                view[b, i, CH_POINT, vi, vj] = st.point_map[b, r, c]
+        # What lies straight ahead: the first object or agent in the middle column.
+        look = -1
+        mid = v // 2
+        for vi in range(v - 2, -1, -1):
+            if view[b, i, CH_CELL, vi, mid] == 0:
+                break
+            f = fwd[vi, mid]
+            r = pr + f * DR[d]
+            c = pc + f * DC[d]
+            if st.obj_map[b, r, c] >= 0:
+                look = st.obj_map[b, r, c]
+                break
+            if st.agent_map[b, r, c] == n:
+                look = -2
+                break
+            if st.cells[b, r, c] == WALL:
+                break
+        st.looking[b, i] = look
+        s = senses[b, i]
+        s[S_EYE_CONTACT] = eye_contact
+        s[S_WORD] = st.cg_word[b]
+        s[S_WORD_FLAG] = st.cg_flag[b]
+        held = st.agent_hold[b, i]
+        s[S_HOLDING] = st.obj_kind[b, held] + 1 if held >= 0 else 0
+        s[S_POSTURE] = posture_code[st.locomotion[b, i]]
+        s[S_ENERGY] = st.energy[b, i]
+        s[S_SOUND] = st.sound[b, i]
+        s[S_SOUND_DIR] = st.sound_dir[b, i]
+        s[S_RESTRAINED] = st.restrained[b, i]
+        s[S_APPROVAL] = st.approval[b, i]
+
+
+@njit(cache=True, parallel=True)
+def observe(st, view, senses, fwd, lat, los_cells, los_len, kind_flags, posture_code):
+    """Write every infant's egocentric view and senses; update ``looking`` and
+    ``seen_map``. Pure: no randomness, no change to the world."""
+    for b in prange(st.cells.shape[0]):
+        observe_world(st, b, view, senses, fwd, lat, los_cells, los_len, kind_flags,
+                      posture_code)
+
+
+@njit(cache=True)
+def observe_caregiver(st, b, out):
+    """Allocentric planes for the caregiver of world ``b`` (see CAREGIVER_CHANNELS)."""
+    n = st.done.shape[1]
+    out[:] = 0
+    for r in range(st.cells.shape[1]):
+        for c in range(st.cells.shape[2]):
+            out[0, r, c] = CELL_WALL if st.cells[b, r, c] == WALL else CELL_FLOOR
+            o = st.obj_map[b, r, c]
+            a = st.agent_map[b, r, c]
+            if o < 0 and a >= 0 and st.agent_hold[b, a] >= 0:
+                o = st.agent_hold[b, a]
+            if o >= 0:
+                out[1, r, c] = st.obj_kind[b, o] + 1
+                out[2, r, c] = st.obj_colour[b, o] + 1
+            if a >= 0:
+                out[3, r, c] = (1 if a == n else 5) + st.agent_dir[b, a]
+            out[4, r, c] = 1 if st.seen_map[b, r, c] else 0
+            out[5, r, c] = st.ipoint_map[b, r, c]

@@ -1,0 +1,95 @@
+"""The state of a batch of worlds: a named tuple of numpy arrays.
+
+Leading axis ``B`` is the world; ``N`` infants (agent indices ``0..N-1``) and one
+caregiver (agent index ``N``) live in each world; ``K`` object slots per world. The
+kernels in :mod:`infancy.worlds.core.kernels` read and write these arrays in place.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+__all__ = ["STATE_FIELDS", "State", "allocate_state", "copy_state", "take_worlds"]
+
+# name: (dtype, shape template). Letters: B worlds, N infants, A agents (N + 1),
+# K object slots, H/W grid, V view size.
+STATE_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    # terrain and objects
+    "cells": (np.uint8, ("B", "H", "W")),
+    "obj_kind": (np.int16, ("B", "K")),  # -1: empty slot
+    "obj_colour": (np.uint8, ("B", "K")),
+    "obj_pos": (np.int16, ("B", "K", "2")),  # (row, col); holder's / container's if held / inside
+    "obj_holder": (np.int8, ("B", "K")),  # -1 or agent index
+    "obj_inside": (np.int8, ("B", "K")),  # -1 or container object index
+    # agents (infants 0..N-1, caregiver N)
+    "agent_pos": (np.int16, ("B", "A", "2")),
+    "agent_dir": (np.int8, ("B", "A")),
+    "agent_hold": (np.int8, ("B", "A")),  # -1 or object index
+    # what the caregiver does this step
+    "cg_gaze": (np.int32, ("B",)),  # target code (see engine.target codes)
+    "cg_point": (np.int32, ("B",)),
+    "cg_word": (np.int16, ("B",)),  # 0 silent, 1 + vocabulary index
+    "cg_flag": (np.int8, ("B",)),
+    # what each infant does / senses this step
+    "inf_point": (np.uint8, ("B", "N")),
+    "inf_vocal": (np.uint8, ("B", "N")),
+    "grasped": (np.int16, ("B", "N")),  # object taken into the hand this step, -1 none
+    "touched": (np.int16, ("B", "N")),  # object reached at this step (even if empty), -1
+    "looking": (np.int16, ("B", "N")),  # object straight ahead, -1 none, -2 caregiver
+    "approval": (np.uint8, ("B", "N")),
+    "restrained": (np.uint8, ("B", "N")),
+    "sound": (np.uint8, ("B", "N")),
+    "sound_dir": (np.uint8, ("B", "N")),
+    "energy": (np.uint8, ("B", "N")),
+    # body abilities (set from rules; curricula change them with age)
+    "locomotion": (np.uint8, ("B", "N")),  # 0 none, 1 crawl, 2 walk
+    "can_reach": (np.uint8, ("B", "N")),
+    "can_point": (np.uint8, ("B", "N")),
+    "can_vocalise": (np.uint8, ("B", "N")),
+    "sight": (np.uint8, ("B", "N", "V", "V")),
+    # episode bookkeeping
+    "done": (np.uint8, ("B", "N")),
+    "success": (np.uint8, ("B", "N")),
+    "reward": (np.float32, ("B", "N")),
+    "t": (np.int32, ("B",)),
+    "ended": (np.uint8, ("B",)),
+    # scenario scratch: what the caregiver wants, script phase and counters
+    "target": (np.int16, ("B",)),
+    "phase": (np.int16, ("B",)),
+    "timer": (np.int32, ("B",)),
+    "trial": (np.int16, ("B",)),
+    "aux": (np.int32, ("B", "4")),
+    # derived maps, rebuilt every step
+    "obj_map": (np.int16, ("B", "H", "W")),  # visible object on the cell, -1 none
+    "agent_map": (np.int8, ("B", "H", "W")),  # agent on the cell, -1 none
+    "gaze_map": (np.uint8, ("B", "H", "W")),
+    "point_map": (np.uint8, ("B", "H", "W")),
+    "ipoint_map": (np.uint8, ("B", "H", "W")),  # infants' pointing rays
+    "seen_map": (np.uint8, ("B", "H", "W")),  # bit i: infant i sees the cell
+}
+
+State = namedtuple("State", list(STATE_FIELDS))  # type: ignore[misc]
+
+
+def allocate_state(b: int, n: int, k: int, h: int, w: int, v: int) -> State:
+    """Allocate zeroed arrays for ``b`` worlds of ``h`` x ``w`` cells."""
+    sizes = {"B": b, "N": n, "A": n + 1, "K": k, "H": h, "W": w, "V": v, "2": 2, "4": 4}
+    return State(
+        **{
+            name: np.zeros(tuple(sizes[s] for s in shape), dtype=dtype)
+            for name, (dtype, shape) in STATE_FIELDS.items()
+        }
+    )
+
+
+def copy_state(state: State) -> State:
+    """A deep copy of every array."""
+    return State(*(a.copy() for a in state))
+
+
+def take_worlds(state: State, index: np.ndarray) -> State:
+    """The worlds at ``index`` (a copy), e.g. to freeze a probe or inspect one world."""
+    return State(*(a[index].copy() for a in state))

@@ -1,0 +1,236 @@
+"""Two-choice tests of social cues: gaze following, point following and naming.
+
+Common layout (7x7 room): the infant sits at the bottom facing the caregiver across
+the room; two toys lie beside the infant, one on each side. A trial starts with the
+infant attending the caregiver (held facing it during the contact phase), then the
+caregiver gives the cue and the infant chooses by turning to a toy (``look``) or by
+taking it (``grasp``). Chance is 1/2.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from numba import njit
+from pydantic import Field
+
+from ..core.codes import CG_GAZE, CG_POINT, FLAG_IMPERATIVE, FLAG_OSTENSIVE, NORTH
+from .base import Scenario, WorldConfig, clear_action, judge_goal, say_name
+
+CUES = {"none": 0, "gaze": 1, "point": 2, "both": 3}
+PHASE_TEACH, PHASE_CONTACT, PHASE_CUE = 0, 1, 2
+
+
+class CueConfig(WorldConfig):
+    """Parameters shared by the cue tests."""
+
+    max_cycles: int = Field(12, ge=1, description="Steps before the episode is truncated.")
+    abilities: str | dict = Field("reacher", description="Body profile or overrides.")
+    contact_steps: int = Field(2, ge=0, description="Steps of eye contact before the cue.")
+    success_mode: Literal["look", "grasp"] = Field(
+        "look", description="Choice by turning to look at a toy, or by taking it."
+    )
+
+
+class GazeConfig(CueConfig):
+    """Parameters of ``gaze-following-v0``."""
+
+    cue: Literal["none", "gaze", "point", "both"] = Field("gaze", description="Cue given.")
+
+
+class PointConfig(CueConfig):
+    """Parameters of ``point-following-v0``."""
+
+    cue: Literal["none", "gaze", "point", "both"] = Field("point", description="Cue given.")
+
+
+class NamingConfig(CueConfig):
+    """Parameters of ``naming-v0``."""
+
+    teach: bool = Field(True, description="Name each toy ostensively before the request.")
+    teach_steps: int = Field(2, ge=1, description="Steps of naming per toy when teaching.")
+
+
+@njit(cache=True)
+def _hold_facing_caregiver(st, b, hold):
+    for i in range(st.done.shape[1]):
+        st.restrained[b, i] = hold
+        if hold:
+            st.agent_dir[b, i] = NORTH
+
+
+@njit(cache=True)
+def _direct_cue(st, u, habits, params, kind_words, kind_flags, out):
+    """params: [reward, cue, contact_steps, teach, teach_steps, request_word]."""
+    n = st.done.shape[1]
+    cue = int(params[1])
+    contact = int(params[2])
+    teach = int(params[3])
+    teach_steps = int(params[4])
+    request = int(params[5])
+    for b in range(st.cells.shape[0]):
+        clear_action(out, b)
+        if st.ended[b]:
+            continue
+        toy = st.aux[b, 0]  # the correct toy of this trial
+        if st.phase[b] == PHASE_TEACH:
+            if teach == 0:
+                st.phase[b] = PHASE_CONTACT
+                st.timer[b] = 0
+            else:
+                # Ostensive naming of each toy in turn: look, point, "look, a ball!".
+                which = st.timer[b] // teach_steps
+                if which >= 2:
+                    st.phase[b] = PHASE_CONTACT
+                    st.timer[b] = 0
+                else:
+                    code = 1 + n + which
+                    out[b, CG_GAZE] = code
+                    out[b, CG_POINT] = code
+                    say_name(st, b, which, u[b, 4], u[b, 5], habits, kind_words, out,
+                             FLAG_OSTENSIVE)
+                    st.timer[b] += 1
+                    continue
+        if st.phase[b] == PHASE_CONTACT:
+            if st.timer[b] < contact:
+                _hold_facing_caregiver(st, b, 1)
+                out[b, CG_GAZE] = 1
+                st.timer[b] += 1
+                continue
+            st.phase[b] = PHASE_CUE
+            st.target[b] = toy
+            _hold_facing_caregiver(st, b, 0)
+        code = 1 + n + toy
+        out[b, CG_GAZE] = code if cue & 1 else 1
+        if cue & 2:
+            out[b, CG_POINT] = code
+        if request:
+            # The test request names the right toy whatever the caregiver's reliability.
+            say_name(st, b, toy, 0.0, 0.0, habits, kind_words, out, FLAG_IMPERATIVE)
+            out[b, CG_GAZE] = 1
+            out[b, CG_POINT] = 0
+        st.timer[b] += 1
+
+
+@njit(cache=True)
+def _judge_choice(st, params):
+    judge_goal(st, params, int(params[6]) == 0, True, True)
+
+
+class _CueScenario(Scenario):
+    height = width = 7
+    n_objects = 2
+    aux_names = ("correct_toy",)
+    request = False
+
+    def check(self):
+        if self.config.n_infants > 1:
+            raise ValueError(f"{self.id}: parameter 'n_infants' must be 1")
+        if self.config.success_mode == "grasp" and not self.profile.reach:
+            raise ValueError(f"{self.id}: success_mode 'grasp' needs abilities with reach")
+
+    def extra_params(self):
+        cfg = self.config
+        cue = CUES[getattr(cfg, "cue", "none")]
+        teach = int(getattr(cfg, "teach", False))
+        teach_steps = getattr(cfg, "teach_steps", 1)
+        look = 0 if cfg.success_mode == "look" else 1
+        return (cue, cfg.contact_steps, teach, teach_steps, int(self.request), look)
+
+    def layout(self, st, idx, rng):
+        n = idx.size
+        self.room(st, idx)
+        self.place_agent(st, idx, 0, (5, 3), NORTH)
+        self.place_agent(st, idx, 1, (2, 3), 1)
+        kinds = self.distinct_kinds(rng, n, 2)
+        self.put(st, idx, 0, kinds[:, 0], (5, 2))
+        self.put(st, idx, 1, kinds[:, 1], (5, 4))
+        st.aux[idx, 0] = rng.integers(0, 2, size=n)
+        st.phase[idx] = PHASE_TEACH if self.request else PHASE_CONTACT
+
+    def direct(self, st, u, habits, params, kind_words, kind_flags, out):
+        _direct_cue(st, u, habits, params, kind_words, kind_flags, out)
+
+    def judge(self, st, params):
+        _judge_choice(st, params)
+
+
+_CUE_DOC = """
+    ## Agents
+    ``infant_0`` and ``caregiver``.
+
+    ## Observations
+    As ``playroom-v0``: the gaze and point channels of the infant's view carry the cue.
+
+    ## Actions
+    As ``playroom-v0``.
+
+    ## Rewards
+    ``success_reward`` for choosing the cued toy.
+
+    ## Termination
+    The infant terminates at its first choice (looking straight at, or taking, either
+    toy once the cue is on); truncated after ``max_cycles`` steps (default 12).
+"""
+
+
+class GazeFollowing(_CueScenario):
+    __doc__ = (
+        """## Description
+    After eye contact, the caregiver turns its head to look at one of two toys (no
+    pointing, no word). Does the infant turn to the toy the caregiver looks at? The
+    ``cue`` parameter (none / gaze / point / both) supports cue ablations."""
+        + _CUE_DOC
+        + """
+    ## Registered ids
+    ``gaze-following-v0``
+    """
+    )
+    id = "gaze-following-v0"
+    Config = GazeConfig
+
+
+class PointFollowing(_CueScenario):
+    __doc__ = (
+        """## Description
+    After eye contact, the caregiver points at one of two toys while keeping eye contact
+    with the infant (ostensive pointing). Does the infant turn to the toy pointed at?"""
+        + _CUE_DOC
+        + """
+    ## Registered ids
+    ``point-following-v0``
+    """
+    )
+    id = "point-following-v0"
+    Config = PointConfig
+
+
+class Naming(_CueScenario):
+    __doc__ = (
+        """## Description
+    Word comprehension. With ``teach`` (default), the caregiver first names each toy
+    ostensively (looks, points, "look, a ball!") with its habitual reliability. Then,
+    with eye contact and no gesture, it asks for one of them by name (imperative flag,
+    always the right word). Does the infant turn to (or take) the named toy?"""
+        + _CUE_DOC
+        + """
+    ## Registered ids
+    ``naming-v0``
+    """
+    )
+    id = "naming-v0"
+    Config = NamingConfig
+    request = True
+    max_teach = 2
+
+    def check(self):
+        super().check()
+        needed = 2 * self.config.teach_steps * int(self.config.teach) + self.config.contact_steps + 1
+        if self.config.max_cycles < needed:
+            raise ValueError(
+                f"{self.id}: parameter 'max_cycles' {self.config.max_cycles} is shorter than "
+                f"teaching and contact ({needed} steps)"
+            )
+
+
+__all__ = ["GazeFollowing", "Naming", "PointFollowing"]

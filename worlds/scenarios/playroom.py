@@ -1,0 +1,247 @@
+"""Free play: the playroom and the noisy-TV room."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+from pydantic import Field
+
+from ..core.codes import GRASPABLE
+from .base import (
+    H_ATTEND,
+    H_FOLLOW,
+    Scenario,
+    WorldConfig,
+    clear_action,
+    judge_goal,
+    pick_toy,
+    play_with,
+)
+
+
+class PlayroomConfig(WorldConfig):
+    """Parameters of ``playroom-v0``."""
+
+    max_cycles: int = Field(200, ge=1, description="Steps before the episode is truncated.")
+    n_toys: int = Field(5, ge=1, le=6, description="Toys scattered in the room.")
+
+
+@njit(cache=True)
+def _direct_play(st, u, habits, params, kind_words, kind_flags, out):
+    for b in range(st.cells.shape[0]):
+        clear_action(out, b)
+        if st.ended[b]:
+            continue
+        if st.timer[b] <= 0:
+            # A new focus of play: often what the infant is looking at.
+            seen = st.looking[b, 0]
+            if (u[b, 6] < habits[H_FOLLOW] and seen >= 0
+                    and kind_flags[st.obj_kind[b, seen]] & GRASPABLE):
+                st.target[b] = seen
+            else:
+                st.target[b] = pick_toy(st, b, u[b, 7], kind_flags)
+            st.timer[b] = int(habits[H_ATTEND])
+        st.timer[b] -= 1
+        play_with(st, b, st.target[b], u, habits, kind_words, out)
+
+
+@njit(cache=True)
+def _judge_play(st, params):
+    judge_goal(st, params, False, False, False)
+
+
+class Playroom(Scenario):
+    """## Description
+    A 7x7 playroom with toys scattered on the floor. The caregiver plays: every few
+    steps it picks a focus of play, often the toy the infant is looking at, and looks
+    at it, points at it and names it with the habits in ``caregiver.yaml``. The infant
+    explores freely.
+
+    ## Agents
+    ``infant_0`` (up to ``n_infants``) and ``caregiver``.
+
+    ## Observations
+    Infants: the egocentric ``view`` and ``senses`` described in ``OBSERVATION_DOC``.
+    Caregiver: allocentric planes of the whole room.
+
+    ## Actions
+    Infants: ``Discrete(8)`` (stay, turn_left, turn_right, forward, reach, release,
+    point, vocalise). Caregiver: ``MultiDiscrete`` (move, gaze, point, word, flag,
+    hand, hand_target).
+
+    ## Rewards
+    ``success_reward`` when an infant takes the toy the caregiver is attending to
+    (caregiver approval).
+
+    ## Termination
+    None; truncated after ``max_cycles`` steps (default 200).
+
+    ## Registered ids
+    ``playroom-v0``
+    """
+
+    id = "playroom-v0"
+    Config = PlayroomConfig
+    height = width = 9
+    n_objects = 6
+
+    def layout(self, st, idx, rng):
+        n_inf = self.config.n_infants
+        n_toys = self.config.n_toys
+        self.room(st, idx)
+        cells = self.distinct_cells(rng, idx.size, self.interior(self.reserved()),
+                                    n_inf + 1 + n_toys)
+        headings = rng.integers(0, 4, size=(idx.size, n_inf + 1))
+        for a in range(n_inf + 1):
+            self.place_agent(st, idx, a, cells[:, a], headings[:, a])
+        kinds = self.toy_kinds(rng, idx.size, n_toys)
+        for j in range(n_toys):
+            self.put(st, idx, j, kinds[:, j], cells[:, n_inf + 1 + j])
+        self.furnish(st, idx)
+
+    def toy_kinds(self, rng, n, k):
+        pool = np.concatenate([self.graspable_kinds(), [self.rules.kind_index("cup")]])
+        return pool[rng.integers(0, len(pool), size=(n, k))]
+
+    def reserved(self) -> tuple[tuple[int, int], ...]:
+        """Cells kept free of random placement (furniture goes there)."""
+        return ()
+
+    def furnish(self, st, idx) -> None:
+        """Fixed furniture after the random placement (none in the playroom)."""
+
+    def direct(self, st, u, habits, params, kind_words, kind_flags, out):
+        _direct_play(st, u, habits, params, kind_words, kind_flags, out)
+
+    def judge(self, st, params):
+        _judge_play(st, params)
+
+
+class NoisyTV(Playroom):
+    """## Description
+    The playroom with a television against the top wall whose screen shows a random
+    colour and makes random sounds every step: unlearnable noise that traps purely
+    novelty- or error-seeking learners (the "noisy TV" problem). The caregiver plays as
+    in ``playroom-v0`` and never attends to the TV.
+
+    ## Agents
+    ``infant_0`` (up to ``n_infants``) and ``caregiver``.
+
+    ## Observations
+    As ``playroom-v0``; the TV's colour channel changes at random.
+
+    ## Actions
+    As ``playroom-v0``.
+
+    ## Rewards
+    As ``playroom-v0``.
+
+    ## Termination
+    None; truncated after ``max_cycles`` steps.
+
+    ## Registered ids
+    ``noisy-tv-v0``
+    """
+
+    id = "noisy-tv-v0"
+    n_objects = 7
+
+    def reserved(self):
+        return ((1, self.width // 2),)
+
+    def furnish(self, st, idx):
+        self.put(st, idx, self.n_objects - 1, "tv", (1, self.width // 2))
+
+
+class ReachConfig(WorldConfig):
+    """Parameters of ``reach-v0``."""
+
+    max_cycles: int = Field(20, ge=1, description="Steps before the episode is truncated.")
+    abilities: str | dict = Field("reacher", description="Body profile or overrides.")
+    distance: int = Field(1, ge=1, le=2, description="Cells between the infant and the toy.")
+    distractors: int = Field(0, ge=0, le=3, description="Other toys in the room.")
+
+
+@njit(cache=True)
+def _direct_reach(st, u, habits, params, kind_words, kind_flags, out):
+    for b in range(st.cells.shape[0]):
+        clear_action(out, b)
+        if not st.ended[b]:
+            play_with(st, b, st.target[b], u, habits, kind_words, out)
+
+
+@njit(cache=True)
+def _judge_reach(st, params):
+    judge_goal(st, params, False, True, False)
+
+
+class Reach(Scenario):
+    """## Description
+    A small room with one wanted toy ``distance`` cells from the infant in one of the
+    four directions, and optional distractor toys. The infant must turn to face the
+    toy (and, when ``distance`` is 2, move next to it) and reach. The caregiver looks at
+    and sometimes names the wanted toy. The default body is a ``reacher`` (no
+    locomotion), so ``distance=2`` needs ``abilities="crawler"`` or better.
+
+    ## Agents
+    ``infant_0`` (up to ``n_infants``, all aiming at the same toy) and ``caregiver``.
+
+    ## Observations
+    As ``playroom-v0``.
+
+    ## Actions
+    As ``playroom-v0``.
+
+    ## Rewards
+    ``success_reward`` on grasping the wanted toy.
+
+    ## Termination
+    An infant terminates when it grasps the wanted toy; truncated after ``max_cycles``
+    steps (default 20).
+
+    ## Registered ids
+    ``reach-v0``
+    """
+
+    id = "reach-v0"
+    Config = ReachConfig
+    height = width = 7
+    n_objects = 4
+
+    def check(self):
+        if self.config.distance > 1 and self.profile.locomotion == "none":
+            raise ValueError(
+                f"{self.id}: parameter 'distance' {self.config.distance} needs locomotion; "
+                "pass abilities='crawler' or 'walker'"
+            )
+        if self.config.n_infants > 1:
+            raise ValueError(f"{self.id}: parameter 'n_infants' must be 1 (one infant, one toy)")
+
+    def layout(self, st, idx, rng):
+        n = idx.size
+        self.room(st, idx)
+        centre = np.array([self.height // 2, self.width // 2], dtype=np.int16)
+        self.place_agent(st, idx, 0, centre, rng.integers(0, 4, size=n))
+        side = rng.integers(0, 4, size=n)
+        dr = np.array([0, 1, 0, -1])[side]
+        dc = np.array([1, 0, -1, 0])[side]
+        d = self.config.distance
+        toy = np.stack([centre[0] + d * dr, centre[1] + d * dc], axis=1)
+        kinds = self.distinct_kinds(rng, n, 1 + self.config.distractors)
+        self.put(st, idx, 0, kinds[:, 0], toy)
+        st.target[idx] = 0
+        free = self.interior(((int(centre[0]), int(centre[1])),))
+        # Caregiver and distractors go to cells other than the toy's.
+        order = np.argsort(rng.random((n, len(free))), axis=1)
+        cells = free[order]
+        clash = (cells[:, :, 0] == toy[:, None, 0]) & (cells[:, :, 1] == toy[:, None, 1])
+        cells = np.stack([row[~c] for row, c in zip(cells, clash)])
+        self.place_agent(st, idx, 1, cells[:, 0], rng.integers(0, 4, size=n))
+        for j in range(self.config.distractors):
+            self.put(st, idx, 1 + j, kinds[:, 1 + j], cells[:, 1 + j])
+
+    def direct(self, st, u, habits, params, kind_words, kind_flags, out):
+        _direct_reach(st, u, habits, params, kind_words, kind_flags, out)
+
+    def judge(self, st, params):
+        _judge_reach(st, params)
