@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import gymnasium
 from pettingzoo import AECEnv
 from pettingzoo.utils.conversions import parallel_to_aec
 
@@ -35,7 +36,19 @@ def register(cls: type[Scenario]) -> type[Scenario]:
     if wid in _REGISTRY and _REGISTRY[wid] is not cls:
         raise ValueError(f"id: {wid!r} is already registered")
     _REGISTRY[wid] = cls
+    _register_gymnasium(wid)
     return cls
+
+
+def _register_gymnasium(world_id: str) -> None:
+    # `gymnasium.make("infancy/<id>")` builds the single-infant wrapper.
+    gym_id = f"infancy/{world_id}"
+    if gym_id not in gymnasium.registry:
+        gymnasium.register(
+            id=gym_id,
+            entry_point="infancy.worlds.registry:make_gym",
+            kwargs={"world_id": world_id},
+        )
 
 
 for _cls in (Playroom, Peekaboo, ANotB, GazeFollowing, PointFollowing, Naming, Reach, NoisyTV):

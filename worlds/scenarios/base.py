@@ -81,6 +81,8 @@ class Scenario:
     width: int = 9
     n_objects: int = 6
     aux_names: ClassVar[tuple[str, ...]] = ()
+    #: Whether episodes can end before ``max_cycles`` (success, a choice, a script's end).
+    ends_early: ClassVar[bool] = True
 
     def __init__(self, rules: Rules | None = None, **kwargs: Any) -> None:
         self.rules = rules if rules is not None else load_rules()

@@ -221,16 +221,6 @@ class Naming(_CueScenario):
     id = "naming-v0"
     Config = NamingConfig
     request = True
-    max_teach = 2
-
-    def check(self):
-        super().check()
-        needed = 2 * self.config.teach_steps * int(self.config.teach) + self.config.contact_steps + 1
-        if self.config.max_cycles < needed:
-            raise ValueError(
-                f"{self.id}: parameter 'max_cycles' {self.config.max_cycles} is shorter than "
-                f"teaching and contact ({needed} steps)"
-            )
 
 
 __all__ = ["GazeFollowing", "Naming", "PointFollowing"]

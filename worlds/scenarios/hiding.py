@@ -310,13 +310,6 @@ class ANotB(Scenario):
             raise ValueError(f"{self.id}: parameter 'n_infants' must be 1")
         if not self.profile.reach:
             raise ValueError(f"{self.id}: parameter 'abilities' must include reach")
-        per_trial = 2 + 2 + self.config.delay + self.config.search_steps + 1
-        needed = per_trial * (self.config.a_trials + self.config.b_trials)
-        if self.config.max_cycles < needed:
-            raise ValueError(
-                f"{self.id}: parameter 'max_cycles' {self.config.max_cycles} is too short for "
-                f"the trials (up to {needed} steps)"
-            )
 
     def extra_params(self):
         c = self.config

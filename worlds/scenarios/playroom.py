@@ -82,6 +82,7 @@ class Playroom(Scenario):
 
     id = "playroom-v0"
     Config = PlayroomConfig
+    ends_early = False
     height = width = 9
     n_objects = 6
 
