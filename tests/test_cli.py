@@ -1,0 +1,59 @@
+"""The command line: `infancy worlds ...` as a user types it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pygame
+import pytest
+from typer.testing import CliRunner
+
+from infancy.cli import app
+
+runner = CliRunner()
+
+
+def test_worlds_list_and_describe():
+    result = runner.invoke(app, ["worlds", "list"])
+    assert result.exit_code == 0 and "a-not-b-v0" in result.output
+    result = runner.invoke(app, ["worlds", "describe", "naming-v0"])
+    assert result.exit_code == 0 and "teach" in result.output
+
+
+def test_show_writes_a_png_and_never_overwrites(tmp_path):
+    out = tmp_path / "room.png"
+    result = runner.invoke(app, ["worlds", "show", "playroom-v0", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    image = pygame.image.load(str(out))
+    assert image.get_width() == 9 * 48
+    before = out.read_bytes()
+    result = runner.invoke(app, ["worlds", "show", "a-not-b-v0", "--out", str(out)])
+    assert result.exit_code == 2 and "exists" in result.output
+    assert out.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["worlds", "show", "nursery-v0", "--out", "{tmp}/x.png"], "unknown world 'nursery-v0'"),
+        (["worlds", "show", "playroom-v0", "--out", "{tmp}/x.jpg"], "--out: expected a .png"),
+        (["worlds", "show", "playroom-v0", "--out", "{tmp}/no/x.png"], "does not exist"),
+        (["worlds", "show", "playroom-v0", "--out", "{tmp}/x.png", "-p", "n_toys"], "key=value"),
+        (["worlds", "show", "playroom-v0", "--out", "{tmp}/x.png", "-p", "n_toys=40"], "n_toys"),
+        (["worlds", "describe", "nursery-v0"], "unknown world"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, args, message):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_installed_command_runs():
+    proc = subprocess.run(
+        [sys.executable, "-m", "infancy.cli", "--version"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0 and proc.stdout.strip()

@@ -1,0 +1,94 @@
+"""The batched engine: batches, resets, seeding and the compiled kernels."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from infancy.worlds import make, make_batch
+from infancy.worlds.core.geometry import line_of_sight_table, sight_mask
+
+
+def test_time_advances_in_every_world():
+    # Guards the numba pitfall noted in kernels.py: writes through a named tuple inside
+    # a parallel loop body are lost.
+    batch = make_batch("playroom-v0", 64, seed=0)
+    batch.reset()
+    for _ in range(3):
+        batch.step(np.zeros((64, 1), dtype=np.int64))
+    assert (batch.state.t == 3).all()
+
+
+def test_batch_is_deterministic_and_worlds_differ():
+    def run(seed):
+        batch = make_batch("playroom-v0", 16, seed=seed)
+        batch.reset()
+        rng = np.random.default_rng(seed)
+        views = []
+        for _ in range(50):
+            res = batch.step(rng.integers(0, 8, size=(16, 1)))
+            views.append(res.view.copy())
+        return np.stack(views)
+
+    a, b, c = run(1), run(1), run(2)
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert not np.array_equal(a[:, 0], a[:, 1])  # worlds of a batch are not copies
+
+
+def test_batch_of_one_matches_the_pettingzoo_env():
+    env = make("reach-v0")
+    obs, _ = env.reset(seed=11)
+    batch = make_batch("reach-v0", 1, seed=11, autoreset=False)
+    view, senses = batch.reset()
+    assert np.array_equal(obs["infant_0"]["view"], view[0, 0])
+    for action in (1, 1, 4, 2, 4):
+        if not env.agents:
+            break
+        obs, rew, *_ = env.step({"infant_0": action})
+        res = batch.step(np.array([[action]]))
+        assert rew["infant_0"] == res.reward[0, 0]
+        if "infant_0" in obs:
+            assert np.array_equal(obs["infant_0"]["view"], res.view[0, 0])
+
+
+def test_autoreset_starts_new_episodes_in_place():
+    batch = make_batch("reach-v0", 32, seed=0, max_cycles=5)
+    batch.reset()
+    ends = 0
+    for _ in range(12):
+        res = batch.step(np.full((32, 1), 4))
+        ends += int((res.terminated | res.truncated).any(axis=1).sum())
+        assert (batch.state.t <= 5).all()
+    assert ends >= 64
+
+
+def test_rng_state_round_trips():
+    batch = make_batch("playroom-v0", 4, seed=5)
+    batch.reset()
+    state = batch.rng_state()
+    copy = [a.copy() for a in batch.state]
+    first = batch.step(np.ones((4, 1), dtype=np.int64)).view.copy()
+    for arr, saved in zip(batch.state, copy, strict=True):
+        arr[...] = saved
+    batch.set_rng_state(state)
+    second = batch.step(np.ones((4, 1), dtype=np.int64)).view.copy()
+    assert np.array_equal(first, second)
+
+
+def test_line_of_sight_table_is_symmetric_and_blocks_behind():
+    cells, lengths = line_of_sight_table(7)
+    index = {(6 - vi, vj - 3): vi * 7 + vj for vi in range(7) for vj in range(7)}
+    straight = index[(4, 0)]
+    assert {tuple(c) for c in cells[straight, : lengths[straight]]} == {(1, 0), (2, 0), (3, 0)}
+    left, right = index[(3, -2)], index[(3, 2)]
+    mirrored = {(f, -lt) for f, lt in cells[left, : lengths[left]]}
+    assert mirrored == {tuple(c) for c in cells[right, : lengths[right]]}
+
+
+def test_sight_mask_grows_with_range_and_fov():
+    narrow = sight_mask(7, 2, 90)
+    wide = sight_mask(7, 6, 180)
+    assert narrow.sum() < wide.sum()
+    assert (narrow <= wide).all()
+    assert narrow[6, 3] == 1  # own cell
+    assert wide[6, 0] == 1 and narrow[6, 0] == 0  # beside me only with a 180 degree view

@@ -1,0 +1,263 @@
+"""Mechanics and scenario scripts: each test states a behaviour a child's world has."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from infancy.worlds import INFANT_ACTIONS, SENSES, VIEW_CHANNELS, make, make_batch
+from infancy.worlds.core.codes import NORTH, WEST
+
+A = {name: i for i, name in enumerate(INFANT_ACTIONS)}
+S = {name: i for i, name in enumerate(SENSES)}
+CH = {name: i for i, name in enumerate(VIEW_CHANNELS)}
+
+
+def turn_towards(current: int, wanted: int) -> int:
+    if current == wanted:
+        return A["reach"]
+    return A["turn_left"] if (current - wanted) % 4 == 1 else A["turn_right"]
+
+
+def test_reach_grasps_the_toy_in_front_and_ends_the_episode():
+    env = make("reach-v0")
+    env.reset(seed=1)
+    st = env.engine.state
+    toy = tuple(st.obj_pos[0, 0])
+    me = tuple(st.agent_pos[0, 0])
+    wanted = {(0, 1): 0, (1, 0): 1, (0, -1): 2, (-1, 0): 3}[(toy[0] - me[0], toy[1] - me[1])]
+    for _ in range(4):
+        action = turn_towards(int(st.agent_dir[0, 0]), wanted)
+        obs, rew, term, trunc, info = env.step({"infant_0": action})
+        if action == A["reach"]:
+            break
+    assert rew["infant_0"] == 1.0
+    assert term["infant_0"] and info["infant_0"]["success"]
+    assert obs["infant_0"]["senses"][S["holding"]] == st.obj_kind[0, 0] + 1
+    assert obs["infant_0"]["senses"][S["approval"]] == 1
+
+
+def test_reaching_without_the_ability_does_nothing():
+    env = make("reach-v0", abilities="newborn")
+    env.reset(seed=1)
+    for _ in range(30):
+        if not env.agents:
+            break
+        env.step({"infant_0": A["reach"]})
+        env.step({"infant_0": A["turn_left"]})
+    assert env.engine.state.agent_hold[0, 0] == -1
+
+
+def test_a_toy_behind_the_screen_is_unseen_until_revealed():
+    env = make("peekaboo-v0", delay=3)
+    obs, _ = env.reset(seed=4)
+    st = env.engine.state
+    toy_code = st.obj_kind[0, 0] + 1
+    seen = []
+    for _ in range(9):
+        obs, *_ = env.step({"infant_0": A["stay"]})
+        view = obs["infant_0"]["view"]
+        seen.append((int(st.phase[0]), bool((view[CH["kind"]] == toy_code).any())))
+    phases = dict(seen)
+    assert phases[0] is True  # shown in the caregiver's hand
+    assert all(not visible for phase, visible in seen if phase == 2)  # hidden
+    assert phases[4] is True  # peekaboo!
+
+
+def test_impossible_reveal_swaps_the_toy_kind():
+    kinds = {}
+    for impossible in (False, True):
+        env = make("peekaboo-v0", impossible=impossible, delay=1)
+        env.reset(seed=5)
+        before = int(env.engine.state.obj_kind[0, 0])
+        while env.agents:
+            env.step({"infant_0": A["stay"]})
+        kinds[impossible] = (before, int(env.engine.state.obj_kind[0, 0]))
+    assert kinds[False][0] == kinds[False][1]
+    assert kinds[True][0] != kinds[True][1]
+
+
+def test_a_not_b_oracle_finds_the_toy_every_trial_and_perseverator_errs():
+    def run(policy: str) -> tuple[float, int, list[int]]:
+        env = make("a-not-b-v0", a_trials=3, b_trials=2, delay=1)
+        env.reset(seed=2)
+        st = env.engine.state
+        total, searched = 0.0, []
+        while env.agents:
+            action = A["stay"]
+            if st.phase[0] == 3:
+                well_a = int(st.aux[0, 0])
+                hidden_slot = well_a if policy == "A" or st.aux[0, 1] == 1 else 3 - well_a
+                side = WEST if st.obj_pos[0, hidden_slot, 1] < st.agent_pos[0, 0, 1] else 0
+                action = turn_towards(int(st.agent_dir[0, 0]), side)
+            _, rew, _, _, info = env.step({"infant_0": action})
+            total += rew.get("infant_0", 0.0)
+            if info.get("infant_0", {}).get("searched", 0):
+                searched.append(info["infant_0"]["searched"])
+        return total, int(st.aux[0, 3]), searched
+
+    total, errors, searched = run("oracle")
+    assert (total, errors, searched) == (5.0, 0, [1, 1, 1, 2, 2])
+    total, errors, searched = run("A")
+    assert (total, errors, searched) == (3.0, 2, [1, 1, 1, 1, 1])
+
+
+def test_restrained_infant_cannot_turn():
+    env = make("a-not-b-v0")
+    env.reset(seed=0)
+    env.step({"infant_0": A["turn_left"]})  # show phase: held
+    assert env.engine.state.agent_dir[0, 0] == NORTH
+    assert env.engine.senses[0, 0, S["restrained"]] == 1
+
+
+@pytest.mark.parametrize("world_id, channel", [("gaze-following-v0", "gaze"),
+                                                ("point-following-v0", "point")])
+def test_cue_is_visible_and_oracle_scores_all_trials(world_id, channel):
+    wins = 0
+    for seed in range(10):
+        env = make(world_id)
+        env.reset(seed=seed)
+        st = env.engine.state
+        cue_seen = False
+        while env.agents:
+            action = A["stay"]
+            if st.phase[0] == 2 and st.target[0] >= 0:
+                side = WEST if st.obj_pos[0, st.target[0], 1] < st.agent_pos[0, 0, 1] else 0
+                action = turn_towards(int(st.agent_dir[0, 0]), side)
+                if action == A["reach"]:
+                    action = A["stay"]  # looking is the choice
+            obs, rew, *_ = env.step({"infant_0": action})
+            if "infant_0" in obs:
+                cue_seen |= bool(obs["infant_0"]["view"][CH[channel]].any())
+            wins += rew.get("infant_0", 0.0)
+        assert cue_seen
+    assert wins == 10
+
+
+def test_cue_choice_by_a_random_infant_is_near_chance():
+    batch = make_batch("gaze-following-v0", 400, seed=3, autoreset=False)
+    batch.reset()
+    rng = np.random.default_rng(0)
+    success = np.zeros(400, dtype=bool)
+    chose = np.zeros(400, dtype=bool)
+    for _ in range(12):
+        res = batch.step(rng.integers(0, 3, size=(400, 1)))
+        success |= res.info["success"][:, 0]
+        chose |= res.terminated[:, 0]
+    rate = success[chose].mean()
+    assert 0.4 < rate < 0.6
+
+
+def test_naming_teaches_then_requests_the_right_word():
+    env = make("naming-v0")
+    env.reset(seed=6)
+    st = env.engine.state
+    words = env.engine.rules.kind_words()
+    heard = []
+    while env.agents:
+        obs, *_ = env.step({"infant_0": A["stay"]})
+        if "infant_0" in obs:
+            s = obs["infant_0"]["senses"]
+            heard.append((int(s[S["word"]]), int(s[S["word_flag"]])))
+    names = [words[st.obj_kind[0, k]] for k in range(2)]
+    assert heard[:4] == [(names[0], 1), (names[0], 1), (names[1], 1), (names[1], 1)]
+    request = names[int(st.aux[0, 0])]
+    assert (request, 2) in heard[4:]
+
+
+def test_unreliable_caregiver_names_wrongly():
+    wrong = {}
+    for reliability in (1.0, 0.0):
+        env = make("naming-v0", caregiver={"reliability": reliability})
+        misses = 0
+        for seed in range(5):
+            env.reset(seed=seed)
+            st = env.engine.state
+            words = env.engine.rules.kind_words()
+            for step in range(4):
+                env.step({"infant_0": A["stay"]})
+                named = int(env.engine.senses[0, 0, S["word"]])
+                misses += named != words[st.obj_kind[0, step // 2]]
+        wrong[reliability] = misses
+    assert wrong[1.0] == 0 and wrong[0.0] == 20
+
+
+def test_noisy_tv_changes_colour_and_makes_noise():
+    batch = make_batch("noisy-tv-v0", 1, seed=0)
+    batch.reset()
+    tv = batch.n_objects - 1
+    colours, sounds = set(), 0
+    for _ in range(40):
+        batch.step(np.zeros((1, 1), dtype=np.int64))
+        colours.add(int(batch.state.obj_colour[0, tv]))
+        sounds += int(batch.state.sound[0, 0] > 0)
+    assert len(colours) >= 5
+    assert 10 < sounds < 35
+
+
+def test_crawling_moves_about_half_the_time_and_walking_always():
+    moved = {}
+    for profile in ("crawler", "walker", "reacher"):
+        batch = make_batch("playroom-v0", 300, seed=1, abilities=profile, n_toys=1)
+        batch.reset()
+        st = batch.state
+        # Face a free cell: turn until the cell ahead is floor with nothing on it.
+        before = st.agent_pos[:, 0].copy()
+        free = np.zeros(300, dtype=bool)
+        for b in range(300):
+            r, c = before[b]
+            d = st.agent_dir[b, 0]
+            rr, cc = r + (0, 1, 0, -1)[d], c + (1, 0, -1, 0)[d]
+            free[b] = st.cells[b, rr, cc] == 0 and st.obj_map[b, rr, cc] < 0 and st.agent_map[b, rr, cc] < 0
+        batch.step(np.full((300, 1), A["forward"]))
+        moved[profile] = (st.agent_pos[free, 0] != before[free]).any(axis=1).mean()
+    assert 0.35 < moved["crawler"] < 0.65
+    assert moved["walker"] == 1.0
+    assert moved["reacher"] == 0.0
+
+
+def test_pushing_a_ball_rolls_it_away():
+    batch = make_batch("playroom-v0", 1, seed=0, abilities="walker", n_toys=1)
+    batch.reset()
+    st = batch.state
+    st.obj_kind[0, 0] = batch.rules.kind_index("ball")
+    st.agent_pos[0, 0] = (4, 2)
+    st.agent_dir[0, 0] = 0  # east
+    st.obj_pos[0, 0] = (4, 3)
+    st.agent_pos[0, 1] = (1, 1)
+    from infancy.worlds.core import kernels
+
+    kernels.refresh_worlds(st, np.ones(1, dtype=bool))
+    batch.step(np.array([[A["forward"]]]), np.zeros((1, 7), dtype=np.int64))
+    assert tuple(st.obj_pos[0, 0]) == (4, 4)
+    assert tuple(st.agent_pos[0, 0]) == (4, 3)
+
+
+def test_eye_contact_word_and_gaze_reach_the_infant():
+    env = make("gaze-following-v0")
+    obs, _ = env.reset(seed=0)
+    obs, *_ = env.step({"infant_0": A["stay"]})  # contact phase: caregiver looks at me
+    assert obs["infant_0"]["senses"][S["eye_contact"]] == 1
+    # caregiver facing the infant: "towards me"
+    assert (obs["infant_0"]["view"][CH["agent"]] == 1 + 2).any()
+
+
+def test_energy_set_by_the_infant_shows_in_senses():
+    batch = make_batch("playroom-v0", 2, seed=0)
+    batch.reset()
+    batch.set_energy(np.array([[0.0], [1.0]]))
+    res = batch.step(np.zeros((2, 1), dtype=np.int64))
+    assert res.senses[0, 0, S["energy"]] == 0
+    assert res.senses[1, 0, S["energy"]] == 255
+
+
+def test_abilities_change_the_field_of_view():
+    batch = make_batch("playroom-v0", 1, seed=0)
+    batch.reset()
+    batch.set_abilities("walker")
+    wide = int(batch.state.sight.sum())
+    batch.set_abilities("newborn")
+    narrow = int(batch.state.sight.sum())
+    assert narrow < wide
+    batch.step(np.zeros((1, 1), dtype=np.int64))
+    assert (batch.view[0, 0, CH["cell"]] > 0).sum() <= narrow
