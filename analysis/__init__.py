@@ -3,4 +3,6 @@
 from __future__ import annotations
 
 if __name__ != "infancy.analysis":
-    raise ImportError("import infancy.analysis, not analysis (install the package: pip install -e .)")
+    raise ImportError(
+        "import infancy.analysis, not analysis (install the package: pip install -e .)"
+    )

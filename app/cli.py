@@ -95,10 +95,14 @@ def worlds_show(
     world_id: Annotated[str, typer.Argument(help="A world id, e.g. playroom-v0.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="PNG file to write.")],
     seed: Annotated[int, typer.Option(help="Seed of the episode.")] = 0,
-    steps: Annotated[int, typer.Option(help="Steps to run (scripted caregiver, "
-                                                 "infant turning) before the picture.")] = 3,
-    param: Annotated[list[str] | None, typer.Option(
-        "--param", "-p", help="World parameter key=value (repeatable).")] = None,
+    steps: Annotated[
+        int,
+        typer.Option(help="Steps to run (scripted caregiver, infant turning) before the picture."),
+    ] = 3,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="World parameter key=value (repeatable)."),
+    ] = None,
     tile: Annotated[int, typer.Option(help="Pixels per cell.", min=8, max=128)] = 48,
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:

@@ -3,4 +3,6 @@
 from __future__ import annotations
 
 if __name__ != "infancy.curricula":
-    raise ImportError("import infancy.curricula, not curricula (install the package: pip install -e .)")
+    raise ImportError(
+        "import infancy.curricula, not curricula (install the package: pip install -e .)"
+    )

@@ -7,9 +7,8 @@ import sys
 
 import pygame
 import pytest
-from typer.testing import CliRunner
-
 from infancy.cli import app
+from typer.testing import CliRunner
 
 runner = CliRunner()
 

@@ -39,8 +39,10 @@ def test_setup_generates_every_package_of_the_tree():
     source = (ROOT / "setup.py").read_text()
     namespace: dict = {"__file__": str(ROOT / "setup.py"), "__name__": "not_main"}
     # Execute only the definitions, not setup() itself.
-    exec(compile(source.replace("setup(packages=", "_ = dict(packages="), spec.origin, "exec"),
-         namespace)
+    exec(
+        compile(source.replace("setup(packages=", "_ = dict(packages="), spec.origin, "exec"),
+        namespace,
+    )
     assert set(namespace["packages"]()) == _source_packages()
 
 

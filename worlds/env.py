@@ -131,8 +131,9 @@ class InfancyParallelEnv(ParallelEnv):
         over = bool(self.engine.state.ended[0])
         if CAREGIVER in self.agents:
             rewards[CAREGIVER] = float(res.reward[0].sum())
-            all_infants_done = all(terms.get(a, True) or truncs.get(a, False)
-                                   for a in self.possible_agents[:-1])
+            all_infants_done = all(
+                terms.get(a, True) or truncs.get(a, False) for a in self.possible_agents[:-1]
+            )
             terms[CAREGIVER] = over and not bool(res.truncated[0].any()) and all_infants_done
             truncs[CAREGIVER] = over and not terms[CAREGIVER]
         self.agents = [a for a in self.agents if not (terms[a] or truncs[a])]
@@ -166,9 +167,11 @@ class InfancyParallelEnv(ParallelEnv):
         out: dict[str, dict] = {}
         for i, agent in enumerate(self.possible_agents[:-1]):
             if agent in self.agents:
-                out[agent] = {} if info is None else {
-                    k: (v[0, i] if v.ndim == 2 else v[0]).item() for k, v in info.items()
-                }
+                out[agent] = (
+                    {}
+                    if info is None
+                    else {k: (v[0, i] if v.ndim == 2 else v[0]).item() for k, v in info.items()}
+                )
         if CAREGIVER in self.agents:
             out[CAREGIVER] = {}
         return out
@@ -240,15 +243,26 @@ class InfantGymEnv(gymnasium.Env):
 
     def step(self, action: Any):
         arr = np.asarray(action)
-        if arr.shape != () or arr.dtype.kind not in "iu" or not self.action_space.contains(int(arr)):
-            raise ValueError(f"invalid action for 'infant_0': {action!r} is not in {self.action_space}")
+        if (
+            arr.shape != ()
+            or arr.dtype.kind not in "iu"
+            or not self.action_space.contains(int(arr))
+        ):
+            raise ValueError(
+                f"invalid action for 'infant_0': {action!r} is not in {self.action_space}"
+            )
         res = self.engine.step(np.array([[int(arr)]]))
         obs = {"view": res.view[0, 0].copy(), "senses": res.senses[0, 0].copy()}
         info = {k: (v[0, 0] if v.ndim == 2 else v[0]).item() for k, v in res.info.items()}
         if self.render_mode == "human":
             self.render()
-        return (obs, float(res.reward[0, 0]), bool(res.terminated[0, 0]),
-                bool(res.truncated[0, 0]), info)
+        return (
+            obs,
+            float(res.reward[0, 0]),
+            bool(res.terminated[0, 0]),
+            bool(res.truncated[0, 0]),
+            info,
+        )
 
     def render(self):
         if self.render_mode is None:

@@ -73,8 +73,9 @@ def scenario(world_id: str, rules: Rules | None = None, **kwargs: Any) -> Scenar
     return _REGISTRY[world_id](rules=rules, **kwargs)
 
 
-def make(world_id: str, *, render_mode: str | None = None, rules: Rules | None = None,
-         **kwargs: Any) -> InfancyParallelEnv:
+def make(
+    world_id: str, *, render_mode: str | None = None, rules: Rules | None = None, **kwargs: Any
+) -> InfancyParallelEnv:
     """A world as a PettingZoo ``ParallelEnv``.
 
     Parameters
@@ -101,22 +102,30 @@ def make(world_id: str, *, render_mode: str | None = None, rules: Rules | None =
     return InfancyParallelEnv(scenario(world_id, rules, **kwargs), render_mode=render_mode)
 
 
-def make_aec(world_id: str, *, render_mode: str | None = None, rules: Rules | None = None,
-             **kwargs: Any) -> AECEnv:
+def make_aec(
+    world_id: str, *, render_mode: str | None = None, rules: Rules | None = None, **kwargs: Any
+) -> AECEnv:
     """A world as a PettingZoo ``AECEnv`` (agents act in turn; same parameters as
     :func:`make`)."""
     return parallel_to_aec(make(world_id, render_mode=render_mode, rules=rules, **kwargs))
 
 
-def make_gym(world_id: str, *, render_mode: str | None = None, rules: Rules | None = None,
-             **kwargs: Any) -> InfantGymEnv:
+def make_gym(
+    world_id: str, *, render_mode: str | None = None, rules: Rules | None = None, **kwargs: Any
+) -> InfantGymEnv:
     """One infant as a Gymnasium ``Env``; the caregiver follows its script."""
     return InfantGymEnv(scenario(world_id, rules, **kwargs), render_mode=render_mode)
 
 
-def make_batch(world_id: str, batch_size: int, *, seed: int | None = None,
-               autoreset: bool = True, rules: Rules | None = None,
-               **kwargs: Any) -> BatchWorld:
+def make_batch(
+    world_id: str,
+    batch_size: int,
+    *,
+    seed: int | None = None,
+    autoreset: bool = True,
+    rules: Rules | None = None,
+    **kwargs: Any,
+) -> BatchWorld:
     """The batched engine itself: ``batch_size`` worlds stepped together.
 
     Examples
@@ -129,5 +138,6 @@ def make_batch(world_id: str, batch_size: int, *, seed: int | None = None,
     (64, 1, 6, 7, 7)
     >>> result = batch.step(np.zeros((64, 1), dtype=np.int64))
     """
-    return BatchWorld(scenario(world_id, rules, **kwargs), batch_size, seed=seed,
-                      autoreset=autoreset)
+    return BatchWorld(
+        scenario(world_id, rules, **kwargs), batch_size, seed=seed, autoreset=autoreset
+    )

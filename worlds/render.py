@@ -74,6 +74,8 @@ class Renderer:
         self.tile = tile
         self.hud_height = max(18, tile // 2 + 4)
         self._tiles: dict[tuple, object] = {}
+        self._rooms: dict[bytes, object] = {}  # static floor and walls, per layout
+        self._texts: dict[str, object] = {}
         self._font = self.pg.font.Font(None, max(14, tile // 2 + 2))
         self._window = None
         self._clock = None
@@ -128,8 +130,12 @@ class Renderer:
             pg.draw.circle(surf, rgb, (c, int(t * 0.3)), int(t * 0.16))
             pg.draw.rect(surf, rgb, (int(t * 0.32), int(t * 0.45), int(t * 0.36), int(t * 0.4)))
         elif shape == "cup":
-            pts = [(int(t * 0.2), int(t * 0.25)), (int(t * 0.8), int(t * 0.25)),
-                   (int(t * 0.68), int(t * 0.8)), (int(t * 0.32), int(t * 0.8))]
+            pts = [
+                (int(t * 0.2), int(t * 0.25)),
+                (int(t * 0.8), int(t * 0.25)),
+                (int(t * 0.68), int(t * 0.8)),
+                (int(t * 0.32), int(t * 0.8)),
+            ]
             pg.draw.polygon(surf, rgb, pts)
             pg.draw.polygon(surf, dark, pts, 2)
         elif shape == "box":
@@ -141,7 +147,9 @@ class Renderer:
             pg.draw.rect(surf, rgb, (0, int(t * 0.1), t, int(t * 0.8)))
             pg.draw.rect(surf, dark, (0, int(t * 0.1), t, int(t * 0.8)), 2)
         elif shape == "tv":
-            pg.draw.rect(surf, (50, 50, 50), (int(t * 0.08), int(t * 0.15), int(t * 0.84), int(t * 0.7)))
+            pg.draw.rect(
+                surf, (50, 50, 50), (int(t * 0.08), int(t * 0.15), int(t * 0.84), int(t * 0.7))
+            )
             pg.draw.rect(surf, rgb, (int(t * 0.16), int(t * 0.23), int(t * 0.68), int(t * 0.54)))
 
     def _draw_agent(self, surf, who: str, heading: int) -> None:
@@ -170,12 +178,10 @@ class Renderer:
         surf = pg.Surface((w * t, h * t + self.hud_height * len(lines)))
         n = engine.n_infants
         names = self.rules.kind_names
-        for r in range(h):
-            for c in range(w):
-                xy = (c * t, r * t)
-                surf.blit(self._tile(("wall",) if st.cells[b, r, c] == WALL else ("floor",)), xy)
-                if st.seen_map[b, r, c]:
-                    surf.blit(self._tile(("view",)), xy)
+        surf.blit(self._room(st.cells[b]), (0, 0))
+        view_tile = self._tile(("view",))
+        for r, c in zip(*np.nonzero(st.seen_map[b]), strict=True):
+            surf.blit(view_tile, (c * t, r * t))
         for k in range(st.obj_kind.shape[1]):
             kind = st.obj_kind[b, k]
             if kind < 0 or st.obj_inside[b, k] >= 0 or st.obj_holder[b, k] >= 0:
@@ -189,7 +195,9 @@ class Renderer:
             held = st.agent_hold[b, a]
             if held >= 0:
                 small = pg.transform.smoothscale(
-                    self._tile(("object", names[st.obj_kind[b, held]], int(st.obj_colour[b, held]))),
+                    self._tile(
+                        ("object", names[st.obj_kind[b, held]], int(st.obj_colour[b, held]))
+                    ),
                     (t // 2, t // 2),
                 )
                 surf.blit(small, (c * t + t // 2, r * t))
@@ -197,9 +205,36 @@ class Renderer:
         y = h * t
         for line in lines:
             pg.draw.rect(surf, HUD_BG, (0, y, w * t, self.hud_height))
-            surf.blit(self._font.render(line, True, HUD_FG), (4, y + 2))
+            surf.blit(self._text(line, HUD_FG), (4, y + 2))
             y += self.hud_height
         return surf
+
+    def _room(self, cells: np.ndarray):
+        """Floor and walls of a layout, drawn once per distinct layout."""
+        key = cells.tobytes() + bytes(cells.shape)
+        room = self._rooms.get(key)
+        if room is None:
+            h, w = cells.shape
+            room = self.pg.Surface((w * self.tile, h * self.tile))
+            for r in range(h):
+                for c in range(w):
+                    tile = self._tile(("wall",) if cells[r, c] == WALL else ("floor",))
+                    room.blit(tile, (c * self.tile, r * self.tile))
+            if len(self._rooms) > 64:
+                self._rooms.clear()
+            self._rooms[key] = room
+        return room
+
+    def _text(self, text: str, rgb: tuple[int, int, int]):
+        """Rendered text, cached (the HUD repeats itself from frame to frame)."""
+        key = f"{rgb}{text}"
+        label = self._texts.get(key)
+        if label is None:
+            if len(self._texts) > 512:
+                self._texts.clear()
+            label = self._font.render(text, True, rgb)
+            self._texts[key] = label
+        return label
 
     def _centre(self, r: int, c: int) -> tuple[int, int]:
         return (int(c * self.tile + self.tile // 2), int(r * self.tile + self.tile // 2))
@@ -208,12 +243,12 @@ class Renderer:
         pg, st, t = self.pg, engine.state, self.tile
         n = engine.n_infants
         cg = self._centre(*st.agent_pos[b, n])
-        tr, tc = target_position(st, b, int(st.cg_gaze[b]))
+        tr, tc = target_position(engine.kernel_state, b, int(st.cg_gaze[b]))
         if tr >= 0 and (tr, tc) != tuple(st.agent_pos[b, n]):
             end = self._centre(tr, tc)
             self._dashed(surf, GAZE_RGB, cg, end)
             pg.draw.circle(surf, GAZE_RGB, end, max(3, t // 8), 2)
-        tr, tc = target_position(st, b, int(st.cg_point[b]))
+        tr, tc = target_position(engine.kernel_state, b, int(st.cg_point[b]))
         if tr >= 0 and (tr, tc) != tuple(st.agent_pos[b, n]):
             self._arrow(surf, POINT_RGB, cg, self._centre(tr, tc))
         for i in range(n):
@@ -262,7 +297,7 @@ class Renderer:
 
     def _bubble(self, surf, text: str, anchor) -> None:
         pg = self.pg
-        label = self._font.render(text, True, (20, 20, 20))
+        label = self._text(text, (20, 20, 20))
         w, h = label.get_size()
         x = min(max(0, anchor[0] - w // 2 - 4), surf.get_width() - w - 8)
         y = max(0, anchor[1] - self.tile - h // 2)

@@ -203,9 +203,7 @@ class Rules:
     def kind_colours(self) -> np.ndarray:
         """Default colour index per kind, uint8."""
         names = self.colour_names
-        return np.array(
-            [names.index(k.colour) for k in self.toys.kinds.values()], dtype=np.uint8
-        )
+        return np.array([names.index(k.colour) for k in self.toys.kinds.values()], dtype=np.uint8)
 
     def kind_words(self) -> np.ndarray:
         """Word code per kind (0 where the kind has no word), int16."""
@@ -226,9 +224,7 @@ class Rules:
         profiles = self.body.profiles
         if isinstance(spec, str):
             if spec not in profiles:
-                raise ValueError(
-                    f"abilities: unknown profile {spec!r}; known: {sorted(profiles)}"
-                )
+                raise ValueError(f"abilities: unknown profile {spec!r}; known: {sorted(profiles)}")
             return profiles[spec]
         if isinstance(spec, dict):
             spec = dict(spec)

@@ -52,7 +52,9 @@ def check_pettingzoo(world_id: str, num_cycles: int = 200, **kwargs: Any) -> Non
         if not scenario(world_id, **kwargs).ends_early:
             mod = SimpleNamespace(
                 env=lambda max_cycles: make_aec(world_id, **{**kwargs, "max_cycles": max_cycles}),
-                parallel_env=lambda max_cycles: make(world_id, **{**kwargs, "max_cycles": max_cycles}),
+                parallel_env=lambda max_cycles: make(
+                    world_id, **{**kwargs, "max_cycles": max_cycles}
+                ),
             )
             max_cycles_test(mod)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from infancy.worlds import make, make_aec, make_batch, make_gym, register
 from infancy.worlds.scenarios.playroom import Playroom
 
 
 def test_unknown_world_names_the_known_ones():
-    with pytest.raises(ValueError, match=r"unknown world 'nursery-v0'; known worlds: \[.*playroom-v0"):
+    with pytest.raises(
+        ValueError, match=r"unknown world 'nursery-v0'; known worlds: \[.*playroom-v0"
+    ):
         make("nursery-v0")
 
 
@@ -50,7 +51,7 @@ def test_scenario_specific_combinations_are_checked():
 def test_invalid_infant_action_names_agent_and_action(action):
     env = make("playroom-v0")
     env.reset(seed=0)
-    with pytest.raises(ValueError, match=r"invalid action for 'infant_0': .*" ):
+    with pytest.raises(ValueError, match=r"invalid action for 'infant_0': .*"):
         env.step({"infant_0": action})
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 from infancy.worlds import make, make_batch
 from infancy.worlds.core.geometry import line_of_sight_table, sight_mask
 
@@ -39,7 +38,7 @@ def test_batch_of_one_matches_the_pettingzoo_env():
     env = make("reach-v0")
     obs, _ = env.reset(seed=11)
     batch = make_batch("reach-v0", 1, seed=11, autoreset=False)
-    view, senses = batch.reset()
+    view, _ = batch.reset()
     assert np.array_equal(obs["infant_0"]["view"], view[0, 0])
     for action in (1, 1, 4, 2, 4):
         if not env.agents:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from infancy.worlds import INFANT_ACTIONS, SENSES, VIEW_CHANNELS, make, make_batch
 from infancy.worlds.core.codes import NORTH, WEST
 
@@ -28,7 +27,7 @@ def test_reach_grasps_the_toy_in_front_and_ends_the_episode():
     wanted = {(0, 1): 0, (1, 0): 1, (0, -1): 2, (-1, 0): 3}[(toy[0] - me[0], toy[1] - me[1])]
     for _ in range(4):
         action = turn_towards(int(st.agent_dir[0, 0]), wanted)
-        obs, rew, term, trunc, info = env.step({"infant_0": action})
+        obs, rew, term, _, info = env.step({"infant_0": action})
         if action == A["reach"]:
             break
     assert rew["infant_0"] == 1.0
@@ -110,8 +109,9 @@ def test_restrained_infant_cannot_turn():
     assert env.engine.senses[0, 0, S["restrained"]] == 1
 
 
-@pytest.mark.parametrize("world_id, channel", [("gaze-following-v0", "gaze"),
-                                                ("point-following-v0", "point")])
+@pytest.mark.parametrize(
+    "world_id, channel", [("gaze-following-v0", "gaze"), ("point-following-v0", "point")]
+)
 def test_cue_is_visible_and_oracle_scores_all_trials(world_id, channel):
     wins = 0
     for seed in range(10):
@@ -208,7 +208,11 @@ def test_crawling_moves_about_half_the_time_and_walking_always():
             r, c = before[b]
             d = st.agent_dir[b, 0]
             rr, cc = r + (0, 1, 0, -1)[d], c + (1, 0, -1, 0)[d]
-            free[b] = st.cells[b, rr, cc] == 0 and st.obj_map[b, rr, cc] < 0 and st.agent_map[b, rr, cc] < 0
+            free[b] = (
+                st.cells[b, rr, cc] == 0
+                and st.obj_map[b, rr, cc] < 0
+                and st.agent_map[b, rr, cc] < 0
+            )
         batch.step(np.full((300, 1), A["forward"]))
         moved[profile] = (st.agent_pos[free, 0] != before[free]).any(axis=1).mean()
     assert 0.35 < moved["crawler"] < 0.65
@@ -225,9 +229,7 @@ def test_pushing_a_ball_rolls_it_away():
     st.agent_dir[0, 0] = 0  # east
     st.obj_pos[0, 0] = (4, 3)
     st.agent_pos[0, 1] = (1, 1)
-    from infancy.worlds.core import kernels
-
-    kernels.refresh_worlds(st, np.ones(1, dtype=bool))
+    batch.refresh()
     batch.step(np.array([[A["forward"]]]), np.zeros((1, 7), dtype=np.int64))
     assert tuple(st.obj_pos[0, 0]) == (4, 4)
     assert tuple(st.agent_pos[0, 0]) == (4, 3)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from infancy.worlds import RulesError, load_rules, make
 
 
@@ -31,7 +30,11 @@ def _write(tmp_path: Path, name: str, data) -> Path:
         ("toys", lambda d: d["kinds"]["ball"].update(colour="teal"), "kinds.ball.colour"),
         ("toys", lambda d: d["kinds"]["ball"].update(bounces=True), "kinds.ball.bounces"),
         ("toys", lambda d: d["colours"].update(red=[300, 0, 0]), "colours.red"),
-        ("body", lambda d: d["profiles"]["walker"].update(locomotion="run"), "profiles.walker.locomotion"),
+        (
+            "body",
+            lambda d: d["profiles"]["walker"].update(locomotion="run"),
+            "profiles.walker.locomotion",
+        ),
         ("body", lambda d: d.update(view_size=6), "view_size"),
         ("body", lambda d: d["profiles"]["newborn"].pop("reach"), "profiles.newborn.reach"),
         ("body", lambda d: d["move_success"].update(crawl=2.0), "move_success.crawl"),

@@ -1,8 +1,8 @@
 """Numeric codes shared by the engine, the environments and the renderer.
 
 Everything an agent sees or does is a small integer; this module names them. The
-observation channels are documented in ``docs/observations.md`` and in the
-``OBSERVATION_DOC`` string below (the same text the environments' docstrings show).
+observation channels are documented in ``OBSERVATION_DOC`` below (the environments'
+docstrings and ``docs/architecture.md`` show the same text).
 """
 
 from __future__ import annotations
@@ -91,9 +91,12 @@ is 0 there.
 | 0 ``cell`` | terrain | 0 unseen, 1 floor, 2 wall |
 | 1 ``kind`` | toy kind on the cell, or held by an agent on it | 0 none, 1 + kind index |
 | 2 ``colour`` | the toy's colour (a noisy TV shows a random one) | 0 none, 1 + colour index |
-| 3 ``agent`` | caregiver / other infant and their heading relative to me | 0 none; 1-4 caregiver facing away, to my right, towards me, to my left; 5-8 the same for an infant |
-| 4 ``gaze`` | cell on the caregiver's line of gaze (from its eyes through what it looks at, up to a wall) | 0/1 |
+| 3 ``agent`` | caregiver / other infant, heading relative to mine | see below |
+| 4 ``gaze`` | on the caregiver's line of gaze (eyes, through its target, to a wall) | 0/1 |
 | 5 ``point`` | cell on the caregiver's pointing ray | 0/1 |
+
+``agent`` values: 0 none; 1-4 the caregiver facing away from me, to my right, towards
+me, to my left; 5-8 the same for another infant.
 
 ``senses`` has shape ``(10,)``:
 

@@ -20,8 +20,8 @@ from .codes import (
     SENSES,
     VIEW_CHANNELS,
 )
-from .geometry import egocentric_offsets, line_of_sight_table, sight_mask
-from .state import State, allocate_state, take_worlds
+from .geometry import sight_mask, world_offsets
+from .state import KernelState, State, allocate_state, kernel_state, take_worlds
 
 if TYPE_CHECKING:
     from ..rules import BodyProfile
@@ -104,9 +104,14 @@ class BatchWorld:
         self.height, self.width = scenario.height, scenario.width
         self.n_objects = scenario.n_objects
         self.state: State = allocate_state(
-            self.batch_size, self.n_infants, self.n_objects, self.height, self.width,
+            self.batch_size,
+            self.n_infants,
+            self.n_objects,
+            self.height,
+            self.width,
             self.view_size,
         )
+        self._kstate: KernelState = kernel_state(self.state)
         # Lookup tables the kernels read.
         self._kind_flags = self.rules.kind_flags()
         self._kind_words = self.rules.kind_words()
@@ -118,8 +123,7 @@ class BatchWorld:
         self._posture_code = np.array(
             [POSTURE_CODE[body.posture[k]] for k in ("none", "crawl", "walk")], dtype=np.uint8
         )
-        self._fwd, self._lat = egocentric_offsets(self.view_size)
-        self._los_cells, self._los_len = line_of_sight_table(self.view_size)
+        self._view_off, self._los_off, self._los_len = world_offsets(self.view_size)
         self._habits = scenario.habits_array()
         self._params = scenario.params_array()
         self.view = np.zeros(
@@ -187,7 +191,9 @@ class BatchWorld:
         self.state.energy[...] = np.round(e * 255).astype(np.uint8)
 
     # ------------------------------------------------------------------ episodes
-    def reset(self, seed: int | None = None, worlds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def reset(
+        self, seed: int | None = None, worlds: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Start new episodes in all worlds (or those in the boolean mask ``worlds``).
 
         Returns
@@ -211,7 +217,7 @@ class BatchWorld:
             if name not in _PERSISTENT:
                 arr[idx] = -1 if name in _MINUS_ONE else 0
         self.scenario.layout(st, idx, self._rng)
-        kernels.refresh_worlds(st, mask)
+        kernels.refresh_worlds(self._kstate, mask, self._kind_flags)
         self._planned_u = None
 
     def scripted_caregiver(self) -> np.ndarray:
@@ -229,10 +235,16 @@ class BatchWorld:
             raise RuntimeError("call reset() before step()")
         if self._planned_u is None:
             b, n, k = self.batch_size, self.n_infants, self.n_objects
-            u = self._rng.random((b, N_SCRIPT_UNIFORMS + n + 2 * k))
-            self.scenario.direct(self.state, u[:, :N_SCRIPT_UNIFORMS], self._habits,
-                                 self._params, self._kind_words, self._kind_flags,
-                                 self.caregiver_actions)
+            u = self._rng.random((b, N_SCRIPT_UNIFORMS + n + 2 * k), dtype=np.float32)
+            self.scenario.direct(
+                self._kstate,
+                u[:, :N_SCRIPT_UNIFORMS],
+                self._habits,
+                self._params,
+                self._kind_words,
+                self._kind_flags,
+                self.caregiver_actions,
+            )
             self._planned_u = u
         return self._planned_u
 
@@ -255,35 +267,28 @@ class BatchWorld:
         StepResult
         """
         b, n, k = self.batch_size, self.n_infants, self.n_objects
-        acts = np.broadcast_to(np.asarray(infant_actions), (b, n))
-        if acts.dtype.kind not in "iu" or acts.min(initial=0) < 0 or acts.max(initial=0) >= len(INFANT_ACTIONS):
-            bad = acts[(acts < 0) | (acts >= len(INFANT_ACTIONS))] if acts.dtype.kind in "iu" else acts
-            raise ValueError(
-                f"infant action: expected integers in 0..{len(INFANT_ACTIONS) - 1}, got {bad.ravel()[:1]}"
-            )
-        acts = np.ascontiguousarray(acts, dtype=np.int64)
-        u = self._plan()
+        acts = self._check_infant_actions(infant_actions)
+        cg = None if caregiver_actions is None else self._check_caregiver_actions(caregiver_actions)
+        u = self._plan()  # after the checks: a rejected call changes nothing
         self._planned_u = None
         st = self.state
         st.reward[...] = 0.0
-        if caregiver_actions is None:
+        if cg is None:
             cg = self.caregiver_actions
-        else:
-            cg = np.ascontiguousarray(np.broadcast_to(caregiver_actions, (b, 7)), dtype=np.int64)
-            bad = (cg < 0) | (cg >= self.caregiver_space_sizes)
-            if bad.any():
-                field = CAREGIVER_ACTION_FIELDS[int(np.argwhere(bad)[0, 1])]
-                raise ValueError(
-                    f"caregiver action: {field} must be in 0..{self.caregiver_space_sizes[CAREGIVER_ACTION_FIELDS.index(field)] - 1}"
-                )
         kernels.step_worlds(
-            st, acts, cg, u[:, N_SCRIPT_UNIFORMS:N_SCRIPT_UNIFORMS + n],
-            u[:, N_SCRIPT_UNIFORMS + n:].reshape(b, k, 2), self._kind_flags,
-            self._move_success, int(self.scenario.habits.arm_reach), self._n_colours,
+            self._kstate,
+            acts,
+            cg,
+            u[:, N_SCRIPT_UNIFORMS : N_SCRIPT_UNIFORMS + n],
+            u[:, N_SCRIPT_UNIFORMS + n :].reshape(b, k, 2),
+            self._kind_flags,
+            self._move_success,
+            int(self.scenario.habits.arm_reach),
+            self._n_colours,
         )
         self._observe()
         was_done = st.done.astype(bool)
-        self.scenario.judge(st, self._params)
+        self.scenario.judge(self._kstate, self._params)
         self.senses[..., S_APPROVAL] = st.approval
         reward = st.reward.copy()
         over_time = st.t >= self.max_cycles
@@ -298,9 +303,54 @@ class BatchWorld:
             self._observe()
         return StepResult(self.view, self.senses, reward, terminated, truncated, info)
 
+    def _check_infant_actions(self, actions: Any) -> np.ndarray:
+        arr = np.asarray(actions)
+        n_actions = len(INFANT_ACTIONS)
+        if arr.dtype.kind not in "iu":
+            raise ValueError(f"infant action: expected integers in 0..{n_actions - 1}, got {arr!r}")
+        try:
+            arr = np.broadcast_to(arr, (self.batch_size, self.n_infants))
+        except ValueError:
+            raise ValueError(
+                f"infant action: expected shape ({self.batch_size}, {self.n_infants}), "
+                f"got {arr.shape}"
+            ) from None
+        bad = (arr < 0) | (arr >= n_actions)
+        if bad.any():
+            raise ValueError(
+                f"infant action: expected integers in 0..{n_actions - 1}, got {arr[bad][0]}"
+            )
+        return np.ascontiguousarray(arr, dtype=np.int64)
+
+    def _check_caregiver_actions(self, actions: Any) -> np.ndarray:
+        arr = np.asarray(actions)
+        if arr.dtype.kind not in "iu":
+            raise ValueError(f"caregiver action: expected integers, got {arr!r}")
+        try:
+            arr = np.broadcast_to(arr, (self.batch_size, len(CAREGIVER_ACTION_FIELDS)))
+        except ValueError:
+            raise ValueError(
+                f"caregiver action: expected shape ({self.batch_size}, 7), got {arr.shape}"
+            ) from None
+        sizes = self.caregiver_space_sizes
+        bad = (arr < 0) | (arr >= sizes)
+        if bad.any():
+            j = int(np.argwhere(bad)[0, 1])
+            raise ValueError(
+                f"caregiver action: {CAREGIVER_ACTION_FIELDS[j]} must be in 0..{sizes[j] - 1}"
+            )
+        return np.ascontiguousarray(arr, dtype=np.int64)
+
     def _observe(self) -> None:
-        kernels.observe(self.state, self.view, self.senses, self._fwd, self._lat,
-                        self._los_cells, self._los_len, self._kind_flags, self._posture_code)
+        kernels.observe(
+            self._kstate,
+            self.view,
+            self.senses,
+            self._view_off,
+            self._los_off,
+            self._los_len,
+            self._posture_code,
+        )
 
     def _info(self) -> dict[str, np.ndarray]:
         st = self.state
@@ -319,11 +369,23 @@ class BatchWorld:
             info[name] = st.aux[:, j].copy()
         return info
 
+    def refresh(self, worlds: np.ndarray | None = None) -> None:
+        """Rebuild derived maps and observations after editing ``state`` by hand
+        (e.g. placing a toy for a demonstration or a probe)."""
+        mask = np.ones(self.batch_size, dtype=bool) if worlds is None else np.asarray(worlds, bool)
+        kernels.refresh_worlds(self._kstate, mask, self._kind_flags)
+        self._observe()
+
+    @property
+    def kernel_state(self) -> KernelState:
+        """The state as the compiled kernels take it (shares memory with ``state``)."""
+        return self._kstate
+
     # ------------------------------------------------------------------ views
     def caregiver_observation(self, world: int = 0) -> np.ndarray:
         """Allocentric planes seen by the caregiver of one world, ``uint8[6, H, W]``."""
         out = np.zeros((len(CAREGIVER_CHANNELS), self.height, self.width), dtype=np.uint8)
-        kernels.observe_caregiver(self.state, int(world), out)
+        kernels.observe_caregiver(self._kstate, int(world), out)
         return out
 
     def world(self, index: int) -> State:
@@ -333,5 +395,15 @@ class BatchWorld:
 
 # Infant properties that outlive an episode (curricula set them).
 _PERSISTENT = {"energy", "locomotion", "can_reach", "can_point", "can_vocalise", "sight"}
-_MINUS_ONE = {"obj_kind", "obj_holder", "obj_inside", "agent_hold", "grasped", "touched",
-              "looking", "target", "obj_map", "agent_map"}
+_MINUS_ONE = {
+    "obj_kind",
+    "obj_holder",
+    "obj_inside",
+    "agent_hold",
+    "grasped",
+    "touched",
+    "looking",
+    "target",
+    "obj_map",
+    "agent_map",
+}

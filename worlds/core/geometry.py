@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["egocentric_offsets", "line_of_sight_table", "sight_mask"]
+__all__ = ["egocentric_offsets", "line_of_sight_table", "sight_mask", "world_offsets"]
 
 
 def egocentric_offsets(view_size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -47,15 +47,15 @@ def line_of_sight_table(view_size: int) -> tuple[np.ndarray, np.ndarray]:
     """
     fwd, lat = egocentric_offsets(view_size)
     lines: list[list[tuple[int, int]]] = []
-    for f, lt in zip(fwd.ravel().tolist(), lat.ravel().tolist()):
+    for f, lt in zip(fwd.ravel().tolist(), lat.ravel().tolist(), strict=True):
         seen: list[tuple[int, int]] = []
         steps = 8 * max(abs(f), abs(lt), 1)
         for s in range(1, steps):
             t = s / steps
             # Round half away from the infant so corner-grazing lines are not blocked
             # by both neighbours; a small epsilon keeps the choice deterministic.
-            cf = int(math.floor(t * f + 0.5 - 1e-9))
-            cl = int(math.floor(t * lt + 0.5 - 1e-9))
+            cf = math.floor(t * f + 0.5 - 1e-9)
+            cl = math.floor(t * lt + 0.5 - 1e-9)
             cell = (cf, cl)
             if cell in ((0, 0), (f, lt)) or cell in seen:
                 continue
@@ -91,3 +91,37 @@ def sight_mask(view_size: int, view_range: int, fov_degrees: float) -> np.ndarra
     mask = (angle <= fov_degrees / 2 + 1e-9) & (dist <= view_range)
     mask[view_size - 1, view_size // 2] = True
     return mask.astype(np.uint8)
+
+
+@lru_cache(maxsize=8)
+def world_offsets(view_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row/column offsets in the world of every view cell and of its line of sight,
+    for each of the four headings (0 east, 1 south, 2 west, 3 north).
+
+    Returns
+    -------
+    view_off
+        ``int64[4, V*V, 2]``: (row, col) offset of each view cell from the infant.
+    los_off
+        ``int64[4, V*V, L, 2]``: offsets of the cells strictly between.
+    los_len
+        ``int64[V*V]``: how many entries of ``los_off`` are used.
+    """
+    fwd, lat = egocentric_offsets(view_size)
+    cells, lengths = line_of_sight_table(view_size)
+    dr = np.array((0, 1, 0, -1))
+    dc = np.array((1, 0, -1, 0))
+    vv = view_size * view_size
+    view_off = np.zeros((4, vv, 2), dtype=np.int64)
+    los_off = np.zeros((4, vv, cells.shape[1], 2), dtype=np.int64)
+    for d in range(4):
+        rd = (d + 1) % 4
+        f = fwd.ravel().astype(np.int64)
+        lt = lat.ravel().astype(np.int64)
+        view_off[d, :, 0] = f * dr[d] + lt * dr[rd]
+        view_off[d, :, 1] = f * dc[d] + lt * dc[rd]
+        cf = cells[..., 0].astype(np.int64)
+        cl = cells[..., 1].astype(np.int64)
+        los_off[d, :, :, 0] = cf * dr[d] + cl * dr[rd]
+        los_off[d, :, :, 1] = cf * dc[d] + cl * dc[rd]
+    return view_off, los_off, lengths.astype(np.int64)

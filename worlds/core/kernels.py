@@ -66,11 +66,27 @@ N_CG_CHANNELS = len(CAREGIVER_CHANNELS)
 
 # --------------------------------------------------------------------------- helpers
 @njit(cache=True, inline="always")
+def fill_map(arr, b, value):
+    """``arr[b] = value`` without making a view (a view touches the array's shared
+    reference count, which the threads would fight over)."""
+    for r in range(arr.shape[1]):
+        for c in range(arr.shape[2]):
+            arr[b, r, c] = value
+
+
+@njit(cache=True)
+def chunk_size(n_worlds):
+    """Worlds per parallel task: few, large tasks, so that threads do not share the
+    state's reference count (a cache line) world by world."""
+    return max(1, (n_worlds + 15) // 16)
+
+
+@njit(cache=True, inline="always")
 def in_bounds(st, b, r, c):
     return 0 <= r < st.cells.shape[1] and 0 <= c < st.cells.shape[2]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def cell_free(st, b, r, c):
     """Floor, in the grid, with no visible object and no agent."""
     if not in_bounds(st, b, r, c):
@@ -78,7 +94,7 @@ def cell_free(st, b, r, c):
     return st.cells[b, r, c] != WALL and st.obj_map[b, r, c] < 0 and st.agent_map[b, r, c] < 0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def target_position(st, b, code):
     """(row, col) of a target code, or (-1, -1) when it names nothing."""
     n = st.done.shape[1]
@@ -108,7 +124,7 @@ def heading_towards(dr, dc, fallback):
     return 1 if dr > 0 else 3
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def emit_sound(st, b, kind, r, c):
     """Every infant hears ``kind`` coming from (r, c), with its relative direction."""
     for i in range(st.done.shape[1]):
@@ -122,7 +138,7 @@ def emit_sound(st, b, kind, r, c):
             st.sound_dir[b, i] = (absolute - st.agent_dir[b, i]) % 4 + 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def sync_objects(st, b):
     """Held objects move with their holder; contents move with their container."""
     for k in range(st.obj_kind.shape[1]):
@@ -137,64 +153,97 @@ def sync_objects(st, b):
             st.obj_pos[b, k, 1] = st.obj_pos[b, c, 1]
 
 
-@njit(cache=True)
-def rebuild_maps(st, b):
-    """Recompute the object and agent maps of world ``b``."""
-    st.obj_map[b] = -1
-    st.agent_map[b] = -1
+@njit(cache=True, inline="always")
+def rebuild_maps(st, b, kind_flags):
+    """Recompute the object, agent and opacity maps of world ``b``."""
+    fill_map(st.obj_map, b, -1)
+    fill_map(st.agent_map, b, -1)
+    h = st.cells.shape[1]
+    w = st.cells.shape[2]
+    inner = 0
+    for r in range(h):
+        for c in range(w):
+            wall = st.cells[b, r, c] == WALL
+            st.opaque_map[b, r, c] = wall
+            if wall and 0 < r < h - 1 and 0 < c < w - 1:
+                inner += 1
     for k in range(st.obj_kind.shape[1]):
         if st.obj_kind[b, k] >= 0 and st.obj_holder[b, k] < 0 and st.obj_inside[b, k] < 0:
-            st.obj_map[b, st.obj_pos[b, k, 0], st.obj_pos[b, k, 1]] = k
+            r = st.obj_pos[b, k, 0]
+            c = st.obj_pos[b, k, 1]
+            st.obj_map[b, r, c] = k
+            if kind_flags[st.obj_kind[b, k]] & OCCLUDER:
+                st.opaque_map[b, r, c] = 1
+                if 0 < r < h - 1 and 0 < c < w - 1:
+                    inner += 1
+    st.inner_opaque[b] = inner
     for a in range(st.agent_pos.shape[1]):
         st.agent_map[b, st.agent_pos[b, a, 0], st.agent_pos[b, a, 1]] = a
 
 
-@njit(cache=True)
-def mark_ray(st, b, out, r0, c0, r1, c1):
-    """Mark cells from (r0, c0) through (r1, c1) onwards until a wall or the edge."""
+@njit(cache=True, inline="always")
+def mark_ray(cells, out, b, r0, c0, r1, c1):
+    """Mark the cells a ray from the centre of (r0, c0) through the centre of (r1, c1)
+    crosses, onwards until a wall or the edge (grid traversal of Amanatides & Woo: one
+    visit per cell)."""
     dr = r1 - r0
     dc = c1 - c0
-    n = max(abs(dr), abs(dc))
-    if n == 0:
+    if dr == 0 and dc == 0:
         return
-    fr = dr / n
-    fc = dc / n
-    limit = 4 * (st.cells.shape[1] + st.cells.shape[2])
-    for s in range(1, limit):
-        t = s / 4.0
-        r = int(np.floor(r0 + fr * t + 0.5))
-        c = int(np.floor(c0 + fc * t + 0.5))
-        if not in_bounds(st, b, r, c) or st.cells[b, r, c] == WALL:
+    h = cells.shape[1]
+    w = cells.shape[2]
+    step_r = 1 if dr > 0 else -1
+    step_c = 1 if dc > 0 else -1
+    # Ray parameter at which the next row / column boundary is crossed, and its period.
+    big = 1e30
+    delta_r = abs(1.0 / dr) if dr != 0 else big
+    delta_c = abs(1.0 / dc) if dc != 0 else big
+    next_r = 0.5 * delta_r
+    next_c = 0.5 * delta_c
+    r = r0
+    c = c0
+    for _ in range(2 * (h + w)):
+        if abs(next_r - next_c) < 1e-9:
+            r += step_r  # through a corner: step diagonally
+            c += step_c
+            next_r += delta_r
+            next_c += delta_c
+        elif next_r < next_c:
+            r += step_r
+            next_r += delta_r
+        else:
+            c += step_c
+            next_c += delta_c
+        if r < 0 or r >= h or c < 0 or c >= w or cells[b, r, c] == WALL:
             return
-        if r != r0 or c != c0:
-            out[b, r, c] = 1
+        out[b, r, c] = 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def rebuild_rays(st, b):
     """Recompute the caregiver's gaze and pointing rays and the infants' points."""
     n = st.done.shape[1]
-    st.gaze_map[b] = 0
-    st.point_map[b] = 0
-    st.ipoint_map[b] = 0
+    fill_map(st.gaze_map, b, 0)
+    fill_map(st.point_map, b, 0)
+    fill_map(st.ipoint_map, b, 0)
     cr = st.agent_pos[b, n, 0]
     cc = st.agent_pos[b, n, 1]
     tr, tc = target_position(st, b, st.cg_gaze[b])
     if tr >= 0:
-        mark_ray(st, b, st.gaze_map, cr, cc, tr, tc)
+        mark_ray(st.cells, st.gaze_map, b, cr, cc, tr, tc)
     tr, tc = target_position(st, b, st.cg_point[b])
     if tr >= 0:
-        mark_ray(st, b, st.point_map, cr, cc, tr, tc)
+        mark_ray(st.cells, st.point_map, b, cr, cc, tr, tc)
     for i in range(n):
         if st.inf_point[b, i]:
             r = st.agent_pos[b, i, 0]
             c = st.agent_pos[b, i, 1]
             d = st.agent_dir[b, i]
-            mark_ray(st, b, st.ipoint_map, r, c, r + DR[d], c + DC[d])
+            mark_ray(st.cells, st.ipoint_map, b, r, c, r + DR[d], c + DC[d])
 
 
 # ----------------------------------------------------------------------- caregiver
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def caregiver_hand(st, b, op, code, arm_reach, kind_flags):
     n = st.done.shape[1]
     k_slots = st.obj_kind.shape[1]
@@ -238,10 +287,10 @@ def caregiver_hand(st, b, op, code, arm_reach, kind_flags):
             emit_sound(st, b, st.obj_kind[b, held], tr, tc)
 
 
-@njit(cache=True)
-def apply_caregiver(st, b, act, arm_reach, kind_flags):
+@njit(cache=True, inline="always")
+def apply_caregiver(st, b, acts, arm_reach, kind_flags):
     n = st.done.shape[1]
-    move = act[CG_MOVE]
+    move = acts[b, CG_MOVE]
     if move > 0:
         d = MOVE_DIR[move]
         r = st.agent_pos[b, n, 0] + DR[d]
@@ -252,24 +301,24 @@ def apply_caregiver(st, b, act, arm_reach, kind_flags):
             st.agent_pos[b, n, 0] = r
             st.agent_pos[b, n, 1] = c
             st.agent_map[b, r, c] = n
-    st.cg_gaze[b] = act[CG_GAZE]
-    st.cg_point[b] = act[CG_POINT]
-    st.cg_word[b] = act[CG_WORD]
-    st.cg_flag[b] = act[CG_FLAG] if act[CG_WORD] > 0 else 0
+    st.cg_gaze[b] = acts[b, CG_GAZE]
+    st.cg_point[b] = acts[b, CG_POINT]
+    st.cg_word[b] = acts[b, CG_WORD]
+    st.cg_flag[b] = acts[b, CG_FLAG] if acts[b, CG_WORD] > 0 else 0
     # The head turns towards what the caregiver looks at.
-    tr, tc = target_position(st, b, act[CG_GAZE])
+    tr, tc = target_position(st, b, acts[b, CG_GAZE])
     if tr >= 0:
         st.agent_dir[b, n] = heading_towards(
             tr - st.agent_pos[b, n, 0], tc - st.agent_pos[b, n, 1], st.agent_dir[b, n]
         )
-    if act[CG_HAND] > 0:
-        caregiver_hand(st, b, act[CG_HAND], act[CG_HAND_TARGET], arm_reach, kind_flags)
+    if acts[b, CG_HAND] > 0:
+        caregiver_hand(st, b, acts[b, CG_HAND], acts[b, CG_HAND_TARGET], arm_reach, kind_flags)
         sync_objects(st, b)
-        rebuild_maps(st, b)
+        rebuild_maps(st, b, kind_flags)
 
 
 # -------------------------------------------------------------------------- infants
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def infant_reach(st, b, i, kind_flags):
     n = st.done.shape[1]
     d = st.agent_dir[b, i]
@@ -303,7 +352,7 @@ def infant_reach(st, b, i, kind_flags):
         emit_sound(st, b, st.obj_kind[b, take], r, c)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def infant_release(st, b, i, kind_flags):
     held = st.agent_hold[b, i]
     if held < 0:
@@ -328,7 +377,7 @@ def infant_release(st, b, i, kind_flags):
         emit_sound(st, b, st.obj_kind[b, held], r, c)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def infant_forward(st, b, i, u, move_success, kind_flags):
     if u >= move_success[st.locomotion[b, i]]:
         return
@@ -360,7 +409,7 @@ def infant_forward(st, b, i, u, move_success, kind_flags):
     st.agent_map[b, r, c] = i
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def apply_infant(st, b, i, a, u, move_success, kind_flags):
     if a == TURN_LEFT:
         st.agent_dir[b, i] = (st.agent_dir[b, i] + 3) % 4
@@ -383,9 +432,19 @@ def apply_infant(st, b, i, a, u, move_success, kind_flags):
 
 
 # -------------------------------------------------------------------- world step
-@njit(cache=True)
-def step_world(st, b, infant_actions, caregiver_actions, u_move, u_noise, kind_flags,
-               move_success, arm_reach, n_colours):
+@njit(cache=True, inline="always")
+def step_world(
+    st,
+    b,
+    infant_actions,
+    caregiver_actions,
+    u_move,
+    u_noise,
+    kind_flags,
+    move_success,
+    arm_reach,
+    n_colours,
+):
     """One step of world ``b`` (see :func:`step_worlds`)."""
     n = st.done.shape[1]
     if st.ended[b]:
@@ -398,7 +457,7 @@ def step_world(st, b, infant_actions, caregiver_actions, u_move, u_noise, kind_f
         st.approval[b, i] = 0
         st.sound[b, i] = 0
         st.sound_dir[b, i] = 0
-    apply_caregiver(st, b, caregiver_actions[b], arm_reach, kind_flags)
+    apply_caregiver(st, b, caregiver_actions, arm_reach, kind_flags)
     for i in range(n):
         if st.done[b, i] or st.restrained[b, i]:
             continue
@@ -410,141 +469,173 @@ def step_world(st, b, infant_actions, caregiver_actions, u_move, u_noise, kind_f
             if u_noise[b, k, 1] < 0.5:
                 emit_sound(st, b, kind, st.obj_pos[b, k, 0], st.obj_pos[b, k, 1])
     sync_objects(st, b)
-    rebuild_maps(st, b)
+    rebuild_maps(st, b, kind_flags)
     rebuild_rays(st, b)
     st.t[b] += 1
 
 
-# Numba's parallel loops lose writes made through a named-tuple argument inside the
-# loop body itself; each parallel kernel therefore hands every world to a plain
-# compiled function (tests/worlds/test_engine.py guards this).
+# The state arrives as a numba StructRef (see state.py). Helpers are inlined at the
+# Numba IR level, and parallel loops run over chunks of worlds: every call or parallel
+# task touches the StructRef's reference count, which is one cache line shared by the
+# threads (benchmarks/world_speed.py measures the effect).
 @njit(cache=True, parallel=True)
-def step_worlds(st, infant_actions, caregiver_actions, u_move, u_noise, kind_flags,
-                move_success, arm_reach, n_colours):
+def step_worlds(
+    st,
+    infant_actions,
+    caregiver_actions,
+    u_move,
+    u_noise,
+    kind_flags,
+    move_success,
+    arm_reach,
+    n_colours,
+):
     """Apply one step of actions to every world that has not ended.
 
     ``infant_actions[B, N]``, ``caregiver_actions[B, 7]``, ``u_move[B, N]`` and
     ``u_noise[B, K, 2]`` uniforms. Done infants and restrained infants do nothing.
     """
-    for b in prange(st.cells.shape[0]):
-        step_world(st, b, infant_actions, caregiver_actions, u_move, u_noise, kind_flags,
-                   move_success, arm_reach, n_colours)
+    n_worlds = st.cells.shape[0]
+    size = chunk_size(n_worlds)
+    for chunk in prange((n_worlds + size - 1) // size):
+        for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
+            step_world(
+                st,
+                b,
+                infant_actions,
+                caregiver_actions,
+                u_move,
+                u_noise,
+                kind_flags,
+                move_success,
+                arm_reach,
+                n_colours,
+            )
 
 
 @njit(cache=True, parallel=True)
-def refresh_worlds(st, mask):
+def refresh_worlds(st, mask, kind_flags):
     """Rebuild the derived maps of the worlds where ``mask`` is set (after a reset)."""
-    for b in prange(st.cells.shape[0]):
-        if mask[b]:
-            refresh_world(st, b)
+    n_worlds = st.cells.shape[0]
+    size = chunk_size(n_worlds)
+    for chunk in prange((n_worlds + size - 1) // size):
+        for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
+            if mask[b]:
+                refresh_world(st, b, kind_flags)
 
 
-@njit(cache=True)
-def refresh_world(st, b):
+@njit(cache=True, inline="always")
+def refresh_world(st, b, kind_flags):
     sync_objects(st, b)
-    rebuild_maps(st, b)
+    rebuild_maps(st, b, kind_flags)
     rebuild_rays(st, b)
 
 
 # ------------------------------------------------------------------- observation
-@njit(cache=True)
-def opaque(st, b, r, c, kind_flags):
-    if not in_bounds(st, b, r, c) or st.cells[b, r, c] == WALL:
-        return True
-    o = st.obj_map[b, r, c]
-    return o >= 0 and (kind_flags[st.obj_kind[b, o]] & OCCLUDER) != 0
-
-
-@njit(cache=True)
-def observe_world(st, b, view, senses, fwd, lat, los_cells, los_len, kind_flags, posture_code):
+@njit(cache=True, inline="always")
+def observe_world(st, b, view, senses, view_off, los_off, los_len, posture_code):
     """Observations of the infants of world ``b`` (see :func:`observe`)."""
+    # The named tuple is passed by value to every helper it is given to: unpack the
+    # arrays once here so the hot loop only touches plain arrays.
+    cells, obj_map, agent_map, opaque_map = st.cells, st.obj_map, st.agent_map, st.opaque_map
+    obj_kind, obj_colour, agent_dir, agent_hold = (
+        st.obj_kind,
+        st.obj_colour,
+        st.agent_dir,
+        st.agent_hold,
+    )
+    sight, seen_map, gaze_map, point_map = st.sight, st.seen_map, st.gaze_map, st.point_map
+    h, w = cells.shape[1], cells.shape[2]
     n = st.done.shape[1]
-    v = fwd.shape[0]
-    st.seen_map[b] = 0
+    v = view.shape[3]
+    vv = v * v
+    mid = vv - 1 - v // 2  # the infant's own cell, bottom row, middle column
+    open_room = st.inner_opaque[b] == 0
+    fill_map(seen_map, b, 0)
     for i in range(n):
-        view[b, i] = 0
+        # Full indices throughout: views (view[b, i]) would touch shared refcounts.
+        for ch in range(view.shape[2]):
+            for vi in range(v):
+                for vj in range(v):
+                    view[b, i, ch, vi, vj] = 0
         pr = st.agent_pos[b, i, 0]
         pc = st.agent_pos[b, i, 1]
-        d = st.agent_dir[b, i]
-        rd = (d + 1) % 4
+        d = agent_dir[b, i]
         eye_contact = 0
-        for vi in range(v):
-            for vj in range(v):
-                if not st.sight[b, i, vi, vj]:
-                    continue
-                f = fwd[vi, vj]
-                lt = lat[vi, vj]
-                r = pr + f * DR[d] + lt * DR[rd]
-                c = pc + f * DC[d] + lt * DC[rd]
-                if not in_bounds(st, b, r, c):
-                    continue
-                idx = vi * v + vj
-                blocked = False
-                for s in range(los_len[idx]):
-                    f2 = los_cells[idx, s, 0]
-                    l2 = los_cells[idx, s, 1]
-                    if opaque(st, b, pr + f2 * DR[d] + l2 * DR[rd],
-                              pc + f2 * DC[d] + l2 * DC[rd], kind_flags):
-                        blocked = True
-                        break
-                if blocked:
-                    continue
-                st.seen_map[b, r, c] |= 1 << i
-                view[b, i, CH_CELL, vi, vj] = CELL_WALL if st.cells[b, r, c] == WALL else CELL_FLOOR
-                o = st.obj_map[b, r, c]
-                a = st.agent_map[b, r, c]
-                if o < 0 and a >= 0 and a != i and st.agent_hold[b, a] >= 0:
-                    o = st.agent_hold[b, a]  # a toy held up by someone is seen there
-                if o >= 0:
-                    view[b, i, CH_KIND, vi, vj] = st.obj_kind[b, o] + 1
-                    view[b, i, CH_COLOUR, vi, vj] = st.obj_colour[b, o] + 1
-                if a >= 0 and a != i:
-                    rel = (st.agent_dir[b, a] - d) % 4
-                    base = 1 if a == n else 5
-                    view[b, i, CH_AGENT, vi, vj] = base + rel
-                    if a == n and st.cg_gaze[b] == i + 1:
-                        eye_contact = 1
-                view[b, i, CH_GAZE, vi, vj] = st.gaze_map[b, r, c]
-                view[b, i, CH_POINT, vi, vj] = st.point_map[b, r, c]
+        for idx in range(vv):
+            vi = idx // v
+            vj = idx - vi * v
+            if not sight[b, i, vi, vj]:
+                continue
+            r = pr + view_off[d, idx, 0]
+            c = pc + view_off[d, idx, 1]
+            if r < 0 or r >= h or c < 0 or c >= w:
+                continue
+            # A segment between two cells of the grid stays in the grid; between two
+            # interior cells it stays off the border, so in a room whose only opaque
+            # cells are its border walls only border cells need the walk.
+            blocked = False
+            border = r == 0 or r == h - 1 or c == 0 or c == w - 1
+            for s in range(los_len[idx] if (not open_room or border) else 0):
+                if opaque_map[b, pr + los_off[d, idx, s, 0], pc + los_off[d, idx, s, 1]]:
+                    blocked = True
+                    break
+            if blocked:
+                continue
+            seen_map[b, r, c] |= 1 << i
+            view[b, i, CH_CELL, vi, vj] = CELL_WALL if cells[b, r, c] == WALL else CELL_FLOOR
+            o = obj_map[b, r, c]
+            a = agent_map[b, r, c]
+            if a >= 0 and a != i:
+                if o < 0 and agent_hold[b, a] >= 0:
+                    o = agent_hold[b, a]  # a toy held up by someone is seen there
+                view[b, i, CH_AGENT, vi, vj] = (1 if a == n else 5) + (agent_dir[b, a] - d) % 4
+                if a == n and st.cg_gaze[b] == i + 1:
+                    eye_contact = 1
+            if o >= 0:
+                view[b, i, CH_KIND, vi, vj] = obj_kind[b, o] + 1
+                view[b, i, CH_COLOUR, vi, vj] = obj_colour[b, o] + 1
+            view[b, i, CH_GAZE, vi, vj] = gaze_map[b, r, c]
+            view[b, i, CH_POINT, vi, vj] = point_map[b, r, c]
         # What lies straight ahead: the first object or agent in the middle column.
         look = -1
-        mid = v // 2
-        for vi in range(v - 2, -1, -1):
-            if view[b, i, CH_CELL, vi, mid] == 0:
+        idx = mid - v
+        while idx >= 0:
+            vi = idx // v
+            if view[b, i, CH_CELL, vi, v // 2] == 0 or view[b, i, CH_CELL, vi, v // 2] == CELL_WALL:
                 break
-            f = fwd[vi, mid]
-            r = pr + f * DR[d]
-            c = pc + f * DC[d]
-            if st.obj_map[b, r, c] >= 0:
-                look = st.obj_map[b, r, c]
+            r = pr + view_off[d, idx, 0]
+            c = pc + view_off[d, idx, 1]
+            if obj_map[b, r, c] >= 0:
+                look = obj_map[b, r, c]
                 break
-            if st.agent_map[b, r, c] == n:
+            if agent_map[b, r, c] == n:
                 look = -2
                 break
-            if st.cells[b, r, c] == WALL:
-                break
+            idx -= v
         st.looking[b, i] = look
-        s = senses[b, i]
-        s[S_EYE_CONTACT] = eye_contact
-        s[S_WORD] = st.cg_word[b]
-        s[S_WORD_FLAG] = st.cg_flag[b]
-        held = st.agent_hold[b, i]
-        s[S_HOLDING] = st.obj_kind[b, held] + 1 if held >= 0 else 0
-        s[S_POSTURE] = posture_code[st.locomotion[b, i]]
-        s[S_ENERGY] = st.energy[b, i]
-        s[S_SOUND] = st.sound[b, i]
-        s[S_SOUND_DIR] = st.sound_dir[b, i]
-        s[S_RESTRAINED] = st.restrained[b, i]
-        s[S_APPROVAL] = st.approval[b, i]
+        senses[b, i, S_EYE_CONTACT] = eye_contact
+        senses[b, i, S_WORD] = st.cg_word[b]
+        senses[b, i, S_WORD_FLAG] = st.cg_flag[b]
+        held = agent_hold[b, i]
+        senses[b, i, S_HOLDING] = obj_kind[b, held] + 1 if held >= 0 else 0
+        senses[b, i, S_POSTURE] = posture_code[st.locomotion[b, i]]
+        senses[b, i, S_ENERGY] = st.energy[b, i]
+        senses[b, i, S_SOUND] = st.sound[b, i]
+        senses[b, i, S_SOUND_DIR] = st.sound_dir[b, i]
+        senses[b, i, S_RESTRAINED] = st.restrained[b, i]
+        senses[b, i, S_APPROVAL] = st.approval[b, i]
 
 
 @njit(cache=True, parallel=True)
-def observe(st, view, senses, fwd, lat, los_cells, los_len, kind_flags, posture_code):
+def observe(st, view, senses, view_off, los_off, los_len, posture_code):
     """Write every infant's egocentric view and senses; update ``looking`` and
     ``seen_map``. Pure: no randomness, no change to the world."""
-    for b in prange(st.cells.shape[0]):
-        observe_world(st, b, view, senses, fwd, lat, los_cells, los_len, kind_flags,
-                      posture_code)
+    n_worlds = st.cells.shape[0]
+    size = chunk_size(n_worlds)
+    for chunk in prange((n_worlds + size - 1) // size):
+        for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
+            observe_world(st, b, view, senses, view_off, los_off, los_len, posture_code)
 
 
 @njit(cache=True)

@@ -11,8 +11,18 @@ from collections import namedtuple
 from typing import Any
 
 import numpy as np
+from numba.core import types
+from numba.experimental import structref
 
-__all__ = ["STATE_FIELDS", "State", "allocate_state", "copy_state", "take_worlds"]
+__all__ = [
+    "STATE_FIELDS",
+    "KernelState",
+    "State",
+    "allocate_state",
+    "copy_state",
+    "kernel_state",
+    "take_worlds",
+]
 
 # name: (dtype, shape template). Letters: B worlds, N infants, A agents (N + 1),
 # K object slots, H/W grid, V view size.
@@ -65,6 +75,8 @@ STATE_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     # derived maps, rebuilt every step
     "obj_map": (np.int16, ("B", "H", "W")),  # visible object on the cell, -1 none
     "agent_map": (np.int8, ("B", "H", "W")),  # agent on the cell, -1 none
+    "opaque_map": (np.uint8, ("B", "H", "W")),  # 1: wall or occluder (blocks sight)
+    "inner_opaque": (np.int32, ("B",)),  # opaque cells off the border (0: open room)
     "gaze_map": (np.uint8, ("B", "H", "W")),
     "point_map": (np.uint8, ("B", "H", "W")),
     "ipoint_map": (np.uint8, ("B", "H", "W")),  # infants' pointing rays
@@ -93,3 +105,25 @@ def copy_state(state: State) -> State:
 def take_worlds(state: State, index: np.ndarray) -> State:
     """The worlds at ``index`` (a copy), e.g. to freeze a probe or inspect one world."""
     return State(*(a[index].copy() for a in state))
+
+
+# The kernels receive the arrays as one numba StructRef rather than the named tuple: a
+# tuple of 46 arrays is reference-counted array by array wherever it is live across a
+# branch (about 0.5 us per use), and numba's parallel loops lose writes made through a
+# tuple. A StructRef is one reference-counted object that points at the same arrays.
+@structref.register
+class _KernelStateType(types.StructRef):
+    def preprocess_fields(self, fields):
+        return tuple((name, types.unliteral(typ)) for name, typ in fields)
+
+
+class KernelState(structref.StructRefProxy):
+    """The state's arrays as the compiled kernels see them (same memory)."""
+
+
+structref.define_proxy(KernelState, _KernelStateType, list(STATE_FIELDS))
+
+
+def kernel_state(state: State) -> KernelState:
+    """A :class:`KernelState` sharing ``state``'s arrays (no copy)."""
+    return KernelState(*state)

@@ -186,8 +186,7 @@ class Scenario:
         """Indices of kinds an infant can pick up and the caregiver can name."""
         flags = self.rules.kind_flags()
         words = self.rules.kind_words()
-        return np.flatnonzero((flags & GRASPABLE).astype(bool) & (words > 0)
-                              & ~self._containers())
+        return np.flatnonzero((flags & GRASPABLE).astype(bool) & (words > 0) & ~self._containers())
 
     def _containers(self) -> np.ndarray:
         from ..core.codes import CONTAINER
@@ -202,13 +201,13 @@ class Scenario:
 
 
 # ---------------------------------------------------------------- script helpers
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def clear_action(out, b):
     for j in range(out.shape[1]):
         out[b, j] = 0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def say_name(st, b, obj, u_rel, u_word, habits, kind_words, out, flag):
     """Say the word for ``obj`` (or, with probability 1 - reliability, a wrong one)."""
     correct = kind_words[st.obj_kind[b, obj]]
@@ -224,7 +223,7 @@ def say_name(st, b, obj, u_rel, u_word, habits, kind_words, out, flag):
     out[b, CG_FLAG] = flag
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def play_with(st, b, obj, u, habits, kind_words, out):
     """Everyday joint attention on ``obj``: look, sometimes seek eye contact, point and
     name, following the caregiver's habits. Reads uniforms ``u[b, 0..5]``."""
@@ -244,31 +243,39 @@ def play_with(st, b, obj, u, habits, kind_words, out):
         say_name(st, b, obj, u[b, 4], u[b, 5], habits, kind_words, out, flag)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def pick_toy(st, b, u, kind_flags):
     """A uniformly chosen toy that is out in the room (graspable, not inside), or -1."""
     count = 0
     for k in range(st.obj_kind.shape[1]):
-        if st.obj_kind[b, k] >= 0 and kind_flags[st.obj_kind[b, k]] & GRASPABLE and st.obj_inside[b, k] < 0:
+        if (
+            st.obj_kind[b, k] >= 0
+            and kind_flags[st.obj_kind[b, k]] & GRASPABLE
+            and st.obj_inside[b, k] < 0
+        ):
             count += 1
     if count == 0:
         return -1
     chosen = int(u * count)
     for k in range(st.obj_kind.shape[1]):
-        if st.obj_kind[b, k] >= 0 and kind_flags[st.obj_kind[b, k]] & GRASPABLE and st.obj_inside[b, k] < 0:
+        if (
+            st.obj_kind[b, k] >= 0
+            and kind_flags[st.obj_kind[b, k]] & GRASPABLE
+            and st.obj_inside[b, k] < 0
+        ):
             if chosen == 0:
                 return k
             chosen -= 1
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def hand(out, b, op, code):
     out[b, CG_HAND] = op
     out[b, CG_HAND_TARGET] = code
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def step_towards(st, b, r, c, out):
     """Move the caregiver one cell towards (r, c) (greedy, on the longer axis)."""
     n = st.done.shape[1]
@@ -280,7 +287,7 @@ def step_towards(st, b, r, c, out):
         out[b, CG_MOVE] = 2 if dc > 0 else 4
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def judge_goal(st, params, use_look, terminate, any_choice_ends):
     """Success when an infant grasps (or looks straight at) the target.
 

@@ -51,7 +51,7 @@ class NamingConfig(CueConfig):
     teach_steps: int = Field(2, ge=1, description="Steps of naming per toy when teaching.")
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _hold_facing_caregiver(st, b, hold):
     for i in range(st.done.shape[1]):
         st.restrained[b, i] = hold
@@ -87,8 +87,9 @@ def _direct_cue(st, u, habits, params, kind_words, kind_flags, out):
                     code = 1 + n + which
                     out[b, CG_GAZE] = code
                     out[b, CG_POINT] = code
-                    say_name(st, b, which, u[b, 4], u[b, 5], habits, kind_words, out,
-                             FLAG_OSTENSIVE)
+                    say_name(
+                        st, b, which, u[b, 4], u[b, 5], habits, kind_words, out, FLAG_OSTENSIVE
+                    )
                     st.timer[b] += 1
                     continue
         if st.phase[b] == PHASE_CONTACT:

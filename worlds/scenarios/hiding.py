@@ -141,8 +141,16 @@ class Peekaboo(Scenario):
         cfg = self.config
         kinds = self.graspable_kinds()
         colours = self.rules.kind_colours()[kinds]
-        return (cfg.show_steps, cfg.delay, int(cfg.impossible), *self.spot, self.width,
-                len(kinds), *kinds, *colours)
+        return (
+            cfg.show_steps,
+            cfg.delay,
+            int(cfg.impossible),
+            *self.spot,
+            self.width,
+            len(kinds),
+            *kinds,
+            *colours,
+        )
 
     def layout(self, st, idx, rng):
         n = idx.size
@@ -183,7 +191,7 @@ class ANotBConfig(WorldConfig):
     search_steps: int = Field(8, ge=1, description="Steps allowed for the search.")
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _hold(st, b, on):
     for i in range(st.done.shape[1]):
         st.restrained[b, i] = on

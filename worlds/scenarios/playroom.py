@@ -35,8 +35,11 @@ def _direct_play(st, u, habits, params, kind_words, kind_flags, out):
         if st.timer[b] <= 0:
             # A new focus of play: often what the infant is looking at.
             seen = st.looking[b, 0]
-            if (u[b, 6] < habits[H_FOLLOW] and seen >= 0
-                    and kind_flags[st.obj_kind[b, seen]] & GRASPABLE):
+            if (
+                u[b, 6] < habits[H_FOLLOW]
+                and seen >= 0
+                and kind_flags[st.obj_kind[b, seen]] & GRASPABLE
+            ):
                 st.target[b] = seen
             else:
                 st.target[b] = pick_toy(st, b, u[b, 7], kind_flags)
@@ -90,8 +93,9 @@ class Playroom(Scenario):
         n_inf = self.config.n_infants
         n_toys = self.config.n_toys
         self.room(st, idx)
-        cells = self.distinct_cells(rng, idx.size, self.interior(self.reserved()),
-                                    n_inf + 1 + n_toys)
+        cells = self.distinct_cells(
+            rng, idx.size, self.interior(self.reserved()), n_inf + 1 + n_toys
+        )
         headings = rng.integers(0, 4, size=(idx.size, n_inf + 1))
         for a in range(n_inf + 1):
             self.place_agent(st, idx, a, cells[:, a], headings[:, a])
@@ -236,7 +240,7 @@ class Reach(Scenario):
         order = np.argsort(rng.random((n, len(free))), axis=1)
         cells = free[order]
         clash = (cells[:, :, 0] == toy[:, None, 0]) & (cells[:, :, 1] == toy[:, None, 1])
-        cells = np.stack([row[~c] for row, c in zip(cells, clash)])
+        cells = np.stack([row[~c] for row, c in zip(cells, clash, strict=True)])
         self.place_agent(st, idx, 1, cells[:, 0], rng.integers(0, 4, size=n))
         for j in range(self.config.distractors):
             self.put(st, idx, 1 + j, kinds[:, 1 + j], cells[:, 1 + j])
