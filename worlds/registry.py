@@ -123,10 +123,15 @@ def make_batch(
     *,
     seed: int | None = None,
     autoreset: bool = True,
+    track_seen: bool = False,
     rules: Rules | None = None,
     **kwargs: Any,
 ) -> BatchWorld:
     """The batched engine itself: ``batch_size`` worlds stepped together.
+
+    Finished worlds reset in place (``autoreset``). ``track_seen`` keeps the map of
+    cells the infants see up to date every step; pictures and the caregiver's view
+    compute it on demand otherwise (see :class:`~infancy.worlds.BatchWorld`).
 
     Examples
     --------
@@ -139,5 +144,9 @@ def make_batch(
     >>> result = batch.step(np.zeros((64, 1), dtype=np.int64))
     """
     return BatchWorld(
-        scenario(world_id, rules, **kwargs), batch_size, seed=seed, autoreset=autoreset
+        scenario(world_id, rules, **kwargs),
+        batch_size,
+        seed=seed,
+        autoreset=autoreset,
+        track_seen=track_seen,
     )

@@ -172,6 +172,7 @@ class Renderer:
 
     def surface(self, engine: BatchWorld, world: int = 0, hud: list[str] | None = None):
         """The frame as a pygame ``Surface``."""
+        engine.update_seen(world)
         pg, t, st, b = self.pg, self.tile, engine.state, world
         h, w = engine.height, engine.width
         lines = [self._hud_text(engine, b), *(hud or [])]

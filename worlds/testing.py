@@ -190,6 +190,32 @@ def check_invariants(engine: BatchWorld, n_objects: np.ndarray | None = None) ->
             held = int(st.agent_hold[b, a])
             assert held < 0 or st.obj_holder[b, held] == a, f"world {b}: hand of {a} disagrees"
         _check_occlusion(engine, b)
+    _check_derived_maps(engine)
+
+
+def _check_derived_maps(engine: BatchWorld) -> None:
+    """Maps kept between steps (objects, agents, opacity, rays) equal a fresh rebuild."""
+    from .core import kernels
+    from .core.state import copy_state, kernel_state
+
+    fresh = copy_state(engine.state)
+    kernels.refresh_worlds(
+        kernel_state(fresh), np.ones(engine.batch_size, dtype=bool), engine.rules.kind_flags()
+    )
+    for name in (
+        "obj_map",
+        "agent_map",
+        "opaque_map",
+        "inner_opaque",
+        "gaze_map",
+        "point_map",
+        "ipoint_map",
+    ):
+        kept = getattr(engine.state, name)
+        rebuilt = getattr(fresh, name)
+        if not np.array_equal(kept, rebuilt):
+            world = int(np.argwhere((kept != rebuilt).reshape(engine.batch_size, -1).any(1))[0, 0])
+            raise AssertionError(f"world {world}: {name} is stale (differs from a rebuild)")
 
 
 def _segment_crosses_box(p0, p1, lo, hi) -> bool:

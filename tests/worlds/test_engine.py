@@ -91,3 +91,19 @@ def test_sight_mask_grows_with_range_and_fov():
     assert (narrow <= wide).all()
     assert narrow[6, 3] == 1  # own cell
     assert wide[6, 0] == 1 and narrow[6, 0] == 0  # beside me only with a 180 degree view
+
+
+def test_seen_map_on_demand_equals_tracked():
+    tracked = make_batch("peekaboo-v0", 8, seed=4, track_seen=True)
+    lazy = make_batch("peekaboo-v0", 8, seed=4)  # the batch default computes it on demand
+    tracked.reset()
+    lazy.reset()
+    rng = np.random.default_rng(0)
+    for _ in range(6):
+        acts = rng.integers(0, 8, size=(8, 1))
+        tracked.step(acts)
+        lazy.step(acts)
+    assert np.array_equal(tracked.view, lazy.view)
+    lazy.update_seen()
+    assert np.array_equal(tracked.state.seen_map, lazy.state.seen_map)
+    assert tracked.state.seen_map.any()

@@ -76,6 +76,10 @@ class BatchWorld:
         Seed of the engine's random generator (every random draw goes through it).
     autoreset
         Reset a world as soon as its episode is over, inside :meth:`step`.
+    track_seen
+        Keep ``state.seen_map`` (which cells each infant sees) up to date every step.
+        Only pictures and the caregiver's observation use it; when off, they compute it
+        on demand (:meth:`update_seen`), which saves about a tenth of a batched step.
     """
 
     view_channels = VIEW_CHANNELS
@@ -91,6 +95,7 @@ class BatchWorld:
         *,
         seed: int | None = None,
         autoreset: bool = False,
+        track_seen: bool = True,
     ) -> None:
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size: expected a positive integer, got {batch_size!r}")
@@ -100,6 +105,7 @@ class BatchWorld:
         self.n_infants = scenario.config.n_infants
         self.max_cycles = scenario.config.max_cycles
         self.autoreset = autoreset
+        self.track_seen = track_seen
         self.view_size = self.rules.body.view_size
         self.height, self.width = scenario.height, scenario.width
         self.n_objects = scenario.n_objects
@@ -112,6 +118,7 @@ class BatchWorld:
             self.view_size,
         )
         self._kstate: KernelState = kernel_state(self.state)
+        self._all_worlds = np.ones(self.batch_size, dtype=np.bool_)
         # Lookup tables the kernels read.
         self._kind_flags = self.rules.kind_flags()
         self._kind_words = self.rules.kind_words()
@@ -131,6 +138,7 @@ class BatchWorld:
             dtype=np.uint8,
         )
         self.senses = np.zeros((self.batch_size, self.n_infants, len(SENSES)), dtype=np.uint8)
+        self._view_flat = self.view.reshape(self.batch_size, self.n_infants, -1)  # same memory
         self.caregiver_actions = np.zeros((self.batch_size, 7), dtype=np.int64)
         self.caregiver_space_sizes = np.array(scenario.caregiver_action_sizes(), dtype=np.int64)
         self._rng = np.random.default_rng(seed)
@@ -300,7 +308,7 @@ class BatchWorld:
         info = self._info()
         if self.autoreset and episode_over.any():
             self._reset_worlds(np.flatnonzero(episode_over), episode_over)
-            self._observe()
+            self._observe(episode_over)
         return StepResult(self.view, self.senses, reward, terminated, truncated, info)
 
     def _check_infant_actions(self, actions: Any) -> np.ndarray:
@@ -341,15 +349,30 @@ class BatchWorld:
             )
         return np.ascontiguousarray(arr, dtype=np.int64)
 
-    def _observe(self) -> None:
+    def update_seen(self, world: int | None = None) -> None:
+        """Bring ``state.seen_map`` up to date for one world (or all) when the engine
+        does not track it every step."""
+        if self.track_seen:
+            return
+        mask = self._all_worlds
+        if world is not None:
+            mask = np.zeros(self.batch_size, dtype=np.bool_)
+            mask[world] = True
+        self._observe(mask, track_seen=True)
+
+    def _observe(self, worlds: np.ndarray | None = None, *, track_seen: bool | None = None) -> None:
+        mask = self._all_worlds if worlds is None else worlds
+        track = self.track_seen if track_seen is None else track_seen
         kernels.observe(
             self._kstate,
-            self.view,
+            self._view_flat,
             self.senses,
             self._view_off,
             self._los_off,
             self._los_len,
             self._posture_code,
+            mask,
+            track,
         )
 
     def _info(self) -> dict[str, np.ndarray]:
@@ -384,6 +407,7 @@ class BatchWorld:
     # ------------------------------------------------------------------ views
     def caregiver_observation(self, world: int = 0) -> np.ndarray:
         """Allocentric planes seen by the caregiver of one world, ``uint8[6, H, W]``."""
+        self.update_seen(world)
         out = np.zeros((len(CAREGIVER_CHANNELS), self.height, self.width), dtype=np.uint8)
         kernels.observe_caregiver(self._kstate, int(world), out)
         return out

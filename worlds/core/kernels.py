@@ -223,6 +223,9 @@ def mark_ray(cells, out, b, r0, c0, r1, c1):
 def rebuild_rays(st, b):
     """Recompute the caregiver's gaze and pointing rays and the infants' points."""
     n = st.done.shape[1]
+    st.ray_key[b, 0] = st.cg_gaze[b]
+    st.ray_key[b, 1] = st.cg_point[b]
+    st.ray_key[b, 2] = 0
     fill_map(st.gaze_map, b, 0)
     fill_map(st.point_map, b, 0)
     fill_map(st.ipoint_map, b, 0)
@@ -236,6 +239,7 @@ def rebuild_rays(st, b):
         mark_ray(st.cells, st.point_map, b, cr, cc, tr, tc)
     for i in range(n):
         if st.inf_point[b, i]:
+            st.ray_key[b, 2] = 1
             r = st.agent_pos[b, i, 0]
             c = st.agent_pos[b, i, 1]
             d = st.agent_dir[b, i]
@@ -301,6 +305,7 @@ def apply_caregiver(st, b, acts, arm_reach, kind_flags):
             st.agent_pos[b, n, 0] = r
             st.agent_pos[b, n, 1] = c
             st.agent_map[b, r, c] = n
+            st.dirty[b] = 1
     st.cg_gaze[b] = acts[b, CG_GAZE]
     st.cg_point[b] = acts[b, CG_POINT]
     st.cg_word[b] = acts[b, CG_WORD]
@@ -313,8 +318,10 @@ def apply_caregiver(st, b, acts, arm_reach, kind_flags):
         )
     if acts[b, CG_HAND] > 0:
         caregiver_hand(st, b, acts[b, CG_HAND], acts[b, CG_HAND_TARGET], arm_reach, kind_flags)
+        # Infants act after the caregiver and need its hand's result on the maps now.
         sync_objects(st, b)
         rebuild_maps(st, b, kind_flags)
+        st.dirty[b] = 1
 
 
 # -------------------------------------------------------------------------- infants
@@ -348,6 +355,7 @@ def infant_reach(st, b, i, kind_flags):
     st.obj_holder[b, take] = i
     st.agent_hold[b, i] = take
     st.grasped[b, i] = take
+    st.dirty[b] = 1
     if kind_flags[st.obj_kind[b, take]] & SOUNDS:
         emit_sound(st, b, st.obj_kind[b, take], r, c)
 
@@ -373,6 +381,7 @@ def infant_release(st, b, i, kind_flags):
         return
     st.obj_holder[b, held] = -1
     st.agent_hold[b, i] = -1
+    st.dirty[b] = 1
     if kind_flags[st.obj_kind[b, held]] & SOUNDS:
         emit_sound(st, b, st.obj_kind[b, held], r, c)
 
@@ -399,6 +408,7 @@ def infant_forward(st, b, i, u, move_success, kind_flags):
         st.obj_pos[b, o, 1] = c2
         st.obj_map[b, r, c] = -1
         st.obj_map[b, r2, c2] = o
+        st.dirty[b] = 1
         if kind_flags[st.obj_kind[b, o]] & SOUNDS:
             emit_sound(st, b, st.obj_kind[b, o], r2, c2)
     if not cell_free(st, b, r, c):
@@ -407,6 +417,7 @@ def infant_forward(st, b, i, u, move_success, kind_flags):
     st.agent_pos[b, i, 0] = r
     st.agent_pos[b, i, 1] = c
     st.agent_map[b, r, c] = i
+    st.dirty[b] = 1
 
 
 @njit(cache=True, inline="always")
@@ -468,9 +479,22 @@ def step_world(
             st.obj_colour[b, k] = int(u_noise[b, k, 0] * n_colours)
             if u_noise[b, k, 1] < 0.5:
                 emit_sound(st, b, kind, st.obj_pos[b, k, 0], st.obj_pos[b, k, 1])
-    sync_objects(st, b)
-    rebuild_maps(st, b, kind_flags)
-    rebuild_rays(st, b)
+    # Maps and rays are rebuilt only when something they show changed.
+    if st.dirty[b]:
+        sync_objects(st, b)
+        rebuild_maps(st, b, kind_flags)
+    pointing = 0
+    for i in range(n):
+        pointing |= st.inf_point[b, i]
+    if (
+        st.dirty[b]
+        or st.ray_key[b, 0] != st.cg_gaze[b]
+        or st.ray_key[b, 1] != st.cg_point[b]
+        or pointing
+        or st.ray_key[b, 2]
+    ):
+        rebuild_rays(st, b)
+    st.dirty[b] = 0
     st.t[b] += 1
 
 
@@ -533,10 +557,9 @@ def refresh_world(st, b, kind_flags):
 
 # ------------------------------------------------------------------- observation
 @njit(cache=True, inline="always")
-def observe_world(st, b, view, senses, view_off, los_off, los_len, posture_code):
+def observe_world(st, b, flat, senses, view_off, los_off, los_len, posture_code, track_seen):
     """Observations of the infants of world ``b`` (see :func:`observe`)."""
-    # The named tuple is passed by value to every helper it is given to: unpack the
-    # arrays once here so the hot loop only touches plain arrays.
+    # Unpack the arrays once: the hot loop then touches plain arrays only.
     cells, obj_map, agent_map, opaque_map = st.cells, st.obj_map, st.agent_map, st.opaque_map
     obj_kind, obj_colour, agent_dir, agent_hold = (
         st.obj_kind,
@@ -547,62 +570,62 @@ def observe_world(st, b, view, senses, view_off, los_off, los_len, posture_code)
     sight, seen_map, gaze_map, point_map = st.sight, st.seen_map, st.gaze_map, st.point_map
     h, w = cells.shape[1], cells.shape[2]
     n = st.done.shape[1]
-    v = view.shape[3]
-    vv = v * v
+    vv = view_off.shape[1]
+    v = int(np.sqrt(vv) + 0.5)
     mid = vv - 1 - v // 2  # the infant's own cell, bottom row, middle column
     open_room = st.inner_opaque[b] == 0
-    fill_map(seen_map, b, 0)
+    if track_seen:
+        fill_map(seen_map, b, 0)
     for i in range(n):
-        # Full indices throughout: views (view[b, i]) would touch shared refcounts.
-        for ch in range(view.shape[2]):
-            for vi in range(v):
-                for vj in range(v):
-                    view[b, i, ch, vi, vj] = 0
         pr = st.agent_pos[b, i, 0]
         pc = st.agent_pos[b, i, 1]
         d = agent_dir[b, i]
         eye_contact = 0
+        # Clear this infant's view with one contiguous loop over the flat alias (it
+        # vectorises), then write only the non-zero values of the cells it sees.
+        for k in range(flat.shape[2]):
+            flat[b, i, k] = 0
         for idx in range(vv):
             vi = idx // v
             vj = idx - vi * v
-            if not sight[b, i, vi, vj]:
-                continue
             r = pr + view_off[d, idx, 0]
             c = pc + view_off[d, idx, 1]
-            if r < 0 or r >= h or c < 0 or c >= w:
+            if not sight[b, i, vi, vj] or r < 0 or r >= h or c < 0 or c >= w:
                 continue
             # A segment between two cells of the grid stays in the grid; between two
             # interior cells it stays off the border, so in a room whose only opaque
             # cells are its border walls only border cells need the walk.
-            blocked = False
             border = r == 0 or r == h - 1 or c == 0 or c == w - 1
+            visible = True
             for s in range(los_len[idx] if (not open_room or border) else 0):
                 if opaque_map[b, pr + los_off[d, idx, s, 0], pc + los_off[d, idx, s, 1]]:
-                    blocked = True
+                    visible = False
                     break
-            if blocked:
+            if not visible:
                 continue
-            seen_map[b, r, c] |= 1 << i
-            view[b, i, CH_CELL, vi, vj] = CELL_WALL if cells[b, r, c] == WALL else CELL_FLOOR
+            if track_seen:
+                seen_map[b, r, c] |= 1 << i
+            flat[b, i, CH_CELL * vv + idx] = CELL_WALL if cells[b, r, c] == WALL else CELL_FLOOR
             o = obj_map[b, r, c]
             a = agent_map[b, r, c]
             if a >= 0 and a != i:
                 if o < 0 and agent_hold[b, a] >= 0:
                     o = agent_hold[b, a]  # a toy held up by someone is seen there
-                view[b, i, CH_AGENT, vi, vj] = (1 if a == n else 5) + (agent_dir[b, a] - d) % 4
+                flat[b, i, CH_AGENT * vv + idx] = (1 if a == n else 5) + (agent_dir[b, a] - d) % 4
                 if a == n and st.cg_gaze[b] == i + 1:
                     eye_contact = 1
             if o >= 0:
-                view[b, i, CH_KIND, vi, vj] = obj_kind[b, o] + 1
-                view[b, i, CH_COLOUR, vi, vj] = obj_colour[b, o] + 1
-            view[b, i, CH_GAZE, vi, vj] = gaze_map[b, r, c]
-            view[b, i, CH_POINT, vi, vj] = point_map[b, r, c]
+                flat[b, i, CH_KIND * vv + idx] = obj_kind[b, o] + 1
+                flat[b, i, CH_COLOUR * vv + idx] = obj_colour[b, o] + 1
+            if gaze_map[b, r, c]:
+                flat[b, i, CH_GAZE * vv + idx] = 1
+            if point_map[b, r, c]:
+                flat[b, i, CH_POINT * vv + idx] = 1
         # What lies straight ahead: the first object or agent in the middle column.
         look = -1
         idx = mid - v
         while idx >= 0:
-            vi = idx // v
-            if view[b, i, CH_CELL, vi, v // 2] == 0 or view[b, i, CH_CELL, vi, v // 2] == CELL_WALL:
+            if flat[b, i, CH_CELL * vv + idx] == 0 or flat[b, i, CH_CELL * vv + idx] == CELL_WALL:
                 break
             r = pr + view_off[d, idx, 0]
             c = pc + view_off[d, idx, 1]
@@ -628,14 +651,18 @@ def observe_world(st, b, view, senses, view_off, los_off, los_len, posture_code)
 
 
 @njit(cache=True, parallel=True)
-def observe(st, view, senses, view_off, los_off, los_len, posture_code):
-    """Write every infant's egocentric view and senses; update ``looking`` and
-    ``seen_map``. Pure: no randomness, no change to the world."""
+def observe(st, flat, senses, view_off, los_off, los_len, posture_code, mask, track_seen):
+    """Write the egocentric view (``flat``: the view buffer as ``[B, N, C*V*V]``) and
+    senses of every infant in the worlds where ``mask`` is set; update ``looking`` (and
+    ``seen_map`` if ``track_seen``). No randomness, no change to the world."""
     n_worlds = st.cells.shape[0]
     size = chunk_size(n_worlds)
     for chunk in prange((n_worlds + size - 1) // size):
         for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
-            observe_world(st, b, view, senses, view_off, los_off, los_len, posture_code)
+            if mask[b]:
+                observe_world(
+                    st, b, flat, senses, view_off, los_off, los_len, posture_code, track_seen
+                )
 
 
 @njit(cache=True)

@@ -77,6 +77,8 @@ STATE_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "agent_map": (np.int8, ("B", "H", "W")),  # agent on the cell, -1 none
     "opaque_map": (np.uint8, ("B", "H", "W")),  # 1: wall or occluder (blocks sight)
     "inner_opaque": (np.int32, ("B",)),  # opaque cells off the border (0: open room)
+    "dirty": (np.uint8, ("B",)),  # something moved this step: maps must be rebuilt
+    "ray_key": (np.int32, ("B", "3")),  # gaze, point and infants-pointing the rays show
     "gaze_map": (np.uint8, ("B", "H", "W")),
     "point_map": (np.uint8, ("B", "H", "W")),
     "ipoint_map": (np.uint8, ("B", "H", "W")),  # infants' pointing rays
@@ -88,7 +90,7 @@ State = namedtuple("State", list(STATE_FIELDS))  # type: ignore[misc]
 
 def allocate_state(b: int, n: int, k: int, h: int, w: int, v: int) -> State:
     """Allocate zeroed arrays for ``b`` worlds of ``h`` x ``w`` cells."""
-    sizes = {"B": b, "N": n, "A": n + 1, "K": k, "H": h, "W": w, "V": v, "2": 2, "4": 4}
+    sizes = {"B": b, "N": n, "A": n + 1, "K": k, "H": h, "W": w, "V": v, "2": 2, "3": 3, "4": 4}
     return State(
         **{
             name: np.zeros(tuple(sizes[s] for s in shape), dtype=dtype)

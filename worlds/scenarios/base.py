@@ -22,6 +22,7 @@ from ..core.codes import (
     CG_MOVE,
     CG_POINT,
     CG_WORD,
+    CONTAINER,
     FLAG_OSTENSIVE,
     FLAGS,
     GRASPABLE,
@@ -99,6 +100,15 @@ class Scenario:
             raise ValueError(f"{self.id}: parameter {key!r}: {first['msg']}") from None
         self.profile: BodyProfile = self.rules.profile(self.config.abilities)
         self.habits: CaregiverHabits = self.rules.habits(self.config.caregiver)
+        # Tables the layouts use at every reset, computed once (resets are frequent in a
+        # large batch: about B / max_cycles worlds every step).
+        self._kind_colours = self.rules.kind_colours()
+        flags = self.rules.kind_flags()
+        words = self.rules.kind_words()
+        self._graspable = np.flatnonzero(
+            (flags & GRASPABLE).astype(bool) & (words > 0) & ~(flags & CONTAINER).astype(bool)
+        )
+        self._interiors: dict[tuple, np.ndarray] = {}
         self.check()
 
     # -- hooks for subclasses ------------------------------------------------------
@@ -157,7 +167,7 @@ class Scenario:
             idx.shape,
         )
         st.obj_kind[idx, slot] = kinds
-        st.obj_colour[idx, slot] = self.rules.kind_colours()[kinds]
+        st.obj_colour[idx, slot] = self._kind_colours[kinds]
         st.obj_pos[idx, slot] = np.broadcast_to(np.asarray(pos, dtype=np.int16), (idx.size, 2))
 
     def place_agent(self, st: State, idx: np.ndarray, agent: int, pos: Any, heading: Any) -> None:
@@ -174,24 +184,21 @@ class Scenario:
         return candidates[order]
 
     def interior(self, exclude: tuple[tuple[int, int], ...] = ()) -> np.ndarray:
-        """Interior cells of the room except ``exclude``, ``int16[M, 2]``."""
-        rows, cols = np.mgrid[1 : self.height - 1, 1 : self.width - 1]
-        cells = np.stack([rows.ravel(), cols.ravel()], axis=1)
-        keep = np.ones(len(cells), dtype=bool)
-        for r, c in exclude:
-            keep &= ~((cells[:, 0] == r) & (cells[:, 1] == c))
-        return cells[keep].astype(np.int16)
+        """Interior cells of the room except ``exclude``, ``int16[M, 2]`` (cached)."""
+        cells = self._interiors.get(exclude)
+        if cells is None:
+            rows, cols = np.mgrid[1 : self.height - 1, 1 : self.width - 1]
+            cells = np.stack([rows.ravel(), cols.ravel()], axis=1)
+            keep = np.ones(len(cells), dtype=bool)
+            for r, c in exclude:
+                keep &= ~((cells[:, 0] == r) & (cells[:, 1] == c))
+            cells = self._interiors[exclude] = cells[keep].astype(np.int16)
+        return cells
 
     def graspable_kinds(self) -> np.ndarray:
-        """Indices of kinds an infant can pick up and the caregiver can name."""
-        flags = self.rules.kind_flags()
-        words = self.rules.kind_words()
-        return np.flatnonzero((flags & GRASPABLE).astype(bool) & (words > 0) & ~self._containers())
-
-    def _containers(self) -> np.ndarray:
-        from ..core.codes import CONTAINER
-
-        return (self.rules.kind_flags() & CONTAINER).astype(bool)
+        """Indices of kinds an infant can pick up and the caregiver can name (not
+        containers)."""
+        return self._graspable
 
     def distinct_kinds(self, rng: np.random.Generator, n: int, k: int) -> np.ndarray:
         """``k`` distinct graspable, nameable kinds per world, ``[n, k]``."""

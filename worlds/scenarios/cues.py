@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from numba import njit
+from numba import njit, prange
 from pydantic import Field
 
 from ..core.codes import CG_GAZE, CG_POINT, FLAG_IMPERATIVE, FLAG_OSTENSIVE, NORTH
+from ..core.kernels import chunk_size
 from .base import Scenario, WorldConfig, clear_action, judge_goal, say_name
 
 CUES = {"none": 0, "gaze": 1, "point": 2, "both": 3}
@@ -59,7 +60,7 @@ def _hold_facing_caregiver(st, b, hold):
             st.agent_dir[b, i] = NORTH
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def _direct_cue(st, u, habits, params, kind_words, kind_flags, out):
     """params: [reward, cue, contact_steps, teach, teach_steps, request_word]."""
     n = st.done.shape[1]
@@ -68,49 +69,52 @@ def _direct_cue(st, u, habits, params, kind_words, kind_flags, out):
     teach = int(params[3])
     teach_steps = int(params[4])
     request = int(params[5])
-    for b in range(st.cells.shape[0]):
-        clear_action(out, b)
-        if st.ended[b]:
-            continue
-        toy = st.aux[b, 0]  # the correct toy of this trial
-        if st.phase[b] == PHASE_TEACH:
-            if teach == 0:
-                st.phase[b] = PHASE_CONTACT
-                st.timer[b] = 0
-            else:
-                # Ostensive naming of each toy in turn: look, point, "look, a ball!".
-                which = st.timer[b] // teach_steps
-                if which >= 2:
+    n_worlds = st.cells.shape[0]
+    size = chunk_size(n_worlds)
+    for chunk in prange((n_worlds + size - 1) // size):
+        for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
+            clear_action(out, b)
+            if st.ended[b]:
+                continue
+            toy = st.aux[b, 0]  # the correct toy of this trial
+            if st.phase[b] == PHASE_TEACH:
+                if teach == 0:
                     st.phase[b] = PHASE_CONTACT
                     st.timer[b] = 0
                 else:
-                    code = 1 + n + which
-                    out[b, CG_GAZE] = code
-                    out[b, CG_POINT] = code
-                    say_name(
-                        st, b, which, u[b, 4], u[b, 5], habits, kind_words, out, FLAG_OSTENSIVE
-                    )
+                    # Ostensive naming of each toy in turn: look, point, "look, a ball!".
+                    which = st.timer[b] // teach_steps
+                    if which >= 2:
+                        st.phase[b] = PHASE_CONTACT
+                        st.timer[b] = 0
+                    else:
+                        code = 1 + n + which
+                        out[b, CG_GAZE] = code
+                        out[b, CG_POINT] = code
+                        say_name(
+                            st, b, which, u[b, 4], u[b, 5], habits, kind_words, out, FLAG_OSTENSIVE
+                        )
+                        st.timer[b] += 1
+                        continue
+            if st.phase[b] == PHASE_CONTACT:
+                if st.timer[b] < contact:
+                    _hold_facing_caregiver(st, b, 1)
+                    out[b, CG_GAZE] = 1
                     st.timer[b] += 1
                     continue
-        if st.phase[b] == PHASE_CONTACT:
-            if st.timer[b] < contact:
-                _hold_facing_caregiver(st, b, 1)
+                st.phase[b] = PHASE_CUE
+                st.target[b] = toy
+                _hold_facing_caregiver(st, b, 0)
+            code = 1 + n + toy
+            out[b, CG_GAZE] = code if cue & 1 else 1
+            if cue & 2:
+                out[b, CG_POINT] = code
+            if request:
+                # The test request names the right toy whatever the caregiver's reliability.
+                say_name(st, b, toy, 0.0, 0.0, habits, kind_words, out, FLAG_IMPERATIVE)
                 out[b, CG_GAZE] = 1
-                st.timer[b] += 1
-                continue
-            st.phase[b] = PHASE_CUE
-            st.target[b] = toy
-            _hold_facing_caregiver(st, b, 0)
-        code = 1 + n + toy
-        out[b, CG_GAZE] = code if cue & 1 else 1
-        if cue & 2:
-            out[b, CG_POINT] = code
-        if request:
-            # The test request names the right toy whatever the caregiver's reliability.
-            say_name(st, b, toy, 0.0, 0.0, habits, kind_words, out, FLAG_IMPERATIVE)
-            out[b, CG_GAZE] = 1
-            out[b, CG_POINT] = 0
-        st.timer[b] += 1
+                out[b, CG_POINT] = 0
+            st.timer[b] += 1
 
 
 @njit(cache=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from numba import njit
+from numba import njit, prange
 from pydantic import Field
 
 from ..core.codes import (
@@ -13,6 +13,7 @@ from ..core.codes import (
     HAND_TAKE,
     NORTH,
 )
+from ..core.kernels import chunk_size
 from .base import Scenario, WorldConfig, clear_action, hand, judge_goal, say_name
 
 # --------------------------------------------------------------------- peekaboo
@@ -31,7 +32,7 @@ class PeekabooConfig(WorldConfig):
     )
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def _direct_peekaboo(st, u, habits, params, kind_words, kind_flags, out):
     """params: [reward, show_steps, delay, impossible, spot_row, spot_col, width,
     n_kinds, kinds..., colours...] (the kinds an impossible reveal may swap in)."""
@@ -41,51 +42,54 @@ def _direct_peekaboo(st, u, habits, params, kind_words, kind_flags, out):
     impossible = int(params[3])
     spot = 1 + n + st.obj_kind.shape[1] + int(params[4]) * int(params[6]) + int(params[5])
     toy_code = 1 + n  # the toy is object slot 0
-    for b in range(st.cells.shape[0]):
-        clear_action(out, b)
-        if st.ended[b]:
-            continue
-        ph = st.phase[b]
-        if ph == P_SHOW:
-            out[b, CG_GAZE] = 1 if st.timer[b] == 0 else toy_code
-            if st.timer[b] == 1:
-                say_name(st, b, 0, 0.0, 0.0, habits, kind_words, out, FLAG_OSTENSIVE)
-            st.timer[b] += 1
-            if st.timer[b] >= show:
-                st.phase[b] = P_HIDE
-                st.timer[b] = 0
-        elif ph == P_HIDE:
-            out[b, CG_GAZE] = spot
-            hand(out, b, HAND_PLACE, spot)
-            st.phase[b] = P_DELAY
-            st.aux[b, 1] = 1  # hidden
-        elif ph == P_DELAY:
-            out[b, CG_GAZE] = 1
-            st.timer[b] += 1
-            if st.timer[b] >= delay:
-                st.phase[b] = P_REVEAL
-                st.timer[b] = 0
-        elif ph == P_REVEAL:
-            out[b, CG_GAZE] = toy_code
-            if st.obj_holder[b, 0] < 0:
-                hand(out, b, HAND_TAKE, toy_code)
-                if impossible:
-                    # The experimenter's trick: a toy of another kind comes out.
-                    n_kinds = int(params[7])
-                    j = int(u[b, 7] * n_kinds)
-                    if int(params[8 + j]) == st.obj_kind[b, 0]:
-                        j = (j + 1) % n_kinds
-                    st.obj_kind[b, 0] = int(params[8 + j])
-                    st.obj_colour[b, 0] = int(params[8 + n_kinds + j])
-            st.aux[b, 1] = 0
-            st.phase[b] = P_AFTER
-        else:
-            out[b, CG_GAZE] = toy_code if st.timer[b] % 2 == 0 else 1
-            if st.timer[b] == 0:
-                say_name(st, b, 0, 0.0, 0.0, habits, kind_words, out, FLAG_OSTENSIVE)
-            st.timer[b] += 1
-            if st.timer[b] >= 2:
-                st.ended[b] = 1
+    n_worlds = st.cells.shape[0]
+    size = chunk_size(n_worlds)
+    for chunk in prange((n_worlds + size - 1) // size):
+        for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
+            clear_action(out, b)
+            if st.ended[b]:
+                continue
+            ph = st.phase[b]
+            if ph == P_SHOW:
+                out[b, CG_GAZE] = 1 if st.timer[b] == 0 else toy_code
+                if st.timer[b] == 1:
+                    say_name(st, b, 0, 0.0, 0.0, habits, kind_words, out, FLAG_OSTENSIVE)
+                st.timer[b] += 1
+                if st.timer[b] >= show:
+                    st.phase[b] = P_HIDE
+                    st.timer[b] = 0
+            elif ph == P_HIDE:
+                out[b, CG_GAZE] = spot
+                hand(out, b, HAND_PLACE, spot)
+                st.phase[b] = P_DELAY
+                st.aux[b, 1] = 1  # hidden
+            elif ph == P_DELAY:
+                out[b, CG_GAZE] = 1
+                st.timer[b] += 1
+                if st.timer[b] >= delay:
+                    st.phase[b] = P_REVEAL
+                    st.timer[b] = 0
+            elif ph == P_REVEAL:
+                out[b, CG_GAZE] = toy_code
+                if st.obj_holder[b, 0] < 0:
+                    hand(out, b, HAND_TAKE, toy_code)
+                    if impossible:
+                        # The experimenter's trick: a toy of another kind comes out.
+                        n_kinds = int(params[7])
+                        j = int(u[b, 7] * n_kinds)
+                        if int(params[8 + j]) == st.obj_kind[b, 0]:
+                            j = (j + 1) % n_kinds
+                        st.obj_kind[b, 0] = int(params[8 + j])
+                        st.obj_colour[b, 0] = int(params[8 + n_kinds + j])
+                st.aux[b, 1] = 0
+                st.phase[b] = P_AFTER
+            else:
+                out[b, CG_GAZE] = toy_code if st.timer[b] % 2 == 0 else 1
+                if st.timer[b] == 0:
+                    say_name(st, b, 0, 0.0, 0.0, habits, kind_words, out, FLAG_OSTENSIVE)
+                st.timer[b] += 1
+                if st.timer[b] >= 2:
+                    st.ended[b] = 1
 
 
 @njit(cache=True)
@@ -199,7 +203,7 @@ def _hold(st, b, on):
             st.agent_dir[b, i] = NORTH
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def _direct_anotb(st, u, habits, params, kind_words, kind_flags, out):
     """params: [reward, a_trials, b_trials, delay, search_steps].
 
@@ -213,61 +217,64 @@ def _direct_anotb(st, u, habits, params, kind_words, kind_flags, out):
     delay = int(params[3])
     search = int(params[4])
     toy_code = 1 + n
-    for b in range(st.cells.shape[0]):
-        clear_action(out, b)
-        if st.ended[b]:
-            continue
-        well_a = st.aux[b, 0]
-        well_b = 3 - well_a
-        hide_slot = well_a if st.trial[b] < a_trials else well_b
-        ph = st.phase[b]
-        if ph == AB_SHOW:
-            _hold(st, b, 1)
-            st.aux[b, 1] = 1 if hide_slot == well_a else 2
-            st.aux[b, 2] = 0
-            out[b, CG_GAZE] = 1 if st.timer[b] == 0 else toy_code
-            if st.timer[b] == 1:
-                say_name(st, b, 0, 0.0, 0.0, habits, kind_words, out, FLAG_OSTENSIVE)
-            st.timer[b] += 1
-            if st.timer[b] >= 2:
-                st.phase[b] = AB_HIDE
-                st.timer[b] = 0
-        elif ph == AB_HIDE:
-            out[b, CG_GAZE] = 1 + n + hide_slot
-            out[b, CG_POINT] = 1 + n + hide_slot
-            if st.timer[b] == 1:
-                hand(out, b, HAND_PLACE, 1 + n + hide_slot)
-            st.timer[b] += 1
-            if st.timer[b] >= 2:
-                st.phase[b] = AB_DELAY if delay > 0 else AB_SEARCH
-                st.timer[b] = 0
-        elif ph == AB_DELAY:
-            out[b, CG_GAZE] = 1
-            st.timer[b] += 1
-            if st.timer[b] >= delay:
-                st.phase[b] = AB_SEARCH
-                st.timer[b] = 0
-        if st.phase[b] == AB_SEARCH:
-            _hold(st, b, 0)
-            touched = st.touched[b, 0]  # the well reached into last step, if any
-            if touched == well_a or touched == well_b:
-                st.aux[b, 2] = 1 if touched == well_a else 2
-                if st.aux[b, 2] == 1 and st.aux[b, 1] == 2:
-                    st.aux[b, 3] += 1
-                st.phase[b] = AB_RETRIEVE
-            elif st.timer[b] >= search:
-                st.phase[b] = AB_RETRIEVE
-            else:
+    n_worlds = st.cells.shape[0]
+    size = chunk_size(n_worlds)
+    for chunk in prange((n_worlds + size - 1) // size):
+        for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
+            clear_action(out, b)
+            if st.ended[b]:
+                continue
+            well_a = st.aux[b, 0]
+            well_b = 3 - well_a
+            hide_slot = well_a if st.trial[b] < a_trials else well_b
+            ph = st.phase[b]
+            if ph == AB_SHOW:
+                _hold(st, b, 1)
+                st.aux[b, 1] = 1 if hide_slot == well_a else 2
+                st.aux[b, 2] = 0
+                out[b, CG_GAZE] = 1 if st.timer[b] == 0 else toy_code
+                if st.timer[b] == 1:
+                    say_name(st, b, 0, 0.0, 0.0, habits, kind_words, out, FLAG_OSTENSIVE)
                 st.timer[b] += 1
-        if st.phase[b] == AB_RETRIEVE:
-            _hold(st, b, 1)
-            out[b, CG_GAZE] = toy_code
-            hand(out, b, HAND_TAKE, toy_code)
-            st.trial[b] += 1
-            st.phase[b] = AB_SHOW
-            st.timer[b] = 0
-            if st.trial[b] >= trials:
-                st.ended[b] = 1
+                if st.timer[b] >= 2:
+                    st.phase[b] = AB_HIDE
+                    st.timer[b] = 0
+            elif ph == AB_HIDE:
+                out[b, CG_GAZE] = 1 + n + hide_slot
+                out[b, CG_POINT] = 1 + n + hide_slot
+                if st.timer[b] == 1:
+                    hand(out, b, HAND_PLACE, 1 + n + hide_slot)
+                st.timer[b] += 1
+                if st.timer[b] >= 2:
+                    st.phase[b] = AB_DELAY if delay > 0 else AB_SEARCH
+                    st.timer[b] = 0
+            elif ph == AB_DELAY:
+                out[b, CG_GAZE] = 1
+                st.timer[b] += 1
+                if st.timer[b] >= delay:
+                    st.phase[b] = AB_SEARCH
+                    st.timer[b] = 0
+            if st.phase[b] == AB_SEARCH:
+                _hold(st, b, 0)
+                touched = st.touched[b, 0]  # the well reached into last step, if any
+                if touched == well_a or touched == well_b:
+                    st.aux[b, 2] = 1 if touched == well_a else 2
+                    if st.aux[b, 2] == 1 and st.aux[b, 1] == 2:
+                        st.aux[b, 3] += 1
+                    st.phase[b] = AB_RETRIEVE
+                elif st.timer[b] >= search:
+                    st.phase[b] = AB_RETRIEVE
+                else:
+                    st.timer[b] += 1
+            if st.phase[b] == AB_RETRIEVE:
+                _hold(st, b, 1)
+                out[b, CG_GAZE] = toy_code
+                hand(out, b, HAND_TAKE, toy_code)
+                st.trial[b] += 1
+                st.phase[b] = AB_SHOW
+                st.timer[b] = 0
+                if st.trial[b] >= trials:
+                    st.ended[b] = 1
 
 
 @njit(cache=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 from pydantic import Field
 
 from ..core.codes import GRASPABLE
+from ..core.kernels import chunk_size
 from .base import (
     H_ATTEND,
     H_FOLLOW,
@@ -26,26 +27,29 @@ class PlayroomConfig(WorldConfig):
     n_toys: int = Field(5, ge=1, le=6, description="Toys scattered in the room.")
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def _direct_play(st, u, habits, params, kind_words, kind_flags, out):
-    for b in range(st.cells.shape[0]):
-        clear_action(out, b)
-        if st.ended[b]:
-            continue
-        if st.timer[b] <= 0:
-            # A new focus of play: often what the infant is looking at.
-            seen = st.looking[b, 0]
-            if (
-                u[b, 6] < habits[H_FOLLOW]
-                and seen >= 0
-                and kind_flags[st.obj_kind[b, seen]] & GRASPABLE
-            ):
-                st.target[b] = seen
-            else:
-                st.target[b] = pick_toy(st, b, u[b, 7], kind_flags)
-            st.timer[b] = int(habits[H_ATTEND])
-        st.timer[b] -= 1
-        play_with(st, b, st.target[b], u, habits, kind_words, out)
+    n_worlds = st.cells.shape[0]
+    size = chunk_size(n_worlds)
+    for chunk in prange((n_worlds + size - 1) // size):
+        for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
+            clear_action(out, b)
+            if st.ended[b]:
+                continue
+            if st.timer[b] <= 0:
+                # A new focus of play: often what the infant is looking at.
+                seen = st.looking[b, 0]
+                if (
+                    u[b, 6] < habits[H_FOLLOW]
+                    and seen >= 0
+                    and kind_flags[st.obj_kind[b, seen]] & GRASPABLE
+                ):
+                    st.target[b] = seen
+                else:
+                    st.target[b] = pick_toy(st, b, u[b, 7], kind_flags)
+                st.timer[b] = int(habits[H_ATTEND])
+            st.timer[b] -= 1
+            play_with(st, b, st.target[b], u, habits, kind_words, out)
 
 
 @njit(cache=True)
@@ -105,8 +109,15 @@ class Playroom(Scenario):
         self.furnish(st, idx)
 
     def toy_kinds(self, rng, n, k):
-        pool = np.concatenate([self.graspable_kinds(), [self.rules.kind_index("cup")]])
+        """Random toy kinds (with repeats): the graspable ones and cups."""
+        pool = self._toy_pool
         return pool[rng.integers(0, len(pool), size=(n, k))]
+
+    @property
+    def _toy_pool(self) -> np.ndarray:
+        if not hasattr(self, "_pool"):
+            self._pool = np.append(self.graspable_kinds(), self.rules.kind_index("cup"))
+        return self._pool
 
     def reserved(self) -> tuple[tuple[int, int], ...]:
         """Cells kept free of random placement (furniture goes there)."""
@@ -167,12 +178,15 @@ class ReachConfig(WorldConfig):
     distractors: int = Field(0, ge=0, le=3, description="Other toys in the room.")
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def _direct_reach(st, u, habits, params, kind_words, kind_flags, out):
-    for b in range(st.cells.shape[0]):
-        clear_action(out, b)
-        if not st.ended[b]:
-            play_with(st, b, st.target[b], u, habits, kind_words, out)
+    n_worlds = st.cells.shape[0]
+    size = chunk_size(n_worlds)
+    for chunk in prange((n_worlds + size - 1) // size):
+        for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
+            clear_action(out, b)
+            if not st.ended[b]:
+                play_with(st, b, st.target[b], u, habits, kind_words, out)
 
 
 @njit(cache=True)
