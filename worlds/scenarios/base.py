@@ -27,6 +27,7 @@ from ..core.codes import (
     FLAGS,
     GRASPABLE,
     MOVES,
+    NORTH,
     WALL,
 )
 from ..core.state import State
@@ -200,6 +201,17 @@ class Scenario:
         containers)."""
         return self._graspable
 
+    def caregiver_holds_toy(
+        self, st: State, idx: np.ndarray, rng: np.random.Generator, slot: int
+    ) -> None:
+        """Put a toy of a random graspable kind in object ``slot``, in the caregiver's
+        hand (the caregiver must be placed first)."""
+        caregiver = self.config.n_infants
+        kinds = self.distinct_kinds(rng, idx.size, 1)
+        self.put(st, idx, slot, kinds[:, 0], st.agent_pos[idx, caregiver])
+        st.obj_holder[idx, slot] = caregiver
+        st.agent_hold[idx, caregiver] = slot
+
     def distinct_kinds(self, rng: np.random.Generator, n: int, k: int) -> np.ndarray:
         """``k`` distinct graspable, nameable kinds per world, ``[n, k]``."""
         pool = self.graspable_kinds()
@@ -274,6 +286,16 @@ def pick_toy(st, b, u, kind_flags):
                 return k
             chosen -= 1
     return -1
+
+
+@njit(cache=True, inline="always")
+def hold_infants(st, b, on):
+    """Hold (restrain) every infant of world ``b`` facing north, towards the caregiver
+    across the table, or let them go."""
+    for i in range(st.done.shape[1]):
+        st.restrained[b, i] = on
+        if on:
+            st.agent_dir[b, i] = NORTH
 
 
 @njit(cache=True, inline="always")

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from ..core.codes import CG_GAZE, CG_POINT, FLAG_IMPERATIVE, FLAG_OSTENSIVE, NORTH
 from ..core.kernels import chunk_size
-from .base import Scenario, WorldConfig, clear_action, judge_goal, say_name
+from .base import Scenario, WorldConfig, clear_action, hold_infants, judge_goal, say_name
 
 CUES = {"none": 0, "gaze": 1, "point": 2, "both": 3}
 PHASE_TEACH, PHASE_CONTACT, PHASE_CUE = 0, 1, 2
@@ -50,14 +50,6 @@ class NamingConfig(CueConfig):
 
     teach: bool = Field(True, description="Name each toy ostensively before the request.")
     teach_steps: int = Field(2, ge=1, description="Steps of naming per toy when teaching.")
-
-
-@njit(cache=True, inline="always")
-def _hold_facing_caregiver(st, b, hold):
-    for i in range(st.done.shape[1]):
-        st.restrained[b, i] = hold
-        if hold:
-            st.agent_dir[b, i] = NORTH
 
 
 @njit(cache=True, parallel=True)
@@ -98,13 +90,13 @@ def _direct_cue(st, u, habits, params, kind_words, kind_flags, out):
                         continue
             if st.phase[b] == PHASE_CONTACT:
                 if st.timer[b] < contact:
-                    _hold_facing_caregiver(st, b, 1)
+                    hold_infants(st, b, 1)
                     out[b, CG_GAZE] = 1
                     st.timer[b] += 1
                     continue
                 st.phase[b] = PHASE_CUE
                 st.target[b] = toy
-                _hold_facing_caregiver(st, b, 0)
+                hold_infants(st, b, 0)
             code = 1 + n + toy
             out[b, CG_GAZE] = code if cue & 1 else 1
             if cue & 2:

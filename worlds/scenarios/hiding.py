@@ -14,7 +14,15 @@ from ..core.codes import (
     NORTH,
 )
 from ..core.kernels import chunk_size
-from .base import Scenario, WorldConfig, clear_action, hand, judge_goal, say_name
+from .base import (
+    Scenario,
+    WorldConfig,
+    clear_action,
+    hand,
+    hold_infants,
+    judge_goal,
+    say_name,
+)
 
 # --------------------------------------------------------------------- peekaboo
 P_SHOW, P_HIDE, P_DELAY, P_REVEAL, P_AFTER = range(5)
@@ -157,14 +165,10 @@ class Peekaboo(Scenario):
         )
 
     def layout(self, st, idx, rng):
-        n = idx.size
         self.room(st, idx)
         self.place_agent(st, idx, 0, (5, 3), NORTH)
         self.place_agent(st, idx, 1, (2, 1), 0)
-        kinds = self.distinct_kinds(rng, n, 1)
-        self.put(st, idx, 0, kinds[:, 0], (2, 1))
-        st.obj_holder[idx, 0] = 1
-        st.agent_hold[idx, 1] = 0
+        self.caregiver_holds_toy(st, idx, rng, 0)
         self.put(st, idx, 1, "screen", (3, 3))
         st.target[idx] = 0
         st.aux[idx, 0] = int(self.config.impossible)
@@ -195,14 +199,6 @@ class ANotBConfig(WorldConfig):
     search_steps: int = Field(8, ge=1, description="Steps allowed for the search.")
 
 
-@njit(cache=True, inline="always")
-def _hold(st, b, on):
-    for i in range(st.done.shape[1]):
-        st.restrained[b, i] = on
-        if on:
-            st.agent_dir[b, i] = NORTH
-
-
 @njit(cache=True, parallel=True)
 def _direct_anotb(st, u, habits, params, kind_words, kind_flags, out):
     """params: [reward, a_trials, b_trials, delay, search_steps].
@@ -229,7 +225,7 @@ def _direct_anotb(st, u, habits, params, kind_words, kind_flags, out):
             hide_slot = well_a if st.trial[b] < a_trials else well_b
             ph = st.phase[b]
             if ph == AB_SHOW:
-                _hold(st, b, 1)
+                hold_infants(st, b, 1)
                 st.aux[b, 1] = 1 if hide_slot == well_a else 2
                 st.aux[b, 2] = 0
                 out[b, CG_GAZE] = 1 if st.timer[b] == 0 else toy_code
@@ -255,7 +251,7 @@ def _direct_anotb(st, u, habits, params, kind_words, kind_flags, out):
                     st.phase[b] = AB_SEARCH
                     st.timer[b] = 0
             if st.phase[b] == AB_SEARCH:
-                _hold(st, b, 0)
+                hold_infants(st, b, 0)
                 touched = st.touched[b, 0]  # the well reached into last step, if any
                 if touched == well_a or touched == well_b:
                     st.aux[b, 2] = 1 if touched == well_a else 2
@@ -267,7 +263,7 @@ def _direct_anotb(st, u, habits, params, kind_words, kind_flags, out):
                 else:
                     st.timer[b] += 1
             if st.phase[b] == AB_RETRIEVE:
-                _hold(st, b, 1)
+                hold_infants(st, b, 1)
                 out[b, CG_GAZE] = toy_code
                 hand(out, b, HAND_TAKE, toy_code)
                 st.trial[b] += 1
@@ -335,10 +331,7 @@ class ANotB(Scenario):
         self.room(st, idx)
         self.place_agent(st, idx, 0, (3, 2), NORTH)
         self.place_agent(st, idx, 1, (1, 2), 1)
-        kinds = self.distinct_kinds(rng, n, 1)
-        self.put(st, idx, 0, kinds[:, 0], (1, 2))
-        st.obj_holder[idx, 0] = 1
-        st.agent_hold[idx, 1] = 0
+        self.caregiver_holds_toy(st, idx, rng, 0)
         self.put(st, idx, 1, "box", (3, 1))
         self.put(st, idx, 2, "box", (3, 3))
         st.aux[idx, 0] = rng.integers(1, 3, size=n)  # which box is A
