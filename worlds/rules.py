@@ -31,7 +31,6 @@ __all__ = [
 # Bit flags of the affordances, in the order the kernels read them.
 AFFORDANCES = ("graspable", "rolls", "sounds", "container", "occluder", "noisy")
 LOCOMOTION = ("none", "crawl", "walk")
-POSTURES = ("lying", "sitting", "crawling", "standing")
 
 
 class RulesError(ValueError):

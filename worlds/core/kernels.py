@@ -31,10 +31,13 @@ from .codes import (
     CH_KIND,
     CH_POINT,
     CONTAINER,
+    DIR_DC,
+    DIR_DR,
     FORWARD,
     GRASPABLE,
     HAND_PLACE,
     HAND_TAKE,
+    MOVE_HEADING,
     NOISY,
     OCCLUDER,
     POINT,
@@ -58,9 +61,9 @@ from .codes import (
     WALL,
 )
 
-DR = np.array((0, 1, 0, -1), dtype=np.int64)
-DC = np.array((1, 0, -1, 0), dtype=np.int64)
-MOVE_DIR = np.array((-1, 3, 0, 1, 2), dtype=np.int64)
+DR = np.array(DIR_DR, dtype=np.int64)
+DC = np.array(DIR_DC, dtype=np.int64)
+MOVE_DIR = np.array(MOVE_HEADING, dtype=np.int64)
 N_CG_CHANNELS = len(CAREGIVER_CHANNELS)
 
 

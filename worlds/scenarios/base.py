@@ -19,7 +19,6 @@ from ..core.codes import (
     CG_GAZE,
     CG_HAND,
     CG_HAND_TARGET,
-    CG_MOVE,
     CG_POINT,
     CG_WORD,
     CONTAINER,
@@ -305,18 +304,6 @@ def hand(out, b, op, code):
 
 
 @njit(cache=True, inline="always")
-def step_towards(st, b, r, c, out):
-    """Move the caregiver one cell towards (r, c) (greedy, on the longer axis)."""
-    n = st.done.shape[1]
-    dr = r - st.agent_pos[b, n, 0]
-    dc = c - st.agent_pos[b, n, 1]
-    if abs(dr) >= abs(dc) and dr != 0:
-        out[b, CG_MOVE] = 3 if dr > 0 else 1
-    elif dc != 0:
-        out[b, CG_MOVE] = 2 if dc > 0 else 4
-
-
-@njit(cache=True, inline="always")
 def judge_goal(st, params, use_look, terminate, any_choice_ends):
     """Success when an infant grasps (or looks straight at) the target.
 
@@ -344,6 +331,3 @@ def judge_goal(st, params, use_look, terminate, any_choice_ends):
                     st.done[b, i] = 1
             elif any_choice_ends and st.obj_kind[b, choice] >= 0:
                 st.done[b, i] = 1
-
-
-CG_FIELDS = (CG_MOVE, CG_GAZE, CG_POINT, CG_WORD, CG_FLAG, CG_HAND, CG_HAND_TARGET)
