@@ -165,6 +165,32 @@ class BatchWorld:
         """Restore the generator's state from :meth:`rng_state`."""
         self._rng.bit_generator.state = state
 
+    def state_dict(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """Everything needed to continue exactly from here: arrays (for safetensors)
+        and a JSON-serialisable mapping (the generator's state and flags)."""
+        arrays = {f"state.{k}": v.copy() for k, v in self.state._asdict().items()}
+        arrays["view"] = self.view.copy()
+        arrays["senses"] = self.senses.copy()
+        arrays["caregiver_actions"] = self.caregiver_actions.copy()
+        if self._planned_u is not None:
+            arrays["planned_u"] = self._planned_u.copy()
+        meta = {"rng": self.rng_state(), "needs_reset": self._needs_reset}
+        return arrays, meta
+
+    def load_state_dict(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+        """Restore :meth:`state_dict` (in place: the kernels keep their references)."""
+        for k, v in self.state._asdict().items():
+            src = arrays[f"state.{k}"]
+            if src.shape != v.shape:
+                raise ValueError(f"state.{k}: expected shape {v.shape}, got {src.shape}")
+            v[...] = src
+        self.view[...] = arrays["view"]
+        self.senses[...] = arrays["senses"]
+        self.caregiver_actions[...] = arrays["caregiver_actions"]
+        self._planned_u = arrays["planned_u"].copy() if "planned_u" in arrays else None
+        self.set_rng_state(meta["rng"])
+        self._needs_reset = bool(meta["needs_reset"])
+
     def set_abilities(
         self,
         profile: str | dict[str, Any] | BodyProfile,

@@ -1,0 +1,135 @@
+"""Infant speed: a cohort of 16 infants with Systems A, B and M all learning.
+
+Measures, on this machine and in one process:
+
+- ``cohort_steps_per_s``: real world steps per second summed over the cohort (16
+  infants in 16 worlds of ``playroom-v0``), everything on: A learns every chunk (with
+  replay), B learns (PPO), M decides and audits, memory stores, imagination runs when M
+  chooses it. M's mode is overridden to ``act`` so that B learns every chunk (the most
+  expensive case); ``--free`` lets the rule M choose instead.
+- ``train_samples_per_s``: A's and B's training samples per second, timed alone on a
+  batch of one chunk;
+- the share of the time in the world, inference, and learning.
+
+Prints a table and a final JSON line. Usage::
+
+    python benchmarks/infant_speed.py [--world playroom-v0] [--steps 4096] [--free]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import torch
+from infancy.infants import Cohort
+from infancy.infants.base import Transitions
+from infancy.worlds import make_batch
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--world", default="playroom-v0")
+    ap.add_argument("--infants", type=int, default=16)
+    ap.add_argument("--steps", type=int, default=4096, help="world steps timed")
+    ap.add_argument("--free", action="store_true", help="let the rule M choose the modes")
+    args = ap.parse_args()
+    n = args.infants
+    torch.set_num_threads(2)
+    world = make_batch(args.world, n, seed=0, autoreset=True)
+    world.reset()
+    cohort = Cohort(n=n, seed=0)
+    if not args.free:
+        cohort.m.override(mode="act", gate_b=1.0)
+    cohort.live(world, 2 * cohort.config.chunk)  # warm-up (numba, torch)
+
+    # Time the parts by wrapping them.
+    spent = {"world": 0.0, "learn": 0.0}
+    step_world, learn = world.step, cohort.learn
+
+    def timed_world(*a, **k):
+        t = time.perf_counter()
+        out = step_world(*a, **k)
+        spent["world"] += time.perf_counter() - t
+        return out
+
+    def timed_learn(*a, **k):
+        t = time.perf_counter()
+        out = learn(*a, **k)
+        spent["learn"] += time.perf_counter() - t
+        return out
+
+    world.step, cohort.learn = timed_world, timed_learn
+    start = time.perf_counter()
+    cohort.live(world, args.steps)
+    total = time.perf_counter() - start
+    cohort_rate = args.steps * n / total
+    other = total - spent["world"] - spent["learn"]
+
+    # Training throughput alone, one chunk of the cohort's own data.
+    t = cohort.config.chunk
+    x = cohort.features(cohort._view[:, : t + 1], cohort._senses[:, : t + 1])
+    action = torch.from_numpy(cohort._action[:, :t])
+    reward = torch.from_numpy(cohort._reward[:, :t])
+    ones = torch.ones(n, t, dtype=torch.bool)
+    batch = Transitions(x.t(0, t), action, x.t(1), reward, ones, ~ones)
+    gate = torch.ones(n)
+    reps = 20
+    s = time.perf_counter()
+    for _ in range(reps):
+        cohort.a.learn(batch, gate)
+    a_rate = reps * n * t / (time.perf_counter() - s)
+    rollout = {
+        "z": cohort._z[:, :t],
+        "action": action,
+        "logp": cohort._logp[:, :t],
+        "value": cohort._value[:, :t],
+        "reward": reward,
+        "done": torch.zeros(n, t),
+        "last_value": torch.zeros(n),
+    }
+    s = time.perf_counter()
+    for _ in range(reps):
+        cohort.b.learn(rollout, gate)
+    b_rate = reps * n * t / (time.perf_counter() - s)  # samples (each seen `epochs` times)
+
+    rows = [
+        (f"{args.world} cohort of {n}, all learning: real steps/s", f"{cohort_rate:,.0f}"),
+        ("  time in world stepping", f"{spent['world'] / total:.0%}"),
+        ("  time in inference and bookkeeping", f"{other / total:.0%}"),
+        (
+            "  time in learning (A, B, words, memory, imagination, M)",
+            f"{spent['learn'] / total:.0%}",
+        ),
+        ("System A training samples/s", f"{a_rate:,.0f}"),
+        (
+            f"System B training samples/s ({cohort.config.b.epochs} PPO epochs each)",
+            f"{b_rate:,.0f}",
+        ),
+    ]
+    print(f"infant speed on this machine (torch threads: {torch.get_num_threads()})")
+    for k, v in rows:
+        print(f"  {k:<62}{v:>12}")
+    print(
+        json.dumps(
+            {
+                "world": args.world,
+                "infants": n,
+                "cohort_steps_per_s": cohort_rate,
+                "train_samples_per_s": {"a": a_rate, "b": b_rate},
+                "share": {
+                    "world": spent["world"] / total,
+                    "inference": other / total,
+                    "learning": spent["learn"] / total,
+                },
+                "chunk": t,
+                "free_modes": args.free,
+                "torch_threads": torch.get_num_threads(),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

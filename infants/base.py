@@ -1,0 +1,232 @@
+"""The contracts between the modules of an infant, and the registries that pick them.
+
+An infant is System A (learns from observation), System B (learns from action),
+System M (meta-control) and an episodic memory, wired by
+:class:`~infancy.infants.cohort.Cohort`. Every method works on the whole cohort at once:
+leading axis N (infants), then T (time) where there is one. Implementations register by
+name (``@register_a("jepa")``) and the config picks them, so a researcher replaces one
+module without touching the others.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+__all__ = [
+    "META_ACTIONS",
+    "META_STATES",
+    "MODES",
+    "EpisodicMemory",
+    "SystemA",
+    "SystemB",
+    "SystemM",
+    "Transitions",
+    "available",
+    "create",
+    "register_a",
+    "register_b",
+    "register_m",
+]
+
+MODES = ("observe", "act", "imagine", "sleep")
+OBSERVE, ACT, IMAGINE, SLEEP = range(4)
+
+META_STATES = (
+    "prediction_error",
+    "uncertainty",
+    "novelty",
+    "lp_a",
+    "lp_b",
+    "energy",
+    "stress",
+    "social",
+    "trust",
+)
+"""What System M reads, one float per infant (see docs/architecture.md for each)."""
+
+META_ACTIONS = (
+    "mode",
+    "gate_a",
+    "gate_b",
+    "intrinsic_weight",
+    "store_threshold",
+    "replay_ratio",
+    "one_shot",
+)
+"""What System M decides, one value per infant (``mode`` indexes ``MODES``)."""
+
+
+@dataclass
+class Transitions:
+    """A batch of real transitions, ``[N, T, ...]`` tensors.
+
+    ``x``/``x_next`` are :class:`~infancy.infants.nn.Obs`; ``valid`` marks transitions
+    A may learn from (eyes open); ``terminal`` marks the last step of an episode, whose
+    ``x_next`` is not its consequence (the world has reset): its reward counts, its
+    next state does not.
+    """
+
+    x: Any
+    action: torch.Tensor
+    x_next: Any
+    reward: torch.Tensor
+    valid: torch.Tensor
+    terminal: torch.Tensor
+
+
+class SystemA(ABC, torch.nn.Module):
+    """Learning from observation: encoder, latent world model, novelty, words.
+
+    Contract: :meth:`encode` maps observations (``Obs`` with axes ``[N, T]``) to
+    latents ``[N, T, Z]`` and never changes state; :meth:`learn` updates A only where
+    ``gate > 0`` (per infant) and returns per-infant signals; :meth:`predict` is the
+    world model used for imagination; :meth:`surprise` is the looking-time read-out
+    (no learning).
+    """
+
+    latent: int
+
+    @abstractmethod
+    def encode(self, x: Any) -> torch.Tensor: ...
+
+    @abstractmethod
+    def learn(self, batch: Transitions, gate: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Learn from ``batch``; returns ``prediction_error``, ``uncertainty``,
+        ``novelty`` (``[N]``) and ``novelty_sample``, ``error_sample`` (``[N, T]``,
+        normalised to mean ~1)."""
+
+    @abstractmethod
+    def predict(self, z: torch.Tensor, action: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Next latent and predicted reward for ``z[N, S, Z]`` and ``action[N, S]``."""
+
+    @abstractmethod
+    def surprise(self, batch: Transitions) -> torch.Tensor:
+        """Normalised prediction error per transition, ``[N, T]`` (looking time)."""
+
+    @abstractmethod
+    def learn_words(
+        self,
+        word: torch.Tensor,
+        visible: torch.Tensor,
+        cued: torch.Tensor,
+        communicative: torch.Tensor,
+        strength: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Update the lexicon from heard words; returns per-infant counts of names that
+        proved right and wrong (evidence for M's trust)."""
+
+    @abstractmethod
+    def comprehends(self) -> torch.Tensor:
+        """``bool[N, W]``: which words each infant comprehends."""
+
+
+class SystemB(ABC, torch.nn.Module):
+    """Learning from action: a policy and value on A's latent.
+
+    Contract: :meth:`act` samples actions with the given generator and changes no
+    state; :meth:`learn` and :meth:`learn_imagined` update only infants with
+    ``gate > 0``.
+    """
+
+    @abstractmethod
+    def act(
+        self, z: torch.Tensor, generator: torch.Generator
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Actions, their log-probabilities and values for ``z[N, Z]``."""
+
+    @abstractmethod
+    def learn(self, rollout: dict[str, torch.Tensor], gate: torch.Tensor) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def learn_imagined(
+        self, imagined: dict[str, torch.Tensor], gate: torch.Tensor
+    ) -> dict[str, Any]: ...
+
+
+class SystemM(ABC):
+    """Meta-control: from meta-states (``META_STATES``) to meta-actions (``META_ACTIONS``).
+
+    Contract: :meth:`decide` is called once per chunk with ``float[N]`` arrays and the
+    simulated age, and returns one array per meta-action. Constraints, the manual
+    override and the audit log are applied around it by
+    :class:`~infancy.infants.control.Controller`, the same for every implementation.
+    """
+
+    def __init__(self, config, n: int) -> None:
+        self.config = config
+        self.n = n
+
+    @abstractmethod
+    def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]: ...
+
+    def state_arrays(self) -> dict[str, np.ndarray]:
+        """Internal state to checkpoint (arrays); empty for stateless controllers."""
+        return {}
+
+    def load_state_arrays(self, arrays: dict[str, np.ndarray]) -> None:  # noqa: B027
+        """Restore :meth:`state_arrays` (nothing to do for stateless controllers)."""
+
+
+class EpisodicMemory(ABC):
+    """Salience-tagged memory of real transitions, one store per infant."""
+
+    @abstractmethod
+    def store(self, items: dict[str, np.ndarray], salience: np.ndarray, keep: np.ndarray) -> None:
+        """Store the ``[N, T, ...]`` items where ``keep`` is set."""
+
+    @abstractmethod
+    def sample(self, count: int, rng: np.random.Generator) -> dict[str, np.ndarray] | None:
+        """``count`` items per infant, drawn with probability growing with salience,
+        plus ``held[N]`` (False for an infant whose store is empty); ``None`` when every
+        store is empty."""
+
+    @abstractmethod
+    def sizes(self) -> np.ndarray:
+        """Items held per infant."""
+
+
+_REGISTRIES: dict[str, dict[str, Callable[..., Any]]] = {"a": {}, "b": {}, "m": {}}
+
+
+def _register(kind: str, name: str):
+    def wrap(cls):
+        _REGISTRIES[kind][name] = cls
+        return cls
+
+    return wrap
+
+
+def register_a(name: str):
+    """Class decorator: register a System A implementation under ``name``."""
+    return _register("a", name)
+
+
+def register_b(name: str):
+    """Class decorator: register a System B implementation under ``name``."""
+    return _register("b", name)
+
+
+def register_m(name: str):
+    """Class decorator: register a System M implementation under ``name``."""
+    return _register("m", name)
+
+
+def available(kind: str) -> list[str]:
+    """Registered names for ``kind`` in ``"a"``, ``"b"``, ``"m"``."""
+    return sorted(_REGISTRIES[kind])
+
+
+def create(kind: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Instantiate the registered ``name``; an unknown name lists the known ones."""
+    try:
+        cls = _REGISTRIES[kind][name]
+    except KeyError:
+        known = ", ".join(available(kind))
+        raise ValueError(f"{kind}.name: unknown implementation {name!r}; known: {known}") from None
+    return cls(*args, **kwargs)

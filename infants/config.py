@@ -1,0 +1,211 @@
+"""Typed configuration of an infant: one pydantic model per module, loadable from YAML.
+
+Every field has a docstring (``Field(description=...)``); unknown keys are refused, so a
+typo is an error, not a silently ignored setting. ``load_config`` reads YAML with
+``safe_load`` and turns a validation failure into one line that names the key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = [
+    "AConfig",
+    "BConfig",
+    "ConfigError",
+    "InfantConfig",
+    "MConfig",
+    "MemoryConfig",
+    "load_config",
+]
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be used; the message is one line naming the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+
+
+class AConfig(_Strict):
+    """System A: learning from observation (world model, novelty, words)."""
+
+    name: str = Field("jepa", description="registered System A implementation")
+    latent: int = Field(64, ge=4, le=1024, description="size of the latent state z")
+    embed: int = Field(
+        8, ge=1, le=256, description="size of the fixed vector of each view code (front end)"
+    )
+    hidden: int = Field(64, ge=8, le=4096, description="hidden units of the encoder")
+    head_hidden: int = Field(64, ge=8, le=4096, description="hidden units of each predictor head")
+    ensemble: int = Field(
+        4, ge=2, le=16, description="predictor heads (disagreement = uncertainty)"
+    )
+    ema: float = Field(0.98, ge=0.0, lt=1.0, description="EMA rate of the target encoder")
+    lr: float = Field(3e-3, gt=0.0, le=1.0, description="Adam learning rate (before M's gate)")
+    head_updates: int = Field(
+        0, ge=0, le=64, description="extra steps of the predictor and reward heads per update"
+    )
+    variance_weight: float = Field(
+        1.0, ge=0.0, description="weight of the variance hinge that keeps z from collapsing"
+    )
+    rnd_hidden: int = Field(64, ge=4, le=4096, description="hidden units of the novelty (RND) nets")
+    rnd_dim: int = Field(32, ge=4, le=1024, description="output size of the novelty (RND) nets")
+    word_rate: float = Field(
+        0.05, ge=0.0, le=1.0, description="cross-situational association added per heard word"
+    )
+    comprehension_threshold: float = Field(
+        0.5, gt=0.0, description="association a word needs with one kind to be comprehended"
+    )
+    comprehension_margin: float = Field(
+        2.0, ge=1.0, description="ratio of the best kind's association over the runner-up"
+    )
+
+
+class BConfig(_Strict):
+    """System B: learning from action (actor-critic on A's latent)."""
+
+    name: str = Field("ppo", description="registered System B implementation")
+    hidden: int = Field(128, ge=8, le=4096, description="hidden units of actor and critic")
+    lr: float = Field(3e-3, gt=0.0, le=1.0, description="Adam learning rate (before M's gate)")
+    gamma: float = Field(0.9, gt=0.0, le=1.0, description="discount")
+    lam: float = Field(0.9, ge=0.0, le=1.0, description="GAE lambda")
+    epochs: int = Field(3, ge=1, le=64, description="PPO epochs per chunk")
+    clip: float = Field(0.2, gt=0.0, le=1.0, description="PPO ratio clip")
+    entropy: float = Field(0.01, ge=0.0, description="entropy bonus")
+    value_weight: float = Field(0.5, ge=0.0, description="value loss weight")
+    imagined_weight: float = Field(
+        1.0, ge=0.0, description="weight of the loss on successful imagined trajectories"
+    )
+
+
+class MemoryConfig(_Strict):
+    """Salience-tagged episodic memory."""
+
+    capacity: int = Field(2048, ge=16, le=1_000_000, description="transitions kept per infant")
+
+
+class MConfig(_Strict):
+    """System M: meta-control. Thresholds are those of the ``rule`` implementation; the
+    constraints apply to every implementation."""
+
+    name: str = Field("rule", description="registered System M implementation")
+    sleep_below: float = Field(
+        0.2, ge=0.0, le=1.0, description="rule: sleep when energy falls below"
+    )
+    wake_above: float = Field(0.9, ge=0.0, le=1.0, description="rule: wake when energy rises above")
+    social_above: float = Field(
+        0.3, ge=0.0, le=1.0, description="rule: observe when social salience is above"
+    )
+    imagine_every: int = Field(
+        4, ge=0, description="rule: imagine one chunk in this many (0: never imagine)"
+    )
+    imagine_after: int = Field(
+        512, ge=0, description="rule: memories an infant needs before it imagines"
+    )
+    intrinsic_weight: float = Field(0.1, ge=0.0, description="rule: base intrinsic-reward weight")
+    store_threshold: float = Field(
+        0.5, ge=0.0, description="rule: salience a transition needs to enter memory"
+    )
+    replay_ratio: float = Field(0.5, ge=0.0, le=16.0, description="rule: replayed per real sample")
+    one_shot: float = Field(
+        1.0, ge=0.0, le=4.0, description="rule: one-shot strength at full trust"
+    )
+    recipe_observe_chunks: int = Field(
+        64, ge=0, description="recipe: chunks of observation before it switches to acting"
+    )
+    # --- constraints (every implementation) -------------------------------------
+    energy_floor: float = Field(
+        0.05, ge=0.0, le=1.0, description="constraint: below this energy the infant must sleep"
+    )
+    min_caregiver_gate: float = Field(
+        0.25,
+        ge=0.0,
+        le=1.0,
+        description="constraint: A's gate when the caregiver communicates never falls below this",
+    )
+    max_intrinsic_weight: float = Field(
+        1.0, ge=0.0, description="constraint: ceiling on the intrinsic-reward weight"
+    )
+    # --- body ---------------------------------------------------------------------
+    drain: dict[str, float] = Field(
+        default_factory=lambda: {
+            "observe": 0.0005,
+            "act": 0.0015,
+            "imagine": 0.001,
+            "sleep": -0.01,
+        },
+        description="energy change per step by mode (negative refills)",
+    )
+    trust_prior: tuple[float, float] = Field(
+        (4.0, 1.0), description="Beta prior (right, wrong) on the caregiver's names"
+    )
+
+
+class InfantConfig(_Strict):
+    """An infant assembled from modules chosen by name."""
+
+    a: AConfig = Field(default_factory=AConfig, description="System A")
+    b: BConfig = Field(default_factory=BConfig, description="System B")
+    m: MConfig = Field(default_factory=MConfig, description="System M")
+    memory: MemoryConfig = Field(default_factory=MemoryConfig, description="episodic memory")
+    chunk: int = Field(64, ge=2, le=4096, description="world steps between learning updates")
+    imagine_starts: int = Field(64, ge=1, description="imagined trajectories per infant and chunk")
+    dream_updates: int = Field(
+        1, ge=0, le=64, description="extra updates of A on memories in an imagine/sleep chunk"
+    )
+    dream_batch: int = Field(128, ge=1, description="memories per infant in each dream update")
+    dream_head_steps: int = Field(
+        4, ge=0, le=256, description="head-only updates of A after each dream update"
+    )
+    imagine_success: float = Field(
+        0.8, description="predicted reward that counts as success in an imagined trajectory"
+    )
+    imagine_horizon: int = Field(6, ge=1, le=64, description="steps of an imagined trajectory")
+    grad_clip: float = Field(1.0, gt=0.0, description="per-infant gradient-norm clip")
+    threads: int = Field(0, ge=0, description="torch threads (0: leave torch's default)")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str = "config") -> InfantConfig:
+        """Validate a mapping, raising :class:`ConfigError` with one line per problem."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(_one_line(exc, source)) from None
+
+
+def _one_line(exc: ValidationError, source: str) -> str:
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return f"{source}: {key}: {msg}{more}"
+
+
+def load_config(path: str | Path) -> InfantConfig:
+    """Read an :class:`InfantConfig` from a YAML file.
+
+    Raises
+    ------
+    ConfigError
+        The file is missing, is not YAML, or a key is unknown or has a wrong value.
+    """
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text()) or {}
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{p}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{p}: expected a mapping at the top level")
+    return InfantConfig.from_dict(data, source=str(p))
+
+
+Mode = Literal["observe", "act", "imagine", "sleep"]

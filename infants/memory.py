@@ -1,0 +1,83 @@
+"""Salience-tagged episodic memory: what System M chose to keep of real experience.
+
+One store per infant with a fixed capacity. A transition enters when its salience
+(A's surprise, social salience, reward) reaches M's ``store_threshold``; a full store
+forgets its least salient items first. Sampling favours salient items (probability
+proportional to salience, with a floor so every memory can come back).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import EpisodicMemory
+
+__all__ = ["SalienceMemory"]
+
+
+class SalienceMemory(EpisodicMemory):
+    """Per-infant arrays ``[N, capacity, ...]`` for each field in ``fields``.
+
+    Parameters
+    ----------
+    n, capacity
+        Infants and items per infant.
+    fields
+        ``name -> (shape per item, dtype)``.
+    """
+
+    def __init__(
+        self, n: int, capacity: int, fields: dict[str, tuple[tuple[int, ...], str]]
+    ) -> None:
+        self.n, self.capacity = n, capacity
+        self.data = {
+            k: np.zeros((n, capacity, *shape), dtype=dt) for k, (shape, dt) in fields.items()
+        }
+        # -inf marks an empty slot: it is the first to be overwritten and never sampled.
+        self.salience = np.full((n, capacity), -np.inf)
+
+    def sizes(self) -> np.ndarray:
+        return np.isfinite(self.salience).sum(1)
+
+    def store(self, items: dict[str, np.ndarray], salience: np.ndarray, keep: np.ndarray) -> None:
+        for i in range(self.n):
+            rows = np.flatnonzero(keep[i])
+            if rows.size == 0:
+                continue
+            if rows.size > self.capacity:  # keep the most salient of an oversized batch
+                rows = rows[np.argsort(-salience[i, rows], kind="stable")[: self.capacity]]
+            sal = salience[i, rows]
+            # Overwrite the least salient slots, but only where the newcomer is more salient.
+            slots = np.argpartition(self.salience[i], rows.size - 1)[: rows.size]
+            slots = slots[np.argsort(self.salience[i, slots], kind="stable")]
+            order = np.argsort(-sal, kind="stable")
+            rows, sal = rows[order], sal[order]
+            better = sal > self.salience[i, slots]
+            rows, sal, slots = rows[better], sal[better], slots[better]
+            for k, arr in self.data.items():
+                arr[i, slots] = items[k][i, rows]
+            self.salience[i, slots] = sal
+
+    def sample(self, count: int, rng: np.random.Generator) -> dict[str, np.ndarray] | None:
+        sizes = self.sizes()
+        if count <= 0 or sizes.max() == 0:
+            return None
+        w = np.where(np.isfinite(self.salience), np.maximum(self.salience, 0.0) + 0.1, 0.0)
+        cum = np.cumsum(w, axis=1)
+        u = rng.random((self.n, count)) * cum[:, -1:]
+        idx = np.minimum(
+            np.stack([np.searchsorted(cum[i], u[i], side="right") for i in range(self.n)]),
+            self.capacity - 1,
+        )
+        rows = np.arange(self.n)[:, None]
+        out = {k: arr[rows, idx] for k, arr in self.data.items()}
+        out["held"] = sizes > 0  # an infant with an empty store gets zeros: mask it
+        return out
+
+    def state_arrays(self) -> dict[str, np.ndarray]:
+        return {**{f"data.{k}": v for k, v in self.data.items()}, "salience": self.salience}
+
+    def load_state_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        for k in self.data:
+            self.data[k][...] = arrays[f"data.{k}"]
+        self.salience[...] = arrays["salience"]

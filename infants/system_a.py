@@ -1,0 +1,258 @@
+"""System A, ``jepa``: a joint-embedding predictive world model with novelty and words.
+
+- *Encoder* ``f``: one-hot observation features -> latent ``z`` (an MLP per infant).
+- *Target encoder* ``f'``: an exponential moving average of ``f``; no gradient.
+- *Predictor ensemble*: ``K`` heads ``g_k(z_t, a_t)`` predict ``f'(o_{t+1})``. There is
+  no pixel reconstruction. A variance hinge on ``z`` keeps the latent from collapsing.
+  The prediction error is normalised by the variance of the target latent (so it reads
+  like ``1 - R^2``: about 1 for a predictor no better than the mean, 0 for a perfect one,
+  and a collapsed latent cannot make it small).
+- *Uncertainty*: the variance between heads, normalised the same way.
+- *Novelty*: random network distillation; a fixed random net and a trained one, whose
+  error falls for what has been seen often.
+- *Reward head* ``r(z, a)``: the world model's guess of the extrinsic reward, used to
+  score imagined trajectories.
+- *Lexicon*: word-by-kind associations. Every heard word adds a little to every visible
+  kind (cross-situational learning); in an episode M marks as communicative (eye contact
+  or the caregiver's gaze or point on a toy, plus a name) the cued kind gets M's one-shot
+  strength at once.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import torch
+import torch.nn.functional as F
+
+from .base import SystemA, Transitions, register_a
+from .config import AConfig
+from .nn import GroupAdam, GroupMLP, GroupObsNet, Obs, ObsEncoder, clip_per_infant
+
+__all__ = ["JepaA"]
+
+
+def _var(x: torch.Tensor, dim: int) -> torch.Tensor:
+    """Unbiased variance along ``dim`` (torch's own ``var`` is slow across a strided
+    axis on the CPU)."""
+    d = x - x.mean(dim, keepdim=True)
+    return d.pow(2).sum(dim) / max(1, x.shape[dim] - 1)
+
+
+@register_a("jepa")
+class JepaA(SystemA):
+    """The default System A (see the module docstring)."""
+
+    def __init__(
+        self,
+        config: AConfig,
+        n: int,
+        spec: ObsEncoder,
+        n_actions: int,
+        n_words: int,
+        n_kinds: int,
+        generator: torch.Generator,
+        grad_clip: float = 1.0,
+    ) -> None:
+        super().__init__()
+        c = self.config = config
+        self.n, self.k, self.n_actions = n, c.ensemble, n_actions
+        self.latent = c.latent
+        self.grad_clip = grad_clip
+        self.encoder = GroupObsNet(n, spec, [c.hidden, c.latent], generator)
+        self.target = copy.deepcopy(self.encoder).requires_grad_(False)
+        head = [c.latent + n_actions, c.head_hidden]
+        self.heads = GroupMLP(n * c.ensemble, [*head, c.latent], generator)
+        self.reward_head = GroupMLP(n, [*head, 1], generator)
+        rnd = [c.rnd_hidden, c.rnd_dim]
+        self.rnd_target = GroupObsNet(n, spec, rnd, generator).requires_grad_(False)
+        self.rnd = GroupObsNet(n, spec, rnd, generator)
+        self.register_buffer("lexicon", torch.zeros(n, n_words + 1, n_kinds + 1))
+        # Running scales: variance of the target latent and mean novelty, per infant.
+        self.register_buffer("target_var", torch.ones(n))
+        self.register_buffer("novelty_scale", torch.ones(n))
+        self.register_buffer("updates", torch.zeros(1, dtype=torch.int64))
+        params = [
+            *self.encoder.parameters(),
+            *self.heads.parameters(),
+            *self.reward_head.parameters(),
+            *self.rnd.parameters(),
+        ]
+        self.opt = GroupAdam(params, n)
+        # The heads also take extra cheap steps on the detached latent (see learn()).
+        self.head_opt = GroupAdam([*self.heads.parameters(), *self.reward_head.parameters()], n)
+
+    # ------------------------------------------------------------------ world model
+    def encode(self, x: Obs) -> torch.Tensor:
+        return self.encoder(*x)
+
+    def _heads(self, z: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
+        """Predictions of every head, ``[N, K, T, Z]``."""
+        n, t, _ = z.shape
+        inp = torch.cat([z, F.one_hot(action, self.n_actions).float()], dim=-1)
+        inp = inp[:, None].expand(n, self.k, t, inp.shape[-1]).reshape(n * self.k, t, -1)
+        return self.heads(inp).view(n, self.k, t, -1)
+
+    def predict(self, z: torch.Tensor, action: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        pred = self._heads(z, action).mean(1)
+        inp = torch.cat([z, F.one_hot(action, self.n_actions).float()], dim=-1)
+        return pred, self.reward_head(inp)[..., 0]
+
+    def _errors(self, batch: Transitions, z: torch.Tensor, target: torch.Tensor | None = None):
+        if target is None:
+            with torch.no_grad():
+                target = self.target(*batch.x_next)
+        preds = self._heads(z, batch.action)
+        err = (preds - target[:, None]).pow(2).mean(-1)  # [N, K, T]
+        return preds, target, err
+
+    @torch.no_grad()
+    def surprise(self, batch: Transitions) -> torch.Tensor:
+        z = self.encoder(*batch.x)
+        _, _, err = self._errors(batch, z)
+        return err.mean(1) / self.target_var[:, None]
+
+    def learn(self, batch: Transitions, gate: torch.Tensor) -> dict[str, torch.Tensor]:
+        valid = batch.valid.float()
+        step_ok = (batch.valid & ~batch.terminal).float()  # the next state is known
+        count = step_ok.sum(1).clamp_min(1.0)
+        z = self.encoder(*batch.x)
+        preds, target, err = self._errors(batch, z)
+        err_t = err.mean(1)  # [N, T]
+        pred_loss = (err_t * step_ok).sum(1) / count
+        # Variance hinge (VICReg): each latent dimension keeps a spread across time.
+        std = (_var(z, 1) + 1e-4).sqrt()
+        var_loss = F.relu(1.0 - std).mean(-1)
+        inp = torch.cat([z, F.one_hot(batch.action, self.n_actions).float()], dim=-1)
+        r_hat = self.reward_head(inp)[..., 0]
+        # Rewards are rare: weigh the transitions that had one as much as all the others,
+        # so the head does not learn to predict zero everywhere.
+        rewarded = (batch.reward != 0).float() * valid
+        w = valid + rewarded * (
+            valid.sum(1, keepdim=True) / rewarded.sum(1, keepdim=True).clamp_min(1)
+        )
+        reward_loss = ((r_hat - batch.reward).pow(2) * w).sum(1) / w.sum(1).clamp_min(1.0)
+        with torch.no_grad():
+            rnd_t = self.rnd_target(*batch.x)
+        nov = (self.rnd(*batch.x) - rnd_t).pow(2).mean(-1)  # [N, T]
+        rnd_loss = nov.mean(1)
+        loss = pred_loss + self.config.variance_weight * var_loss + reward_loss + rnd_loss
+        self.opt.zero_grad()
+        loss.sum().backward()
+        clip_per_infant(self.opt.params, self.n, self.grad_clip)
+        self.opt.step(self.config.lr * gate)
+        self._refine_heads(batch, gate, step_ok, valid)
+        with torch.no_grad():
+            self._update_target(gate)
+            tv = _var(target, 1).mean(-1).clamp_min(1e-4)
+            nv = nov.mean(1).clamp_min(1e-6)
+            keep = 0.9 if int(self.updates) > 0 else 0.0  # the first batch sets the scales
+            self.target_var.mul_(keep).add_((1 - keep) * tv)
+            self.novelty_scale.mul_(keep).add_((1 - keep) * nv)
+            self.updates += 1
+            norm_err = err_t / self.target_var[:, None]
+            spread = _var(preds, 1).mean(-1) / self.target_var[:, None]
+            return {
+                "prediction_error": (norm_err * step_ok).sum(1) / count,
+                "uncertainty": (spread * step_ok).sum(1) / count,
+                "novelty": nov.mean(1) / self.novelty_scale,
+                "error_sample": norm_err,
+                "novelty_sample": nov / self.novelty_scale[:, None],
+                "loss": loss.detach(),
+            }
+
+    def refine(self, batch: Transitions, gate: torch.Tensor, steps: int) -> None:
+        """``steps`` updates of the predictor and reward heads alone, the encoder fixed
+        (offline consolidation: the world model catches up with the latent at a fraction
+        of the cost of a full update)."""
+        valid = batch.valid.float()
+        step_ok = (batch.valid & ~batch.terminal).float()
+        self._refine_heads(batch, gate, step_ok, valid, steps)
+
+    def _refine_heads(self, batch, gate, step_ok, valid, steps: int | None = None) -> None:
+        steps = self.config.head_updates if steps is None else steps
+        if steps == 0:
+            return
+        with torch.no_grad():
+            z = self.encoder(*batch.x)
+            target = self.target(*batch.x_next)
+            onehot = F.one_hot(batch.action, self.n_actions).float()
+            rewarded = (batch.reward != 0).float() * valid
+            w = valid + rewarded * (
+                valid.sum(1, keepdim=True) / rewarded.sum(1, keepdim=True).clamp_min(1)
+            )
+        count = step_ok.sum(1).clamp_min(1.0)
+        for _ in range(steps):
+            _, _, err = self._errors(batch, z, target)
+            pred_loss = (err.mean(1) * step_ok).sum(1) / count
+            r_hat = self.reward_head(torch.cat([z, onehot], -1))[..., 0]
+            r_loss = ((r_hat - batch.reward).pow(2) * w).sum(1) / w.sum(1).clamp_min(1.0)
+            self.head_opt.zero_grad()
+            (pred_loss + r_loss).sum().backward()
+            clip_per_infant(self.head_opt.params, self.n, self.grad_clip)
+            self.head_opt.step(self.config.lr * gate)
+
+    @torch.no_grad()
+    def _update_target(self, gate: torch.Tensor) -> None:
+        # An infant whose gate is shut keeps its target too (nothing of it changes).
+        rate = torch.where(gate > 0, 1.0 - self.config.ema, 0.0)
+        for p_t, p in zip(self.target.parameters(), self.encoder.parameters(), strict=True):
+            view = (self.n, *([1] * (p.dim() - 1)))
+            p_t.add_((p - p_t) * rate.view(view))
+
+    # ------------------------------------------------------------------ words
+    @torch.no_grad()
+    def learn_words(
+        self,
+        word: torch.Tensor,
+        visible: torch.Tensor,
+        cued: torch.Tensor,
+        communicative: torch.Tensor,
+        strength: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``word[N, T]`` (0 none), ``visible``/``cued`` ``float[N, T, K+1]`` multi-hot
+        kinds, ``communicative[N, T]`` bool, ``strength[N]`` one-shot strength."""
+        n, t = word.shape
+        heard = word > 0
+        known = self.comprehends()
+        best = self.lexicon.argmax(-1)  # [N, W]
+        ncued = cued.sum(-1)
+        # Evidence for trust: a word the infant knows, said with one toy cued.
+        checkable = heard & (ncued == 1)
+        idx_n = torch.arange(n)[:, None].expand(n, t)
+        word_known = known[idx_n, word] & checkable
+        cued_kind = cued.argmax(-1)
+        right = (word_known & (best[idx_n, word] == cued_kind)).sum(1).float()
+        wrong = (word_known & (best[idx_n, word] != cued_kind)).sum(1).float()
+        # Cross-situational: a little to every visible kind, shared among them.
+        nvis = visible.sum(-1, keepdim=True).clamp_min(1.0)
+        delta = self.config.word_rate * visible / nvis
+        one_shot = communicative & heard & (ncued > 0)
+        delta = (
+            delta
+            + (one_shot[..., None] * strength[:, None, None])
+            * cued
+            / ncued.clamp_min(1.0)[..., None]
+        )
+        delta = delta * heard[..., None]
+        rows = (idx_n * self.lexicon.shape[1] + word).reshape(-1)
+        flat = self.lexicon.view(-1, self.lexicon.shape[2])
+        flat.index_add_(0, rows, delta.reshape(-1, delta.shape[-1]))
+        self.lexicon[:, 0] = 0.0  # "no word" learns nothing
+        return right, wrong
+
+    @torch.no_grad()
+    def comprehends(self) -> torch.Tensor:
+        lex = self.lexicon[:, :, 1:]  # kind 0 is "no toy"
+        top = lex.topk(2, dim=-1).values
+        ok = (top[..., 0] >= self.config.comprehension_threshold) & (
+            top[..., 0] >= self.config.comprehension_margin * top[..., 1]
+        )
+        ok[:, 0] = False
+        return ok
+
+    @torch.no_grad()
+    def referent(self) -> torch.Tensor:
+        """The kind each word means to each infant (``int[N, W]``; 0 where unknown)."""
+        best = self.lexicon[:, :, 1:].argmax(-1) + 1
+        return torch.where(self.comprehends(), best, 0)

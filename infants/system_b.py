@@ -1,0 +1,139 @@
+"""System B, ``ppo``: an actor-critic on A's latent, trained with PPO and GAE.
+
+Each infant has its own actor-critic (one trunk, a policy head and a value head).
+Rewards arrive already mixed by System M (extrinsic plus ``intrinsic_weight`` times A's
+novelty). Imagined trajectories that succeeded (an imagined reward reached
+``imagine_success``) teach the policy by advantage-weighted imitation, and the critic
+by regression on the imagined returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from .base import SystemB, register_b
+from .config import BConfig
+from .nn import GroupAdam, GroupMLP, clip_per_infant
+
+__all__ = ["PpoB", "gae"]
+
+
+def gae(
+    reward: torch.Tensor,
+    value: torch.Tensor,
+    done: torch.Tensor,
+    last_value: torch.Tensor,
+    gamma: float,
+    lam: float,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Generalised advantage estimates and returns for ``[N, T]`` rollouts."""
+    n, t = reward.shape
+    adv = torch.zeros_like(reward)
+    running = torch.zeros(n)
+    next_value = last_value
+    for i in range(t - 1, -1, -1):
+        alive = 1.0 - done[:, i]
+        delta = reward[:, i] + gamma * next_value * alive - value[:, i]
+        running = delta + gamma * lam * alive * running
+        adv[:, i] = running
+        next_value = value[:, i]
+    return adv, adv + value
+
+
+@register_b("ppo")
+class PpoB(SystemB):
+    """The default System B (see the module docstring)."""
+
+    def __init__(
+        self,
+        config: BConfig,
+        n: int,
+        latent: int,
+        n_actions: int,
+        generator: torch.Generator,
+        grad_clip: float = 1.0,
+    ) -> None:
+        super().__init__()
+        c = self.config = config
+        self.n, self.n_actions, self.grad_clip = n, n_actions, grad_clip
+        # One trunk, two heads: outputs are the action logits, then the value.
+        self.net = GroupMLP(n, [latent, c.hidden, n_actions + 1], generator)
+        with torch.no_grad():  # a small last layer: the first policy is close to uniform
+            self.net.layers[-1].weight.mul_(0.01)
+            self.net.layers[-1].bias.zero_()
+        self.opt = GroupAdam(list(self.net.parameters()), n)
+
+    def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        out = self.net(z)
+        return out[..., :-1], out[..., -1]
+
+    @torch.no_grad()
+    def act(self, z: torch.Tensor, generator: torch.Generator):
+        logits, value = self(z[:, None])
+        logp_all = torch.log_softmax(logits[:, 0], -1)
+        action = torch.multinomial(logp_all.exp(), 1, generator=generator)[:, 0]
+        return action, logp_all.gather(1, action[:, None])[:, 0], value[:, 0]
+
+    def _update(self, loss: torch.Tensor, gate: torch.Tensor) -> None:
+        self.opt.zero_grad()
+        loss.sum().backward()
+        clip_per_infant(self.opt.params, self.n, self.grad_clip)
+        self.opt.step(self.config.lr * gate)
+
+    def learn(self, rollout: dict[str, torch.Tensor], gate: torch.Tensor) -> dict[str, Any]:
+        """PPO on ``rollout`` (``z, action, logp, value, reward, done`` as ``[N, T]``
+        tensors and ``last_value[N]``)."""
+        c = self.config
+        z = rollout["z"].detach()
+        adv, ret = gae(
+            rollout["reward"],
+            rollout["value"],
+            rollout["done"],
+            rollout["last_value"],
+            c.gamma,
+            c.lam,
+        )
+        adv_n = (adv - adv.mean(1, keepdim=True)) / (adv.std(1, keepdim=True) + 1e-6)
+        action = rollout["action"]
+        stats: dict[str, Any] = {}
+        for _ in range(c.epochs):
+            logits, value = self(z)
+            logp_all = torch.log_softmax(logits, -1)
+            logp = logp_all.gather(-1, action[..., None])[..., 0]
+            ratio = (logp - rollout["logp"]).exp()
+            pg = -torch.min(ratio * adv_n, ratio.clamp(1 - c.clip, 1 + c.clip) * adv_n).mean(1)
+            v_loss = (value - ret).pow(2).mean(1)
+            entropy = -(logp_all.exp() * logp_all).sum(-1).mean(1)
+            loss = pg + c.value_weight * v_loss - c.entropy * entropy
+            self._update(loss, gate)
+            stats = {"policy_loss": pg.detach(), "value_loss": v_loss.detach(), "entropy": entropy}
+        return stats
+
+    def learn_imagined(
+        self, imagined: dict[str, torch.Tensor], gate: torch.Tensor
+    ) -> dict[str, Any]:
+        """``z[N, S, H, Z]``, ``action[N, S, H]``, ``ret[N, S, H]`` (imagined returns
+        to go), ``alive[N, S, H]`` (steps up to the imagined episode's end) and
+        ``success[N, S]``: imitate the successful trajectories, weighted by
+        their advantage, and regress the critic on every imagined return."""
+        c = self.config
+        z = imagined["z"].detach()
+        n, s, h, d = z.shape
+        logits, value = self(z.reshape(n, s * h, d))
+        logp = torch.log_softmax(logits, -1).gather(-1, imagined["action"].reshape(n, s * h, 1))
+        logp = logp[..., 0].view(n, s, h)
+        value = value.view(n, s, h)
+        ret = imagined["ret"].detach()
+        alive = imagined["alive"].float()
+        good = imagined["success"].float()[..., None] * alive
+        weight = good * (ret - value).detach().clamp_min(0.0)
+        pg = -(weight * logp).sum((1, 2)) / good.sum((1, 2)).clamp_min(1.0)
+        v_loss = (F.mse_loss(value, ret, reduction="none") * alive).sum((1, 2)) / alive.sum(
+            (1, 2)
+        ).clamp_min(1.0)
+        loss = c.imagined_weight * (pg + c.value_weight * v_loss)
+        self._update(loss, gate)
+        return {"imagined_policy_loss": pg.detach(), "imagined_value_loss": v_loss.detach()}

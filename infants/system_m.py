@@ -1,0 +1,202 @@
+"""System M implementations: ``rule``, ``recipe`` and ``evolvable``.
+
+Each reads the meta-states (``META_STATES``, ``float[N]`` arrays) once per chunk and
+returns the meta-actions (``META_ACTIONS``). Constraints, the override and the audit log
+are the :class:`~infancy.infants.control.Controller`'s job, not theirs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import ACT, IMAGINE, META_STATES, OBSERVE, SLEEP, SystemM, register_m
+from .config import MConfig
+
+__all__ = ["EvolvableM", "RecipeM", "RuleM"]
+
+
+def _full(n: int, value: float) -> np.ndarray:
+    return np.full(n, value, dtype=np.float64)
+
+
+@register_m("rule")
+class RuleM(SystemM):
+    """Readable thresholds, in order of priority:
+
+    1. asleep and energy below ``wake_above``: keep sleeping; energy below
+       ``sleep_below``: fall asleep;
+    2. the caregiver communicates (social salience above ``social_above``) and the
+       infant did not observe last chunk: observe, with one-shot word learning at
+       ``one_shot`` times trust;
+    3. every ``imagine_every``-th chunk, once ``imagine_after`` memories are held: imagine;
+    4. otherwise act. The intrinsic weight falls when novelty stays high but A makes no
+       progress (an unlearnable source such as a noisy TV).
+    """
+
+    def __init__(self, config: MConfig, n: int) -> None:
+        super().__init__(config, n)
+        self.asleep = np.zeros(n, dtype=bool)
+        self.observed = np.zeros(n, dtype=bool)
+        self.chunks = np.zeros(n, dtype=np.int64)
+
+    def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]:
+        c, n = self.config, self.n
+        energy = meta["energy"]
+        self.asleep = np.where(self.asleep, energy < c.wake_above, energy < c.sleep_below)
+        # Attend to the caregiver when it communicates, but not two chunks running:
+        # an infant in a chatty room still gets to play.
+        social = (meta["social"] > c.social_above) & ~self.observed
+        self.chunks += 1
+        imagine = np.zeros(n, dtype=bool)
+        if c.imagine_every > 0:
+            imagine = (self.chunks % c.imagine_every == 0) & (meta["memories"] >= c.imagine_after)
+        mode = np.full(n, ACT, dtype=np.int64)
+        mode[imagine] = IMAGINE
+        mode[social] = OBSERVE
+        mode[self.asleep] = SLEEP
+        self.observed = mode == OBSERVE
+        # Novelty without learning progress is a trap: damp curiosity there.
+        trapped = (meta["novelty"] > 1.5) & (meta["lp_a"] <= 0.0)
+        intrinsic = np.where(trapped, 0.25, 1.0) * c.intrinsic_weight
+        return {
+            "mode": mode,
+            "gate_a": _full(n, 1.0),
+            "gate_b": (mode == ACT).astype(np.float64),
+            "intrinsic_weight": intrinsic,
+            "store_threshold": _full(n, c.store_threshold),
+            "replay_ratio": _full(n, c.replay_ratio),
+            "one_shot": c.one_shot * meta["trust"],
+        }
+
+    def state_arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "asleep": self.asleep.astype(np.uint8),
+            "observed": self.observed.astype(np.uint8),
+            "chunks": self.chunks,
+        }
+
+    def load_state_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        self.asleep = arrays["asleep"].astype(bool)
+        self.observed = arrays["observed"].astype(bool)
+        self.chunks = arrays["chunks"].astype(np.int64)
+
+
+@register_m("recipe")
+class RecipeM(SystemM):
+    """The rigid human pipeline the paper criticises: observe only (A learns, B does not)
+    for ``recipe_observe_chunks`` chunks, then act only (A frozen, B learns), on a fixed
+    schedule, whatever the signals say. No imagination, no sleep of its own (the energy
+    floor still forces sleep, and the audit counts it), no one-shot words."""
+
+    def __init__(self, config: MConfig, n: int) -> None:
+        super().__init__(config, n)
+        self.chunks = np.zeros(n, dtype=np.int64)
+
+    def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]:
+        c, n = self.config, self.n
+        pretrain = self.chunks < c.recipe_observe_chunks
+        self.chunks += 1
+        mode = np.where(pretrain, OBSERVE, ACT).astype(np.int64)
+        return {
+            "mode": mode,
+            "gate_a": pretrain.astype(np.float64),
+            "gate_b": (~pretrain).astype(np.float64),
+            "intrinsic_weight": _full(n, 0.0),
+            "store_threshold": _full(n, np.inf),
+            "replay_ratio": _full(n, 0.0),
+            "one_shot": _full(n, 0.0),
+        }
+
+    def state_arrays(self) -> dict[str, np.ndarray]:
+        return {"chunks": self.chunks}
+
+    def load_state_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        self.chunks = arrays["chunks"].astype(np.int64)
+
+
+@register_m("evolvable")
+class EvolvableM(SystemM):
+    """A small parametric map with a flat parameter vector ``phi`` for an outer loop.
+
+    Inputs: the meta-states (``META_STATES``), memories held (scaled), age / 24 and a
+    bias. Outputs: four mode logits (the largest wins), then squashed meta-actions:
+    ``gate_a``, ``gate_b`` in [0, 1], ``intrinsic_weight`` in [0, 1],
+    ``store_threshold`` in [0, 2], ``replay_ratio`` in [0, 4], ``one_shot`` in [0, 2]
+    times trust. ``phi`` has ``n_inputs * n_outputs`` numbers (row-major weights).
+    The default ``phi`` acts when energy is high and sleeps when it is low.
+    """
+
+    inputs = (*META_STATES, "memories", "age", "bias")
+    outputs = (
+        "observe",
+        "act",
+        "imagine",
+        "sleep",
+        "gate_a",
+        "gate_b",
+        "intrinsic_weight",
+        "store_threshold",
+        "replay_ratio",
+        "one_shot",
+    )
+
+    def __init__(self, config: MConfig, n: int, phi: np.ndarray | None = None) -> None:
+        super().__init__(config, n)
+        self.phi = self.default_phi() if phi is None else np.asarray(phi, dtype=np.float64)
+        if self.phi.shape != (self.n_params,):
+            raise ValueError(f"phi: expected {self.n_params} numbers, got {self.phi.shape}")
+
+    @property
+    def n_params(self) -> int:
+        return len(self.inputs) * len(self.outputs)
+
+    @classmethod
+    def default_phi(cls) -> np.ndarray:
+        w = np.zeros((len(cls.inputs), len(cls.outputs)))
+        i, o = cls.inputs.index, cls.outputs.index
+        w[i("bias"), o("act")] = 1.0
+        w[i("energy"), o("sleep")] = -4.0
+        w[i("bias"), o("sleep")] = 2.0  # sleep (2 - 4 energy) beats act (1) below 0.25
+        w[i("social"), o("observe")] = 3.0  # observe beats act above salience 1/3
+        for name in ("gate_a", "gate_b", "one_shot"):
+            w[i("bias"), o(name)] = 3.0
+        w[i("bias"), o("intrinsic_weight")] = -2.0
+        w[i("bias"), o("replay_ratio")] = -1.0
+        return w.reshape(-1)
+
+    def set_params(self, phi: np.ndarray) -> None:
+        """Set ``phi`` (the outer loop's genome)."""
+        phi = np.asarray(phi, dtype=np.float64)
+        if phi.shape != (self.n_params,):
+            raise ValueError(f"phi: expected {self.n_params} numbers, got {phi.shape}")
+        self.phi = phi.copy()
+
+    def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]:
+        n = self.n
+        x = np.stack(
+            [np.clip(meta[k], -10, 10) for k in META_STATES]
+            + [
+                np.minimum(meta["memories"] / 1000.0, 1.0),
+                _full(n, age_months / 24.0),
+                _full(n, 1.0),
+            ],
+            axis=1,
+        )
+        y = x @ self.phi.reshape(len(self.inputs), len(self.outputs))
+        sig = 1.0 / (1.0 + np.exp(-y[:, 4:]))
+        mode = y[:, :4].argmax(1).astype(np.int64)
+        return {
+            "mode": mode,
+            "gate_a": sig[:, 0],
+            "gate_b": sig[:, 1] * (mode == ACT),
+            "intrinsic_weight": sig[:, 2],
+            "store_threshold": 2.0 * sig[:, 3],
+            "replay_ratio": 4.0 * sig[:, 4],
+            "one_shot": 2.0 * sig[:, 5] * meta["trust"],
+        }
+
+    def state_arrays(self) -> dict[str, np.ndarray]:
+        return {"phi": self.phi}
+
+    def load_state_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        self.phi = arrays["phi"].astype(np.float64)

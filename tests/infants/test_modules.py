@@ -1,0 +1,164 @@
+"""The pieces of an infant on their own: batched layers and Adam, memory, M and its
+controller, the registry."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from infancy.infants import (
+    CONSTRAINTS,
+    MODES,
+    Cohort,
+    Controller,
+    EvolvableM,
+    MConfig,
+    RuleM,
+    SalienceMemory,
+    SystemM,
+    register_m,
+)
+from infancy.infants.nn import GroupAdam, GroupMLP
+from infancy.worlds import make_batch
+
+
+def _meta(n, **values):
+    base = dict(
+        prediction_error=1.0,
+        uncertainty=0.1,
+        novelty=1.0,
+        lp_a=0.0,
+        lp_b=0.0,
+        energy=1.0,
+        stress=0.0,
+        social=0.0,
+        trust=0.8,
+        memories=0.0,
+    )
+    base.update(values)
+    return {k: np.full(n, v, dtype=float) for k, v in base.items()}
+
+
+def test_group_adam_keeps_infants_apart():
+    """Training two infants in one pass equals training each alone; a zero rate
+    freezes an infant."""
+    g = torch.Generator().manual_seed(0)
+    net = GroupMLP(2, [3, 5, 1], g)
+    start = [p.detach().clone() for p in net.parameters()]
+    x = torch.randn(2, 7, 3, generator=g)
+    opt = GroupAdam(list(net.parameters()), 2)
+    net(x).pow(2).sum().backward()
+    opt.step(torch.tensor([0.1, 0.0]))
+    for p, p0 in zip(net.parameters(), start, strict=True):
+        assert not torch.equal(p[0], p0[0])
+        assert torch.equal(p[1], p0[1])
+    # Infant 0 alone (infant 1 given other data) gets the same update.
+    net2 = GroupMLP(2, [3, 5, 1], torch.Generator().manual_seed(0))
+    opt2 = GroupAdam(list(net2.parameters()), 2)
+    x2 = x.clone()
+    x2[1] = 10.0
+    net2(x2).pow(2).sum().backward()
+    opt2.step(torch.tensor([0.1, 0.1]))
+    for p, q in zip(net.parameters(), net2.parameters(), strict=True):
+        assert torch.allclose(p[0], q[0])
+
+
+def test_memory_keeps_the_most_salient(rng):
+    mem = SalienceMemory(2, 4, {"x": ((), "int64")})
+    items = {"x": np.arange(20).reshape(2, 10)}
+    sal = np.tile(np.arange(10, dtype=float), (2, 1))
+    keep = np.ones((2, 10), dtype=bool)
+    keep[1] = False
+    mem.store(items, sal, keep)
+    assert mem.sizes().tolist() == [4, 0]
+    assert sorted(mem.data["x"][0].tolist()) == [6, 7, 8, 9]
+    # A less salient newcomer does not push out a more salient memory.
+    mem.store({"x": np.full((2, 1), 99)}, np.zeros((2, 1)), np.ones((2, 1), dtype=bool))
+    assert 99 not in mem.data["x"][0]
+    out = mem.sample(50, rng)
+    assert out["held"].tolist() == [True, True]
+    assert set(out["x"][0].tolist()) <= {6, 7, 8, 9}
+    assert SalienceMemory(2, 4, {"x": ((), "int64")}).sample(3, rng) is None
+
+
+def test_rule_m_sleeps_when_tired_and_wakes_rested():
+    m = RuleM(MConfig(), 3)
+    d = m.decide(_meta(3, energy=np.array([0.1, 0.5, 0.95])), 0.0)
+    assert [MODES[i] for i in d["mode"]] == ["sleep", "act", "act"]
+    d = m.decide(_meta(3, energy=np.array([0.5, 0.5, 0.95])), 0.0)
+    assert MODES[d["mode"][0]] == "sleep"  # still recovering
+    d = m.decide(_meta(3, energy=np.array([0.95, 0.5, 0.95])), 0.0)
+    assert MODES[d["mode"][0]] == "act"
+
+
+def test_controller_constraints_override_and_audit():
+    cfg = MConfig(name="recipe")
+    from infancy.infants import RecipeM
+
+    ctl = Controller(RecipeM(cfg, 2), cfg)
+    meta = _meta(2, energy=np.array([0.01, 0.9]), social=0.5)
+    act = ctl.decide(meta, 3.0, step=10)
+    # Energy floor: infant 0 must sleep although the recipe says observe.
+    assert MODES[act["mode"][0]] == "sleep" and MODES[act["mode"][1]] == "observe"
+    assert ctl.violations["energy_floor"] == 1
+    ctl.override(mode="act", gate_a=0.0)
+    act = ctl.decide(_meta(2, social=0.5), 3.5, step=20)
+    # The override sets the mode; the caregiver constraint still lifts A's gate.
+    assert [MODES[i] for i in act["mode"]] == ["act", "act"]
+    assert np.all(act["gate_a"] == cfg.min_caregiver_gate)
+    assert ctl.violations["caregiver_learning"] == 2
+    ctl.release()
+    frame = ctl.audit.frame()
+    assert len(frame) == len(ctl.audit) == 4  # one record per infant and decision
+    assert frame["overridden"].tolist() == [False, False, True, True]
+    assert frame["age_months"].tolist() == [3.0, 3.0, 3.5, 3.5]
+    assert {f"violated_{k}" for k in CONSTRAINTS} <= set(frame.columns)
+    with pytest.raises(ValueError, match="unknown meta-action 'speed'"):
+        ctl.override(speed=2)
+    with pytest.raises(ValueError, match="mode must be one of"):
+        ctl.override(mode="dance")
+
+
+def test_evolvable_m_parameters():
+    m = EvolvableM(MConfig(), 2)
+    assert m.phi.shape == (m.n_params,)
+    d = m.decide(_meta(2, energy=np.array([0.1, 0.9])), 6.0)
+    assert [MODES[i] for i in d["mode"]] == ["sleep", "act"]
+    with pytest.raises(ValueError, match="phi: expected"):
+        m.set_params(np.zeros(3))
+    phi = np.zeros(m.n_params)
+    phi.reshape(len(m.inputs), len(m.outputs))[
+        m.inputs.index("bias"), m.outputs.index("imagine")
+    ] = 5
+    m.set_params(phi)
+    assert all(MODES[i] == "imagine" for i in m.decide(_meta(2), 6.0)["mode"])
+
+
+def test_a_registered_m_is_chosen_by_name():
+    @register_m("always-observe-test")
+    class AlwaysObserve(SystemM):
+        def decide(self, meta, age_months):
+            n = self.n
+            return {
+                "mode": np.zeros(n, dtype=np.int64),
+                "gate_a": np.ones(n),
+                "gate_b": np.zeros(n),
+                "intrinsic_weight": np.zeros(n),
+                "store_threshold": np.ones(n),
+                "replay_ratio": np.zeros(n),
+                "one_shot": np.ones(n),
+            }
+
+    world = make_batch("playroom-v0", 2, seed=0, autoreset=True)
+    world.reset()
+    cohort = Cohort({"m": {"name": "always-observe-test"}, "chunk": 8}, n=2, seed=0)
+    cohort.live(world, 16)
+    assert isinstance(cohort.m.m, AlwaysObserve)
+    assert set(cohort.m.audit.frame()["mode"].astype(str)) == {"observe"}
+
+
+def test_cohort_must_match_world():
+    world = make_batch("playroom-v0", 3, seed=0)
+    world.reset()
+    with pytest.raises(ValueError, match="3 worlds x 1 infants != cohort of 2"):
+        Cohort(n=2).step(world)
