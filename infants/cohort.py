@@ -145,9 +145,12 @@ class Cohort:
         self._primed = False
         self.steps = 0
         self.energy = np.ones(n)
+        self._felt = np.full(n, -1.0)  # energy as last written to the world (0..255)
+        self._drain = np.array([c.m.drain[m] for m in MODES])
         self.real_steps = np.zeros(n, dtype=np.int64)  # steps spent acting or observing
         self.acting_steps = np.zeros(n, dtype=np.int64)
         self._ep_return = np.zeros(n)
+        self._ep_idle = np.zeros(n, dtype=np.int64)  # steps of this episode not acting
         self._episodes: list[dict[str, np.ndarray]] = []
         self._signals = {
             "pe_fast": np.ones(n),
@@ -198,6 +201,7 @@ class Cohort:
     def begin(self, world) -> None:
         """Take the world's current observation as the start of the next chunk."""
         self._check_world(world)
+        self._felt = np.full(self.n, -1.0)  # a new world: write the energy next step
         self._view[:, self._t] = world.view.reshape(self.n, *self._view.shape[2:])
         self._senses[:, self._t] = world.senses.reshape(self.n, -1)
         self._primed = True
@@ -234,12 +238,16 @@ class Cohort:
         self._view[:, t + 1] = res.view.reshape(n, *self._view.shape[2:])
         self._senses[:, t + 1] = res.senses.reshape(n, -1)
         mode = self.mode
-        drain = np.array([self.config.m.drain[m] for m in MODES])
-        self.energy = np.clip(self.energy - drain[mode], 0.0, 1.0)
-        world.set_energy(self.energy.reshape(world.batch_size, world.n_infants))
-        self.real_steps += (mode == ACT) | (mode == OBSERVE)
-        self.acting_steps += mode == ACT
+        self.energy = np.clip(self.energy - self._drain[mode], 0.0, 1.0)
+        felt = np.round(self.energy * 255)
+        if not np.array_equal(felt, self._felt):  # the sense is 8-bit: often unchanged
+            world.set_energy(self.energy.reshape(world.batch_size, world.n_infants))
+            self._felt = felt
+        acting = mode == ACT
+        self.real_steps += acting | (mode == OBSERVE)
+        self.acting_steps += acting
         self._ep_return += reward
+        self._ep_idle += ~acting
         if done.any():
             success = res.info["success"].reshape(n)
             idx = np.flatnonzero(done)
@@ -252,9 +260,11 @@ class Cohort:
                     "mode": mode[idx].copy(),
                     "success": success[idx].copy(),
                     "return": self._ep_return[idx].copy(),
+                    "idle_steps": self._ep_idle[idx].copy(),
                 }
             )
             self._ep_return[idx] = 0.0
+            self._ep_idle[idx] = 0
         self.steps += 1
         self._t += 1
         if self._t == self.config.chunk:
@@ -322,11 +332,11 @@ class Cohort:
             stats.update(self.consolidate(dreaming))
             stats.update(self.imagine(dreaming))
         # Memory keeps what was salient.
-        salience = (
-            sig["error_sample"][:, :t].numpy() * ~self._done[:, :t]
-            + social
-            + 5.0 * np.abs(self._reward[:, :t])
-        )
+        # Surprise relative to the infant's own recent level (capped), so that salience
+        # stays comparable as A's error falls and a reward or a word can outweigh it.
+        err = sig["error_sample"][:, :t].numpy() * ~self._done[:, :t]
+        surprise = np.minimum(err / (err.mean(1, keepdims=True) + 1e-6), 3.0)
+        salience = surprise + social + 5.0 * np.abs(self._reward[:, :t])
         keep = valid.numpy() & (salience >= act["store_threshold"][:, None])
         self.memory.store(
             {
@@ -495,7 +505,10 @@ class Cohort:
             rew = rew * alive
             gamma = self.b.config.gamma
             ret = torch.zeros_like(rew)
-            running = torch.zeros(rew.shape[:2])
+            # Bootstrap from the critic where the imagined episode is still going at the
+            # horizon: a truncated imagination is not a failure.
+            still = alive[..., -1] & ~hit[..., -1]
+            running = torch.where(still, self.b(z)[1], 0.0)
             for h in range(rew.shape[-1] - 1, -1, -1):
                 running = rew[..., h] + gamma * running
                 ret[..., h] = running
@@ -513,7 +526,10 @@ class Cohort:
 
     # ------------------------------------------------------------------ read-outs
     def episodes(self):
-        """Finished episodes as a tidy ``pandas.DataFrame``."""
+        """Finished episodes as a tidy ``pandas.DataFrame``: ``step``, ``infant``,
+        ``age_months``, ``acting_steps`` (the infant's total so far), ``mode`` at the end,
+        ``success``, ``return`` and ``idle_steps`` (steps of the episode spent not
+        acting: observing, imagining or asleep while the world went on)."""
         import pandas as pd
 
         if not self._episodes:
@@ -592,6 +608,7 @@ class Cohort:
                 "real_steps": self.real_steps,
                 "acting_steps": self.acting_steps,
                 "ep_return": self._ep_return,
+                "ep_idle": self._ep_idle,
                 "torch_rng": self.gen.get_state().numpy(),
             }
         )
@@ -695,6 +712,7 @@ class Cohort:
         self.real_steps = arrays["real_steps"].copy()
         self.acting_steps = arrays["acting_steps"].copy()
         self._ep_return = arrays["ep_return"].copy()
+        self._ep_idle = arrays["ep_idle"].copy()
         self.gen.set_state(torch.from_numpy(arrays["torch_rng"].copy()))
         self.rng.bit_generator.state = meta["numpy_rng"]
         self._t = int(meta["t"])

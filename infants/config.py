@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 __all__ = [
     "AConfig",
@@ -47,6 +47,9 @@ class AConfig(_Strict):
     )
     ema: float = Field(0.98, ge=0.0, lt=1.0, description="EMA rate of the target encoder")
     lr: float = Field(3e-3, gt=0.0, le=1.0, description="Adam learning rate (before M's gate)")
+    reward_weight: float = Field(
+        5.0, ge=0.0, description="largest weight of a rewarded transition in the reward loss"
+    )
     head_updates: int = Field(
         0, ge=0, le=64, description="extra steps of the predictor and reward heads per update"
     )
@@ -78,8 +81,13 @@ class BConfig(_Strict):
     clip: float = Field(0.2, gt=0.0, le=1.0, description="PPO ratio clip")
     entropy: float = Field(0.01, ge=0.0, description="entropy bonus")
     value_weight: float = Field(0.5, ge=0.0, description="value loss weight")
+    imagined_value_weight: float = Field(
+        0.5, ge=0.0, description="weight of the critic's regression on imagined returns"
+    )
     imagined_weight: float = Field(
-        1.0, ge=0.0, description="weight of the loss on successful imagined trajectories"
+        0.1,
+        ge=0.0,
+        description="learning-rate factor of updates from imagined trajectories",
     )
 
 
@@ -141,6 +149,15 @@ class MConfig(_Strict):
         },
         description="energy change per step by mode (negative refills)",
     )
+
+    @field_validator("drain")
+    @classmethod
+    def _every_mode(cls, value: dict[str, float]) -> dict[str, float]:
+        modes = ("observe", "act", "imagine", "sleep")
+        if sorted(value) != sorted(modes):
+            raise ValueError(f"expected one number for each of {', '.join(modes)}")
+        return value
+
     trust_prior: tuple[float, float] = Field(
         (4.0, 1.0), description="Beta prior (right, wrong) on the caregiver's names"
     )
@@ -165,7 +182,7 @@ class InfantConfig(_Strict):
     imagine_success: float = Field(
         0.8, description="predicted reward that counts as success in an imagined trajectory"
     )
-    imagine_horizon: int = Field(6, ge=1, le=64, description="steps of an imagined trajectory")
+    imagine_horizon: int = Field(3, ge=1, le=64, description="steps of an imagined trajectory")
     grad_clip: float = Field(1.0, gt=0.0, description="per-infant gradient-norm clip")
     threads: int = Field(0, ge=0, description="torch threads (0: leave torch's default)")
 

@@ -29,6 +29,8 @@ def reach_curve(
 ) -> pd.DataFrame:
     """Success of a cohort's own episodes against its *acting* steps (real experience).
 
+    Only episodes the infant acted in throughout count.
+
     The cohort lives in ``world`` until every infant has acted ``acting_steps`` times
     (steps spent imagining or sleeping do not count). Returns one row per infant and bin:
     ``seed, infant, acting_steps`` (bin end), ``success`` (share of the episodes it
@@ -41,7 +43,9 @@ def reach_curve(
     while cohort.acting_steps.min() < acting_steps and cohort.steps < limit:
         cohort.step(env)
     ep = cohort.episodes()
-    ep = ep[(ep["mode"] == ACT) & (ep["acting_steps"] <= acting_steps)]
+    # Episodes the infant acted in from start to end: one that began while it imagined
+    # or slept had fewer steps left to succeed in, which is not a fair trial.
+    ep = ep[(ep["mode"] == ACT) & (ep["idle_steps"] == 0) & (ep["acting_steps"] <= acting_steps)]
     ep = ep.assign(bin=(ep["acting_steps"] - 1) // bin_size)
     out = (
         ep.groupby(["infant", "bin"])["success"].agg(success="mean", episodes="size").reset_index()

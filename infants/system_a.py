@@ -125,13 +125,7 @@ class JepaA(SystemA):
         var_loss = F.relu(1.0 - std).mean(-1)
         inp = torch.cat([z, F.one_hot(batch.action, self.n_actions).float()], dim=-1)
         r_hat = self.reward_head(inp)[..., 0]
-        # Rewards are rare: weigh the transitions that had one as much as all the others,
-        # so the head does not learn to predict zero everywhere.
-        rewarded = (batch.reward != 0).float() * valid
-        w = valid + rewarded * (
-            valid.sum(1, keepdim=True) / rewarded.sum(1, keepdim=True).clamp_min(1)
-        )
-        reward_loss = ((r_hat - batch.reward).pow(2) * w).sum(1) / w.sum(1).clamp_min(1.0)
+        reward_loss = self._reward_loss(r_hat, batch.reward, valid)
         with torch.no_grad():
             rnd_t = self.rnd_target(*batch.x)
         nov = (self.rnd(*batch.x) - rnd_t).pow(2).mean(-1)  # [N, T]
@@ -161,6 +155,14 @@ class JepaA(SystemA):
                 "loss": loss.detach(),
             }
 
+    def _reward_loss(self, r_hat, reward, valid) -> torch.Tensor:
+        # Rewards are rare: a transition that had one weighs up to ``reward_weight``
+        # others, so the head does not learn to predict zero everywhere.
+        rewarded = (reward != 0).float() * valid
+        ratio = valid.sum(1, keepdim=True) / rewarded.sum(1, keepdim=True).clamp_min(1)
+        w = valid + rewarded * ratio.clamp(max=self.config.reward_weight)
+        return ((r_hat - reward).pow(2) * w).sum(1) / w.sum(1).clamp_min(1.0)
+
     def refine(self, batch: Transitions, gate: torch.Tensor, steps: int) -> None:
         """``steps`` updates of the predictor and reward heads alone, the encoder fixed
         (offline consolidation: the world model catches up with the latent at a fraction
@@ -177,16 +179,12 @@ class JepaA(SystemA):
             z = self.encoder(*batch.x)
             target = self.target(*batch.x_next)
             onehot = F.one_hot(batch.action, self.n_actions).float()
-            rewarded = (batch.reward != 0).float() * valid
-            w = valid + rewarded * (
-                valid.sum(1, keepdim=True) / rewarded.sum(1, keepdim=True).clamp_min(1)
-            )
         count = step_ok.sum(1).clamp_min(1.0)
         for _ in range(steps):
             _, _, err = self._errors(batch, z, target)
             pred_loss = (err.mean(1) * step_ok).sum(1) / count
             r_hat = self.reward_head(torch.cat([z, onehot], -1))[..., 0]
-            r_loss = ((r_hat - batch.reward).pow(2) * w).sum(1) / w.sum(1).clamp_min(1.0)
+            r_loss = self._reward_loss(r_hat, batch.reward, valid)
             self.head_opt.zero_grad()
             (pred_loss + r_loss).sum().backward()
             clip_per_infant(self.head_opt.params, self.n, self.grad_clip)

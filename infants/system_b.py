@@ -134,6 +134,7 @@ class PpoB(SystemB):
         v_loss = (F.mse_loss(value, ret, reduction="none") * alive).sum((1, 2)) / alive.sum(
             (1, 2)
         ).clamp_min(1.0)
-        loss = c.imagined_weight * (pg + c.value_weight * v_loss)
-        self._update(loss, gate)
+        # Adam makes a step's size independent of the loss's scale, so the weight of
+        # imagination is a learning-rate factor, not a loss factor.
+        self._update(pg + c.imagined_value_weight * v_loss, gate * c.imagined_weight)
         return {"imagined_policy_loss": pg.detach(), "imagined_value_loss": v_loss.detach()}

@@ -21,6 +21,7 @@ def test_defaults_validate_and_round_trip():
         ({"m": {"energy_floor": 2.0}}, "m.energy_floor"),
         ({"memory": {"capacity": -5}}, "memory.capacity"),
         ({"surprise": 1}, "surprise"),
+        ({"m": {"drain": {"act": 0.1}}}, "m.drain"),
     ],
 )
 def test_bad_values_name_the_key(data, key):
