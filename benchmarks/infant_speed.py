@@ -23,6 +23,7 @@ import json
 import time
 
 import torch
+
 from infancy.infants import Cohort
 from infancy.infants.base import Transitions
 from infancy.worlds import make_batch

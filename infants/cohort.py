@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 import torch
+from safetensors.numpy import load_file, save_file
+
 from infancy.worlds.core.codes import (
     CH_GAZE,
     CH_KIND,
@@ -34,7 +36,6 @@ from infancy.worlds.core.codes import (
     STAY,
 )
 from infancy.worlds.rules import Rules, load_rules
-from safetensors.numpy import load_file, save_file
 
 from . import system_a, system_b, system_m  # noqa: F401  (registers the implementations)
 from .base import ACT, IMAGINE, MODES, OBSERVE, SLEEP, Transitions, create

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from infancy.worlds import make_batch
 
 from .base import ACT

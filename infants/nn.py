@@ -16,8 +16,9 @@ from typing import NamedTuple
 
 import numpy as np
 import torch
-from infancy.worlds.core.codes import S_ENERGY, SENSES, VIEW_CHANNELS
 from torch import nn
+
+from infancy.worlds.core.codes import S_ENERGY, SENSES, VIEW_CHANNELS
 
 __all__ = [
     "GroupAdam",

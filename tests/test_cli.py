@@ -7,8 +7,9 @@ import sys
 
 import pygame
 import pytest
-from infancy.cli import app
 from typer.testing import CliRunner
+
+from infancy.cli import app
 
 runner = CliRunner()
 

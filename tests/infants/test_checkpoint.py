@@ -7,9 +7,10 @@ import json
 import numpy as np
 import pytest
 import torch
+from safetensors.numpy import save_file
+
 from infancy.infants import Cohort
 from infancy.worlds import make_batch
-from safetensors.numpy import save_file
 
 CONFIG = {"chunk": 16, "memory": {"capacity": 128}, "m": {"imagine_every": 2, "imagine_after": 16}}
 

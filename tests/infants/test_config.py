@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from infancy.infants import Cohort, ConfigError, InfantConfig, available, load_config
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from infancy.infants import MODES, Cohort
 from infancy.infants.evaluation import reach_curve
 from infancy.worlds import make_batch

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from infancy.worlds import make, make_aec, make_batch, make_gym, register
 from infancy.worlds.scenarios.playroom import Playroom
 

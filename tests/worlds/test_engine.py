@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from infancy.worlds import make, make_batch
 from infancy.worlds.core.geometry import line_of_sight_table, sight_mask
 

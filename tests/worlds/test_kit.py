@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from infancy.worlds import list_worlds, make
 from infancy.worlds.testing import (
     check_determinism,

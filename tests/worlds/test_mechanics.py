@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from infancy.worlds import INFANT_ACTIONS, SENSES, VIEW_CHANNELS, make, make_batch
 from infancy.worlds.core.codes import NORTH, WEST
 

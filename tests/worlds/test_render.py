@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+
 from infancy.worlds import list_worlds, make, make_gym
 from infancy.worlds.render import FLOOR_RGB, GAZE_RGB, POINT_RGB, VIEW_RGB, Renderer
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from infancy.worlds import RulesError, load_rules, make
 
 

@@ -218,6 +218,14 @@ class BatchWorld:
         st.can_vocalise[w, i] = p.vocalise
         st.sight[w, i] = sight_mask(self.view_size, p.view_range, p.fov_degrees)
 
+    def set_habits(self, overrides: dict[str, Any] | None = None) -> None:
+        """Change the scripted caregiver's habits from the next step on (a mapping of
+        ``caregiver.yaml`` keys over the world's own habits; ``None`` restores them).
+        Curricula use it as the caregiver's behaviour changes with the infant's age."""
+        base = self.scenario.habits.model_dump()
+        habits = self.rules.habits({**base, **(overrides or {})})
+        self._habits[:] = self.scenario.habits_array(habits)
+
     def set_energy(self, energy: np.ndarray) -> None:
         """Set the energy the infants feel (0..1 floats, shape ``[B, N]``), shown in
         their senses until changed."""

@@ -137,9 +137,10 @@ class Scenario:
         raise NotImplementedError
 
     # -- shared --------------------------------------------------------------------
-    def habits_array(self) -> np.ndarray:
-        """The caregiver habits as floats in ``HABIT_ORDER``."""
-        return np.array([float(getattr(self.habits, k)) for k in HABIT_ORDER])
+    def habits_array(self, habits: CaregiverHabits | None = None) -> np.ndarray:
+        """Caregiver habits (the world's own by default) as floats in ``HABIT_ORDER``."""
+        h = self.habits if habits is None else habits
+        return np.array([float(getattr(h, k)) for k in HABIT_ORDER])
 
     def caregiver_action_sizes(self) -> tuple[int, ...]:
         """Sizes of the caregiver's MultiDiscrete action (see ``CAREGIVER_ACTION_FIELDS``)."""

@@ -1,0 +1,270 @@
+"""Development over time: the age clock and stages as YAML overlays.
+
+A curriculum is ``defaults`` plus named overlays in one YAML file
+(``curricula/presets/default.yaml``): an overlay such as ``tiny`` is merged into the
+defaults key by key. The result is validated by :class:`Curriculum`; every problem is
+one line naming the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from infancy.worlds import list_worlds
+from infancy.worlds.rules import CaregiverHabits, load_rules
+
+__all__ = [
+    "Clock",
+    "Curriculum",
+    "CurriculumError",
+    "Stage",
+    "apply_stage",
+    "load_curriculum",
+    "merge",
+]
+
+PRESETS = Path(__file__).parent / "presets"
+PROBE_NAMES = (
+    "object_permanence",
+    "a_not_b",
+    "violation_of_expectation",
+    "gaze_following",
+    "point_following",
+    "word_comprehension",
+    "reaching",
+    "locomotion",
+)
+
+
+class CurriculumError(ValueError):
+    """A curriculum that cannot be used; one line naming the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Clock(_Strict):
+    """Simulated steps to months."""
+
+    steps_per_month: int = Field(ge=1, description="world steps per simulated month")
+    start_months: float = Field(0.0, ge=0.0, description="age at the start of a lifetime")
+    end_months: float = Field(24.0, gt=0.0, description="age at the end of a lifetime")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Clock:
+        if self.end_months <= self.start_months:
+            raise ValueError(
+                f"end_months {self.end_months} must be after start_months {self.start_months}"
+            )
+        return self
+
+    def age(self, step: int) -> float:
+        """Age in months after ``step`` world steps."""
+        return self.start_months + step / self.steps_per_month
+
+    def steps(self, months: float) -> int:
+        """World steps from the start to ``months`` of age."""
+        return round((months - self.start_months) * self.steps_per_month)
+
+    @property
+    def lifetime_steps(self) -> int:
+        return self.steps(self.end_months)
+
+
+class Stage(_Strict):
+    """One age range: body, caregiver, scenario mix, and where its ages come from."""
+
+    name: str = Field(min_length=1, description="the stage's name")
+    from_months: float = Field(ge=0.0, description="first month of the stage")
+    to_months: float = Field(gt=0.0, description="month the stage ends (exclusive)")
+    abilities: str | dict[str, Any] = Field(description="body profile name or overrides")
+    caregiver: dict[str, float] = Field(
+        default_factory=dict, description="overrides of the caregiver's habits"
+    )
+    scenarios: dict[str, float] = Field(description="world id -> weight of time spent there")
+    mastery: str | None = Field(None, description="probe whose pass ends the stage (mastery)")
+    source: str = Field("", description="where the stage's ages come from")
+
+    @model_validator(mode="after")
+    def _check(self) -> Stage:
+        if self.to_months <= self.from_months:
+            raise ValueError(
+                f"to_months {self.to_months} must be after from_months {self.from_months}"
+            )
+        return self
+
+    @field_validator("scenarios")
+    @classmethod
+    def _known_worlds(cls, value: dict[str, float]) -> dict[str, float]:
+        if not value:
+            raise ValueError("expected at least one world id with a weight")
+        known = list_worlds()
+        for wid, weight in value.items():
+            if wid not in known:
+                raise ValueError(f"unknown world {wid!r}; known: {', '.join(known)}")
+            if not weight > 0:
+                raise ValueError(f"weight of {wid!r} must be positive, got {weight}")
+        return value
+
+    @field_validator("caregiver")
+    @classmethod
+    def _known_habits(cls, value: dict[str, float]) -> dict[str, float]:
+        fields = CaregiverHabits.model_fields
+        for key in value:
+            if key not in fields:
+                raise ValueError(f"unknown caregiver habit {key!r}; known: {', '.join(fields)}")
+        return value
+
+    @field_validator("abilities")
+    @classmethod
+    def _known_body(cls, value: str | dict[str, Any]) -> str | dict[str, Any]:
+        try:
+            load_rules().profile(value)
+        except (KeyError, ValueError) as exc:
+            raise ValueError(str(exc).strip("'\"")) from None
+        return value
+
+    @field_validator("mastery")
+    @classmethod
+    def _known_probe(cls, value: str | None) -> str | None:
+        if value is not None and value not in PROBE_NAMES:
+            raise ValueError(f"unknown probe {value!r}; known: {', '.join(PROBE_NAMES)}")
+        return value
+
+    def world_weights(self) -> tuple[list[str], list[float]]:
+        """World ids and their normalised weights."""
+        total = sum(self.scenarios.values())
+        return list(self.scenarios), [w / total for w in self.scenarios.values()]
+
+
+class Transition(_Strict):
+    """How a stage ends: by age, by mastery of its probe, or when System M chooses."""
+
+    mode: Literal["age", "mastery", "m"] = Field("age", description="age | mastery | m")
+
+
+class Probes(_Strict):
+    """When the probe battery runs."""
+
+    every_months: float = Field(0.5, gt=0.0, description="months between probe batteries")
+
+
+class Curriculum(_Strict):
+    """A validated curriculum (see the module docstring)."""
+
+    clock: Clock
+    transition: Transition = Field(default_factory=Transition)
+    probes: Probes = Field(default_factory=Probes)
+    stages: list[Stage] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _contiguous(self) -> Curriculum:
+        stages = self.stages
+        if stages[0].from_months > self.clock.start_months:
+            raise ValueError(
+                f"stages start at {stages[0].from_months} months, after the clock's "
+                f"start_months {self.clock.start_months}"
+            )
+        for a, b in itertools.pairwise(stages):
+            if b.from_months != a.to_months:
+                raise ValueError(
+                    f"stage {b.name!r} starts at {b.from_months} months but {a.name!r} ends "
+                    f"at {a.to_months}: stages must be contiguous"
+                )
+        if stages[-1].to_months < self.clock.end_months:
+            raise ValueError(
+                f"stages end at {stages[-1].to_months} months, before the clock's "
+                f"end_months {self.clock.end_months}"
+            )
+        names = [s.name for s in stages]
+        if len(set(names)) != len(names):
+            raise ValueError(f"stage names must be unique, got {names}")
+        if self.transition.mode == "mastery" and not any(s.mastery for s in stages):
+            raise ValueError("transition mode 'mastery' needs a stage with a mastery probe")
+        return self
+
+    def stage_at(self, months: float) -> Stage:
+        """The stage an infant of ``months`` is in by age."""
+        for stage in self.stages:
+            if stage.from_months <= months < stage.to_months:
+                return stage
+        return self.stages[-1]
+
+    def probe_ages(self) -> list[float]:
+        """Ages (months) at which the probe battery runs, end included."""
+        step = self.probes.every_months
+        ages, age = [], self.clock.start_months + step
+        while age <= self.clock.end_months + 1e-9:
+            ages.append(round(age, 6))
+            age += step
+        return ages
+
+
+def merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """``overlay`` merged into ``base``: mappings recursively, everything else replaced."""
+    out = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _one_line(exc: ValidationError, source: str) -> str:
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+    msg = msg.removeprefix("Value error, ")
+    return f"{source}: {key}: {msg}"
+
+
+def load_curriculum(
+    preset: str | Path = "default", *, overlays: tuple[str, ...] = (), **changes: Any
+) -> Curriculum:
+    """Load a curriculum: a preset name (``default``) or a YAML path, with named
+    overlays (``("tiny",)``) and keyword changes merged on top, in that order.
+
+    Raises
+    ------
+    CurriculumError
+        Unknown preset or overlay, bad YAML, or an invalid key (named in the message).
+    """
+    path = Path(preset)
+    if path.suffix not in (".yaml", ".yml"):
+        path = PRESETS / f"{preset}.yaml"
+        if not path.exists():
+            known = ", ".join(sorted(p.stem for p in PRESETS.glob("*.yaml")))
+            raise CurriculumError(f"curriculum: unknown preset {str(preset)!r}; known: {known}")
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except OSError as exc:
+        raise CurriculumError(f"{path}: cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise CurriculumError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict) or "defaults" not in data:
+        raise CurriculumError(f"{path}: expected a mapping with a 'defaults' key")
+    config = data["defaults"]
+    for name in overlays:
+        if name == "defaults" or name not in data:
+            known = ", ".join(k for k in data if k != "defaults") or "none"
+            raise CurriculumError(f"{path}: unknown overlay {name!r}; known: {known}")
+        config = merge(config, data[name])
+    config = merge(config, changes)
+    try:
+        return Curriculum.model_validate(config)
+    except ValidationError as exc:
+        raise CurriculumError(_one_line(exc, str(path.name))) from None
+
+
+def apply_stage(world, stage: Stage) -> None:
+    """Give every infant of ``world`` (a ``BatchWorld``) the stage's body, and its
+    caregiver the stage's habits (over the world's own)."""
+    world.set_abilities(stage.abilities)
+    world.set_habits(stage.caregiver)

@@ -1,0 +1,125 @@
+"""Curricula: the shipped presets, overlays, the age clock, and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from infancy.curricula import CurriculumError, load_curriculum, merge
+from infancy.worlds import list_worlds
+
+
+def test_default_curriculum_follows_the_published_ages():
+    cur = load_curriculum()
+    assert cur.clock.start_months == 0 and cur.clock.end_months == 24
+    names = [s.name for s in cur.stages]
+    assert names == ["newborn", "reacher", "crawler", "walker"]
+    # Reaching by ~4-6 months, crawling ~8, walking ~12 (see each stage's source).
+    assert cur.stage_at(5.0).abilities == "reacher"
+    assert cur.stage_at(8.5).abilities == "crawler"
+    assert cur.stage_at(12.1).abilities == "walker"
+    assert cur.stage_at(24.0).name == "walker"
+    for stage in cur.stages:
+        assert stage.source, f"{stage.name} cites no source"
+        ids, weights = stage.world_weights()
+        assert set(ids) <= set(list_worlds())
+        assert abs(sum(weights) - 1) < 1e-9
+    assert cur.probe_ages()[:3] == [0.5, 1.0, 1.5] and cur.probe_ages()[-1] == 24.0
+
+
+def test_clock_maps_steps_to_months():
+    cur = load_curriculum()
+    clock = cur.clock
+    assert clock.age(0) == 0.0
+    assert clock.age(clock.steps_per_month * 6) == 6.0
+    assert clock.steps(24.0) == clock.lifetime_steps == 24 * clock.steps_per_month
+
+
+def test_tiny_overlay_shrinks_the_lifetime():
+    tiny = load_curriculum(overlays=("tiny",))
+    full = load_curriculum()
+    assert tiny.clock.lifetime_steps < full.clock.lifetime_steps / 50
+    assert tiny.stages == full.stages  # the overlay changes only what it names
+
+
+def test_merge_is_recursive_for_mappings_only():
+    base = {"a": {"x": 1, "y": 2}, "l": [1, 2]}
+    assert merge(base, {"a": {"y": 3}, "l": [9]}) == {"a": {"x": 1, "y": 3}, "l": [9]}
+    assert base == {"a": {"x": 1, "y": 2}, "l": [1, 2]}
+
+
+def _stages(**change):
+    stages = [s.model_dump() for s in load_curriculum().stages]
+    stages[1].update(change)
+    return stages
+
+
+BAD = [
+    ({"clock": {"steps_per_month": 0}}, "clock.steps_per_month"),
+    ({"clock": {"steps_per_month": "many"}}, "clock.steps_per_month"),
+    ({"clock": {"end_months": -1}}, "clock.end_months"),
+    ({"clock": {"start_months": 30.0}}, "end_months 24.0 must be after start_months 30.0"),
+    ({"clock": {"days": 3}}, "clock.days: unknown key"),
+    ({"transition": {"mode": "whim"}}, "transition.mode"),
+    ({"probes": {"every_months": 0}}, "probes.every_months"),
+    ({"stages": []}, "stages"),
+    ({"stages": _stages(to_months=3)}, "to_months 3.0 must be after from_months 4.0"),
+    ({"stages": _stages(scenarios={"moon-v0": 1.0})}, "unknown world 'moon-v0'"),
+    ({"stages": _stages(scenarios={"reach-v0": 0.0})}, "weight of 'reach-v0' must be positive"),
+    ({"stages": _stages(scenarios={})}, "expected at least one world id"),
+    ({"stages": _stages(abilities="astronaut")}, "unknown profile 'astronaut'"),
+    ({"stages": _stages(caregiver={"patience": 1.0})}, "unknown caregiver habit 'patience'"),
+    ({"stages": _stages(mastery="juggling")}, "unknown probe 'juggling'"),
+    ({"stages": _stages(name="")}, "stages.1.name"),
+    ({"stages": _stages(colour="red")}, "stages.1.colour: unknown key"),
+    ({"stages": _stages(from_months=5)}, "stages must be contiguous"),
+    ({"stages": _stages(name="newborn")}, "stage names must be unique"),
+    ({"clock": {"end_months": 30.0}}, "before the clock's end_months 30.0"),
+    ({"clock": {"start_months": -1.0}}, "clock.start_months"),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), BAD, ids=[b[1][:40] for b in BAD])
+def test_bad_curricula_give_one_line_naming_the_key(change, expected):
+    with pytest.raises(CurriculumError) as err:
+        load_curriculum(**change)
+    msg = str(err.value)
+    assert expected in msg, msg
+    assert "\n" not in msg
+
+
+def test_bad_presets_and_files(tmp_path):
+    with pytest.raises(CurriculumError, match="unknown preset 'adult'; known: default"):
+        load_curriculum("adult")
+    with pytest.raises(CurriculumError, match="unknown overlay 'huge'; known: tiny"):
+        load_curriculum(overlays=("huge",))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("defaults: [unclosed\n")
+    with pytest.raises(CurriculumError, match="not valid YAML"):
+        load_curriculum(bad)
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("tiny: {}\n")
+    with pytest.raises(CurriculumError, match="a 'defaults' key"):
+        load_curriculum(empty)
+    with pytest.raises(CurriculumError, match="cannot read"):
+        load_curriculum(tmp_path / "missing.yaml")
+
+
+def test_apply_stage_sets_body_and_caregiver():
+    import numpy as np
+
+    from infancy.curricula import apply_stage
+    from infancy.worlds import make_batch
+
+    cur = load_curriculum()
+    world = make_batch("playroom-v0", 2, seed=0)
+    world.reset()
+    apply_stage(world, cur.stage_at(1.0))
+    assert not world.state.can_reach.any() and (world.state.locomotion == 0).all()
+    newborn_habits = world._habits.copy()
+    apply_stage(world, cur.stage_at(13.0))
+    assert world.state.can_reach.all() and (world.state.locomotion == 2).all()
+    assert world.state.can_point.all()
+    assert not np.array_equal(world._habits, newborn_habits)
+    world.set_habits(None)  # back to the world's own caregiver
+    assert np.array_equal(world._habits, world.scenario.habits_array())
+    world.step(np.zeros((2, 1), dtype=np.int64))  # still steps
