@@ -1,6 +1,6 @@
-"""infancy.curricula: the age clock and developmental stages as YAML overlays (see
-docs/architecture.md). The probe battery and the lifecycle runner are the next step of
-issue 4 and are not built yet."""
+"""infancy.curricula: the age clock and developmental stages as YAML overlays, and the
+probe battery (started: ``infancy.curricula.probes``). See docs/architecture.md. The
+lifecycle runner and the run store are not built yet."""
 
 from __future__ import annotations
 

@@ -525,6 +525,34 @@ class Cohort:
         stats["imagined_success"] = success.float().mean(1)
         return stats
 
+    # ------------------------------------------------------------------ probes
+    def frozen(self) -> Cohort:
+        """An independent copy for assessments: same parameters, memory and state;
+        nothing done with it changes this cohort."""
+        arrays, meta = self.state_dict()
+        twin = Cohort(
+            self.config,
+            self.n,
+            seed=self.seed,
+            rules=self.rules,
+            view_size=self.view_size,
+            months_per_step=self.months_per_step,
+        )
+        twin.load_state_dict({k: v.copy() for k, v in arrays.items()}, meta)
+        return twin
+
+    @torch.inference_mode()
+    def act(
+        self, view: np.ndarray, senses: np.ndarray, generator: torch.Generator | None = None
+    ) -> np.ndarray:
+        """B's actions for observations ``view[N, C, V, V]``, ``senses[N, S]`` with no
+        learning and no record (probes); samples with ``generator`` (the cohort's own by
+        default)."""
+        x = self.features(view[:, None], senses[:, None])
+        z = self.a.encode(x)[:, 0]
+        action, _, _ = self.b.act(z, self.gen if generator is None else generator)
+        return action.numpy()
+
     # ------------------------------------------------------------------ read-outs
     def episodes(self):
         """Finished episodes as a tidy ``pandas.DataFrame``: ``step``, ``infant``,

@@ -1,0 +1,160 @@
+"""The probe battery (started): assessments run on a frozen copy of the cohort.
+
+Each probe puts every infant of a frozen cohort (:meth:`Cohort.frozen`: no learning)
+into a probe world for several trials and returns tidy rows ``infant, probe, score,
+passed, trials, chance``. Built so far: the behavioural probes scored by the world's own
+``success`` (reaching, locomotion to a toy, object permanence, gaze following, point
+following) and word comprehension (the vocabulary System A comprehends). The A-not-B
+delay series and violation of expectation are not built yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from infancy.worlds import make_batch
+from infancy.worlds.rules import load_rules
+
+__all__ = ["BEHAVIOURAL_PROBES", "BehaviouralProbe", "run_probes", "word_comprehension"]
+
+
+@dataclass(frozen=True)
+class BehaviouralProbe:
+    """A probe scored by the share of successful trials in one world.
+
+    ``chance`` is the success of a uniformly random infant (measured with
+    :func:`random_level` where it is not fixed by design) and ``threshold`` the share
+    that counts as a pass.
+    """
+
+    name: str
+    world: str
+    chance: float
+    threshold: float
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    needs_locomotion: bool = False
+
+    def run(self, cohort, abilities, *, trials: int, seed: int) -> pd.DataFrame:
+        """Rows for every infant of ``cohort`` (a frozen copy is made here)."""
+        n = cohort.n
+        if self.needs_locomotion and load_rules().profile(abilities).locomotion == "none":
+            score = np.zeros(n)  # the body cannot get there: not a failure of learning
+        else:
+            frozen = cohort.frozen()
+            score = episode_success(
+                frozen.act,
+                self.world,
+                n,
+                trials=trials,
+                seed=seed,
+                abilities=abilities,
+                **self.kwargs,
+            ).mean(1)
+        return pd.DataFrame(
+            {
+                "infant": np.arange(n),
+                "probe": self.name,
+                "score": score,
+                "passed": score >= self.threshold,
+                "trials": trials,
+                "chance": self.chance,
+            }
+        )
+
+
+def episode_success(policy, world: str, n: int, *, trials: int, seed: int, **kwargs) -> np.ndarray:
+    """Success (``bool[n, trials]``) of ``policy(view, senses, generator) -> actions``
+    over the first ``trials`` episodes of each of ``n`` worlds of ``world``."""
+    env = make_batch(world, n, seed=seed, autoreset=True, **kwargs)
+    view, senses = env.reset()
+    gen = torch.Generator().manual_seed(seed)
+    out = np.zeros((n, trials), dtype=bool)
+    count = np.zeros(n, dtype=np.int64)
+    limit = trials * (env.max_cycles + 1) + 1
+    for _ in range(limit):
+        if count.min() >= trials:
+            break
+        r = env.step(policy(view[:, 0], senses[:, 0], gen)[:, None])
+        done = (r.terminated | r.truncated)[:, 0]
+        for i in np.flatnonzero(done & (count < trials)):
+            out[i, count[i]] = r.info["success"][i, 0]
+            count[i] += 1
+        view, senses = r.view, r.senses
+    return out
+
+
+def random_level(world: str, *, n: int = 256, trials: int = 4, seed: int = 0, **kwargs) -> float:
+    """Success of a uniformly random infant in ``world`` (the probe's chance level)."""
+    rng = np.random.default_rng(seed)
+
+    def policy(view, senses, gen):
+        return rng.integers(0, 8, size=view.shape[0])
+
+    return float(episode_success(policy, world, n, trials=trials, seed=seed, **kwargs).mean())
+
+
+# Chance levels measured with random_level (n=256, trials=4, seed 0) on 2026-11-23:
+# reach-v0 0.39, peekaboo-v0 0.0 (a random crawler never fetches the hidden toy), the
+# two-choice cue tests 0.48 (0.5 by design). Locomotion needs a body that moves.
+BEHAVIOURAL_PROBES = {
+    "reaching": BehaviouralProbe("reaching", "reach-v0", 0.39, 0.8),
+    "locomotion": BehaviouralProbe(
+        "locomotion", "reach-v0", 0.0, 0.8, {"distance": 2}, needs_locomotion=True
+    ),
+    "object_permanence": BehaviouralProbe("object_permanence", "peekaboo-v0", 0.0, 0.6),
+    "gaze_following": BehaviouralProbe("gaze_following", "gaze-following-v0", 0.48, 0.75),
+    "point_following": BehaviouralProbe("point_following", "point-following-v0", 0.48, 0.75),
+}
+
+
+def word_comprehension(cohort) -> pd.DataFrame:
+    """Vocabulary size: the words each infant's System A comprehends (a word is
+    comprehended when its association with one kind is strong and clearly above the
+    others). Passed with at least one word; chance is 0."""
+    vocab = cohort.vocabulary()[:, 1:]
+    size = vocab.sum(1).astype(float)
+    return pd.DataFrame(
+        {
+            "infant": np.arange(cohort.n),
+            "probe": "word_comprehension",
+            "score": size,
+            "passed": size >= 1,
+            "trials": vocab.shape[1],
+            "chance": 0.0,
+        }
+    )
+
+
+def run_probes(
+    cohort,
+    abilities,
+    *,
+    age_months: float,
+    trials: int = 8,
+    seed: int = 0,
+    probes: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Run the battery on frozen copies of ``cohort`` (whose state is left untouched).
+
+    Returns long-form rows ``age_months, infant, probe, score, passed, trials, chance``.
+    """
+    names = probes or (*BEHAVIOURAL_PROBES, "word_comprehension")
+    frames = []
+    for i, name in enumerate(names):
+        if name == "word_comprehension":
+            frames.append(word_comprehension(cohort))
+        elif name in BEHAVIOURAL_PROBES:
+            frames.append(
+                BEHAVIOURAL_PROBES[name].run(cohort, abilities, trials=trials, seed=seed + i)
+            )
+        else:
+            known = ", ".join([*BEHAVIOURAL_PROBES, "word_comprehension"])
+            raise ValueError(f"probes: unknown probe {name!r}; known: {known}")
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "age_months", age_months)
+    return out

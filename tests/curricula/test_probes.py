@@ -1,0 +1,77 @@
+"""The probe battery (behavioural probes and word comprehension) on frozen cohorts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from infancy.curricula.probes import BEHAVIOURAL_PROBES, random_level, run_probes
+from infancy.infants import Cohort
+from infancy.worlds import make_batch
+
+
+def test_battery_rows_and_the_cohort_is_left_untouched():
+    cohort = Cohort({"chunk": 8}, n=4, seed=0)
+    world = make_batch("playroom-v0", 4, seed=0, autoreset=True)
+    world.reset()
+    cohort.live(world, 20)  # mid-chunk
+    before = [p.detach().clone() for p in cohort.b.parameters()]
+    gen_state = cohort.gen.get_state().clone()
+    t, steps = cohort._t, cohort.steps
+    rows = run_probes(cohort, "walker", age_months=13.0, trials=2, seed=1)
+    assert set(rows["probe"]) == {*BEHAVIOURAL_PROBES, "word_comprehension"}
+    assert len(rows) == 4 * len(set(rows["probe"]))
+    assert list(rows.columns) == [
+        "age_months",
+        "infant",
+        "probe",
+        "score",
+        "passed",
+        "trials",
+        "chance",
+    ]
+    behavioural = rows[rows["probe"] != "word_comprehension"]
+    assert behavioural["score"].between(0, 1).all()
+    assert (rows["age_months"] == 13.0).all()
+    # Probes ran on a frozen copy: the cohort's parameters, generator and clock are as before.
+    for p, q in zip(cohort.b.parameters(), before, strict=True):
+        assert torch.equal(p, q)
+    assert torch.equal(cohort.gen.get_state(), gen_state)
+    assert (cohort._t, cohort.steps) == (t, steps)
+    # Same seed, same scores.
+    again = run_probes(cohort, "walker", age_months=13.0, trials=2, seed=1)
+    assert again.equals(rows)
+
+
+def test_reaching_probe_tells_a_trained_reacher_from_a_naive_one():
+    world = make_batch("reach-v0", 16, seed=0, autoreset=True)
+    world.reset()
+    trained = Cohort({"m": {"imagine_every": 0, "social_above": 1.0}}, n=16, seed=0)
+    naive = trained.frozen()
+    trained.m.override(mode="act", gate_b=1.0)
+    trained.live(world, 4096)
+    kw = {"age_months": 6.0, "trials": 8, "seed": 5, "probes": ("reaching",)}
+    good = run_probes(trained, "reacher", **kw)
+    bad = run_probes(naive, "reacher", **kw)
+    assert good["score"].mean() >= 0.8 and good["passed"].mean() >= 0.75
+    assert bad["score"].mean() < 0.6 and not bad["passed"].any()
+
+
+def test_locomotion_needs_a_body_that_moves():
+    cohort = Cohort(n=2, seed=0)
+    rows = run_probes(cohort, "reacher", age_months=5.0, trials=1, probes=("locomotion",))
+    assert (rows["score"] == 0).all() and not rows["passed"].any()
+    rows = run_probes(cohort, "walker", age_months=13.0, trials=1, probes=("locomotion",))
+    assert len(rows) == 2
+
+
+def test_chance_levels_are_what_a_random_infant_gets():
+    assert abs(random_level("reach-v0", n=64) - BEHAVIOURAL_PROBES["reaching"].chance) < 0.1
+    assert random_level("peekaboo-v0", n=64) == BEHAVIOURAL_PROBES["object_permanence"].chance
+
+
+def test_unknown_probe():
+    with pytest.raises(ValueError, match="unknown probe 'telepathy'"):
+        run_probes(Cohort(n=1), "walker", age_months=1.0, probes=("telepathy",))
+    assert np.isfinite(BEHAVIOURAL_PROBES["gaze_following"].chance)
