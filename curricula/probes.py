@@ -4,8 +4,8 @@ Each probe puts every infant of a frozen cohort (:meth:`Cohort.frozen`: no learn
 into a probe world for several trials and returns tidy rows ``infant, probe, score,
 passed, trials, chance``. Built so far: the behavioural probes scored by the world's own
 ``success`` (reaching, locomotion to a toy, object permanence, gaze following, point
-following) and word comprehension (the vocabulary System A comprehends). The A-not-B
-delay series and violation of expectation are not built yet.
+following), word comprehension (the vocabulary System A comprehends), the A-not-B delay
+series and violation of expectation (System A's surprise as looking time).
 """
 
 from __future__ import annotations
@@ -20,7 +20,16 @@ import torch
 from infancy.worlds import make_batch
 from infancy.worlds.rules import load_rules
 
-__all__ = ["BEHAVIOURAL_PROBES", "BehaviouralProbe", "run_probes", "word_comprehension"]
+__all__ = [
+    "A_NOT_B_DELAYS",
+    "BEHAVIOURAL_PROBES",
+    "SPECIAL_PROBES",
+    "BehaviouralProbe",
+    "a_not_b",
+    "run_probes",
+    "violation_of_expectation",
+    "word_comprehension",
+]
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,87 @@ def word_comprehension(cohort) -> pd.DataFrame:
     )
 
 
+A_NOT_B_DELAYS = (0, 1, 2, 4, 6, 8, 10, 12)
+"""Delays (world steps held between hiding at B and the search) of the A-not-B series."""
+
+
+def a_not_b(cohort, *, trials: int, seed: int, delays: tuple[int, ...] = A_NOT_B_DELAYS):
+    """A-not-B with growing delays (Diamond 1985): for each delay, ``trials`` episodes
+    of ``a-not-b-v0`` (hide at A three times, then at B). Score: the longest delay up to
+    which the infant found the toy at B in at least 75% of the trials at every shorter
+    delay too (-1 if it failed at the shortest); passed when the score is >= 0. Chance:
+    a random infant succeeds in half the episodes (two wells; measured 0.50), so a
+    chance pass at one delay with 8 trials has probability 0.14 and at two 0.02."""
+    n = cohort.n
+    frozen = cohort.frozen()
+    best = np.full(n, -1.0)
+    going = np.ones(n, dtype=bool)
+    for j, delay in enumerate(delays):
+        ok = (
+            episode_success(
+                frozen.act, "a-not-b-v0", n, trials=trials, seed=seed + j, delay=delay
+            ).mean(1)
+            >= 0.75
+        )
+        going &= ok
+        best = np.where(going, float(delay), best)
+        if not going.any():
+            break
+    return pd.DataFrame(
+        {
+            "infant": np.arange(n),
+            "probe": "a_not_b",
+            "score": best,
+            "passed": best >= 0,
+            "trials": trials,
+            "chance": 0.5,
+        }
+    )
+
+
+def violation_of_expectation(cohort, *, trials: int, seed: int, after: int = 4):
+    """Looking time at a possible and an impossible peekaboo (the toy that comes back
+    is another one). The infant watches without acting; its looking time is System A's
+    surprise (normalised prediction error) over the ``after`` steps from the reveal.
+    Both events of a pair start from the same seed, so they differ only by the swap.
+    Score: the share of pairs in which it looked longer at the impossible event
+    (chance 0.5); passed at 0.75 or more."""
+    n = cohort.n
+    frozen = cohort.frozen()
+    longer = np.zeros((n, trials))
+    for k in range(trials):
+        looks = []
+        for impossible in (False, True):
+            env = make_batch("peekaboo-v0", n, seed=seed + k, impossible=impossible)
+            view, senses = env.reset()
+            cfg = env.scenario.config
+            steps = cfg.show_steps + cfg.delay + after
+            views, sens = [view[:, 0].copy()], [senses[:, 0].copy()]
+            for _ in range(steps):
+                r = env.step(np.zeros((n, 1), dtype=np.int64))  # watch, do not act
+                views.append(r.view[:, 0].copy())
+                sens.append(r.senses[:, 0].copy())
+            v = np.stack(views, 1)
+            s = np.stack(sens, 1)
+            surprise = frozen.surprise(v, s, np.zeros((n, steps), dtype=np.int64))
+            looks.append(surprise[:, cfg.show_steps + cfg.delay - 1 :].mean(1))
+        longer[:, k] = looks[1] > looks[0]
+    score = longer.mean(1)
+    return pd.DataFrame(
+        {
+            "infant": np.arange(n),
+            "probe": "violation_of_expectation",
+            "score": score,
+            "passed": score >= 0.75,
+            "trials": trials,
+            "chance": 0.5,
+        }
+    )
+
+
+SPECIAL_PROBES = {"a_not_b": a_not_b, "violation_of_expectation": violation_of_expectation}
+
+
 def run_probes(
     cohort,
     abilities,
@@ -143,17 +233,19 @@ def run_probes(
 
     Returns long-form rows ``age_months, infant, probe, score, passed, trials, chance``.
     """
-    names = probes or (*BEHAVIOURAL_PROBES, "word_comprehension")
+    names = probes or (*BEHAVIOURAL_PROBES, *SPECIAL_PROBES, "word_comprehension")
     frames = []
     for i, name in enumerate(names):
         if name == "word_comprehension":
             frames.append(word_comprehension(cohort))
+        elif name in SPECIAL_PROBES:
+            frames.append(SPECIAL_PROBES[name](cohort, trials=trials, seed=seed + 100 * i))
         elif name in BEHAVIOURAL_PROBES:
             frames.append(
                 BEHAVIOURAL_PROBES[name].run(cohort, abilities, trials=trials, seed=seed + i)
             )
         else:
-            known = ", ".join([*BEHAVIOURAL_PROBES, "word_comprehension"])
+            known = ", ".join([*BEHAVIOURAL_PROBES, *SPECIAL_PROBES, "word_comprehension"])
             raise ValueError(f"probes: unknown probe {name!r}; known: {known}")
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "age_months", age_months)

@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-from infancy.curricula.probes import BEHAVIOURAL_PROBES, random_level, run_probes
+from infancy.curricula.probes import (
+    BEHAVIOURAL_PROBES,
+    SPECIAL_PROBES,
+    random_level,
+    run_probes,
+)
 from infancy.infants import Cohort
 from infancy.worlds import make_batch
 
@@ -20,7 +25,7 @@ def test_battery_rows_and_the_cohort_is_left_untouched():
     gen_state = cohort.gen.get_state().clone()
     t, steps = cohort._t, cohort.steps
     rows = run_probes(cohort, "walker", age_months=13.0, trials=2, seed=1)
-    assert set(rows["probe"]) == {*BEHAVIOURAL_PROBES, "word_comprehension"}
+    assert set(rows["probe"]) == {*BEHAVIOURAL_PROBES, *SPECIAL_PROBES, "word_comprehension"}
     assert len(rows) == 4 * len(set(rows["probe"]))
     assert list(rows.columns) == [
         "age_months",
@@ -31,8 +36,10 @@ def test_battery_rows_and_the_cohort_is_left_untouched():
         "trials",
         "chance",
     ]
-    behavioural = rows[rows["probe"] != "word_comprehension"]
-    assert behavioural["score"].between(0, 1).all()
+    shares = rows[~rows["probe"].isin(["word_comprehension", "a_not_b"])]
+    assert shares["score"].between(0, 1).all()
+    delays = rows[rows["probe"] == "a_not_b"]["score"]
+    assert delays.isin([-1.0, 0, 1, 2, 4, 6, 8, 10, 12]).all()
     assert (rows["age_months"] == 13.0).all()
     # Probes ran on a frozen copy: the cohort's parameters, generator and clock are as before.
     for p, q in zip(cohort.b.parameters(), before, strict=True):
@@ -69,6 +76,22 @@ def test_locomotion_needs_a_body_that_moves():
 def test_chance_levels_are_what_a_random_infant_gets():
     assert abs(random_level("reach-v0", n=64) - BEHAVIOURAL_PROBES["reaching"].chance) < 0.1
     assert random_level("peekaboo-v0", n=64) == BEHAVIOURAL_PROBES["object_permanence"].chance
+    assert abs(random_level("a-not-b-v0", n=64) - 0.5) < 0.1
+
+
+def test_naive_infants_are_near_chance_on_the_special_probes():
+    rows = run_probes(
+        Cohort(n=16, seed=0),
+        "walker",
+        age_months=10.0,
+        trials=8,
+        seed=0,
+        probes=("a_not_b", "violation_of_expectation"),
+    )
+    voe = rows[rows["probe"] == "violation_of_expectation"]
+    assert abs(voe["score"].mean() - 0.5) < 0.15 and voe["passed"].mean() < 0.25
+    anb = rows[rows["probe"] == "a_not_b"]
+    assert anb["passed"].mean() < 0.5
 
 
 def test_unknown_probe():
