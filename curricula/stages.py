@@ -12,9 +12,9 @@ import itertools
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from infancy.configfiles import one_line, read_yaml
 from infancy.worlds import list_worlds
 from infancy.worlds.rules import CaregiverHabits, load_rules
 
@@ -217,14 +217,6 @@ def merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _one_line(exc: ValidationError, source: str) -> str:
-    err = exc.errors()[0]
-    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-    msg = msg.removeprefix("Value error, ")
-    return f"{source}: {key}: {msg}"
-
-
 def load_curriculum(
     preset: str | Path = "default", *, overlays: tuple[str, ...] = (), **changes: Any
 ) -> Curriculum:
@@ -242,12 +234,7 @@ def load_curriculum(
         if not path.exists():
             known = ", ".join(sorted(p.stem for p in PRESETS.glob("*.yaml")))
             raise CurriculumError(f"curriculum: unknown preset {str(preset)!r}; known: {known}")
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except OSError as exc:
-        raise CurriculumError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise CurriculumError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    data = read_yaml(path, str(path), CurriculumError) or {}
     if not isinstance(data, dict) or "defaults" not in data:
         raise CurriculumError(f"{path}: expected a mapping with a 'defaults' key")
     config = data["defaults"]
@@ -260,7 +247,7 @@ def load_curriculum(
     try:
         return Curriculum.model_validate(config)
     except ValidationError as exc:
-        raise CurriculumError(_one_line(exc, str(path.name))) from None
+        raise CurriculumError(one_line(path.name, exc)) from None
 
 
 def apply_stage(world, stage: Stage) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from infancy.configfiles import one_line, read_yaml
 
 __all__ = [
     "AConfig",
@@ -192,17 +193,7 @@ class InfantConfig(_Strict):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            raise ConfigError(_one_line(exc, source)) from None
-
-
-def _one_line(exc: ValidationError, source: str) -> str:
-    err = exc.errors()[0]
-    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    msg = err["msg"]
-    if err["type"] == "extra_forbidden":
-        msg = "unknown key"
-    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    return f"{source}: {key}: {msg}{more}"
+            raise ConfigError(one_line(source, exc)) from None
 
 
 def load_config(path: str | Path) -> InfantConfig:
@@ -214,12 +205,7 @@ def load_config(path: str | Path) -> InfantConfig:
         The file is missing, is not YAML, or a key is unknown or has a wrong value.
     """
     p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text()) or {}
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{p}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    data = read_yaml(p, str(p), ConfigError) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{p}: expected a mapping at the top level")
     return InfantConfig.from_dict(data, source=str(p))

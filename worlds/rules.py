@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from infancy.configfiles import one_line, read_yaml
 
 __all__ = [
     "AFFORDANCES",
@@ -124,38 +125,13 @@ class CaregiverHabits(_Strict):
     arm_reach: int = Field(ge=1)
 
 
-def _format_error(source: str, err: ValidationError) -> str:
-    first = err.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    msg = first["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-        # Model-level validators already name their key in the message.
-        if first["loc"] == ():
-            return f"{source}: {msg}"
-    return f"{source}: {loc}: {msg}"
-
-
 def _parse(model: type[BaseModel], data: Any, source: str) -> Any:
     if not isinstance(data, dict):
         raise RulesError(f"{source}: expected a mapping at the top level")
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        raise RulesError(_format_error(source, err)) from None
-
-
-def _read_yaml(path: Path | Any, source: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise RulesError(f"{source}: cannot read ({err.strerror})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise RulesError(f"{source}: not valid YAML{where}") from None
+        raise RulesError(one_line(source, err)) from None
 
 
 @dataclass(frozen=True)
@@ -290,7 +266,7 @@ def _load(root: Path | None) -> Rules:
     for name, model in _FILES:
         path = None if root is None else root / f"{name}.yaml"
         source = path if path is not None and path.exists() else shipped / f"{name}.yaml"
-        parts[name] = _parse(model, _read_yaml(source, str(source)), str(source))
+        parts[name] = _parse(model, read_yaml(source, str(source), RulesError), str(source))
     return Rules(**parts)
 
 
