@@ -53,7 +53,8 @@ def live(
     worlds: dict[str, Any] = {}
     chunk = cohort.config.chunk
     segment = chunk * segment_chunks
-    probe_steps = [clock.steps(a) for a in curriculum.probe_ages()]
+    probe_ages = curriculum.probe_ages()
+    probe_steps = [clock.steps(a) for a in probe_ages]
     rows, battery = [], []
     step, world_id, world = 0, None, None
     next_probe = 0
@@ -75,7 +76,7 @@ def live(
             step += 1
             if cohort._t == 0:  # a chunk was just learned
                 meta = cohort.meta
-                modes = np.bincount(cohort.m.audit.columns()["mode"][-n:], minlength=4) / n
+                modes = np.bincount(cohort.mode, minlength=len(MODES)) / n  # just decided
                 rows.append(
                     {
                         "step": step,
@@ -87,7 +88,7 @@ def live(
                     }
                 )
             while next_probe < len(probe_steps) and step >= probe_steps[next_probe]:
-                at = curriculum.probe_ages()[next_probe]
+                at = probe_ages[next_probe]
                 battery.append(
                     run_probes(
                         cohort,

@@ -48,13 +48,13 @@ class BehaviouralProbe:
     kwargs: dict[str, Any] = field(default_factory=dict)
     needs_locomotion: bool = False
 
-    def run(self, cohort, abilities, *, trials: int, seed: int) -> pd.DataFrame:
-        """Rows for every infant of ``cohort`` (a frozen copy is made here)."""
-        n = cohort.n
+    def run(self, frozen, abilities, *, trials: int, seed: int) -> pd.DataFrame:
+        """Rows for every infant of ``frozen`` (a :meth:`Cohort.frozen` copy: only its
+        policy is used, with the probe's own generator, so it is not changed)."""
+        n = frozen.n
         if self.needs_locomotion and load_rules().profile(abilities).locomotion == "none":
             score = np.zeros(n)  # the body cannot get there: not a failure of learning
         else:
-            frozen = cohort.frozen()
             score = episode_success(
                 frozen.act,
                 self.world,
@@ -143,15 +143,14 @@ A_NOT_B_DELAYS = (0, 1, 2, 4, 6, 8, 10, 12)
 """Delays (world steps held between hiding at B and the search) of the A-not-B series."""
 
 
-def a_not_b(cohort, *, trials: int, seed: int, delays: tuple[int, ...] = A_NOT_B_DELAYS):
+def a_not_b(frozen, *, trials: int, seed: int, delays: tuple[int, ...] = A_NOT_B_DELAYS):
     """A-not-B with growing delays (Diamond 1985): for each delay, ``trials`` episodes
     of ``a-not-b-v0`` (hide at A three times, then at B). Score: the longest delay up to
     which the infant found the toy at B in at least 75% of the trials at every shorter
     delay too (-1 if it failed at the shortest); passed when the score is >= 0. Chance:
     a random infant succeeds in half the episodes (two wells; measured 0.50), so a
     chance pass at one delay with 8 trials has probability 0.14 and at two 0.02."""
-    n = cohort.n
-    frozen = cohort.frozen()
+    n = frozen.n
     best = np.full(n, -1.0)
     going = np.ones(n, dtype=bool)
     for j, delay in enumerate(delays):
@@ -177,15 +176,14 @@ def a_not_b(cohort, *, trials: int, seed: int, delays: tuple[int, ...] = A_NOT_B
     )
 
 
-def violation_of_expectation(cohort, *, trials: int, seed: int, after: int = 4):
+def violation_of_expectation(frozen, *, trials: int, seed: int, after: int = 4):
     """Looking time at a possible and an impossible peekaboo (the toy that comes back
     is another one). The infant watches without acting; its looking time is System A's
     surprise (normalised prediction error) over the ``after`` steps from the reveal.
     Both events of a pair start from the same seed, so they differ only by the swap.
     Score: the share of pairs in which it looked longer at the impossible event
     (chance 0.5); passed at 0.75 or more."""
-    n = cohort.n
-    frozen = cohort.frozen()
+    n = frozen.n
     longer = np.zeros((n, trials))
     for k in range(trials):
         looks = []
@@ -229,24 +227,27 @@ def run_probes(
     seed: int = 0,
     probes: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """Run the battery on frozen copies of ``cohort`` (whose state is left untouched).
+    """Run the battery on one frozen copy of ``cohort`` (whose state is left untouched:
+    the probes only read the copy's policy, world model and lexicon).
 
     Returns long-form rows ``age_months, infant, probe, score, passed, trials, chance``.
     """
-    names = probes or (*BEHAVIOURAL_PROBES, *SPECIAL_PROBES, "word_comprehension")
+    known = (*BEHAVIOURAL_PROBES, *SPECIAL_PROBES, "word_comprehension")
+    names = probes or known
+    for name in names:
+        if name not in known:
+            raise ValueError(f"probes: unknown probe {name!r}; known: {', '.join(known)}")
+    frozen = cohort.frozen()
     frames = []
     for i, name in enumerate(names):
         if name == "word_comprehension":
             frames.append(word_comprehension(cohort))
         elif name in SPECIAL_PROBES:
-            frames.append(SPECIAL_PROBES[name](cohort, trials=trials, seed=seed + 100 * i))
-        elif name in BEHAVIOURAL_PROBES:
-            frames.append(
-                BEHAVIOURAL_PROBES[name].run(cohort, abilities, trials=trials, seed=seed + i)
-            )
+            frames.append(SPECIAL_PROBES[name](frozen, trials=trials, seed=seed + 100 * i))
         else:
-            known = ", ".join([*BEHAVIOURAL_PROBES, *SPECIAL_PROBES, "word_comprehension"])
-            raise ValueError(f"probes: unknown probe {name!r}; known: {known}")
+            frames.append(
+                BEHAVIOURAL_PROBES[name].run(frozen, abilities, trials=trials, seed=seed + i)
+            )
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "age_months", age_months)
     return out

@@ -79,6 +79,17 @@ class Transitions:
     valid: torch.Tensor
     terminal: torch.Tensor
 
+    def cat(self, other: Transitions) -> Transitions:
+        """Both batches, concatenated along the time axis."""
+        return Transitions(
+            self.x.cat(other.x),
+            torch.cat([self.action, other.action], 1),
+            self.x_next.cat(other.x_next),
+            torch.cat([self.reward, other.reward], 1),
+            torch.cat([self.valid, other.valid], 1),
+            torch.cat([self.terminal, other.terminal], 1),
+        )
+
 
 class SystemA(ABC, torch.nn.Module):
     """Learning from observation: encoder, latent world model, novelty, words.

@@ -295,15 +295,7 @@ class Cohort:
         mem = self.memory.sample(replay, self.rng) if replay else None
         if mem is not None:
             take = np.arange(replay)[None] < np.round(act["replay_ratio"] * t)[:, None]
-            take &= mem["held"][:, None]
-            batch = Transitions(
-                batch.x.cat(self.features(mem["view"], mem["senses"])),
-                torch.cat([action, torch.from_numpy(mem["action"])], 1),
-                batch.x_next.cat(self.features(mem["view_next"], mem["senses_next"])),
-                torch.cat([reward, torch.from_numpy(mem["reward"])], 1),
-                torch.cat([valid, torch.from_numpy(take)], 1),
-                torch.cat([done, torch.from_numpy(mem["terminal"])], 1),
-            )
+            batch = batch.cat(self._remembered(mem, take & mem["held"][:, None]))
         gate_a = torch.as_tensor(act["gate_a"], dtype=torch.float32)
         sig = self.a.learn(batch, gate_a)
         # Words heard this chunk (a sleeping infant hears nothing).
@@ -451,6 +443,17 @@ class Cohort:
         social = ((word > 0) | eye | pointing).astype(np.float64) * awake
         return social, right.numpy(), wrong.numpy()
 
+    def _remembered(self, mem: dict[str, np.ndarray], valid: np.ndarray) -> Transitions:
+        """Transitions from a memory sample (``valid[N, S]``: which ones count)."""
+        return Transitions(
+            self.features(mem["view"], mem["senses"]),
+            torch.from_numpy(mem["action"]),
+            self.features(mem["view_next"], mem["senses_next"]),
+            torch.from_numpy(mem["reward"]),
+            torch.from_numpy(valid),
+            torch.from_numpy(mem["terminal"]),
+        )
+
     def consolidate(self, dreaming: np.ndarray) -> dict[str, Any]:
         """Offline replay: ``dream_updates`` extra updates of A on memories, each
         followed by ``dream_head_steps`` updates of its predictor and reward heads alone,
@@ -462,15 +465,8 @@ class Cohort:
             mem = self.memory.sample(c.dream_batch, self.rng)
             if mem is None:
                 break
-            held = torch.from_numpy(np.repeat(mem["held"][:, None], mem["action"].shape[1], 1))
-            batch = Transitions(
-                self.features(mem["view"], mem["senses"]),
-                torch.from_numpy(mem["action"]),
-                self.features(mem["view_next"], mem["senses_next"]),
-                torch.from_numpy(mem["reward"]),
-                held,
-                torch.from_numpy(mem["terminal"]),
-            )
+            held = np.repeat(mem["held"][:, None], mem["action"].shape[1], 1)
+            batch = self._remembered(mem, held)
             gate = torch.as_tensor(dreaming & mem["held"], dtype=torch.float32)
             out = self.a.learn(batch, gate)
             self.a.refine(batch, gate, c.dream_head_steps)

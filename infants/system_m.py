@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import ACT, IMAGINE, META_STATES, OBSERVE, SLEEP, SystemM, register_m
+from .base import (
+    ACT,
+    IMAGINE,
+    META_ACTIONS,
+    META_STATES,
+    MODES,
+    OBSERVE,
+    SLEEP,
+    SystemM,
+    register_m,
+)
 from .config import MConfig
 
 __all__ = ["EvolvableM", "RecipeM", "RuleM"]
@@ -127,18 +137,8 @@ class EvolvableM(SystemM):
     """
 
     inputs = (*META_STATES, "memories", "age", "bias")
-    outputs = (
-        "observe",
-        "act",
-        "imagine",
-        "sleep",
-        "gate_a",
-        "gate_b",
-        "intrinsic_weight",
-        "store_threshold",
-        "replay_ratio",
-        "one_shot",
-    )
+    # Four mode logits (one per mode), then every other meta-action, in META_ACTIONS order.
+    outputs = (*MODES, *META_ACTIONS[1:])
 
     def __init__(self, config: MConfig, n: int, phi: np.ndarray | None = None) -> None:
         super().__init__(config, n)
