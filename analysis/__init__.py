@@ -1,4 +1,5 @@
-"""infancy.analysis: see docs/architecture.md (built in a later issue)."""
+"""infancy.analysis: measuring development from run tables (started: ages of
+acquisition in :mod:`infancy.analysis.acquisition`). See docs/architecture.md."""
 
 from __future__ import annotations
 
@@ -6,3 +7,7 @@ if __name__ != "infancy.analysis":
     raise ImportError(
         "import infancy.analysis, not analysis (install the package: pip install -e .)"
     )
+
+from .acquisition import first_stable_pass, milestone_table
+
+__all__ = ["first_stable_pass", "milestone_table"]

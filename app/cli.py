@@ -25,6 +25,8 @@ worlds_app = typer.Typer(help="List, describe and picture the worlds.", no_args_
 app.add_typer(worlds_app, name="worlds")
 
 console = Console()
+if not console.is_terminal:  # a log or a pipe: wide enough for the milestone table
+    console = Console(width=max(console.width, 120))
 err_console = Console(stderr=True)
 
 
@@ -136,6 +138,259 @@ def worlds_show(
     renderer.pg.image.save(surf, str(tmp))
     os.replace(tmp, out)
     console.print(f"wrote {out} ({surf.get_width()}x{surf.get_height()})")
+
+
+# ---------------------------------------------------------------------- lifetimes
+runs_app = typer.Typer(
+    help="List the runs under a folder, or query them with SQL (DuckDB).",
+    invoke_without_command=True,
+)
+app.add_typer(runs_app, name="runs")
+
+_PROBE_SHORT = {
+    "object_permanence": "OP",
+    "a_not_b": "AnB",
+    "violation_of_expectation": "VoE",
+    "gaze_following": "gaze",
+    "point_following": "point",
+    "word_comprehension": "words",
+    "reaching": "reach",
+    "locomotion": "loco",
+}
+
+
+def _stage_summary(names: list[str]) -> str:
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    if len(counts) == 1:
+        return names[0]
+    return " ".join(f"{k}x{v}" for k, v in counts.items())
+
+
+def _probe_summary(latest) -> str:
+    if latest is None:
+        return "probes: none yet"
+    parts = []
+    for probe, g in latest.groupby("probe", sort=False):
+        short = _PROBE_SHORT.get(probe, probe)
+        if probe == "word_comprehension":
+            parts.append(f"{short} {g['score'].mean():.1f}")
+        else:
+            parts.append(f"{short} {int(g['passed'].sum())}/{len(g)}")
+    return "passed: " + " ".join(parts)
+
+
+def _default_out(runs_dir: Path, label: str, seed: int) -> Path:
+    import time
+
+    base = runs_dir / f"{label}-s{seed}-{time.strftime('%Y%m%d-%H%M%S')}"
+    out, k = base, 1
+    while out.exists():
+        k += 1
+        out = base.with_name(f"{base.name}-{k}")
+    return out
+
+
+def _milestones(store, stable: int) -> None:
+    from infancy.analysis import milestone_table
+
+    probes = store.table("probes")
+    table = milestone_table(probes, stable=stable)
+    out = Table(
+        "probe",
+        *[c.removeprefix("infant_") for c in table.columns[1:-1]],
+        "cohort median",
+        title=f"milestones: age (months) of the first stable pass ({stable} batteries in a row)",
+    )
+    for row in table.itertuples(index=False):
+        cells = ["-" if pd_isna(v) else f"{v:.1f}" for v in row[1:]]
+        out.add_row(row[0], *cells)
+    console.print(out)
+
+
+def pd_isna(value: Any) -> bool:
+    """True for a missing number (NaN or None)."""
+    return value is None or value != value
+
+
+@app.command("run")
+def run_command(
+    preset: Annotated[
+        str | None,
+        typer.Option(help="Curriculum overlay, e.g. tiny (a whole lifetime in seconds)."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Run configuration (YAML).")
+    ] = None,
+    n: Annotated[int | None, typer.Option("--n", help="Infants in the cohort.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of every random draw.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Run directory to create (must not exist).")
+    ] = None,
+    runs_dir: Annotated[
+        Path, typer.Option(help="Folder of run directories (when --out is not given).")
+    ] = Path("runs"),
+    resume_dir: Annotated[
+        Path | None,
+        typer.Option("--resume", help="Resume this run directory from its last checkpoint."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run a cohort through a lifetime (8 infants, 0-24 months by default) and print
+    the milestone table."""
+    from infancy.curricula.runner import RunConfigError, execute, load_plan, plan, resume, start
+    from infancy.store import RunError
+
+    try:
+        if resume_dir is not None:
+            given = [
+                k
+                for k, v in {
+                    "--preset": preset,
+                    "--config": config,
+                    "--n": n,
+                    "--seed": seed,
+                    "--out": out,
+                }.items()
+                if v is not None
+            ]
+            if given:
+                fail(f"--resume: takes no {', '.join(given)} (the run keeps its own config)")
+            store, the_plan = resume(resume_dir)
+            console.print(f"resuming {store.path}")
+        else:
+            changes = {"n": n, "seed": seed}
+            if config is not None:
+                if not config.is_file():
+                    fail(f"--config: no such file {str(config)!r}")
+                the_plan = load_plan(config, **changes)
+            else:
+                the_plan = plan(None, **changes)
+            if preset is not None:
+                data = the_plan.config.model_dump()
+                data["curriculum"] = {**data["curriculum"], "preset": preset}
+                the_plan = plan(data, source=config.name if config else "--preset")
+            target = out or _default_out(runs_dir, the_plan.label, the_plan.config.seed)
+            store = start(the_plan, target)
+            console.print(f"run directory: {store.path}")
+    except (RunConfigError, RunError) as exc:
+        fail(str(exc))
+    stable = the_plan.curriculum.probes.stable
+    if quiet:
+        progress_cb = None
+        life = _execute_or_exit(execute, store, the_plan, None)
+    else:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        total = the_plan.curriculum.clock.lifetime_steps
+        bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[speed]}"),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[probes]}"),
+            console=err_console,
+            transient=False,
+        )
+        task = bar.add_task("starting", total=total, speed="", probes="")
+        started = {"t": None, "step": 0}
+
+        def progress_cb(life) -> None:
+            import time
+
+            now = time.perf_counter()
+            if started["t"] is None:
+                started["t"], started["step"] = now, life.step
+            rate = (life.step - started["step"]) / max(now - started["t"], 1e-9)
+            bar.update(
+                task,
+                completed=life.step,
+                description=f"age {life.age_months:5.2f} mo | {_stage_summary(life.stage_names())}",
+                speed=f"{rate * life.n:,.0f} infant-steps/s",
+                probes=_probe_summary(life.latest),
+            )
+
+        with bar:
+            life = _execute_or_exit(execute, store, the_plan, progress_cb)
+    console.print(f"finished: {store.path} ({life.step} steps, {life.age_months:.1f} months)")
+    _milestones(store, stable)
+
+
+def _execute_or_exit(execute, store, the_plan, progress_cb):
+    try:
+        return execute(store, the_plan, progress=progress_cb)
+    except KeyboardInterrupt:
+        err_console.print(
+            f"interrupted: resume with  infancy run --resume {store.path}", highlight=False
+        )
+        raise typer.Exit(code=130) from None
+
+
+@runs_app.callback()
+def runs_list(
+    ctx: typer.Context,
+    root: Annotated[Path, typer.Option(help="Folder of run directories.")] = Path("runs"),
+) -> None:
+    """List the runs (newest first)."""
+    ctx.obj = root
+    if ctx.invoked_subcommand is not None:
+        return
+    from infancy.store import list_runs
+
+    if not root.is_dir():
+        fail(f"--root: no such folder {str(root)!r}")
+    runs = list_runs(root)
+    table = Table(
+        "run",
+        "status",
+        "n",
+        "seed",
+        "curriculum",
+        "age (months)",
+        "created",
+        title=f"runs in {root}",
+    )
+    for r in runs.itertuples(index=False):
+        table.add_row(
+            r.run,
+            str(r.status),
+            str(r.n),
+            str(r.seed),
+            str(r.curriculum),
+            f"{r.age_months:.1f} / {r.end_months:g}" if r.end_months else "",
+            str(r.created)[:19],
+        )
+    console.print(table)
+
+
+@runs_app.command("sql")
+def runs_sql(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="SQL over runs, timeline, audit, probes, ...")],
+    csv: Annotated[bool, typer.Option(help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Query every run with DuckDB: views runs, timeline, audit, probes, lexicon,
+    episodes, each with a run column."""
+    import duckdb
+
+    from infancy.store import catalogue
+
+    root = ctx.obj or Path("runs")
+    if not Path(root).is_dir():
+        fail(f"--root: no such folder {str(root)!r}")
+    con = catalogue(root)
+    try:
+        df = con.execute(query).df()
+    except duckdb.Error as exc:
+        fail(f"sql: {str(exc).splitlines()[0]}")
+    if csv:
+        console.print(df.to_csv(index=False), end="", markup=False, highlight=False)
+        return
+    table = Table(*[str(c) for c in df.columns])
+    for row in df.itertuples(index=False):
+        table.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row])
+    console.print(table)
 
 
 def main() -> None:

@@ -1,6 +1,15 @@
-"""infancy.curricula: the age clock and developmental stages as YAML overlays, and the
-probe battery (started: ``infancy.curricula.probes``). See docs/architecture.md. The
-lifecycle runner and the run store are not built yet."""
+"""infancy.curricula: development over time.
+
+- the age clock and developmental stages as YAML overlays (here: ``load_curriculum``);
+- the probe battery (``infancy.curricula.probes``);
+- lifetimes in memory (``infancy.curricula.lifetime.live``, ``Lifecycle``);
+- the resumable runner and the run store (``infancy.curricula.runner``: ``plan``,
+  ``start``, ``execute``, ``resume``; ``infancy.store``: ``RunStore``,
+  ``list_runs``, ``catalogue``).
+
+The submodules that need torch are imported on use, so this package stays light. See
+docs/architecture.md.
+"""
 
 from __future__ import annotations
 

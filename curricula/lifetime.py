@@ -1,14 +1,37 @@
-"""A lifetime in memory (started): a cohort through the curriculum's stages, with the
-probe battery at the curriculum's ages.
+"""A lifetime: a cohort through the curriculum's stages, with the probe battery at the
+curriculum's ages.
 
-This is the loop the lifecycle runner will wrap (run directory, Parquet tables,
-checkpoints, resume, progress bar: not built yet). Worlds change at chunk boundaries:
-every ``segment_chunks`` chunks the cohort moves to a world drawn from the current
-stage's scenario mix, whose body and caregiver are set by :func:`apply_stage`.
+:class:`Lifecycle` is the state machine that the run store wraps (run directory,
+Parquet tables, checkpoints, resume: :mod:`infancy.curricula.runner`); :func:`live`
+runs one in memory. Life goes in *segments* of ``segment_chunks`` chunks: at the start
+of each, the cohort moves to a world drawn from the scenario mix of the infants' current
+stages (averaged over the infants), and every infant gets the body and caregiver of its
+own stage. Each infant has its own stage: it moves on by age, by mastery of the stage's
+probe, or when its System M is ready (``transition.mode``), checked at segment ends.
+
+Everything a lifetime produces is a tidy table, kept in :attr:`Lifecycle.records` until
+taken:
+
+``timeline``
+    one row per chunk, infant and measure: System M's meta-states, the infant's mode
+    (``share_<mode>``: 1 for the mode it was in, else 0, so means are shares) and the
+    losses of the chunk. Columns ``step, age_months, infant, stage, world, measure,
+    value``.
+``audit``
+    System M's meta-actions, one row per infant and decision (see
+    :class:`~infancy.infants.control.AuditLog`), plus ``stage``.
+``probes``
+    the battery: ``age_months, infant, stage, probe, score, passed, trials, chance``.
+``lexicon``
+    at every battery, what each word means to each infant: ``age_months, infant, word,
+    meaning, strength, comprehended, correct``.
+``episodes``
+    finished episodes (:meth:`Cohort.episodes`) with the ``world`` they were in.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,18 +44,298 @@ from infancy.worlds import make_batch
 from .probes import run_probes
 from .stages import Curriculum, apply_stage
 
-__all__ = ["Lifetime", "live"]
+__all__ = ["TABLES", "Lifecycle", "Lifetime", "live"]
+
+TABLES = ("timeline", "audit", "probes", "lexicon", "episodes")
 
 
 @dataclass
 class Lifetime:
-    """What a lifetime produced: the cohort at the end, a ``timeline`` (one row per
-    chunk: ``step, age_months, stage, world`` and the cohort-mean meta-states and mode
-    shares) and the ``probes`` rows of every battery."""
+    """What :func:`live` produced: the cohort at the end and every table (see the
+    module docstring) as a DataFrame."""
 
     cohort: Cohort
-    timeline: pd.DataFrame
-    probes: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+
+    @property
+    def timeline(self) -> pd.DataFrame:
+        return self.tables["timeline"]
+
+    @property
+    def probes(self) -> pd.DataFrame:
+        return self.tables["probes"]
+
+
+def _world_seed(seed: int, index: int) -> int:
+    # Worlds of one cohort and of neighbouring seeds draw from unrelated streams.
+    return int(np.random.SeedSequence([seed, 2, index]).generate_state(1)[0])
+
+
+class Lifecycle:
+    """The state of one cohort's lifetime (see the module docstring).
+
+    Parameters
+    ----------
+    curriculum
+        The validated :class:`~infancy.curricula.Curriculum` (clock, stages, battery).
+    n, seed
+        Cohort size and seed of every random draw.
+    infant
+        An :class:`~infancy.infants.InfantConfig` or mapping (defaults when ``None``).
+    segment_chunks
+        Chunks lived in one world before the next world is drawn.
+    """
+
+    def __init__(
+        self,
+        curriculum: Curriculum,
+        *,
+        n: int = 8,
+        seed: int = 0,
+        infant: Any = None,
+        segment_chunks: int = 4,
+    ) -> None:
+        self.curriculum = curriculum
+        self.clock = clock = curriculum.clock
+        self.n, self.seed = n, seed
+        self.segment_chunks = segment_chunks
+        self.cohort = Cohort(infant, n=n, seed=seed, months_per_step=1.0 / clock.steps_per_month)
+        self.rng = np.random.default_rng(np.random.SeedSequence([seed, 1]))
+        self.worlds: dict[str, Any] = {}
+        self.step = 0
+        self.next_probe = 0
+        first = curriculum.stage_index(clock.start_months)
+        self.stage = np.full(n, first, dtype=np.int64)
+        self.entered = np.full(n, clock.start_months)
+        self.mastered = np.zeros(n, dtype=bool)
+        self.probe_ages = curriculum.probe_ages()
+        self.records: dict[str, list[pd.DataFrame]] = {k: [] for k in TABLES}
+        self.latest: pd.DataFrame | None = None  # the last battery
+        self.timing = {"probes": 0.0, "bookkeeping": 0.0}
+
+    # ------------------------------------------------------------------ state
+    @property
+    def done(self) -> bool:
+        return self.step >= self.clock.lifetime_steps
+
+    @property
+    def age_months(self) -> float:
+        return self.clock.age(self.step)
+
+    def stage_names(self) -> list[str]:
+        """Each infant's current stage."""
+        return [self.curriculum.stages[i].name for i in self.stage]
+
+    def _world(self, world_id: str):
+        if world_id not in self.worlds:
+            w = make_batch(
+                world_id, self.n, seed=_world_seed(self.seed, len(self.worlds)), autoreset=True
+            )
+            w.reset()
+            self.worlds[world_id] = w
+        return self.worlds[world_id]
+
+    def _mix(self) -> tuple[list[str], np.ndarray]:
+        weights: dict[str, float] = {}
+        for i in self.stage:
+            ids, w = self.curriculum.stages[i].world_weights()
+            for wid, x in zip(ids, w, strict=True):
+                weights[wid] = weights.get(wid, 0.0) + x / self.n
+        p = np.array(list(weights.values()))
+        return list(weights), p / p.sum()
+
+    # ------------------------------------------------------------------ living
+    def segment(self) -> None:
+        """Live one segment (see the module docstring), with the batteries that fall
+        in it; the tables it produced are added to :attr:`records`."""
+        clock, cohort = self.clock, self.cohort
+        ids, p = self._mix()
+        world_id = ids[self.rng.choice(len(ids), p=p)]
+        world = self._world(world_id)
+        stages = self.curriculum.stages
+        for k in np.unique(self.stage):
+            apply_stage(world, stages[k], worlds=self.stage == k)
+        cohort.begin(world)
+        end = min(self.step + cohort.config.chunk * self.segment_chunks, clock.lifetime_steps)
+        ready = np.zeros(self.n, dtype=np.int64)
+        chunks = 0
+        probe_steps = [clock.steps(a) for a in self.probe_ages]
+        while self.step < end:
+            cohort.step(world)
+            self.step += 1
+            if cohort._t == 0:  # a chunk was just learned and M decided the next
+                tick = time.perf_counter()
+                self._chunk_rows(world_id)
+                ready += cohort.m.ready(cohort.meta)
+                chunks += 1
+                self.timing["bookkeeping"] += time.perf_counter() - tick
+            while self.next_probe < len(probe_steps) and self.step >= probe_steps[self.next_probe]:
+                self._battery(self.probe_ages[self.next_probe])
+                self.next_probe += 1
+        tick = time.perf_counter()
+        episodes = cohort.drain_episodes()
+        if len(episodes):
+            episodes["world"] = world_id
+            self.records["episodes"].append(episodes)
+        audit = cohort.m.audit.drain()
+        if audit:
+            df = pd.DataFrame(audit)
+            for col in ("mode", "proposed_mode"):
+                df[col] = np.asarray(MODES, dtype=object)[df[col].to_numpy()]
+            df["stage"] = np.asarray(self.stage_names(), dtype=object)[df["infant"].to_numpy()]
+            self.records["audit"].append(df)
+        # M is ready when it said so in at least half of the segment's decisions.
+        self._advance(ready_m=chunks > 0 and ready * 2 >= chunks)
+        self.timing["bookkeeping"] += time.perf_counter() - tick
+
+    def _chunk_rows(self, world_id: str) -> None:
+        cohort, n = self.cohort, self.n
+        measures = {k: np.asarray(v, dtype=np.float64) for k, v in cohort.meta.items()}
+        # The mode the infant was in during the chunk just learned.
+        lived = cohort.last_stats["mode"]
+        for j, m in enumerate(MODES):
+            measures[f"share_{m}"] = (lived == j).astype(np.float64)
+        for k, v in cohort.last_stats.items():
+            if k == "mode" or k in measures:
+                continue
+            arr = v.detach().numpy() if hasattr(v, "detach") else np.asarray(v)
+            if arr.shape == (n,):
+                measures[k if k != "loss" else "a_loss"] = arr.astype(np.float64)
+        names = list(measures)
+        values = np.stack([measures[k] for k in names], 1)  # [n, m]
+        m = len(names)
+        self.records["timeline"].append(
+            pd.DataFrame(
+                {
+                    "step": np.full(n * m, self.step, dtype=np.int64),
+                    "age_months": np.full(n * m, self.clock.age(self.step)),
+                    "infant": np.repeat(np.arange(n, dtype=np.int64), m),
+                    "stage": np.repeat(np.asarray(self.stage_names(), dtype=object), m),
+                    "world": world_id,
+                    "measure": np.tile(np.asarray(names, dtype=object), n),
+                    "value": values.reshape(-1),
+                }
+            )
+        )
+
+    def _battery(self, age: float) -> None:
+        tick = time.perf_counter()
+        stages = self.curriculum.stages
+        # Probes at the end of life use the body of the last stage each infant is in.
+        bodies = [stages[i].abilities for i in self.stage]
+        probes = self.curriculum.probes
+        rows = run_probes(
+            self.cohort,
+            bodies,
+            age_months=age,
+            trials=probes.trials,
+            seed=self.seed * 1000 + self.next_probe,
+            probes=probes.battery,
+        )
+        rows.insert(2, "stage", np.asarray(self.stage_names(), dtype=object)[rows["infant"]])
+        self.records["probes"].append(rows)
+        self.records["lexicon"].append(self._lexicon(age))
+        self.latest = rows
+        # Mastery of the current stage's probe (latched until the infant moves on).
+        for i, k in enumerate(self.stage):
+            name = stages[k].mastery
+            if name:
+                hit = rows[(rows["probe"] == name) & (rows["infant"] == i)]["passed"]
+                self.mastered[i] |= bool(hit.any())
+        self.timing["probes"] += time.perf_counter() - tick
+
+    def _lexicon(self, age: float) -> pd.DataFrame:
+        a, rules, n = self.cohort.a, self.cohort.rules, self.n
+        lex = a.lexicon[:, 1:, 1:].detach().numpy()  # [N, W, K]: words and kinds from 1
+        best = lex.argmax(-1)
+        kinds = np.asarray(rules.kind_names, dtype=object)
+        words = np.asarray(rules.vocabulary, dtype=object)
+        kind_word = rules.kind_words()  # the word of each kind (0: none)
+        w = len(words)
+        return pd.DataFrame(
+            {
+                "age_months": age,
+                "infant": np.repeat(np.arange(n, dtype=np.int64), w),
+                "word": np.tile(words, n),
+                "meaning": kinds[best].reshape(-1),
+                "strength": lex.max(-1).reshape(-1).astype(np.float64),
+                "comprehended": self.cohort.vocabulary()[:, 1:].reshape(-1),
+                "correct": (kind_word[best] == np.arange(1, w + 1)).reshape(-1),
+            }
+        )
+
+    def _advance(self, *, ready_m: np.ndarray | bool) -> None:
+        """Move infants on to their next stage where the transition rule says so."""
+        t, stages, age = self.curriculum.transition, self.curriculum.stages, self.age_months
+        for i, k in enumerate(self.stage):
+            if k + 1 >= len(stages):
+                continue
+            s = stages[k]
+            earliest = max(self.entered[i], s.from_months) + t.min_share * (
+                s.to_months - s.from_months
+            )
+            latest = s.to_months + t.max_delay_months
+            if t.mode == "age" or (t.mode == "mastery" and not s.mastery):
+                go = age >= s.to_months
+            elif t.mode == "mastery":
+                go = (age >= earliest and self.mastered[i]) or age >= latest
+            else:
+                go = (age >= earliest and bool(np.asarray(ready_m)[i])) or age >= latest
+            if go:
+                self.stage[i] = k + 1
+                self.entered[i] = age
+                self.mastered[i] = False
+
+    def take(self) -> dict[str, pd.DataFrame]:
+        """The tables produced since the last call (empty tables are left out)."""
+        out = {}
+        for name, frames in self.records.items():
+            if frames:
+                out[name] = pd.concat(frames, ignore_index=True)
+            frames.clear()
+        return out
+
+    # ------------------------------------------------------------------ checkpoints
+    def state_dict(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """Arrays and a JSON mapping that restore the lifetime exactly (the cohort is
+        saved apart, with :meth:`Cohort.save`; :attr:`records` must be taken first)."""
+        if any(self.records.values()):
+            raise RuntimeError("take() the records before checkpointing")
+        arrays: dict[str, np.ndarray] = {
+            "stage": self.stage,
+            "entered": self.entered,
+            "mastered": self.mastered.astype(np.uint8),
+        }
+        worlds = {}
+        for i, (wid, w) in enumerate(self.worlds.items()):
+            a, meta = w.state_dict()
+            arrays.update({f"world{i}.{k}": v for k, v in a.items()})
+            arrays[f"world{i}.habits"] = w._habits
+            worlds[wid] = meta
+        meta = {
+            "step": self.step,
+            "next_probe": self.next_probe,
+            "rng": self.rng.bit_generator.state,
+            "worlds": worlds,
+        }
+        return {k: np.ascontiguousarray(v) for k, v in arrays.items()}, meta
+
+    def load_state_dict(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+        """Restore :meth:`state_dict` (into a lifecycle built with the same settings)."""
+        self.step = int(meta["step"])
+        self.next_probe = int(meta["next_probe"])
+        self.rng.bit_generator.state = meta["rng"]
+        self.stage = arrays["stage"].astype(np.int64)
+        self.entered = arrays["entered"].astype(np.float64)
+        self.mastered = arrays["mastered"].astype(bool)
+        self.worlds = {}
+        for i, (wid, wmeta) in enumerate(meta["worlds"].items()):
+            w = self._world(wid)
+            prefix = f"world{i}."
+            w.load_state_dict(
+                {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}, wmeta
+            )
+            w._habits[...] = arrays[f"{prefix}habits"]
 
 
 def live(
@@ -40,64 +343,16 @@ def live(
     *,
     n: int = 8,
     seed: int = 0,
-    infant: dict[str, Any] | None = None,
-    probe_trials: int = 8,
-    probes: tuple[str, ...] | None = None,
+    infant: Any = None,
     segment_chunks: int = 4,
 ) -> Lifetime:
-    """Run ``n`` infants from the curriculum's start to its end (see module docstring);
-    ``probes`` picks a subset of the battery (all by default)."""
-    clock = curriculum.clock
-    cohort = Cohort(infant, n=n, seed=seed, months_per_step=1.0 / clock.steps_per_month)
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 1]))
-    worlds: dict[str, Any] = {}
-    chunk = cohort.config.chunk
-    segment = chunk * segment_chunks
-    probe_ages = curriculum.probe_ages()
-    probe_steps = [clock.steps(a) for a in probe_ages]
-    rows, battery = [], []
-    step, world_id, world = 0, None, None
-    next_probe = 0
-    while step < clock.lifetime_steps:
-        age = clock.age(step)
-        stage = curriculum.stage_at(age)
-        ids, weights = stage.world_weights()
-        new_id = ids[rng.choice(len(ids), p=weights)]
-        if new_id not in worlds:
-            w = make_batch(new_id, n, seed=seed + len(worlds), autoreset=True)
-            w.reset()
-            worlds[new_id] = w
-        world, world_id = worlds[new_id], new_id
-        apply_stage(world, stage)
-        cohort.begin(world)
-        end = min(step + segment, clock.lifetime_steps)
-        while step < end:
-            cohort.step(world)
-            step += 1
-            if cohort._t == 0:  # a chunk was just learned
-                meta = cohort.meta
-                modes = np.bincount(cohort.mode, minlength=len(MODES)) / n  # just decided
-                rows.append(
-                    {
-                        "step": step,
-                        "age_months": clock.age(step),
-                        "stage": stage.name,
-                        "world": world_id,
-                        **{k: float(np.mean(v)) for k, v in meta.items()},
-                        **{f"share_{m}": float(s) for m, s in zip(MODES, modes, strict=True)},
-                    }
-                )
-            while next_probe < len(probe_steps) and step >= probe_steps[next_probe]:
-                at = probe_ages[next_probe]
-                battery.append(
-                    run_probes(
-                        cohort,
-                        curriculum.stage_at(min(at, clock.end_months - 1e-9)).abilities,
-                        age_months=at,
-                        trials=probe_trials,
-                        seed=seed * 1000 + next_probe,
-                        probes=probes,
-                    )
-                )
-                next_probe += 1
-    return Lifetime(cohort, pd.DataFrame(rows), pd.concat(battery, ignore_index=True))
+    """Run ``n`` infants through a whole lifetime in memory (no run directory; see
+    :func:`infancy.curricula.runner.start` for a run that is stored and resumable)."""
+    life = Lifecycle(curriculum, n=n, seed=seed, infant=infant, segment_chunks=segment_chunks)
+    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in TABLES}
+    while not life.done:
+        life.segment()
+        for k, v in life.take().items():
+            parts[k].append(v)
+    tables = {k: pd.concat(v, ignore_index=True) for k, v in parts.items() if v}
+    return Lifetime(life.cohort, tables)

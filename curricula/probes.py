@@ -10,6 +10,7 @@ series and violation of expectation (System A's surprise as looking time).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,22 @@ __all__ = [
 ]
 
 
+ALPHA = 0.05
+"""Significance of a pass: a probe is passed only when its score is also above chance by
+a one-sided binomial test at this level, so that a cohort at chance rarely shows a
+"stable" milestone (with 8 trials and chance 0.5, a pass needs 7 of 8)."""
+
+
+def above_chance(successes: np.ndarray, trials: int, chance: float) -> np.ndarray:
+    """Whether ``successes`` of ``trials`` beat ``chance`` (one-sided binomial test at
+    :data:`ALPHA`)."""
+    k = np.arange(trials + 1)
+    pmf = np.array([math.comb(trials, j) for j in k]) * chance**k * (1 - chance) ** (trials - k)
+    tail = pmf[::-1].cumsum()[::-1]  # tail[j] = P(X >= j)
+    idx = np.clip(np.round(np.asarray(successes)).astype(int), 0, trials)
+    return tail[idx] < ALPHA
+
+
 @dataclass(frozen=True)
 class BehaviouralProbe:
     """A probe scored by the share of successful trials in one world.
@@ -52,8 +69,10 @@ class BehaviouralProbe:
         """Rows for every infant of ``frozen`` (a :meth:`Cohort.frozen` copy: only its
         policy is used, with the probe's own generator, so it is not changed)."""
         n = frozen.n
-        if self.needs_locomotion and load_rules().profile(abilities).locomotion == "none":
-            score = np.zeros(n)  # the body cannot get there: not a failure of learning
+        bodies = per_infant(abilities, n)
+        moves = np.array([load_rules().profile(a).locomotion != "none" for a in bodies])
+        if self.needs_locomotion and not moves.any():
+            score = np.zeros(n)
         else:
             score = episode_success(
                 frozen.act,
@@ -61,25 +80,55 @@ class BehaviouralProbe:
                 n,
                 trials=trials,
                 seed=seed,
-                abilities=abilities,
+                abilities=bodies,
                 **self.kwargs,
             ).mean(1)
+        if self.needs_locomotion:
+            score = np.where(moves, score, 0.0)  # the body cannot get there (yet)
         return pd.DataFrame(
             {
                 "infant": np.arange(n),
                 "probe": self.name,
                 "score": score,
-                "passed": score >= self.threshold,
+                "passed": (score >= self.threshold)
+                & above_chance(score * trials, trials, self.chance),
                 "trials": trials,
                 "chance": self.chance,
             }
         )
 
 
-def episode_success(policy, world: str, n: int, *, trials: int, seed: int, **kwargs) -> np.ndarray:
+def per_infant(abilities, n: int) -> list:
+    """``abilities`` (one body profile, or a list with one per infant) as a list of
+    ``n`` profiles."""
+    if isinstance(abilities, list | tuple):
+        if len(abilities) != n:
+            raise ValueError(f"abilities: expected one body per infant ({n}), got {len(abilities)}")
+        return list(abilities)
+    return [abilities] * n
+
+
+def episode_success(
+    policy, world: str, n: int, *, trials: int, seed: int, abilities=None, **kwargs
+) -> np.ndarray:
     """Success (``bool[n, trials]``) of ``policy(view, senses, generator) -> actions``
-    over the first ``trials`` episodes of each of ``n`` worlds of ``world``."""
-    env = make_batch(world, n, seed=seed, autoreset=True, **kwargs)
+    over the first ``trials`` episodes of each of ``n`` worlds of ``world``; infant
+    ``i`` has the body ``abilities[i]`` when a list is given."""
+    if isinstance(abilities, list | tuple):
+        bodies = per_infant(abilities, n)
+        # Built with a body that moves if any does (some worlds need one), then each
+        # infant gets its own.
+        rules = load_rules()
+        movers = [b for b in bodies if rules.profile(b).locomotion != "none"]
+        env = make_batch(
+            world, n, seed=seed, autoreset=True, abilities=(movers or bodies)[0], **kwargs
+        )
+        for body in {repr(b): b for b in bodies}.values():
+            env.set_abilities(body, worlds=np.array([b == body for b in bodies]))
+    else:
+        if abilities is not None:
+            kwargs["abilities"] = abilities
+        env = make_batch(world, n, seed=seed, autoreset=True, **kwargs)
     view, senses = env.reset()
     gen = torch.Generator().manual_seed(seed)
     out = np.zeros((n, trials), dtype=bool)
@@ -146,20 +195,19 @@ A_NOT_B_DELAYS = (0, 1, 2, 4, 6, 8, 10, 12)
 def a_not_b(frozen, *, trials: int, seed: int, delays: tuple[int, ...] = A_NOT_B_DELAYS):
     """A-not-B with growing delays (Diamond 1985): for each delay, ``trials`` episodes
     of ``a-not-b-v0`` (hide at A three times, then at B). Score: the longest delay up to
-    which the infant found the toy at B in at least 75% of the trials at every shorter
-    delay too (-1 if it failed at the shortest); passed when the score is >= 0. Chance:
-    a random infant succeeds in half the episodes (two wells; measured 0.50), so a
-    chance pass at one delay with 8 trials has probability 0.14 and at two 0.02."""
+    which the infant found the toy at B in at least 75% of the trials, above chance
+    (:func:`above_chance`), at every shorter delay too (-1 if it failed at the
+    shortest); passed when the score is >= 0. Chance: a random infant succeeds in half
+    the episodes (two wells; measured 0.50), so with 8 trials a rung needs 7 finds and a
+    chance pass of the first rung has probability 0.035."""
     n = frozen.n
     best = np.full(n, -1.0)
     going = np.ones(n, dtype=bool)
     for j, delay in enumerate(delays):
-        ok = (
-            episode_success(
-                frozen.act, "a-not-b-v0", n, trials=trials, seed=seed + j, delay=delay
-            ).mean(1)
-            >= 0.75
-        )
+        found = episode_success(
+            frozen.act, "a-not-b-v0", n, trials=trials, seed=seed + j, delay=delay
+        ).sum(1)
+        ok = (found >= 0.75 * trials) & above_chance(found, trials, 0.5)
         going &= ok
         best = np.where(going, float(delay), best)
         if not going.any():
@@ -182,7 +230,7 @@ def violation_of_expectation(frozen, *, trials: int, seed: int, after: int = 4):
     surprise (normalised prediction error) over the ``after`` steps from the reveal.
     Both events of a pair start from the same seed, so they differ only by the swap.
     Score: the share of pairs in which it looked longer at the impossible event
-    (chance 0.5); passed at 0.75 or more."""
+    (chance 0.5); passed at 0.75 or more and above chance (:func:`above_chance`)."""
     n = frozen.n
     longer = np.zeros((n, trials))
     for k in range(trials):
@@ -208,7 +256,7 @@ def violation_of_expectation(frozen, *, trials: int, seed: int, after: int = 4):
             "infant": np.arange(n),
             "probe": "violation_of_expectation",
             "score": score,
-            "passed": score >= 0.75,
+            "passed": (score >= 0.75) & above_chance(longer.sum(1), trials, 0.5),
             "trials": trials,
             "chance": 0.5,
         }
@@ -228,7 +276,8 @@ def run_probes(
     probes: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Run the battery on one frozen copy of ``cohort`` (whose state is left untouched:
-    the probes only read the copy's policy, world model and lexicon).
+    the probes only read the copy's policy, world model and lexicon). ``abilities`` is
+    one body profile for all infants or a list with one per infant.
 
     Returns long-form rows ``age_months, infant, probe, score, passed, trials, chance``.
     """

@@ -144,15 +144,51 @@ class Stage(_Strict):
 
 
 class Transition(_Strict):
-    """How a stage ends: by age, by mastery of its probe, or when System M chooses."""
+    """How an infant leaves a stage: one mechanism, three options.
+
+    ``age``: at the stage's ``to_months``. ``mastery``: at the first probe battery at
+    which the infant passes the stage's mastery probe (stages without one end by age).
+    ``m``: when the infant's System M says it is ready (:meth:`SystemM.ready`: its
+    learning progress has run out), checked at every world change. With ``mastery`` and
+    ``m`` an infant may move on early, but never before ``min_share`` of the stage's
+    nominal span has passed, and is held back at most ``max_delay_months`` past
+    ``to_months``.
+    """
 
     mode: Literal["age", "mastery", "m"] = Field("age", description="age | mastery | m")
+    min_share: float = Field(
+        0.25, ge=0.0, le=1.0, description="share of a stage's span an infant spends in it first"
+    )
+    max_delay_months: float = Field(
+        4.0, ge=0.0, description="months an infant may stay past a stage's to_months"
+    )
 
 
 class Probes(_Strict):
-    """When the probe battery runs."""
+    """When the probe battery runs, which probes it holds, and how many trials each."""
 
     every_months: float = Field(0.5, gt=0.0, description="months between probe batteries")
+    trials: int = Field(8, ge=1, le=256, description="trials per probe and infant")
+    names: list[str] | None = Field(None, description="probes of the battery (all by default)")
+    stable: int = Field(
+        2, ge=1, le=16, description="consecutive passes that make a milestone (stable pass)"
+    )
+
+    @field_validator("names")
+    @classmethod
+    def _known(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("expected at least one probe (or leave it out for all)")
+            for name in value:
+                if name not in PROBE_NAMES:
+                    raise ValueError(f"unknown probe {name!r}; known: {', '.join(PROBE_NAMES)}")
+        return value
+
+    @property
+    def battery(self) -> tuple[str, ...]:
+        """The probes that run, in battery order."""
+        return tuple(self.names) if self.names is not None else PROBE_NAMES
 
 
 class Curriculum(_Strict):
@@ -185,16 +221,26 @@ class Curriculum(_Strict):
         names = [s.name for s in stages]
         if len(set(names)) != len(names):
             raise ValueError(f"stage names must be unique, got {names}")
-        if self.transition.mode == "mastery" and not any(s.mastery for s in stages):
-            raise ValueError("transition mode 'mastery' needs a stage with a mastery probe")
+        if self.transition.mode == "mastery":
+            if not any(s.mastery for s in stages):
+                raise ValueError("transition mode 'mastery' needs a stage with a mastery probe")
+            for s in stages:
+                if s.mastery and s.mastery not in self.probes.battery:
+                    raise ValueError(
+                        f"stage {s.name!r}: mastery probe {s.mastery!r} is not in probes.names"
+                    )
         return self
+
+    def stage_index(self, months: float) -> int:
+        """Index of the stage an infant of ``months`` is in by age."""
+        for i, stage in enumerate(self.stages):
+            if stage.from_months <= months < stage.to_months:
+                return i
+        return len(self.stages) - 1
 
     def stage_at(self, months: float) -> Stage:
         """The stage an infant of ``months`` is in by age."""
-        for stage in self.stages:
-            if stage.from_months <= months < stage.to_months:
-                return stage
-        return self.stages[-1]
+        return self.stages[self.stage_index(months)]
 
     def probe_ages(self) -> list[float]:
         """Ages (months) at which the probe battery runs, end included."""
@@ -218,10 +264,16 @@ def merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_curriculum(
-    preset: str | Path = "default", *, overlays: tuple[str, ...] = (), **changes: Any
+    preset: str | Path = "default",
+    *,
+    overlays: tuple[str, ...] = (),
+    source: str | None = None,
+    **changes: Any,
 ) -> Curriculum:
     """Load a curriculum: a preset name (``default``) or a YAML path, with named
     overlays (``("tiny",)``) and keyword changes merged on top, in that order.
+    ``source`` names where the changes came from in error messages (the file's name by
+    default).
 
     Raises
     ------
@@ -233,7 +285,8 @@ def load_curriculum(
         path = PRESETS / f"{preset}.yaml"
         if not path.exists():
             known = ", ".join(sorted(p.stem for p in PRESETS.glob("*.yaml")))
-            raise CurriculumError(f"curriculum: unknown preset {str(preset)!r}; known: {known}")
+            where = f"{source}.file" if source else "curriculum"
+            raise CurriculumError(f"{where}: unknown preset {str(preset)!r}; known: {known}")
     data = read_yaml(path, str(path), CurriculumError) or {}
     if not isinstance(data, dict) or "defaults" not in data:
         raise CurriculumError(f"{path}: expected a mapping with a 'defaults' key")
@@ -241,17 +294,21 @@ def load_curriculum(
     for name in overlays:
         if name == "defaults" or name not in data:
             known = ", ".join(k for k in data if k != "defaults") or "none"
-            raise CurriculumError(f"{path}: unknown overlay {name!r}; known: {known}")
+            where = f"{source}.preset" if source else str(path)
+            raise CurriculumError(
+                f"{where}: unknown overlay {name!r} of {path.name}; known: {known}"
+            )
         config = merge(config, data[name])
     config = merge(config, changes)
     try:
         return Curriculum.model_validate(config)
     except ValidationError as exc:
-        raise CurriculumError(one_line(path.name, exc)) from None
+        raise CurriculumError(one_line(source or path.name, exc)) from None
 
 
-def apply_stage(world, stage: Stage) -> None:
-    """Give every infant of ``world`` (a ``BatchWorld``) the stage's body, and its
-    caregiver the stage's habits (over the world's own)."""
-    world.set_abilities(stage.abilities)
-    world.set_habits(stage.caregiver)
+def apply_stage(world, stage: Stage, worlds=None) -> None:
+    """Give the infants of ``world`` (a ``BatchWorld``; all worlds, or those indexed by
+    ``worlds``) the stage's body, and their caregiver the stage's habits (over the
+    world's own)."""
+    world.set_abilities(stage.abilities, worlds=worlds)
+    world.set_habits(stage.caregiver, worlds=worlds)

@@ -176,6 +176,16 @@ class SystemM(ABC):
     @abstractmethod
     def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]: ...
 
+    def ready(self, meta: dict[str, np.ndarray]) -> np.ndarray:
+        """``bool[N]``: whether each infant is ready to leave its developmental stage
+        (used by curricula whose transitions System M chooses). By default: its
+        learning progress has run out, A's below ``ready_progress`` of its prediction
+        error and B's below ``ready_return`` in size, so the stage has little left to
+        teach it."""
+        c = self.config
+        a = np.abs(meta["lp_a"]) < c.ready_progress * np.abs(meta["prediction_error"])
+        return a & (np.abs(meta["lp_b"]) < c.ready_return)
+
     def state_arrays(self) -> dict[str, np.ndarray]:
         """Internal state to checkpoint (arrays); empty for stateless controllers."""
         return {}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,9 @@ class Cohort:
         self._ep_return = np.zeros(n)
         self._ep_idle = np.zeros(n, dtype=np.int64)  # steps of this episode not acting
         self._episodes: list[dict[str, np.ndarray]] = []
+        # Wall time (s) spent stepping worlds, choosing actions and learning, for the
+        # lifetime benchmark's shares (not part of the state: a restored cohort starts at 0).
+        self.timing = {"world": 0.0, "inference": 0.0, "learning": 0.0}
         self._signals = {
             "pe_fast": np.ones(n),
             "pe_slow": np.ones(n),
@@ -225,8 +229,12 @@ class Cohort:
         if not self._primed:
             self.begin(world)
         t = self._t
+        clock = time.perf_counter()
         act, logp, value, z = self.policy()
+        tick = time.perf_counter()
         res = world.step(act.reshape(world.batch_size, world.n_infants))
+        self.timing["inference"] += tick - clock
+        self.timing["world"] += time.perf_counter() - tick
         n = self.n
         reward = res.reward.reshape(n)
         done = (res.terminated | res.truncated).reshape(n)
@@ -269,7 +277,9 @@ class Cohort:
         self.steps += 1
         self._t += 1
         if self._t == self.config.chunk:
+            tick = time.perf_counter()
             self.learn()
+            self.timing["learning"] += time.perf_counter() - tick
         return res
 
     def live(self, world, steps: int) -> None:
@@ -571,6 +581,12 @@ class Cohort:
             )
         cols = {k: np.concatenate([e[k] for e in self._episodes]) for k in self._episodes[0]}
         return pd.DataFrame(cols)
+
+    def drain_episodes(self):
+        """:meth:`episodes`, then forget them (a run store takes them in pieces)."""
+        out = self.episodes()
+        self._episodes = []
+        return out
 
     def vocabulary(self) -> np.ndarray:
         """Words each infant comprehends, ``bool[N, W]`` (column j is word ``j``; the

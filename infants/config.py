@@ -10,7 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from infancy.configfiles import one_line, read_yaml
 
@@ -103,6 +110,17 @@ class MConfig(_Strict):
     constraints apply to every implementation."""
 
     name: str = Field("rule", description="registered System M implementation")
+    ready_progress: float = Field(
+        0.25,
+        ge=0.0,
+        description="ready to leave a stage when A's learning progress is below this share "
+        "of its prediction error",
+    )
+    ready_return: float = Field(
+        1.0,
+        ge=0.0,
+        description="... and B's learning progress below this change of return per chunk",
+    )
     sleep_below: float = Field(
         0.2, ge=0.0, le=1.0, description="rule: sleep when energy falls below"
     )
@@ -186,6 +204,19 @@ class InfantConfig(_Strict):
     imagine_horizon: int = Field(3, ge=1, le=64, description="steps of an imagined trajectory")
     grad_clip: float = Field(1.0, gt=0.0, description="per-infant gradient-norm clip")
     threads: int = Field(0, ge=0, description="torch threads (0: leave torch's default)")
+
+    @model_validator(mode="after")
+    def _known_modules(self) -> InfantConfig:
+        # Imported here: the implementations import this module.
+        from . import system_a, system_b, system_m  # noqa: F401  (they register themselves)
+        from .base import available
+
+        for kind in ("a", "b", "m"):
+            name = getattr(self, kind).name
+            if name not in available(kind):
+                known = ", ".join(available(kind))
+                raise ValueError(f"{kind}.name: unknown implementation {name!r}; known: {known}")
+        return self
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "config") -> InfantConfig:

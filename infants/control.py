@@ -59,6 +59,13 @@ class AuditLog:
             df["mode"] = pd.Categorical.from_codes(df["mode"], categories=list(MODES))
         return df
 
+    def drain(self) -> dict[str, np.ndarray]:
+        """All records (as :meth:`columns`), then an empty log: a run store takes the
+        records in pieces so that memory and checkpoints stay small over a lifetime."""
+        out = self.columns()
+        self._chunks, self._len = [], 0
+        return out
+
     def load_columns(self, columns: dict[str, np.ndarray]) -> None:
         """Replace the log with ``columns`` (from :meth:`columns`)."""
         self._chunks = [columns] if columns else []
@@ -110,6 +117,11 @@ class Controller:
         return dict(self._override)
 
     # -------------------------------------------------------------- decisions
+    def ready(self, meta: dict[str, np.ndarray]) -> np.ndarray:
+        """System M's readiness to leave the current stage (``bool[N]``, see
+        :meth:`SystemM.ready`)."""
+        return np.asarray(self.m.ready(meta), dtype=bool)
+
     def decide(
         self, meta: dict[str, np.ndarray], age_months: float, step: int
     ) -> dict[str, np.ndarray]:

@@ -98,3 +98,12 @@ def test_unknown_probe():
     with pytest.raises(ValueError, match="unknown probe 'telepathy'"):
         run_probes(Cohort(n=1), "walker", age_months=1.0, probes=("telepathy",))
     assert np.isfinite(BEHAVIOURAL_PROBES["gaze_following"].chance)
+
+
+def test_a_pass_must_beat_chance_by_a_binomial_test():
+    from infancy.curricula.probes import above_chance
+
+    # Two choices, 8 trials: P(X >= 7) = 0.035 < 0.05 <= P(X >= 6) = 0.145.
+    assert list(above_chance(np.arange(9), 8, 0.5)) == [False] * 7 + [True] * 2
+    # Nothing happens by chance: one success is already evidence.
+    assert list(above_chance(np.array([0, 1]), 8, 0.0)) == [False, True]

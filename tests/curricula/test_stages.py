@@ -37,7 +37,7 @@ def test_clock_maps_steps_to_months():
 def test_tiny_overlay_shrinks_the_lifetime():
     tiny = load_curriculum(overlays=("tiny",))
     full = load_curriculum()
-    assert tiny.clock.lifetime_steps < full.clock.lifetime_steps / 50
+    assert tiny.clock.lifetime_steps < full.clock.lifetime_steps / 30
     assert tiny.stages == full.stages  # the overlay changes only what it names
 
 
@@ -90,7 +90,7 @@ def test_bad_curricula_give_one_line_naming_the_key(change, expected):
 def test_bad_presets_and_files(tmp_path):
     with pytest.raises(CurriculumError, match="unknown preset 'adult'; known: default"):
         load_curriculum("adult")
-    with pytest.raises(CurriculumError, match="unknown overlay 'huge'; known: tiny"):
+    with pytest.raises(CurriculumError, match=r"unknown overlay 'huge' of default\.yaml; known"):
         load_curriculum(overlays=("huge",))
     bad = tmp_path / "bad.yaml"
     bad.write_text("defaults: [unclosed\n")
@@ -121,5 +121,5 @@ def test_apply_stage_sets_body_and_caregiver():
     assert world.state.can_point.all()
     assert not np.array_equal(world._habits, newborn_habits)
     world.set_habits(None)  # back to the world's own caregiver
-    assert np.array_equal(world._habits, world.scenario.habits_array())
+    assert (world._habits == world.scenario.habits_array()).all()
     world.step(np.zeros((2, 1), dtype=np.int64))  # still steps

@@ -264,3 +264,16 @@ def test_abilities_change_the_field_of_view():
     assert narrow < wide
     batch.step(np.zeros((1, 1), dtype=np.int64))
     assert (batch.view[0, 0, CH["cell"]] > 0).sum() <= narrow
+
+
+def test_each_world_of_a_batch_can_have_its_own_caregiver():
+    world = make_batch("playroom-v0", 4, seed=0, autoreset=True)
+    world.reset()
+    world.set_habits({"name_prob": 0.0}, worlds=np.array([True, False, True, False]))
+    world.set_habits({"name_prob": 1.0, "ostensive_prob": 1.0}, worlds=np.array([1, 3]))
+    heard = np.zeros(4, dtype=np.int64)
+    for _ in range(300):
+        r = world.step(np.zeros((4, 1), dtype=np.int64))
+        heard += r.senses[:, 0, S["word"]] > 0
+    assert heard[0] == 0 and heard[2] == 0
+    assert heard[1] > 100 and heard[3] > 100

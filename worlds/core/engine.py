@@ -131,7 +131,9 @@ class BatchWorld:
             [POSTURE_CODE[body.posture[k]] for k in ("none", "crawl", "walk")], dtype=np.uint8
         )
         self._view_off, self._los_off, self._los_len = world_offsets(self.view_size)
-        self._habits = scenario.habits_array()
+        # One row of caregiver habits per world, so a curriculum can give each infant
+        # the caregiver of its own stage.
+        self._habits = np.tile(scenario.habits_array(), (self.batch_size, 1))
         self._params = scenario.params_array()
         self.view = np.zeros(
             (self.batch_size, self.n_infants, len(VIEW_CHANNELS), self.view_size, self.view_size),
@@ -218,13 +220,19 @@ class BatchWorld:
         st.can_vocalise[w, i] = p.vocalise
         st.sight[w, i] = sight_mask(self.view_size, p.view_range, p.fov_degrees)
 
-    def set_habits(self, overrides: dict[str, Any] | None = None) -> None:
+    def set_habits(
+        self,
+        overrides: dict[str, Any] | None = None,
+        *,
+        worlds: np.ndarray | slice | None = None,
+    ) -> None:
         """Change the scripted caregiver's habits from the next step on (a mapping of
-        ``caregiver.yaml`` keys over the world's own habits; ``None`` restores them).
-        Curricula use it as the caregiver's behaviour changes with the infant's age."""
+        ``caregiver.yaml`` keys over the world's own habits; ``None`` restores them), in
+        all worlds or those indexed by ``worlds``. Curricula use it as the caregiver's
+        behaviour changes with the infant's age."""
         base = self.scenario.habits.model_dump()
         habits = self.rules.habits({**base, **(overrides or {})})
-        self._habits[:] = self.scenario.habits_array(habits)
+        self._habits[slice(None) if worlds is None else worlds] = self.scenario.habits_array(habits)
 
     def set_energy(self, energy: np.ndarray) -> None:
         """Set the energy the infants feel (0..1 floats, shape ``[B, N]``), shown in

@@ -234,7 +234,7 @@ def say_name(st, b, obj, u_rel, u_word, habits, kind_words, out, flag):
         return
     vocab = kind_words.max()
     word = correct
-    if u_rel >= habits[H_REL] and vocab > 1:
+    if u_rel >= habits[b, H_REL] and vocab > 1:
         word = 1 + int(u_word * (vocab - 1))
         if word >= correct:
             word += 1
@@ -248,17 +248,17 @@ def play_with(st, b, obj, u, habits, kind_words, out):
     name, following the caregiver's habits. Reads uniforms ``u[b, 0..5]``."""
     n = st.done.shape[1]
     if obj < 0:
-        out[b, CG_GAZE] = 1 if u[b, 0] < habits[H_EYE] else 0
+        out[b, CG_GAZE] = 1 if u[b, 0] < habits[b, H_EYE] else 0
         return
     code = 1 + n + obj
-    if u[b, 0] < habits[H_EYE]:
+    if u[b, 0] < habits[b, H_EYE]:
         out[b, CG_GAZE] = 1  # eye contact with infant 0
-    elif u[b, 0] < habits[H_EYE] + habits[H_LOOK] * (1.0 - habits[H_EYE]):
+    elif u[b, 0] < habits[b, H_EYE] + habits[b, H_LOOK] * (1.0 - habits[b, H_EYE]):
         out[b, CG_GAZE] = code
-    if u[b, 1] < habits[H_POINT]:
+    if u[b, 1] < habits[b, H_POINT]:
         out[b, CG_POINT] = code
-    if u[b, 2] < habits[H_NAME]:
-        flag = FLAG_OSTENSIVE if u[b, 3] < habits[H_OST] else 0
+    if u[b, 2] < habits[b, H_NAME]:
+        flag = FLAG_OSTENSIVE if u[b, 3] < habits[b, H_OST] else 0
         say_name(st, b, obj, u[b, 4], u[b, 5], habits, kind_words, out, flag)
 
 

@@ -40,14 +40,14 @@ def _direct_play(st, u, habits, params, kind_words, kind_flags, out):
                 # A new focus of play: often what the infant is looking at.
                 seen = st.looking[b, 0]
                 if (
-                    u[b, 6] < habits[H_FOLLOW]
+                    u[b, 6] < habits[b, H_FOLLOW]
                     and seen >= 0
                     and kind_flags[st.obj_kind[b, seen]] & GRASPABLE
                 ):
                     st.target[b] = seen
                 else:
                     st.target[b] = pick_toy(st, b, u[b, 7], kind_flags)
-                st.timer[b] = int(habits[H_ATTEND])
+                st.timer[b] = int(habits[b, H_ATTEND])
             st.timer[b] -= 1
             play_with(st, b, st.target[b], u, habits, kind_words, out)
 

@@ -1,0 +1,246 @@
+"""The lifecycle runner: a stored, resumable lifetime of a cohort.
+
+A run is described by a :class:`RunConfig` (YAML or keywords) that names the cohort
+(``n``, ``seed``), the curriculum (a packaged or YAML curriculum, an overlay such as
+``tiny``, and changes) and the infants (:class:`~infancy.infants.InfantConfig` keys).
+:func:`plan` validates all of it before anything is written: a bad key, type, age range,
+world or module name is one line naming the key (:class:`RunConfigError`).
+:func:`start` makes the run directory (:class:`~infancy.store.RunStore`),
+:func:`resume` reopens one, and :func:`execute` lives the lifetime to its end, writing
+the tables and a checkpoint every ``checkpoint_every_months`` of simulated age.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from safetensors.numpy import load_file, save_file
+
+from infancy.configfiles import one_line, read_yaml
+from infancy.infants import Cohort, InfantConfig
+from infancy.infants.config import ConfigError
+from infancy.store import RunError, RunStore
+
+from .lifetime import TABLES, Lifecycle
+from .stages import Curriculum, CurriculumError, load_curriculum
+
+__all__ = [
+    "Plan",
+    "RunConfig",
+    "RunConfigError",
+    "execute",
+    "load_plan",
+    "plan",
+    "resume",
+    "start",
+]
+
+
+class RunConfigError(ValueError):
+    """A run configuration that cannot be used; one line naming the key."""
+
+
+class RunConfig(BaseModel):
+    """What a run is (see the module docstring); unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n: int = Field(8, ge=1, le=4096, description="infants in the cohort")
+    seed: int = Field(0, ge=0, lt=2**32, description="seed of every random draw")
+    curriculum: dict[str, Any] = Field(
+        default_factory=dict,
+        description="'file' (packaged name or YAML path, default 'default'), 'preset' "
+        "(an overlay of that file, e.g. tiny) and any curriculum keys merged on top",
+    )
+    infant: dict[str, Any] = Field(
+        default_factory=dict, description="InfantConfig keys (System A, B, M, memory)"
+    )
+    segment_chunks: int = Field(
+        4, ge=1, le=4096, description="chunks lived in one world before the next is drawn"
+    )
+    checkpoint_every_months: float = Field(
+        0.5, gt=0.0, description="simulated months between checkpoints"
+    )
+
+
+@dataclass
+class Plan:
+    """A validated run: the config with its curriculum and infants resolved."""
+
+    config: RunConfig
+    curriculum: Curriculum
+    infant: InfantConfig
+    label: str
+
+    def resolved(self) -> dict[str, Any]:
+        """The full configuration, written as ``config.yaml``; :func:`plan` of it gives
+        the same run."""
+        return {
+            "n": self.config.n,
+            "seed": self.config.seed,
+            "segment_chunks": self.config.segment_chunks,
+            "checkpoint_every_months": self.config.checkpoint_every_months,
+            "curriculum": self.curriculum.model_dump(mode="json"),
+            "infant": self.infant.model_dump(mode="json"),
+        }
+
+    def lifecycle(self) -> Lifecycle:
+        c = self.config
+        return Lifecycle(
+            self.curriculum,
+            n=c.n,
+            seed=c.seed,
+            infant=self.infant,
+            segment_chunks=c.segment_chunks,
+        )
+
+
+def plan(data: dict[str, Any] | None = None, *, source: str = "run config", **changes: Any) -> Plan:
+    """Validate a run configuration (a mapping, with keyword ``changes`` on top).
+
+    Raises
+    ------
+    RunConfigError
+        One line naming ``source`` and the key, with what was expected.
+    """
+    merged = {**(data or {}), **{k: v for k, v in changes.items() if v is not None}}
+    try:
+        config = RunConfig.model_validate(merged)
+    except ValidationError as exc:
+        raise RunConfigError(one_line(source, exc)) from None
+    cur = dict(config.curriculum)
+    file = cur.pop("file", "default")
+    preset = cur.pop("preset", None)
+    overlays = tuple(preset) if isinstance(preset, list) else ((preset,) if preset else ())
+    if not isinstance(file, str) or not all(isinstance(o, str) for o in overlays):
+        raise RunConfigError(f"{source}: curriculum.file/preset: expected names")
+    try:
+        curriculum = load_curriculum(file, overlays=overlays, source=f"{source}: curriculum", **cur)
+        infant = InfantConfig.from_dict(config.infant, source=f"{source}: infant")
+    except (CurriculumError, ConfigError) as exc:
+        raise RunConfigError(str(exc)) from None
+    label = overlays[-1] if overlays else Path(file).stem
+    return Plan(config, curriculum, infant, label)
+
+
+def load_plan(path: str | Path, **changes: Any) -> Plan:
+    """:func:`plan` of a YAML run configuration file."""
+    p = Path(path)
+    data = read_yaml(p, str(p), RunConfigError)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise RunConfigError(f"{p}: expected a mapping at the top level")
+    return plan(data, source=p.name, **changes)
+
+
+def start(the_plan: Plan, out: str | Path) -> RunStore:
+    """Make the run directory ``out`` (refused if it exists) for ``the_plan``."""
+    c = the_plan.curriculum.clock
+    info = {
+        "n": the_plan.config.n,
+        "seed": the_plan.config.seed,
+        "curriculum": the_plan.label,
+        "age_months": c.start_months,
+        "end_months": c.end_months,
+    }
+    return RunStore.create(out, the_plan.resolved(), info)
+
+
+def resume(path: str | Path) -> tuple[RunStore, Plan]:
+    """Reopen a run directory that did not finish."""
+    store = RunStore.open(path)
+    status = store.status().get("status")
+    if status == "finished":
+        raise RunError(f"{store.path}: finished; there is nothing to resume")
+    try:
+        the_plan = plan(store.config(), source=str(Path(path) / "config.yaml"))
+    except RunConfigError as exc:
+        raise RunError(str(exc)) from None
+    return store, the_plan
+
+
+def _checkpoint(life: Lifecycle):
+    def write(folder: Path) -> None:
+        life.cohort.save(folder / "cohort")
+        arrays, meta = life.state_dict()
+        save_file(arrays, str(folder / "lifetime.safetensors"))
+        (folder / "lifetime.json").write_text(json.dumps(meta))
+
+    return write
+
+
+def _restore(life: Lifecycle, folder: Path) -> None:
+    life.cohort = Cohort.load(folder / "cohort")
+    meta = json.loads((folder / "lifetime.json").read_text())
+    life.load_state_dict(load_file(str(folder / "lifetime.safetensors")), meta)
+
+
+def execute(
+    store: RunStore,
+    the_plan: Plan,
+    *,
+    progress: Callable[[Lifecycle], None] | None = None,
+) -> Lifecycle:
+    """Live the run to its end, from its last checkpoint if it has one.
+
+    ``progress(lifecycle)`` is called after every segment. Tables go to the store in
+    parts at every checkpoint and are joined when the lifetime ends; a
+    ``KeyboardInterrupt`` or an error marks the run ``interrupted`` or ``failed`` (it
+    can be resumed) and is raised again.
+    """
+    life = the_plan.lifecycle()
+    latest = store.latest_checkpoint()
+    seq = -1
+    if latest is not None:
+        folder, meta = latest
+        _restore(life, folder)
+        seq = int(meta["seq"])
+    store.drop_parts_after(seq)
+    store.update_status(status="running", resumed_from=seq if seq >= 0 else None)
+    clock = the_plan.curriculum.clock
+    every = max(1, round(the_plan.config.checkpoint_every_months * clock.steps_per_month))
+    next_checkpoint = (life.step // every + 1) * every
+    try:
+        while not life.done:
+            life.segment()
+            if life.step >= next_checkpoint or life.done:
+                tick = time.perf_counter()
+                seq += 1
+                store.write_parts(life.take(), seq)
+                store.save_checkpoint(
+                    seq, _checkpoint(life), {"step": life.step, "age_months": life.age_months}
+                )
+                store.update_status(age_months=life.age_months, step=life.step)
+                next_checkpoint = (life.step // every + 1) * every
+                life.timing["bookkeeping"] += time.perf_counter() - tick
+            if progress is not None:
+                progress(life)
+        tick = time.perf_counter()
+        store.finish(TABLES)
+        life.timing["bookkeeping"] += time.perf_counter() - tick
+    except KeyboardInterrupt:
+        store.update_status(status="interrupted")
+        raise
+    except Exception as exc:
+        store.update_status(status="failed", error=f"{type(exc).__name__}: {exc}")
+        raise
+    return life
+
+
+def tables(store: RunStore) -> dict[str, pd.DataFrame]:
+    """Every table of a run (finished or under way) as DataFrames."""
+    out = {}
+    for name in TABLES:
+        try:
+            out[name] = store.table(name)
+        except RunError:
+            continue
+    return out

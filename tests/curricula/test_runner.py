@@ -1,0 +1,140 @@
+"""The lifecycle runner and the run store: tables, resume after a kill, the catalogue."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from infancy.curricula.lifetime import TABLES
+from infancy.curricula.runner import execute, plan, resume, start, tables
+from infancy.store import RunError, RunStore, catalogue, list_runs
+
+
+def _frames_equal(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
+    assert set(a) == set(b)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory, small):
+    """One uninterrupted small run, shared by the tests that only read it."""
+    the_plan = plan(small)
+    store = start(the_plan, tmp_path_factory.mktemp("runs") / "whole")
+    execute(store, the_plan)
+    return store, the_plan
+
+
+def test_a_run_writes_every_table_and_a_config_that_replans_the_same_run(finished):
+    store, the_plan = finished
+    assert store.status()["status"] == "finished"
+    out = tables(store)
+    assert set(out) == set(TABLES)
+    assert not (store.path / "parts").exists()
+    tl = out["timeline"]
+    columns = ["step", "age_months", "infant", "stage", "world", "measure", "value"]
+    assert list(tl.columns) == columns
+    assert {"prediction_error", "trust", "share_act", "a_loss"} <= set(tl["measure"])
+    # Each chunk has exactly one mode per infant.
+    shares = tl[tl["measure"].str.startswith("share_")].groupby(["step", "infant"])["value"]
+    assert np.allclose(shares.sum(), 1.0)
+    probes = out["probes"]
+    assert sorted(probes["probe"].unique()) == ["reaching", "word_comprehension"]
+    assert sorted(probes["age_months"].unique()) == the_plan.curriculum.probe_ages()
+    audit = out["audit"]
+    assert set(audit["mode"]) <= {"observe", "act", "imagine", "sleep"}
+    assert len(audit) == 2 * (the_plan.curriculum.clock.lifetime_steps // 64 + 1)
+    lex = out["lexicon"]
+    assert len(lex) == 2 * 7 * len(the_plan.curriculum.probe_ages())
+    # The written config is complete: planning it again gives the same run.
+    again = plan(yaml.safe_load((store.path / "config.yaml").read_text()))
+    assert again.resolved() == the_plan.resolved()
+
+
+def test_an_existing_directory_is_never_overwritten(finished, tmp_path):
+    store, the_plan = finished
+    before = {p.name: p.stat().st_mtime_ns for p in store.path.iterdir()}
+    with pytest.raises(RunError, match="never overwritten"):
+        start(the_plan, store.path)
+    assert {p.name: p.stat().st_mtime_ns for p in store.path.iterdir()} == before
+    with pytest.raises(RunError, match="nothing to resume"):
+        resume(store.path)
+    with pytest.raises(RunError, match="not a run directory"):
+        resume(tmp_path)
+
+
+def test_an_interrupted_run_resumes_to_the_same_tables(finished, tmp_path, small):
+    store, _ = finished
+    other = start(plan(small), tmp_path / "broken")
+    segments = {"k": 0}
+
+    def stop(life):
+        segments["k"] += 1
+        if segments["k"] == 9:  # a month (a segment) past the checkpoint at 8 months
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        execute(other, plan(small), progress=stop)
+    assert other.status()["status"] == "interrupted"
+    latest = other.latest_checkpoint()
+    assert latest is not None and latest[1]["seq"] >= 1
+    # What a kill can leave behind: a part written after the checkpoint, a half
+    # written part and a half written checkpoint. Resuming must drop them.
+    part = other.path / "parts" / "probes" / f"part-{latest[1]['seq'] + 1:06d}.parquet"
+    store.table("probes").to_parquet(part)
+    (other.path / "parts" / "probes" / ".part-000099.tmp").write_bytes(b"half")
+    (other.path / "checkpoints" / ".tmp-000099").mkdir()
+    again, replanned = resume(other.path)
+    execute(again, replanned)
+    _frames_equal(tables(again), tables(store))
+
+
+def test_a_killed_run_resumes_from_its_last_checkpoint(finished, tmp_path, small):
+    store, _ = finished
+    config = tmp_path / "run.yaml"
+    config.write_text(yaml.safe_dump({**small, "checkpoint_every_months": 1.0}))
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "infancy.cli", "run", "--config", str(config), "--quiet"]
+    proc = subprocess.Popen([*cmd, "--out", str(out)], stdout=subprocess.DEVNULL)
+    latest = out / "checkpoints" / "latest.json"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        if latest.exists() and json.loads(latest.read_text())["seq"] >= 3:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert RunStore.open(out).status()["status"] == "running"  # it never knew
+    done = subprocess.run(
+        [sys.executable, "-m", "infancy.cli", "run", "--resume", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "milestones" in done.stdout
+    # Checkpoints every month instead of every two change nothing but the checkpoints.
+    _frames_equal(tables(RunStore.open(out)), tables(store))
+
+
+def test_the_catalogue_queries_every_run(finished, tmp_path):
+    store, _ = finished
+    runs = list_runs(store.path.parent)
+    assert "whole" in set(runs["run"])
+    con = catalogue(store.path.parent)
+    n = con.execute("SELECT count(*) FROM probes WHERE run = 'whole'").fetchone()[0]
+    assert n == len(store.table("probes"))
+    got = con.execute(
+        "SELECT r.status, count(DISTINCT t.infant) FROM timeline t JOIN runs r USING (run) "
+        "WHERE t.run = 'whole' GROUP BY r.status"
+    ).fetchall()
+    assert got == [("finished", 2)]
