@@ -1,5 +1,12 @@
-"""infancy.analysis: measuring development from run tables (started: ages of
-acquisition in :mod:`infancy.analysis.acquisition`). See docs/architecture.md."""
+"""infancy.analysis: comparing development with children (started).
+
+- :mod:`infancy.analysis.reference`: published child data shipped as package data
+  (WHO motor windows, CDI norms, findings, Piaget, CDC 2022), each row with its source;
+- :mod:`infancy.analysis.acquisition`: ages of acquisition from probe tables (first
+  stable pass, the milestone table).
+
+See docs/architecture.md.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ if __name__ != "infancy.analysis":
         "import infancy.analysis, not analysis (install the package: pip install -e .)"
     )
 
+from . import reference
 from .acquisition import first_stable_pass, milestone_table
 
-__all__ = ["first_stable_pass", "milestone_table"]
+__all__ = ["first_stable_pass", "milestone_table", "reference"]
