@@ -1,17 +1,19 @@
-"""The probe battery (started): assessments run on a frozen copy of the cohort.
+"""The probe battery: assessments run on a frozen copy of the cohort.
 
 Each probe puts every infant of a frozen cohort (:meth:`Cohort.frozen`: no learning)
 into a probe world for several trials and returns tidy rows ``infant, probe, score,
-passed, trials, chance``. Built so far: the behavioural probes scored by the world's own
-``success`` (reaching, locomotion to a toy, object permanence, gaze following, point
-following), word comprehension (the vocabulary System A comprehends), the A-not-B delay
-series and violation of expectation (System A's surprise as looking time).
+passed, trials, chance``: the behavioural probes scored by the world's own ``success``
+(reaching, locomotion to a toy, object permanence, gaze following, point following),
+word comprehension (which words lead the infant to the named toy), the A-not-B delay
+series and violation of expectation (System A's surprise as looking time). A pass must
+also beat chance (:func:`above_chance`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,7 @@ import pandas as pd
 import torch
 
 from infancy.worlds import make_batch
+from infancy.worlds.core.codes import S_WORD
 from infancy.worlds.rules import load_rules
 
 __all__ = [
@@ -39,14 +42,23 @@ a one-sided binomial test at this level, so that a cohort at chance rarely shows
 "stable" milestone (with 8 trials and chance 0.5, a pass needs 7 of 8)."""
 
 
-def above_chance(successes: np.ndarray, trials: int, chance: float) -> np.ndarray:
-    """Whether ``successes`` of ``trials`` beat ``chance`` (one-sided binomial test at
-    :data:`ALPHA`)."""
+@cache
+def _tail(trials: int, chance: float) -> np.ndarray:
     k = np.arange(trials + 1)
     pmf = np.array([math.comb(trials, j) for j in k]) * chance**k * (1 - chance) ** (trials - k)
-    tail = pmf[::-1].cumsum()[::-1]  # tail[j] = P(X >= j)
-    idx = np.clip(np.round(np.asarray(successes)).astype(int), 0, trials)
-    return tail[idx] < ALPHA
+    return pmf[::-1].cumsum()[::-1]  # [j] = P(X >= j)
+
+
+def above_chance(successes, trials, chance: float, alpha: float = ALPHA) -> np.ndarray:
+    """Whether ``successes`` of ``trials`` (numbers or arrays of the same shape) beat
+    ``chance`` by a one-sided binomial test at ``alpha`` (:data:`ALPHA` by default)."""
+    k = np.round(np.asarray(successes)).astype(int)
+    m = np.broadcast_to(np.asarray(trials, dtype=int), k.shape)
+    out = np.zeros(k.shape, dtype=bool)
+    for idx in np.ndindex(k.shape):
+        if m[idx] > 0:
+            out[idx] = _tail(int(m[idx]), float(chance))[min(max(k[idx], 0), m[idx])] < alpha
+    return out
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,12 @@ def episode_success(
     """Success (``bool[n, trials]``) of ``policy(view, senses, generator) -> actions``
     over the first ``trials`` episodes of each of ``n`` worlds of ``world``; infant
     ``i`` has the body ``abilities[i]`` when a list is given."""
+    return _episodes(policy, world, n, trials=trials, seed=seed, abilities=abilities, **kwargs)[0]
+
+
+def _episodes(policy, world, n, *, trials, seed, abilities=None, **kwargs):
+    """:func:`episode_success`, plus the last word each infant heard in each episode
+    (``int[n, trials]``, 0 for none)."""
     if isinstance(abilities, list | tuple):
         bodies = per_infant(abilities, n)
         # Built with a body that moves if any does (some worlds need one), then each
@@ -132,6 +150,8 @@ def episode_success(
     view, senses = env.reset()
     gen = torch.Generator().manual_seed(seed)
     out = np.zeros((n, trials), dtype=bool)
+    words = np.zeros((n, trials), dtype=np.int64)
+    heard = senses[:, 0, S_WORD].astype(np.int64)
     count = np.zeros(n, dtype=np.int64)
     limit = trials * (env.max_cycles + 1) + 1
     for _ in range(limit):
@@ -141,9 +161,13 @@ def episode_success(
         done = (r.terminated | r.truncated)[:, 0]
         for i in np.flatnonzero(done & (count < trials)):
             out[i, count[i]] = r.info["success"][i, 0]
+            words[i, count[i]] = heard[i]
             count[i] += 1
+        heard[done] = 0
+        now = r.senses[:, 0, S_WORD]
+        heard = np.where(now > 0, now, heard)
         view, senses = r.view, r.senses
-    return out
+    return out, words
 
 
 def random_level(world: str, *, n: int = 256, trials: int = 4, seed: int = 0, **kwargs) -> float:
@@ -170,19 +194,45 @@ BEHAVIOURAL_PROBES = {
 }
 
 
-def word_comprehension(cohort) -> pd.DataFrame:
-    """Vocabulary size: the words each infant's System A comprehends (a word is
-    comprehended when its association with one kind is strong and clearly above the
-    others). Passed with at least one word; chance is 0."""
-    vocab = cohort.vocabulary()[:, 1:]
-    size = vocab.sum(1).astype(float)
+def words_known(success: np.ndarray, words: np.ndarray, n_words: int) -> np.ndarray:
+    """``bool[n, W]``: word ``j+1`` is known when, over the episodes in which it was asked
+    for (``words[i, e] == j+1``), the infant chose the named toy (``success``) above
+    chance in at least 4 requests (binomial against 0.5 at ``ALPHA / W``)."""
+    asked = np.stack([(words == w).sum(1) for w in range(1, n_words + 1)], 1)
+    right = np.stack([((words == w) & success).sum(1) for w in range(1, n_words + 1)], 1)
+    return (asked >= 4) & above_chance(right, asked, 0.5, ALPHA / n_words)
+
+
+def word_comprehension(frozen, abilities=None, *, trials: int, seed: int) -> pd.DataFrame:
+    """Which words lead the infant to the named toy (looking while listening):
+    ``naming-v0`` without the teaching phase. After eye contact the caregiver asks for
+    one of two toys by name ("get the ball", always the right word) and the infant
+    chooses by looking. ``trials`` x (words) episodes; the world draws which toy is
+    named, so each word is asked for about ``trials`` times. A word is comprehended
+    when the infant chose the named toy above chance in at least 4 requests (binomial
+    test against 0.5 at :data:`ALPHA` divided by the number of words, so that a random
+    infant shows a word in fewer than 5% of batteries). Score: vocabulary size; passed
+    with at least one word; chance 0 words. (System A's own knowledge of words is the
+    lexicon table.)"""
+    n = frozen.n
+    n_words = len(frozen.rules.vocabulary)
+    success, words = _episodes(
+        frozen.act,
+        "naming-v0",
+        n,
+        trials=trials * n_words,
+        seed=seed,
+        abilities=abilities,
+        teach=False,
+    )
+    size = words_known(success, words, n_words).sum(1).astype(float)
     return pd.DataFrame(
         {
-            "infant": np.arange(cohort.n),
+            "infant": np.arange(n),
             "probe": "word_comprehension",
             "score": size,
             "passed": size >= 1,
-            "trials": vocab.shape[1],
+            "trials": trials,
             "chance": 0.0,
         }
     )
@@ -290,7 +340,9 @@ def run_probes(
     frames = []
     for i, name in enumerate(names):
         if name == "word_comprehension":
-            frames.append(word_comprehension(cohort))
+            frames.append(
+                word_comprehension(frozen, abilities, trials=trials, seed=seed + 100 * i)
+            )
         elif name in SPECIAL_PROBES:
             frames.append(SPECIAL_PROBES[name](frozen, trials=trials, seed=seed + 100 * i))
         else:

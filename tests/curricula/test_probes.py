@@ -107,3 +107,32 @@ def test_a_pass_must_beat_chance_by_a_binomial_test():
     assert list(above_chance(np.arange(9), 8, 0.5)) == [False] * 7 + [True] * 2
     # Nothing happens by chance: one success is already evidence.
     assert list(above_chance(np.array([0, 1]), 8, 0.0)) == [False, True]
+
+
+def test_a_word_is_known_when_its_requests_are_answered_above_chance(rng):
+    from infancy.curricula.probes import words_known
+
+    words = np.tile(np.repeat(np.arange(1, 6), 8), (3, 1))  # 5 words asked 8 times each
+    success = np.zeros(words.shape, dtype=bool)
+    success[0] = True  # always takes the named toy: every word
+    success[1] = rng.random(words.shape[1]) < 0.5  # guesses
+    success[2] = words[2] == 3  # only word 3 (and never the others)
+    known = words_known(success, words, 7)
+    assert known[0, :5].all() and not known[0, 5:].any()  # 6 and 7 never asked
+    assert known[1].sum() <= 1
+    assert known[2].tolist() == [False, False, True, False, False, False, False]
+    # Three requests are too few, however well answered.
+    assert not words_known(np.ones((1, 3), bool), np.ones((1, 3), int), 7).any()
+
+
+def test_the_word_request_is_heard_before_the_choice():
+    from infancy.curricula.probes import _episodes
+
+    cohort = Cohort(n=8, seed=0)
+    success, words = _episodes(
+        cohort.act, "naming-v0", 8, trials=20, seed=0, abilities="reacher", teach=False
+    )
+    assert (words > 0).all()  # every episode's request reached the infant
+    assert 0.2 < success.mean() < 0.8  # a naive infant guesses
+    rows = run_probes(cohort, "reacher", age_months=9.0, trials=8, probes=("word_comprehension",))
+    assert rows["score"].max() <= 1  # a naive infant knows (almost) no words

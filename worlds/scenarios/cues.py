@@ -96,6 +96,10 @@ def _direct_cue(st, u, habits, params, kind_words, kind_flags, out):
                     continue
                 st.phase[b] = PHASE_CUE
                 st.target[b] = toy
+                # Still held this step: the infant sees the cue before it can choose, so
+                # a turn made before the cue was seen is not counted as a choice.
+                hold_infants(st, b, 1)
+            else:
                 hold_infants(st, b, 0)
             code = 1 + n + toy
             out[b, CG_GAZE] = code if cue & 1 else 1
@@ -166,8 +170,10 @@ _CUE_DOC = """
     ``success_reward`` for choosing the cued toy.
 
     ## Termination
-    The infant terminates at its first choice (looking straight at, or taking, either
-    toy once the cue is on); truncated after ``max_cycles`` steps (default 12).
+    The infant is held (facing the caregiver) through the eye contact and the first
+    step of the cue, so it has seen the cue before it can choose; it terminates at its
+    first choice (looking straight at, or taking, either toy); truncated after
+    ``max_cycles`` steps (default 12).
 """
 
 
