@@ -340,9 +340,7 @@ def run_probes(
     frames = []
     for i, name in enumerate(names):
         if name == "word_comprehension":
-            frames.append(
-                word_comprehension(frozen, abilities, trials=trials, seed=seed + 100 * i)
-            )
+            frames.append(word_comprehension(frozen, abilities, trials=trials, seed=seed + 100 * i))
         elif name in SPECIAL_PROBES:
             frames.append(SPECIAL_PROBES[name](frozen, trials=trials, seed=seed + 100 * i))
         else:

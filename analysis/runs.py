@@ -1,0 +1,83 @@
+"""Loading runs from the run store as one tidy table.
+
+``load_run`` and ``load_runs`` return the long form the analysis functions take: one
+row per run, infant, age and measure, with columns ``run, infant, seed, age_months,
+measure, value``. The measures are the timeline's (System M's meta-states,
+``share_<mode>``, the losses; one value per chunk) and, from the probe battery,
+``probe:<name>`` (the score) and ``passed:<name>`` (1 or 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from infancy.store import RunError, RunStore, catalogue
+
+__all__ = ["COLUMNS", "load_run", "load_runs"]
+
+COLUMNS = ["run", "infant", "seed", "age_months", "measure", "value"]
+
+
+def load_run(path: str | Path, *, timeline: bool = True) -> pd.DataFrame:
+    """One run directory (finished or under way) as a tidy DataFrame (see the module
+    docstring); ``timeline=False`` keeps only the probe measures (much smaller).
+
+    Raises
+    ------
+    infancy.store.RunError
+        ``path`` is not a run directory, or it has no tables yet.
+    """
+    store = RunStore.open(path)
+    run = store.path.name
+    seed = store.config().get("seed")
+    frames = []
+    probes = store.table("probes")
+    for prefix, column in (("probe:", "score"), ("passed:", "passed")):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "infant": probes["infant"],
+                    "age_months": probes["age_months"],
+                    "measure": prefix + probes["probe"].astype(str),
+                    "value": probes[column].astype(float),
+                }
+            )
+        )
+    if timeline:
+        tl = store.table("timeline")
+        frames.append(tl[["infant", "age_months", "measure", "value"]])
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "run", run)
+    out.insert(2, "seed", seed)
+    return out[COLUMNS]
+
+
+def load_runs(
+    runs: Iterable[str | Path] | str, *, root: str | Path = "runs", timeline: bool = True
+) -> pd.DataFrame:
+    """Several runs as one tidy DataFrame.
+
+    Parameters
+    ----------
+    runs
+        Run directories, or a SQL query over the catalogue of ``root``
+        (:func:`infancy.store.catalogue`) that returns a ``path`` column, e.g.
+        ``"SELECT path FROM runs WHERE status = 'finished' AND curriculum = 'tiny'"``.
+    root
+        Folder of run directories, for a query.
+    timeline
+        Include the timeline measures (``False``: probe measures only).
+    """
+    if isinstance(runs, str):
+        result = catalogue(root).execute(runs).df()
+        if "path" not in result.columns:
+            raise RunError(f"runs: the query must return a 'path' column, got {list(result)}")
+        paths = list(result["path"])
+    else:
+        paths = list(runs)
+    if not paths:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.concat([load_run(p, timeline=timeline) for p in paths], ignore_index=True)
