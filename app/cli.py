@@ -160,9 +160,9 @@ _PROBE_SHORT = {
 
 
 def _stage_summary(names: list[str]) -> str:
-    counts: dict[str, int] = {}
-    for name in names:
-        counts[name] = counts.get(name, 0) + 1
+    from collections import Counter
+
+    counts = Counter(names)
     if len(counts) == 1:
         return names[0]
     return " ".join(f"{k}x{v}" for k, v in counts.items())
@@ -193,6 +193,8 @@ def _default_out(runs_dir: Path, label: str, seed: int) -> Path:
 
 
 def _milestones(store, stable: int) -> None:
+    import pandas as pd
+
     from infancy.analysis import milestone_table
 
     probes = store.table("probes")
@@ -204,14 +206,9 @@ def _milestones(store, stable: int) -> None:
         title=f"milestones: age (months) of the first stable pass ({stable} batteries in a row)",
     )
     for row in table.itertuples(index=False):
-        cells = ["-" if pd_isna(v) else f"{v:.1f}" for v in row[1:]]
+        cells = ["-" if pd.isna(v) else f"{v:.1f}" for v in row[1:]]
         out.add_row(row[0], *cells)
     console.print(out)
-
-
-def pd_isna(value: Any) -> bool:
-    """True for a missing number (NaN or None)."""
-    return value is None or value != value
 
 
 @app.command("run")
@@ -260,17 +257,13 @@ def run_command(
             store, the_plan = resume(resume_dir)
             console.print(f"resuming {store.path}")
         else:
-            changes = {"n": n, "seed": seed}
+            changes = {"n": n, "seed": seed, "preset": preset}
             if config is not None:
                 if not config.is_file():
                     fail(f"--config: no such file {str(config)!r}")
                 the_plan = load_plan(config, **changes)
             else:
-                the_plan = plan(None, **changes)
-            if preset is not None:
-                data = the_plan.config.model_dump()
-                data["curriculum"] = {**data["curriculum"], "preset": preset}
-                the_plan = plan(data, source=config.name if config else "--preset")
+                the_plan = plan(None, source="--preset" if preset else "run config", **changes)
             target = out or _default_out(runs_dir, the_plan.label, the_plan.config.seed)
             store = start(the_plan, target)
             console.print(f"run directory: {store.path}")
@@ -278,7 +271,6 @@ def run_command(
         fail(str(exc))
     stable = the_plan.curriculum.probes.stable
     if quiet:
-        progress_cb = None
         life = _execute_or_exit(execute, store, the_plan, None)
     else:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn

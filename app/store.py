@@ -109,15 +109,21 @@ class RunStore:
     def _parts(self, name: str) -> list[Path]:
         return sorted((self.path / "parts" / name).glob("part-*.parquet"))
 
+    def _joined(self, name: str) -> pd.DataFrame | None:
+        parts = self._parts(name)
+        if not parts:
+            return None
+        return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+
     def table(self, name: str) -> pd.DataFrame:
         """A table: the finished file, or the parts written so far."""
         done = self.path / f"{name}.parquet"
         if done.exists():
             return pd.read_parquet(done)
-        parts = self._parts(name)
-        if not parts:
+        df = self._joined(name)
+        if df is None:
             raise RunError(f"{self.path}: no table {name!r}")
-        return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+        return df
 
     def drop_parts_after(self, seq: int) -> None:
         """Forget parts newer than ``seq`` (written after the last checkpoint)."""
@@ -129,10 +135,9 @@ class RunStore:
     def finish(self, tables: tuple[str, ...]) -> None:
         """Join each table's parts into ``<table>.parquet`` and mark the run finished."""
         for name in tables:
-            parts = self._parts(name)
-            if not parts:
+            df = self._joined(name)
+            if df is None:
                 continue
-            df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
             tmp = self.path / f".{name}.parquet.tmp"
             df.to_parquet(tmp, index=False)
             os.replace(tmp, self.path / f"{name}.parquet")

@@ -109,6 +109,7 @@ class Lifecycle:
         self.entered = np.full(n, clock.start_months)
         self.mastered = np.zeros(n, dtype=bool)
         self.probe_ages = curriculum.probe_ages()
+        self.probe_steps = [clock.steps(a) for a in self.probe_ages]
         self.records: dict[str, list[pd.DataFrame]] = {k: [] for k in TABLES}
         self.latest: pd.DataFrame | None = None  # the last battery
         self.timing = {"probes": 0.0, "bookkeeping": 0.0}
@@ -159,7 +160,6 @@ class Lifecycle:
         end = min(self.step + cohort.config.chunk * self.segment_chunks, clock.lifetime_steps)
         ready = np.zeros(self.n, dtype=np.int64)
         chunks = 0
-        probe_steps = [clock.steps(a) for a in self.probe_ages]
         while self.step < end:
             cohort.step(world)
             self.step += 1
@@ -169,7 +169,10 @@ class Lifecycle:
                 ready += cohort.m.ready(cohort.meta)
                 chunks += 1
                 self.timing["bookkeeping"] += time.perf_counter() - tick
-            while self.next_probe < len(probe_steps) and self.step >= probe_steps[self.next_probe]:
+            while (
+                self.next_probe < len(self.probe_steps)
+                and self.step >= self.probe_steps[self.next_probe]
+            ):
                 self._battery(self.probe_ages[self.next_probe])
                 self.next_probe += 1
         tick = time.perf_counter()
@@ -185,7 +188,7 @@ class Lifecycle:
             df["stage"] = np.asarray(self.stage_names(), dtype=object)[df["infant"].to_numpy()]
             self.records["audit"].append(df)
         # M is ready when it said so in at least half of the segment's decisions.
-        self._advance(ready_m=chunks > 0 and ready * 2 >= chunks)
+        self._advance(ready_m=(ready * 2 >= chunks) & (chunks > 0))
         self.timing["bookkeeping"] += time.perf_counter() - tick
 
     def _chunk_rows(self, world_id: str) -> None:
@@ -264,7 +267,7 @@ class Lifecycle:
             }
         )
 
-    def _advance(self, *, ready_m: np.ndarray | bool) -> None:
+    def _advance(self, *, ready_m: np.ndarray) -> None:
         """Move infants on to their next stage where the transition rule says so."""
         t, stages, age = self.curriculum.transition, self.curriculum.stages, self.age_months
         for i, k in enumerate(self.stage):
@@ -280,7 +283,7 @@ class Lifecycle:
             elif t.mode == "mastery":
                 go = (age >= earliest and self.mastered[i]) or age >= latest
             else:
-                go = (age >= earliest and bool(np.asarray(ready_m)[i])) or age >= latest
+                go = (age >= earliest and bool(ready_m[i])) or age >= latest
             if go:
                 self.stage[i] = k + 1
                 self.entered[i] = age

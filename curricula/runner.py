@@ -102,8 +102,15 @@ class Plan:
         )
 
 
-def plan(data: dict[str, Any] | None = None, *, source: str = "run config", **changes: Any) -> Plan:
-    """Validate a run configuration (a mapping, with keyword ``changes`` on top).
+def plan(
+    data: dict[str, Any] | None = None,
+    *,
+    source: str = "run config",
+    preset: str | None = None,
+    **changes: Any,
+) -> Plan:
+    """Validate a run configuration (a mapping, with keyword ``changes`` on top and
+    ``preset``, when given, as the curriculum's overlay).
 
     Raises
     ------
@@ -111,6 +118,9 @@ def plan(data: dict[str, Any] | None = None, *, source: str = "run config", **ch
         One line naming ``source`` and the key, with what was expected.
     """
     merged = {**(data or {}), **{k: v for k, v in changes.items() if v is not None}}
+    if preset is not None:
+        cur = merged.get("curriculum", {})
+        merged["curriculum"] = {**cur, "preset": preset} if isinstance(cur, dict) else cur
     try:
         config = RunConfig.model_validate(merged)
     except ValidationError as exc:

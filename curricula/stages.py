@@ -41,6 +41,11 @@ PROBE_NAMES = (
 )
 
 
+def _check_probe(name: str) -> None:
+    if name not in PROBE_NAMES:
+        raise ValueError(f"unknown probe {name!r}; known: {', '.join(PROBE_NAMES)}")
+
+
 class CurriculumError(ValueError):
     """A curriculum that cannot be used; one line naming the key."""
 
@@ -133,8 +138,8 @@ class Stage(_Strict):
     @field_validator("mastery")
     @classmethod
     def _known_probe(cls, value: str | None) -> str | None:
-        if value is not None and value not in PROBE_NAMES:
-            raise ValueError(f"unknown probe {value!r}; known: {', '.join(PROBE_NAMES)}")
+        if value is not None:
+            _check_probe(value)
         return value
 
     def world_weights(self) -> tuple[list[str], list[float]]:
@@ -181,8 +186,7 @@ class Probes(_Strict):
             if not value:
                 raise ValueError("expected at least one probe (or leave it out for all)")
             for name in value:
-                if name not in PROBE_NAMES:
-                    raise ValueError(f"unknown probe {name!r}; known: {', '.join(PROBE_NAMES)}")
+                _check_probe(name)
         return value
 
     @property
