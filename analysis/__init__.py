@@ -1,11 +1,17 @@
-"""infancy.analysis: comparing development with children (started).
+"""infancy.analysis: comparing development with children.
 
 - :mod:`infancy.analysis.reference`: published child data shipped as package data
   (WHO motor windows, CDI norms, findings, Piaget, CDC 2022), each row with its source;
 - :mod:`infancy.analysis.runs`: ``load_run``/``load_runs``, runs from the run store as
   one tidy table (``run, infant, seed, age_months, measure, value``);
 - :mod:`infancy.analysis.acquisition`: ages of acquisition from probe tables (first
-  stable pass, the milestone table).
+  stable pass, the milestone table);
+- :mod:`infancy.analysis.compare`: each probe's child counterpart, logistic ages of
+  acquisition with bootstrap intervals, milestone order, age alignment, WHO windows,
+  CDI bands, the A-not-B slope;
+- :mod:`infancy.analysis.figures`: publication figures (seaborn), ``set_style``,
+  ``save_figure`` (imported on use: it loads matplotlib);
+- :mod:`infancy.analysis.report`: the HTML report of a run (``infancy report``).
 
 See docs/architecture.md.
 """
@@ -17,8 +23,15 @@ if __name__ != "infancy.analysis":
         "import infancy.analysis, not analysis (install the package: pip install -e .)"
     )
 
-from . import reference
+from . import compare, reference
 from .acquisition import first_stable_pass, milestone_table
 from .runs import load_run, load_runs
 
-__all__ = ["first_stable_pass", "load_run", "load_runs", "milestone_table", "reference"]
+__all__ = [
+    "compare",
+    "first_stable_pass",
+    "load_run",
+    "load_runs",
+    "milestone_table",
+    "reference",
+]

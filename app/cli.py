@@ -385,6 +385,31 @@ def runs_sql(
     console.print(table)
 
 
+@app.command("report")
+def report_command(
+    run: Annotated[Path, typer.Argument(help="A run directory.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the report (default: RUN/report).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an earlier report in that folder.")] = False,
+    boot: Annotated[int, typer.Option(help="Bootstrap resamples of the intervals.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+) -> None:
+    """Write a self-contained HTML report of a run: its config, the milestone table
+    against children, every figure (also as PDF, SVG, PNG and CSV), the comparison
+    statistics and System M's audit summary."""
+    if boot < 10:
+        fail(f"--boot: expected at least 10 resamples, got {boot}")
+    from infancy.analysis.report import write_report
+    from infancy.store import RunError
+
+    try:
+        index = write_report(run, out, force=force, n_boot=boot, seed=seed)
+    except RunError as exc:
+        fail(str(exc))
+    console.print(f"report: {index}")
+
+
 def main() -> None:
     """Entry point of the ``infancy`` command."""
     app()

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from infancy.infants import MODES, Cohort
+from infancy.infants.evaluation import lexicon_table
 from infancy.worlds import make_batch
 
 from .probes import run_probes
@@ -248,24 +249,9 @@ class Lifecycle:
         self.timing["probes"] += time.perf_counter() - tick
 
     def _lexicon(self, age: float) -> pd.DataFrame:
-        a, rules, n = self.cohort.a, self.cohort.rules, self.n
-        lex = a.lexicon[:, 1:, 1:].detach().numpy()  # [N, W, K]: words and kinds from 1
-        best = lex.argmax(-1)
-        kinds = np.asarray(rules.kind_names, dtype=object)
-        words = np.asarray(rules.vocabulary, dtype=object)
-        kind_word = rules.kind_words()  # the word of each kind (0: none)
-        w = len(words)
-        return pd.DataFrame(
-            {
-                "age_months": age,
-                "infant": np.repeat(np.arange(n, dtype=np.int64), w),
-                "word": np.tile(words, n),
-                "meaning": kinds[best].reshape(-1),
-                "strength": lex.max(-1).reshape(-1).astype(np.float64),
-                "comprehended": self.cohort.vocabulary()[:, 1:].reshape(-1),
-                "correct": (kind_word[best] == np.arange(1, w + 1)).reshape(-1),
-            }
-        )
+        table = lexicon_table(self.cohort)
+        table.insert(0, "age_months", age)
+        return table
 
     def _advance(self, *, ready_m: np.ndarray) -> None:
         """Move infants on to their next stage where the transition rule says so."""

@@ -16,7 +16,96 @@ from infancy.worlds import make_batch
 from .base import ACT
 from .cohort import Cohort
 
-__all__ = ["imagination_comparison", "reach_curve", "steps_to_criterion"]
+__all__ = [
+    "cue_comparison",
+    "imagination_comparison",
+    "lexicon_table",
+    "reach_curve",
+    "steps_to_criterion",
+]
+
+
+def lexicon_table(cohort: Cohort) -> pd.DataFrame:
+    """What System A associates with each word, per infant: ``infant, word, meaning``
+    (the toy kind it binds most strongly), ``strength``, ``comprehended`` (A's own
+    threshold), ``correct`` (the meaning is the toy the word names)."""
+    a, rules, n = cohort.a, cohort.rules, cohort.n
+    lex = a.lexicon[:, 1:, 1:].detach().numpy()  # [N, W, K]: words and kinds from 1
+    best = lex.argmax(-1)
+    kinds = np.asarray(rules.kind_names, dtype=object)
+    words = np.asarray(rules.vocabulary, dtype=object)
+    kind_word = rules.kind_words()  # the word of each kind (0: none)
+    w = len(words)
+    return pd.DataFrame(
+        {
+            "infant": np.repeat(np.arange(n, dtype=np.int64), w),
+            "word": np.tile(words, n),
+            "meaning": kinds[best].reshape(-1),
+            "strength": lex.max(-1).reshape(-1).astype(np.float64),
+            "comprehended": cohort.vocabulary()[:, 1:].reshape(-1),
+            "correct": (kind_word[best] == np.arange(1, w + 1)).reshape(-1),
+        }
+    )
+
+
+def cue_comparison(
+    conditions: dict[str, dict[str, Any]],
+    *,
+    world: str = "naming-v0",
+    steps: int = 1024,
+    n: int = 8,
+    seeds: tuple[int, ...] = (0,),
+    infant: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Cohorts raised by caregivers with different habits (cue ablation, reliability).
+
+    Parameters
+    ----------
+    conditions
+        Name -> caregiver habits for the world (``{"reliability": 0.3}``,
+        ``{"eye_contact_prob": 0.0}``, ...; ``{}`` keeps the world's own).
+    world
+        The world they live in (a registered id).
+    steps, n, seeds
+        Steps lived, infants per cohort, one cohort per seed and condition.
+    infant
+        Infant configuration (default: the default infant with chunks of 8).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per condition, seed and infant: ``words_comprehended`` (A's lexicon above its
+        threshold), ``words_correct`` (comprehended and bound to the right toy),
+        ``trust`` (M's trust in the caregiver at the end).
+    """
+    rows = []
+    for name, habits in conditions.items():
+        for seed in seeds:
+            env = make_batch(world, n, seed=seed, autoreset=True, caregiver=dict(habits))
+            env.reset()
+            cohort = Cohort(infant or {"chunk": 8}, n=n, seed=seed)
+            cohort.live(env, steps)
+            lex = lexicon_table(cohort)
+            known = lex[lex["comprehended"]]
+            per = pd.DataFrame(
+                {
+                    "condition": name,
+                    "seed": seed,
+                    "infant": np.arange(n),
+                    "words_comprehended": known.groupby("infant")
+                    .size()
+                    .reindex(range(n), fill_value=0)
+                    .to_numpy(),
+                    "words_correct": known[known["correct"]]
+                    .groupby("infant")
+                    .size()
+                    .reindex(range(n), fill_value=0)
+                    .to_numpy(),
+                    "trust": np.asarray(cohort.meta["trust"], dtype=float),
+                }
+            )
+            rows.append(per)
+    return pd.concat(rows, ignore_index=True)
 
 
 def reach_curve(

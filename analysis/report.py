@@ -1,0 +1,288 @@
+"""A run's report: one self-contained HTML page (``infancy report RUN``).
+
+The page holds the run's configuration, the milestone table against children, every
+figure (embedded, and written beside the page as PDF, SVG, PNG and CSV), the comparison
+statistics and a summary of System M's audit log. :func:`compare_run` returns the same
+numbers as tidy DataFrames for a notebook.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import time
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import yaml
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from infancy.store import RunError, RunStore
+
+from . import compare, figures
+from .acquisition import first_stable_pass
+
+__all__ = ["FIGURES", "audit_summary", "compare_run", "write_report"]
+
+FIGURES = {
+    "milestone_windows": "Age of acquisition of each probe: infants, cohort median, children",
+    "probe_curves": "Share of batteries passed over age, with the child age of each probe",
+    "vocabulary_growth": "Word comprehension against the CDI percentile bands",
+    "meta_timeline": "System M's signals over the lifetime, with the modes it chose",
+    "modes_by_stage": "System M's mode shares by curriculum stage (one dot per infant)",
+}
+"""The report's figures: file stem -> caption."""
+
+
+def _vocabulary(probes: pd.DataFrame) -> pd.DataFrame:
+    words = probes[probes["probe"] == "word_comprehension"]
+    return words.rename(columns={"score": "words"})[["infant", "age_months", "words"]]
+
+
+def compare_run(
+    probes: pd.DataFrame,
+    *,
+    world_words: int | None = None,
+    stable: int = 2,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> dict[str, pd.DataFrame]:
+    """Every comparison with children for one cohort's probe table.
+
+    Parameters
+    ----------
+    probes
+        The run's probe table (``age_months, infant, probe, score, passed``).
+    world_words
+        Words in the agents' world (for the vocabulary normalisation; ``None`` skips
+        the vocabulary comparison).
+    stable, n_boot, seed
+        Stable passes for the first-stable age; bootstrap resamples and seed.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        ``milestones`` (per probe: child age and source, cohort first-stable median and
+        logistic 50% point with CIs, alignment residual), ``order`` (Kendall tau),
+        ``alignment``, ``windows``, ``a_not_b``, ``vocabulary`` (per infant and month on
+        the CDI bands).
+    """
+    first = compare.cohort_aoa(
+        probes, method="first_stable", stable=stable, n_boot=n_boot, seed=seed
+    )
+    cohort = compare.cohort_aoa(probes, n_boot=n_boot, seed=seed)
+    child = compare.child_milestones(
+        [p for p in compare.CHILD_COUNTERPARTS if p in set(probes["probe"])]
+    )
+    agent = first.rename(columns={"probe": "milestone"})[["milestone", "age_months"]]
+    alignment = compare.age_alignment(agent, child)
+    table = child[["milestone", "child_milestone", "age_months", "source"]].rename(
+        columns={"age_months": "child_months"}
+    )
+    for name, df in (("first_stable", first), ("logistic", cohort)):
+        part = df.rename(
+            columns={
+                "probe": "milestone",
+                "age_months": f"{name}_months",
+                "ci_low": f"{name}_ci_low",
+                "ci_high": f"{name}_ci_high",
+            }
+        )
+        keep = ["milestone", f"{name}_months", f"{name}_ci_low", f"{name}_ci_high"]
+        if name == "first_stable":
+            keep += ["n_reached", "n_infants"]
+        table = table.merge(part[keep], on="milestone", how="left")
+    table = table.merge(alignment[["milestone", "residual_months"]], on="milestone", how="left")
+    out = {
+        "milestones": table,
+        "order": compare.milestone_order(agent, child, seed=seed),
+        "alignment": alignment,
+        "windows": compare.share_in_windows(first_stable_pass(probes, stable), child),
+        "a_not_b": compare.a_not_b_slope(probes, n_boot=n_boot, seed=seed),
+    }
+    if world_words:
+        out["vocabulary"] = compare.vocabulary_percentiles(
+            _vocabulary(probes), world_words=world_words
+        )
+    return out
+
+
+def audit_summary(audit: pd.DataFrame) -> pd.DataFrame:
+    """System M's audit log summarised by stage: ``stage, records, share_<mode>``, mean
+    gates and intrinsic weight, overrides and constraint violations (counts)."""
+    if audit.empty:
+        return pd.DataFrame(columns=["stage", "records"])
+    a = audit.copy()
+    modes = pd.get_dummies(a["mode"]).reindex(columns=list(figures.MODES), fill_value=False)
+    for m in figures.MODES:
+        a[f"share_{m}"] = modes[m].astype(float)
+    violated = [c for c in a.columns if c.startswith("violated_")]
+    agg = {"records": ("mode", "size")}
+    agg |= {f"share_{m}": (f"share_{m}", "mean") for m in figures.MODES}
+    agg |= {c: (c, "mean") for c in ("gate_a", "gate_b", "intrinsic_weight") if c in a}
+    agg |= {c: (c, "sum") for c in ("overridden", *violated) if c in a}
+    order = list(dict.fromkeys(a["stage"]))
+    summary = a.groupby("stage").agg(**agg).reindex(order).reset_index()
+    total = a.assign(stage="all").groupby("stage").agg(**agg).reset_index()
+    return pd.concat([summary, total], ignore_index=True)
+
+
+def _modes_by_stage(audit: pd.DataFrame) -> pd.DataFrame:
+    modes = pd.get_dummies(audit["mode"]).reindex(columns=list(figures.MODES), fill_value=False)
+    per = pd.concat([audit[["stage", "infant"]], modes.astype(float)], axis=1)
+    per = per.groupby(["stage", "infant"], sort=False).mean().reset_index()
+    return per.melt(id_vars=["stage", "infant"], var_name="mode", value_name="share")
+
+
+def _table_html(df: pd.DataFrame, digits: int = 2) -> str:
+    return df.to_html(
+        index=False,
+        na_rep="\u2013",  # an en dash
+        float_format=lambda v: f"{v:.{digits}f}",
+        border=0,
+        classes="data",
+        escape=True,
+    )
+
+
+def write_report(
+    run: str | Path,
+    out: str | Path | None = None,
+    *,
+    force: bool = False,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> Path:
+    """Write the HTML report of a run.
+
+    Parameters
+    ----------
+    run
+        A run directory (finished or under way).
+    out
+        Folder for the page and its figures (default ``RUN/report``); it must not exist
+        or be empty unless ``force``.
+    force
+        Replace the files of an earlier report in ``out``.
+    n_boot, seed
+        Bootstrap resamples and seed of the confidence intervals.
+
+    Returns
+    -------
+    pathlib.Path
+        The ``index.html`` written.
+
+    Raises
+    ------
+    infancy.store.RunError
+        ``run`` is not a run directory, has no probe batteries yet, or ``out`` holds
+        files and ``force`` is not set.
+    """
+    store = RunStore.open(run)
+    out = store.path / "report" if out is None else Path(out)
+    if out.exists() and any(out.iterdir()) and not force:
+        raise RunError(f"{out}: a report is already there (use --force to replace it)")
+    status = store.status()
+    probes = store.table("probes")
+    if probes.empty:
+        raise RunError(f"{store.path}: no probe battery has run yet")
+    timeline = store.table("timeline")
+    audit = store.table("audit")
+    lexicon = store.table("lexicon")
+    world_words = int(lexicon["word"].nunique()) if not lexicon.empty else 0
+    stats = compare_run(probes, world_words=world_words or None, n_boot=n_boot, seed=seed)
+
+    fig_dir = out / "figures"
+    fig_dir.mkdir(parents=True, exist_ok=True)
+    figures.set_style("paper")
+    drawn = []
+    makers = {
+        "milestone_windows": lambda: figures.plot_milestone_windows(first_stable_pass(probes)),
+        "probe_curves": lambda: figures.plot_probe_curves(probes, seed=seed),
+        "vocabulary_growth": (
+            lambda: figures.plot_vocabulary_growth(_vocabulary(probes), world_words=world_words)
+        )
+        if world_words
+        else None,
+        "meta_timeline": lambda: figures.plot_meta_timeline(timeline),
+        "modes_by_stage": lambda: figures.plot_ablation(
+            _modes_by_stage(audit), x="stage", y="share", hue="mode", seed=seed
+        ),
+    }
+    for stem, make in makers.items():
+        if make is None:
+            continue
+        ax = make()
+        sources = list(getattr(ax, "_infancy_sources", []))
+        files = figures.save_figure(ax, fig_dir / stem)
+        plt.close(ax.figure)
+        png = fig_dir / f"{stem}.png"
+        drawn.append(
+            {
+                "stem": stem,
+                "caption": FIGURES[stem],
+                "sources": "; ".join(sources) or "none",
+                "files": [f"figures/{p.name}" for p in files],
+                "png": f"figures/{png.name}",
+                "data": base64.b64encode(png.read_bytes()).decode("ascii"),
+            }
+        )
+
+    order = stats["order"].iloc[0]
+    alignment = stats["alignment"]
+    anb = stats["a_not_b"].set_index("infant").loc["cohort"]
+    summary = [
+        (
+            "Milestone order (Kendall tau-b vs children)",
+            f"tau = {order['tau']:.2f}, one-sided permutation p = {order['p_value']:.3f} "
+            f"({'exact' if order['exact'] else 'sampled'}; {order['n_milestones']} milestones "
+            f"by the cohort's first-stable median, {order['n_not_reached']} not reached by "
+            "half the cohort and ranked last, tied)",
+        ),
+        (
+            "Age alignment (child months = a + b x simulated months)",
+            f"b = {alignment['slope'].iloc[0]:.2f}, a = {alignment['intercept'].iloc[0]:.2f}"
+            if len(alignment)
+            else "no milestone reached by half the cohort",
+        ),
+        (
+            "A-not-B delay slope",
+            f"{anb['slope_steps_per_month']:.2f} steps/month (95% CI {anb['ci_low']:.2f} to "
+            f"{anb['ci_high']:.2f}); children about {anb['child_s_per_month']:g} s/month "
+            f"({html.escape(compare.short_source(anb['source']))}); equal if a step lasted "
+            f"{anb['seconds_per_step_implied']:.2f} s",
+        ),
+    ]
+    if "vocabulary" in stats and len(stats["vocabulary"]):
+        v = stats["vocabulary"]
+        last = v[v["age_months"] == v["age_months"].max()]
+        summary.append(
+            (
+                "Vocabulary on CDI bands (last normed age)",
+                f"{last['age_months'].iloc[0]:g} months: bands "
+                + ", ".join(f"{b} x{k}" for b, k in last["band"].value_counts().items())
+                + f"; normalisation: {compare.VOCABULARY_NORMALISATION}",
+            )
+        )
+    env = Environment(
+        loader=PackageLoader("infancy.analysis", "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+    page = env.get_template("report.html").render(
+        run=store.path.name,
+        path=str(store.path),
+        status=status,
+        created=time.strftime("%Y-%m-%d %H:%M", time.localtime(status.get("created", 0))),
+        config=yaml.safe_dump(store.config(), sort_keys=False),
+        summary=summary,
+        milestones=_table_html(stats["milestones"]),
+        windows=_table_html(stats["windows"]),
+        alignment=_table_html(alignment.drop(columns=["slope", "intercept"])),
+        a_not_b=_table_html(stats["a_not_b"].drop(columns="source")),
+        audit=_table_html(audit_summary(audit), 3),
+        figures=drawn,
+    )
+    index = out / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index

@@ -1,0 +1,124 @@
+"""Figures render on constructed data, without warnings, and cite their child data."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from infancy.analysis import compare, figures
+
+
+@pytest.fixture(autouse=True)
+def _no_warnings_and_close():
+    figures.set_style("paper")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+    plt.close("all")
+
+
+def _probes(n=4, ages=np.arange(0.5, 24.5, 0.5)):
+    rng = np.random.default_rng(0)
+    rows = []
+    for probe, at in (("reaching", 6.0), ("a_not_b", 9.0), ("gaze_following", 12.0)):
+        for i in range(n):
+            for a in ages:
+                passed = bool(a >= at + rng.normal(0, 1))
+                rows.append(
+                    {
+                        "age_months": a,
+                        "infant": i,
+                        "probe": probe,
+                        "passed": passed,
+                        "score": 2.0 * (a - at) if passed else -1.0,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _timeline(n=2):
+    rows = []
+    for i in range(n):
+        for step in range(0, 2400, 10):
+            age = step / 100
+            for m in figures.META_MEASURES:
+                rows.append((age, i, m, np.sin(age + i) + 1))
+            for k, mode in enumerate(figures.MODES):
+                rows.append((age, i, f"share_{mode}", [0.4, 0.3, 0.2, 0.1][k]))
+    return pd.DataFrame(rows, columns=["age_months", "infant", "measure", "value"])
+
+
+def _cited(ax) -> str:
+    return " ".join(t.get_text() for t in ax.texts if t.get_text().startswith("Child data"))
+
+
+def test_milestone_windows_draws_every_shared_milestone_and_cites(tmp_path):
+    ages = compare.first_stable_pass(_probes())
+    _fig, ax = plt.subplots()
+    assert figures.plot_milestone_windows(ages, ax=ax) is ax
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["reaching", "a not b", "gaze following"]  # child order
+    assert "Diamond 1985" in _cited(ax) and "Zubler" in _cited(ax)
+    written = figures.save_figure(ax, tmp_path / "milestones")
+    assert sorted(p.suffix for p in written) == [".csv", ".pdf", ".png", ".svg"]
+    assert all(p.stat().st_size > 0 for p in written)
+    data = pd.read_csv(tmp_path / "milestones.csv")
+    assert set(data["milestone"]) == {"reaching", "a_not_b", "gaze_following"}
+
+
+def test_vocabulary_growth_states_the_normalisation():
+    vocab = pd.DataFrame(
+        {"infant": [0, 0, 1, 1], "age_months": [10.0, 14, 10, 14], "words": [0, 3, 1, 2]}
+    )
+    ax = figures.plot_vocabulary_growth(vocab, world_words=7)
+    assert "Marchman" in _cited(ax) and "7 world words x 396 items" in _cited(ax)
+    agent = ax._infancy_data.query("series == 'agent'")
+    assert agent["words_cdi"].max() == pytest.approx(3 / 7 * 396)
+    with pytest.raises(ValueError, match="vocabulary: expected columns"):
+        figures.plot_vocabulary_growth(vocab.drop(columns="words"), world_words=7)
+
+
+def test_meta_timeline_ribbon_holds_the_mode_shares():
+    ax = figures.plot_meta_timeline(_timeline(), bins=12)
+    data = ax._infancy_data
+    sleep = data[data["measure"] == "share_sleep"]["value"]
+    assert len(sleep) == 12 and np.allclose(sleep, 0.1)
+    scaled = data["scaled"].dropna()
+    assert scaled.min() >= 0 and scaled.max() <= 1
+    assert "Iglowstein" in _cited(ax)
+    one = figures.plot_meta_timeline(_timeline(), infant=1, bins=12)
+    assert "infant 1" in one.get_title(loc="left")
+
+
+def test_probe_curves_and_ablation_share_a_figure(tmp_path):
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
+    figures.plot_probe_curves(_probes(), ax=a)
+    table = pd.DataFrame(
+        {
+            "condition": np.repeat(["rule", "recipe"], 5),
+            "value": np.r_[np.full(5, 0.8), np.full(5, 0.4)],
+        }
+    )
+    figures.plot_ablation(table, ax=b)
+    assert "none" in _cited(b)
+    share = a._infancy_data.set_index(["probe", "age_months"])["share_passing"]
+    assert share.loc[("reaching", 23.0)] == 1.0 and share.loc[("gaze_following", 1.0)] == 0.0
+    figures.save_figure(fig, tmp_path / "panels.png", formats=("png",))
+    both = pd.read_csv(tmp_path / "panels.csv")
+    assert set(both["panel"]) == {0, 1}
+    assert not (tmp_path / "panels.pdf").exists()
+
+
+def test_bad_style_and_format_are_named():
+    with pytest.raises(ValueError, match="context: expected one of paper, talk, poster"):
+        figures.set_style("slides")
+    ax = figures.plot_ablation(pd.DataFrame({"condition": ["a"], "value": [1.0]}))
+    with pytest.raises(ValueError, match="formats"):
+        figures.save_figure(ax, "x", formats=("jpg",))
