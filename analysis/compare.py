@@ -40,6 +40,8 @@ __all__ = [
     "VOCABULARY_NORMALISATION",
     "a_not_b_slope",
     "age_alignment",
+    "by_milestone",
+    "cdi_bands",
     "child_milestones",
     "child_sleep_share",
     "cohort_aoa",
@@ -48,6 +50,7 @@ __all__ = [
     "milestone_order",
     "share_in_windows",
     "short_source",
+    "vocabulary",
     "vocabulary_percentiles",
 ]
 
@@ -245,8 +248,12 @@ def logistic_aoa(probes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["infant", "probe", "a50_months", "slope"])
 
 
-def _bootstrap_rows(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    return rng.integers(0, n, size=(n_boot, n))
+def _bootstrap(n: int, n_boot: int, ci: float, seed: int) -> tuple[np.ndarray, list[float]]:
+    """``[n_boot, n]`` resampled row indices and the percentiles of a ``ci`` interval."""
+    if not 0 < ci < 1:
+        raise ValueError(f"ci: expected a level between 0 and 1, got {ci}")
+    pick = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+    return pick, [(1 - ci) / 2 * 100, (1 + ci) / 2 * 100]
 
 
 def cohort_aoa(
@@ -283,13 +290,9 @@ def cohort_aoa(
     """
     if method not in ("logistic", "first_stable"):
         raise ValueError(f"method: expected 'logistic' or 'first_stable', got {method!r}")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci: expected a level between 0 and 1, got {ci}")
-    rng = np.random.default_rng(seed)
-    q = [(1 - ci) / 2 * 100, (1 + ci) / 2 * 100]
     firsts = first_stable_pass(probes, stable)
     infants = np.sort(probes["infant"].unique())
-    pick = _bootstrap_rows(len(infants), n_boot, rng)
+    pick, q = _bootstrap(len(infants), n_boot, ci, seed)
     rows = []
     for probe in dict.fromkeys(probes["probe"]):
         g = probes[probes["probe"] == probe]
@@ -356,6 +359,14 @@ def _tau_many(x: np.ndarray, ys: np.ndarray) -> np.ndarray:
     ty = (dy == 0).sum(1)
     denom = np.sqrt((n0 - tx) * (n0 - ty))
     return (dy * dx).sum(1) / np.where(denom > 0, denom, np.nan)
+
+
+def by_milestone(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its ``probe`` column named ``milestone`` (as the comparisons name it);
+    unchanged when it already has ``milestone``."""
+    if "milestone" not in df.columns and "probe" in df.columns:
+        return df.rename(columns={"probe": "milestone"})
+    return df
 
 
 def _agent_child(
@@ -533,8 +544,7 @@ def share_in_windows(ages: pd.DataFrame, windows: pd.DataFrame | None = None) ->
     if "p1_months" in windows.columns:
         windows = windows.rename(columns={"p1_months": "low_months", "p99_months": "high_months"})
     windows = windows.dropna(subset=["low_months", "high_months"])
-    if "probe" in ages.columns and "milestone" not in ages.columns:
-        ages = ages.rename(columns={"probe": "milestone"})
+    ages = by_milestone(ages)
     rows = []
     for _, w in windows.iterrows():
         a = ages.loc[ages["milestone"] == w["milestone"], "age_months"].to_numpy(float)
@@ -571,8 +581,23 @@ def share_in_windows(ages: pd.DataFrame, windows: pd.DataFrame | None = None) ->
 BANDS = (10, 25, 50, 75, 90)
 
 
+def cdi_bands(form: str = "WG", measure: str = "comprehension") -> tuple[pd.DataFrame, int]:
+    """The CDI norms as ``words`` by ``age_months`` (rows) and percentile (columns),
+    and the number of checklist items (the scale of :data:`VOCABULARY_NORMALISATION`)."""
+    norms = reference.cdi_norms(form, measure)
+    wide = norms.pivot(index="age_months", columns="percentile", values="words")
+    return wide, int(norms["checklist_items"].iloc[0])
+
+
+def vocabulary(probes: pd.DataFrame) -> pd.DataFrame:
+    """The behavioural vocabulary from a probe table: ``infant, age_months, words`` (the
+    ``word_comprehension`` probe's score)."""
+    words = probes[probes["probe"] == "word_comprehension"]
+    return words.rename(columns={"score": "words"})[["infant", "age_months", "words"]]
+
+
 def vocabulary_percentiles(
-    vocabulary: pd.DataFrame,
+    words: pd.DataFrame,
     *,
     world_words: int,
     form: str = "WG",
@@ -582,9 +607,8 @@ def vocabulary_percentiles(
 
     Parameters
     ----------
-    vocabulary
-        ``infant, age_months, words`` (words known; e.g. the ``word_comprehension``
-        probe's score).
+    words
+        ``infant, age_months, words`` (words known; e.g. :func:`vocabulary`).
     world_words
         Words in the agent's world (the caregiver's vocabulary), for the normalisation
         :data:`VOCABULARY_NORMALISATION`.
@@ -601,21 +625,19 @@ def vocabulary_percentiles(
     """
     if world_words < 1:
         raise ValueError(f"world_words: expected at least 1 word, got {world_words}")
-    norms = reference.cdi_norms(form, measure)
-    items = int(norms["checklist_items"].iloc[0])
-    table = norms.pivot(index="age_months", columns="percentile", values="words")
-    v = vocabulary[["infant", "age_months", "words"]].copy()
+    table, items = cdi_bands(form, measure)
+    v = words[["infant", "age_months", "words"]].copy()
     v["month"] = np.round(v["age_months"].astype(float)).astype(int)
     v = v[v["month"].isin(table.index)]
     v["share"] = v["words"].astype(float) / world_words
     v["cdi_words"] = v["share"] * items
     pct, band = [], []
     labels = ["<10", "10-25", "25-50", "50-75", "75-90", ">90"]
-    for m, words in zip(v["month"], v["cdi_words"], strict=True):
+    for m, cdi in zip(v["month"], v["cdi_words"], strict=True):
         ref = table.loc[m, list(BANDS)].to_numpy(float)
-        k = int(np.searchsorted(ref, words, side="right"))
+        k = int(np.searchsorted(ref, cdi, side="right"))
         band.append(labels[k])
-        pct.append(float(np.interp(words, ref, BANDS)) if ref[0] <= words <= ref[-1] else np.nan)
+        pct.append(float(np.interp(cdi, ref, BANDS)) if ref[0] <= cdi <= ref[-1] else np.nan)
     v["percentile"] = pct
     v["band"] = band
     return v.drop(columns="month").reset_index(drop=True)
@@ -673,9 +695,8 @@ def a_not_b_slope(
     mean = float(slopes.mean()) if slopes.size else np.nan
     lo = hi = np.nan
     if slopes.size >= 2:
-        rng = np.random.default_rng(seed)
-        boots = slopes[rng.integers(0, slopes.size, (n_boot, slopes.size))].mean(1)
-        lo, hi = np.percentile(boots, [(1 - ci) / 2 * 100, (1 + ci) / 2 * 100])
+        pick, q = _bootstrap(slopes.size, n_boot, ci, seed)
+        lo, hi = np.percentile(slopes[pick].mean(1), q)
     cohort = pd.DataFrame(
         [
             {

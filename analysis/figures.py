@@ -28,6 +28,8 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from infancy.infants import MODES
+
 from . import compare, reference
 
 __all__ = [
@@ -47,7 +49,6 @@ __all__ = [
 PALETTE = "colorblind"
 """seaborn's colour-blind-safe palette (after Okabe & Ito), used by every figure."""
 CONTEXTS = ("paper", "talk", "poster")
-MODES = ("observe", "act", "imagine", "sleep")
 META_MEASURES = (
     "prediction_error",
     "uncertainty",
@@ -118,12 +119,6 @@ def _keep(ax: Axes, data: pd.DataFrame, sources: Sequence[str], note: str = "") 
     )
 
 
-def _rename_probe(df: pd.DataFrame) -> pd.DataFrame:
-    if "milestone" not in df.columns and "probe" in df.columns:
-        return df.rename(columns={"probe": "milestone"})
-    return df
-
-
 def _need(df: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
@@ -153,7 +148,7 @@ def plot_milestone_windows(
     -------
     matplotlib.axes.Axes
     """
-    ages = _rename_probe(ages)
+    ages = compare.by_milestone(ages)
     _need(ages, "ages", ("infant", "milestone", "age_months"))
     child = compare.child_milestones() if child is None else child
     child = child[child["milestone"].isin(ages["milestone"])].reset_index(drop=True)
@@ -259,9 +254,7 @@ def plot_vocabulary_growth(
     _need(vocabulary, "vocabulary", ("infant", "age_months", "words"))
     if world_words < 1:
         raise ValueError(f"world_words: expected at least 1 word, got {world_words}")
-    norms = reference.cdi_norms(form, measure)
-    items = int(norms["checklist_items"].iloc[0])
-    wide = norms.pivot(index="age_months", columns="percentile", values="words")
+    wide, items = compare.cdi_bands(form, measure)
     ax = _axes(ax)
     m = wide.index.to_numpy(float)
     ax.fill_between(m, wide[10], wide[90], color="0.88", lw=0, label="children 10th-90th")
@@ -285,13 +278,13 @@ def plot_vocabulary_growth(
     ax.set_ylabel(f"words ({form} {measure}, of {items})")
     ax.set_title("Vocabulary: agents on the CDI percentile bands", loc="left")
     ax.legend(loc="upper left", fontsize="x-small")
-    norms_out = norms[["age_months", "percentile", "words"]].assign(series="cdi", infant=np.nan)
+    norms_out = wide.stack().rename("words").reset_index().assign(series="cdi", infant=np.nan)
     agents = v.rename(columns={"cdi_words": "words_cdi"}).assign(series="agent")
     data = pd.concat([norms_out, agents], ignore_index=True)
     _keep(
         ax,
         data,
-        list(norms["source"].iloc[:1]),
+        [reference.cdi_norms(form, measure)["source"].iloc[0]],
         f"Agents normalised: words known / {world_words} world words x {items} items",
     )
     return ax

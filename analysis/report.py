@@ -35,11 +35,6 @@ FIGURES = {
 """The report's figures: file stem -> caption."""
 
 
-def _vocabulary(probes: pd.DataFrame) -> pd.DataFrame:
-    words = probes[probes["probe"] == "word_comprehension"]
-    return words.rename(columns={"score": "words"})[["infant", "age_months", "words"]]
-
-
 def compare_run(
     probes: pd.DataFrame,
     *,
@@ -64,10 +59,12 @@ def compare_run(
     -------
     dict of pandas.DataFrame
         ``milestones`` (per probe: child age and source, cohort first-stable median and
-        logistic 50% point with CIs, alignment residual), ``order`` (Kendall tau),
+        logistic 50% point with CIs, alignment residual), ``ages`` (each infant's first
+        stable pass, :func:`first_stable_pass`), ``order`` (Kendall tau),
         ``alignment``, ``windows``, ``a_not_b``, ``vocabulary`` (per infant and month on
         the CDI bands).
     """
+    ages = first_stable_pass(probes, stable)
     first = compare.cohort_aoa(
         probes, method="first_stable", stable=stable, n_boot=n_boot, seed=seed
     )
@@ -75,7 +72,7 @@ def compare_run(
     child = compare.child_milestones(
         [p for p in compare.CHILD_COUNTERPARTS if p in set(probes["probe"])]
     )
-    agent = first.rename(columns={"probe": "milestone"})[["milestone", "age_months"]]
+    agent = compare.by_milestone(first)[["milestone", "age_months"]]
     alignment = compare.age_alignment(agent, child)
     table = child[["milestone", "child_milestone", "age_months", "source"]].rename(
         columns={"age_months": "child_months"}
@@ -98,12 +95,13 @@ def compare_run(
         "milestones": table,
         "order": compare.milestone_order(agent, child, seed=seed),
         "alignment": alignment,
-        "windows": compare.share_in_windows(first_stable_pass(probes, stable), child),
+        "ages": ages,
+        "windows": compare.share_in_windows(ages, child),
         "a_not_b": compare.a_not_b_slope(probes, n_boot=n_boot, seed=seed),
     }
     if world_words:
         out["vocabulary"] = compare.vocabulary_percentiles(
-            _vocabulary(probes), world_words=world_words
+            compare.vocabulary(probes), world_words=world_words
         )
     return out
 
@@ -113,10 +111,7 @@ def audit_summary(audit: pd.DataFrame) -> pd.DataFrame:
     gates and intrinsic weight, overrides and constraint violations (counts)."""
     if audit.empty:
         return pd.DataFrame(columns=["stage", "records"])
-    a = audit.copy()
-    modes = pd.get_dummies(a["mode"]).reindex(columns=list(figures.MODES), fill_value=False)
-    for m in figures.MODES:
-        a[f"share_{m}"] = modes[m].astype(float)
+    a = pd.concat([audit, _mode_indicators(audit)], axis=1)
     violated = [c for c in a.columns if c.startswith("violated_")]
     agg = {"records": ("mode", "size")}
     agg |= {f"share_{m}": (f"share_{m}", "mean") for m in figures.MODES}
@@ -128,10 +123,16 @@ def audit_summary(audit: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([summary, total], ignore_index=True)
 
 
-def _modes_by_stage(audit: pd.DataFrame) -> pd.DataFrame:
+def _mode_indicators(audit: pd.DataFrame) -> pd.DataFrame:
+    """``share_<mode>`` columns, 1.0 where the record chose that mode (means are shares)."""
     modes = pd.get_dummies(audit["mode"]).reindex(columns=list(figures.MODES), fill_value=False)
-    per = pd.concat([audit[["stage", "infant"]], modes.astype(float)], axis=1)
+    return modes.astype(float).add_prefix("share_")
+
+
+def _modes_by_stage(audit: pd.DataFrame) -> pd.DataFrame:
+    per = pd.concat([audit[["stage", "infant"]], _mode_indicators(audit)], axis=1)
     per = per.groupby(["stage", "infant"], sort=False).mean().reset_index()
+    per.columns = [c.removeprefix("share_") for c in per.columns]
     return per.melt(id_vars=["stage", "infant"], var_name="mode", value_name="share")
 
 
@@ -198,10 +199,12 @@ def write_report(
     figures.set_style("paper")
     drawn = []
     makers = {
-        "milestone_windows": lambda: figures.plot_milestone_windows(first_stable_pass(probes)),
+        "milestone_windows": lambda: figures.plot_milestone_windows(stats["ages"]),
         "probe_curves": lambda: figures.plot_probe_curves(probes, seed=seed),
         "vocabulary_growth": (
-            lambda: figures.plot_vocabulary_growth(_vocabulary(probes), world_words=world_words)
+            lambda: figures.plot_vocabulary_growth(
+                compare.vocabulary(probes), world_words=world_words
+            )
         )
         if world_words
         else None,

@@ -86,21 +86,15 @@ def cue_comparison(
             cohort = Cohort(infant or {"chunk": 8}, n=n, seed=seed)
             cohort.live(env, steps)
             lex = lexicon_table(cohort)
-            known = lex[lex["comprehended"]]
+            lex["right"] = lex["comprehended"] & lex["correct"]
+            counts = lex.groupby("infant")[["comprehended", "right"]].sum()  # infants 0..n-1
             per = pd.DataFrame(
                 {
                     "condition": name,
                     "seed": seed,
                     "infant": np.arange(n),
-                    "words_comprehended": known.groupby("infant")
-                    .size()
-                    .reindex(range(n), fill_value=0)
-                    .to_numpy(),
-                    "words_correct": known[known["correct"]]
-                    .groupby("infant")
-                    .size()
-                    .reindex(range(n), fill_value=0)
-                    .to_numpy(),
+                    "words_comprehended": counts["comprehended"].to_numpy(),
+                    "words_correct": counts["right"].to_numpy(),
                     "trust": np.asarray(cohort.meta["trust"], dtype=float),
                 }
             )
