@@ -87,7 +87,7 @@ CHILD_COUNTERPARTS: dict[str, tuple[str, str, str]] = {
 """Probe -> (reference table, row, age used). ``a_not_b`` passes when the infant finds
 the toy at B with no delay, which Diamond (1985) reports from 7.5 months;
 ``word_comprehension`` passes with one word understood, first above chance at 6 months
-(Bergelson & Swingley 2012); ``gaze_following`` is reliable from 10 months;
+(Bergelson & Swingley, PMC4671511); ``gaze_following`` is reliable from 10 months;
 ``locomotion`` is crawling, with the WHO window as its window."""
 
 CHILD_COLUMNS = [

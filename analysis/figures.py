@@ -152,7 +152,7 @@ def plot_milestone_windows(
     _need(ages, "ages", ("infant", "milestone", "age_months"))
     child = compare.child_milestones() if child is None else child
     child = child[child["milestone"].isin(ages["milestone"])].reset_index(drop=True)
-    ax = _axes(ax, (6.5, 0.45 * len(child) + 1.6))
+    ax = _axes(ax, (9.0, 0.45 * len(child) + 1.6))  # room for the legend on the right
     c_agent, c_median = _colors(2)
     rng = np.random.default_rng(0)  # jitter only; fixed so a figure redraws the same
     rows = []
@@ -207,7 +207,8 @@ def plot_milestone_windows(
     ax.set_ylim(len(child) - 0.5, -0.5)
     ax.set_xlabel("age (months; agents: simulated)")
     ax.set_title("Age of acquisition: agents and children", loc="left")
-    ax.legend(loc="lower right", fontsize="x-small")
+    # outside the axes, right of the "reached" column: inside it covered late agents
+    ax.legend(loc="upper left", bbox_to_anchor=(1.1, 1.0), fontsize="x-small")
     ax.annotate(
         "reached",
         xy=(1.0, 1.0),
