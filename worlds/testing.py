@@ -196,13 +196,18 @@ def check_invariants(engine: BatchWorld, n_objects: np.ndarray | None = None) ->
 def _check_derived_maps(engine: BatchWorld) -> None:
     """Maps kept between steps (objects, agents, opacity, rays) equal a fresh rebuild."""
     from .core import kernels
+    from .core.geometry import ray_table
     from .core.state import copy_state, kernel_state
 
     fresh = copy_state(engine.state)
     kernels.refresh_worlds(
-        kernel_state(fresh), np.ones(engine.batch_size, dtype=bool), engine.rules.kind_flags()
+        kernel_state(fresh),
+        np.ones(engine.batch_size, dtype=bool),
+        engine.rules.kind_flags(),
+        ray_table(engine.height, engine.width),
     )
     for name in (
+        "ray_key",
         "obj_map",
         "agent_map",
         "opaque_map",

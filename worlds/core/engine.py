@@ -16,11 +16,10 @@ from .codes import (
     CAREGIVER_ACTION_FIELDS,
     CAREGIVER_CHANNELS,
     INFANT_ACTIONS,
-    S_APPROVAL,
     SENSES,
     VIEW_CHANNELS,
 )
-from .geometry import sight_mask, world_offsets
+from .geometry import box_view, ray_table, sight_mask, world_offsets
 from .state import KernelState, State, allocate_state, kernel_state, take_worlds
 
 if TYPE_CHECKING:
@@ -108,6 +107,11 @@ class BatchWorld:
         self.track_seen = track_seen
         self.view_size = self.rules.body.view_size
         self.height, self.width = scenario.height, scenario.width
+        if max(self.height, self.width) > kernels.MAX_GRID:
+            raise ValueError(
+                f"{scenario.id}: grid {self.height}x{self.width} is larger than the "
+                f"engine's {kernels.MAX_GRID} cells a side"
+            )
         self.n_objects = scenario.n_objects
         self.state: State = allocate_state(
             self.batch_size,
@@ -131,10 +135,13 @@ class BatchWorld:
             [POSTURE_CODE[body.posture[k]] for k in ("none", "crawl", "walk")], dtype=np.uint8
         )
         self._view_off, self._los_off, self._los_len = world_offsets(self.view_size)
+        self._box_view = box_view(self.height, self.width, self.view_size)
+        self._rays = ray_table(self.height, self.width)
         # One row of caregiver habits per world, so a curriculum can give each infant
         # the caregiver of its own stage.
         self._habits = np.tile(scenario.habits_array(), (self.batch_size, 1))
         self._params = scenario.params_array()
+        self._judge_rule = np.array(scenario.judge_rule(), dtype=np.int64)
         self.view = np.zeros(
             (self.batch_size, self.n_infants, len(VIEW_CHANNELS), self.view_size, self.view_size),
             dtype=np.uint8,
@@ -192,6 +199,9 @@ class BatchWorld:
         self._planned_u = arrays["planned_u"].copy() if "planned_u" in arrays else None
         self.set_rng_state(meta["rng"])
         self._needs_reset = bool(meta["needs_reset"])
+        # The derived maps are redrawn from the state rather than trusted: their
+        # bookkeeping (``ray_key``) may come from an older version of the engine.
+        kernels.refresh_worlds(self._kstate, self._all_worlds, self._kind_flags, self._rays)
 
     def set_abilities(
         self,
@@ -267,7 +277,7 @@ class BatchWorld:
             if name not in _PERSISTENT:
                 arr[idx] = -1 if name in _MINUS_ONE else 0
         self.scenario.layout(st, idx, self._rng)
-        kernels.refresh_worlds(self._kstate, mask, self._kind_flags)
+        kernels.refresh_worlds(self._kstate, mask, self._kind_flags, self._rays)
         self._planned_u = None
 
     def scripted_caregiver(self) -> np.ndarray:
@@ -321,11 +331,13 @@ class BatchWorld:
         cg = None if caregiver_actions is None else self._check_caregiver_actions(caregiver_actions)
         u = self._plan()  # after the checks: a rejected call changes nothing
         self._planned_u = None
-        st = self.state
-        st.reward[...] = 0.0
         if cg is None:
             cg = self.caregiver_actions
-        kernels.step_worlds(
+        reward = np.empty((b, n), dtype=np.float32)
+        terminated = np.empty((b, n), dtype=np.bool_)
+        truncated = np.empty((b, n), dtype=np.bool_)
+        episode_over = np.empty(b, dtype=np.bool_)
+        kernels.step_observe(
             self._kstate,
             acts,
             cg,
@@ -335,18 +347,23 @@ class BatchWorld:
             self._move_success,
             int(self.scenario.habits.arm_reach),
             self._n_colours,
+            self._view_flat,
+            self.senses,
+            self._view_off,
+            self._los_off,
+            self._los_len,
+            self._box_view,
+            self._rays,
+            self._posture_code,
+            self.track_seen,
+            float(self._params[0]),
+            self._judge_rule,
+            self.max_cycles,
+            reward,
+            terminated,
+            truncated,
+            episode_over,
         )
-        self._observe()
-        was_done = st.done.astype(bool)
-        self.scenario.judge(self._kstate, self._params)
-        self.senses[..., S_APPROVAL] = st.approval
-        reward = st.reward.copy()
-        over_time = st.t >= self.max_cycles
-        ended = st.ended.astype(bool)
-        terminated = (st.done.astype(bool) & ~was_done) | (ended[:, None] & ~was_done)
-        truncated = (over_time[:, None] & ~ended[:, None]) & ~st.done.astype(bool)
-        episode_over = ended | over_time | st.done.all(axis=1)
-        st.ended[episode_over] = 1
         info = self._info()
         if self.autoreset and episode_over.any():
             self._reset_worlds(np.flatnonzero(episode_over), episode_over)
@@ -412,6 +429,8 @@ class BatchWorld:
             self._view_off,
             self._los_off,
             self._los_len,
+            self._box_view,
+            self._rays,
             self._posture_code,
             mask,
             track,
@@ -438,7 +457,7 @@ class BatchWorld:
         """Rebuild derived maps and observations after editing ``state`` by hand
         (e.g. placing a toy for a demonstration or a probe)."""
         mask = np.ones(self.batch_size, dtype=bool) if worlds is None else np.asarray(worlds, bool)
-        kernels.refresh_worlds(self._kstate, mask, self._kind_flags)
+        kernels.refresh_worlds(self._kstate, mask, self._kind_flags, self._rays)
         self._observe()
 
     @property

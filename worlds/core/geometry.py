@@ -12,7 +12,16 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["egocentric_offsets", "line_of_sight_table", "sight_mask", "world_offsets"]
+from .codes import CELL_FLOOR, CELL_UNSEEN, CELL_WALL
+
+__all__ = [
+    "box_view",
+    "egocentric_offsets",
+    "line_of_sight_table",
+    "ray_table",
+    "sight_mask",
+    "world_offsets",
+]
 
 
 def egocentric_offsets(view_size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -125,3 +134,80 @@ def world_offsets(view_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         los_off[d, :, :, 0] = cf * dr[d] + cl * dr[rd]
         los_off[d, :, :, 1] = cf * dc[d] + cl * dc[rd]
     return view_off, los_off, lengths.astype(np.int64)
+
+
+@lru_cache(maxsize=16)
+def box_view(height: int, width: int, view_size: int) -> np.ndarray:
+    """The ``cell`` channel of every view in a closed box: a room whose only opaque
+    cells are its border walls.
+
+    There, what an infant sees of the room depends only on where it stands and which
+    way it faces, so it is tabulated once per room size; the observation kernel copies
+    it (masked by the infant's view cone, :func:`sight_mask`) instead of walking lines
+    of sight.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint8[H, W, 4, V*V]``: for an infant at ``(r, c)`` facing heading ``d``, view
+        cell ``idx`` shows ``CELL_WALL`` (a border cell), ``CELL_FLOOR`` (an interior
+        cell) or ``CELL_UNSEEN`` (off the grid, or something opaque is between).
+    """
+    view_off, los_off, los_len = world_offsets(view_size)
+    rows = np.arange(height)[:, None, None, None]
+    cols = np.arange(width)[None, :, None, None]
+    r = rows + view_off[None, None, :, :, 0]  # [H, W, 4, VV]
+    c = cols + view_off[None, None, :, :, 1]
+    inside = (r >= 0) & (r < height) & (c >= 0) & (c < width)
+    border = (r == 0) | (r == height - 1) | (c == 0) | (c == width - 1)
+    lr = rows[..., None] + los_off[None, None, ..., 0]  # [H, W, 4, VV, L]
+    lc = cols[..., None] + los_off[None, None, ..., 1]
+    used = np.arange(los_off.shape[2]) < los_len[:, None]  # [VV, L]
+    on_border = (lr <= 0) | (lr >= height - 1) | (lc <= 0) | (lc >= width - 1)
+    visible = inside & ~(on_border & used).any(axis=-1)
+    code = np.where(border, CELL_WALL, CELL_FLOOR)
+    return np.where(visible, code, CELL_UNSEEN).astype(np.uint8)
+
+
+@lru_cache(maxsize=16)
+def ray_table(height: int, width: int) -> np.ndarray:
+    """The cells a ray crosses, for every direction a ray can take in the grid.
+
+    A ray from the centre of a cell through the centre of another, ``(dr, dc)`` away,
+    crosses the cells found by the grid traversal of Amanatides & Woo (one visit per
+    cell; through a corner it steps diagonally). The kernels follow these offsets from
+    the ray's origin until a wall or the edge, rather than tracing the line each time.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int16[2H-1, 2W-1, 2(H+W), 2]``: entry ``[dr + H - 1, dc + W - 1, s]`` is the
+        (row, col) offset from the origin of the ray's ``s``-th cell after the origin.
+        The ray of ``(0, 0)`` stays on its origin.
+    """
+    steps = 2 * (height + width)
+    table = np.zeros((2 * height - 1, 2 * width - 1, steps, 2), dtype=np.int16)
+    for dr in range(-(height - 1), height):
+        for dc in range(-(width - 1), width):
+            if dr == 0 and dc == 0:
+                continue
+            step_r = 1 if dr > 0 else -1
+            step_c = 1 if dc > 0 else -1
+            # Ray parameter at which the next row / column boundary is crossed, and its
+            # period.
+            delta_r = abs(1.0 / dr) if dr != 0 else 1e30
+            delta_c = abs(1.0 / dc) if dc != 0 else 1e30
+            next_r, next_c = 0.5 * delta_r, 0.5 * delta_c
+            r = c = 0
+            for s in range(steps):
+                if abs(next_r - next_c) < 1e-9:
+                    r, c = r + step_r, c + step_c
+                    next_r, next_c = next_r + delta_r, next_c + delta_c
+                elif next_r < next_c:
+                    r += step_r
+                    next_r += delta_r
+                else:
+                    c += step_c
+                    next_c += delta_c
+                table[dr + height - 1, dc + width - 1, s] = (r, c)
+    return table

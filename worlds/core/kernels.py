@@ -65,6 +65,11 @@ DR = np.array(DIR_DR, dtype=np.int64)
 DC = np.array(DIR_DC, dtype=np.int64)
 MOVE_DIR = np.array(MOVE_HEADING, dtype=np.int64)
 N_CG_CHANNELS = len(CAREGIVER_CHANNELS)
+assert CH_CELL == 0  # observe_world clears the channels after the first
+# What a world's ``dirty`` flag says: an agent moved (held things must follow it), or
+# an object changed place (the object and opacity maps must be rebuilt).
+DIRTY_MOVED = 1
+DIRTY_MAPS = 2
 
 
 # --------------------------------------------------------------------------- helpers
@@ -163,12 +168,15 @@ def rebuild_maps(st, b, kind_flags):
     fill_map(st.agent_map, b, -1)
     h = st.cells.shape[1]
     w = st.cells.shape[2]
+    # ``inner_opaque`` counts the cells that keep the room from being a closed box
+    # (opaque off the border, transparent on it); the observation kernel looks a closed
+    # box's lines of sight up instead of walking them.
     inner = 0
     for r in range(h):
         for c in range(w):
             wall = st.cells[b, r, c] == WALL
             st.opaque_map[b, r, c] = wall
-            if wall and 0 < r < h - 1 and 0 < c < w - 1:
+            if wall != (r == 0 or r == h - 1 or c == 0 or c == w - 1):
                 inner += 1
     for k in range(st.obj_kind.shape[1]):
         if st.obj_kind[b, k] >= 0 and st.obj_holder[b, k] < 0 and st.obj_inside[b, k] < 0:
@@ -185,68 +193,106 @@ def rebuild_maps(st, b, kind_flags):
 
 
 @njit(cache=True, inline="always")
-def mark_ray(cells, out, b, r0, c0, r1, c1):
-    """Mark the cells a ray from the centre of (r0, c0) through the centre of (r1, c1)
-    crosses, onwards until a wall or the edge (grid traversal of Amanatides & Woo: one
-    visit per cell)."""
-    dr = r1 - r0
-    dc = c1 - c0
-    if dr == 0 and dc == 0:
+def mark_ray(cells, out, b, r0, c0, r1, c1, value, rays):
+    """Set to ``value`` the cells a ray from the centre of (r0, c0) through the centre
+    of (r1, c1) crosses, onwards until a wall or the edge (``rays``:
+    ``geometry.ray_table``)."""
+    if r0 == r1 and c0 == c1:
         return
     h = cells.shape[1]
     w = cells.shape[2]
-    step_r = 1 if dr > 0 else -1
-    step_c = 1 if dc > 0 else -1
-    # Ray parameter at which the next row / column boundary is crossed, and its period.
-    big = 1e30
-    delta_r = abs(1.0 / dr) if dr != 0 else big
-    delta_c = abs(1.0 / dc) if dc != 0 else big
-    next_r = 0.5 * delta_r
-    next_c = 0.5 * delta_c
-    r = r0
-    c = c0
-    for _ in range(2 * (h + w)):
-        if abs(next_r - next_c) < 1e-9:
-            r += step_r  # through a corner: step diagonally
-            c += step_c
-            next_r += delta_r
-            next_c += delta_c
-        elif next_r < next_c:
-            r += step_r
-            next_r += delta_r
-        else:
-            c += step_c
-            next_c += delta_c
+    dr = r1 - r0 + h - 1
+    dc = c1 - c0 + w - 1
+    for s in range(rays.shape[2]):
+        r = r0 + rays[dr, dc, s, 0]
+        c = c0 + rays[dr, dc, s, 1]
         if r < 0 or r >= h or c < 0 or c >= w or cells[b, r, c] == WALL:
             return
-        out[b, r, c] = 1
+        out[b, r, c] = value
+
+
+# A caregiver ray packed in one number: 7 bits for each of its origin's and target's
+# row and column (grids are at most 127 cells a side), unpacked with shifts because an
+# integer division costs more than a whole ray.
+RAY_BITS = 7
+RAY_MASK = (1 << RAY_BITS) - 1
+MAX_GRID = RAY_MASK
 
 
 @njit(cache=True, inline="always")
-def rebuild_rays(st, b):
-    """Recompute the caregiver's gaze and pointing rays and the infants' points."""
+def ray_code(st, b, target):
+    """The caregiver's ray towards ``target`` as one number: 0 when the target names
+    nothing, else ``1 +`` origin and target cells packed (see ``RAY_BITS``). The ray's
+    cells depend on nothing else (walls do not change within an episode)."""
+    tr, tc = target_position(st, b, target)
+    if tr < 0:
+        return 0
     n = st.done.shape[1]
-    st.ray_key[b, 0] = st.cg_gaze[b]
-    st.ray_key[b, 1] = st.cg_point[b]
-    st.ray_key[b, 2] = 0
-    fill_map(st.gaze_map, b, 0)
-    fill_map(st.point_map, b, 0)
-    fill_map(st.ipoint_map, b, 0)
-    cr = st.agent_pos[b, n, 0]
-    cc = st.agent_pos[b, n, 1]
-    tr, tc = target_position(st, b, st.cg_gaze[b])
-    if tr >= 0:
-        mark_ray(st.cells, st.gaze_map, b, cr, cc, tr, tc)
-    tr, tc = target_position(st, b, st.cg_point[b])
-    if tr >= 0:
-        mark_ray(st.cells, st.point_map, b, cr, cc, tr, tc)
+    cr = np.int64(st.agent_pos[b, n, 0])
+    cc = np.int64(st.agent_pos[b, n, 1])
+    return 1 + (
+        (cr << (3 * RAY_BITS)) | (cc << (2 * RAY_BITS)) | (np.int64(tr) << RAY_BITS) | np.int64(tc)
+    )
+
+
+@njit(cache=True, inline="always")
+def ray_ends(code):
+    """Origin and target cells of a :func:`ray_code` (not 0)."""
+    x = code - 1
+    return (
+        (x >> (3 * RAY_BITS)) & RAY_MASK,
+        (x >> (2 * RAY_BITS)) & RAY_MASK,
+        (x >> RAY_BITS) & RAY_MASK,
+        x & RAY_MASK,
+    )
+
+
+@njit(cache=True, inline="always")
+def walk_ray_code(st, out, b, code, value, rays):
+    """Mark (``value`` 1) or clear (0) the cells of the ray :func:`ray_code` encoded."""
+    if code == 0:
+        return
+    r0, c0, r1, c1 = ray_ends(code)
+    mark_ray(st.cells, out, b, r0, c0, r1, c1, value, rays)
+
+
+@njit(cache=True, inline="always")
+def update_rays(st, b, full, rays):
+    """Bring the gaze, pointing and infants' pointing maps up to date.
+
+    ``ray_key`` holds the code of the gaze and pointing rays drawn, and whether an
+    infant's pointing ray is drawn. A caregiver ray is redrawn only when its code
+    changed, by clearing the old ray's cells and marking the new one's; ``full``
+    redraws everything from empty maps (after a reset)."""
+    n = st.done.shape[1]
+    if full:
+        fill_map(st.gaze_map, b, 0)
+        fill_map(st.point_map, b, 0)
+        st.ray_key[b, 0] = 0
+        st.ray_key[b, 1] = 0
+        st.ray_key[b, 2] = 1
+    code = ray_code(st, b, st.cg_gaze[b])
+    if code != st.ray_key[b, 0]:
+        walk_ray_code(st, st.gaze_map, b, st.ray_key[b, 0], 0, rays)
+        walk_ray_code(st, st.gaze_map, b, code, 1, rays)
+        st.ray_key[b, 0] = code
+    code = ray_code(st, b, st.cg_point[b])
+    if code != st.ray_key[b, 1]:
+        walk_ray_code(st, st.point_map, b, st.ray_key[b, 1], 0, rays)
+        walk_ray_code(st, st.point_map, b, code, 1, rays)
+        st.ray_key[b, 1] = code
+    pointing = 0
     for i in range(n):
-        if st.inf_point[b, i]:
-            st.ray_key[b, 2] = 1
-            r = st.agent_pos[b, i, 0]
-            c = st.agent_pos[b, i, 1]
-            d = st.agent_dir[b, i]
-            mark_ray(st.cells, st.ipoint_map, b, r, c, r + DR[d], c + DC[d])
+        pointing |= st.inf_point[b, i]
+    if pointing or st.ray_key[b, 2]:
+        fill_map(st.ipoint_map, b, 0)
+        for i in range(n):
+            if st.inf_point[b, i]:
+                r = st.agent_pos[b, i, 0]
+                c = st.agent_pos[b, i, 1]
+                d = st.agent_dir[b, i]
+                mark_ray(st.cells, st.ipoint_map, b, r, c, r + DR[d], c + DC[d], 1, rays)
+        st.ray_key[b, 2] = pointing
 
 
 # ----------------------------------------------------------------------- caregiver
@@ -308,7 +354,7 @@ def apply_caregiver(st, b, acts, arm_reach, kind_flags):
             st.agent_pos[b, n, 0] = r
             st.agent_pos[b, n, 1] = c
             st.agent_map[b, r, c] = n
-            st.dirty[b] = 1
+            st.dirty[b] |= DIRTY_MOVED
     st.cg_gaze[b] = acts[b, CG_GAZE]
     st.cg_point[b] = acts[b, CG_POINT]
     st.cg_word[b] = acts[b, CG_WORD]
@@ -324,7 +370,7 @@ def apply_caregiver(st, b, acts, arm_reach, kind_flags):
         # Infants act after the caregiver and need its hand's result on the maps now.
         sync_objects(st, b)
         rebuild_maps(st, b, kind_flags)
-        st.dirty[b] = 1
+        st.dirty[b] |= DIRTY_MAPS
 
 
 # -------------------------------------------------------------------------- infants
@@ -358,7 +404,7 @@ def infant_reach(st, b, i, kind_flags):
     st.obj_holder[b, take] = i
     st.agent_hold[b, i] = take
     st.grasped[b, i] = take
-    st.dirty[b] = 1
+    st.dirty[b] |= DIRTY_MAPS
     if kind_flags[st.obj_kind[b, take]] & SOUNDS:
         emit_sound(st, b, st.obj_kind[b, take], r, c)
 
@@ -384,7 +430,7 @@ def infant_release(st, b, i, kind_flags):
         return
     st.obj_holder[b, held] = -1
     st.agent_hold[b, i] = -1
-    st.dirty[b] = 1
+    st.dirty[b] |= DIRTY_MAPS
     if kind_flags[st.obj_kind[b, held]] & SOUNDS:
         emit_sound(st, b, st.obj_kind[b, held], r, c)
 
@@ -411,7 +457,7 @@ def infant_forward(st, b, i, u, move_success, kind_flags):
         st.obj_pos[b, o, 1] = c2
         st.obj_map[b, r, c] = -1
         st.obj_map[b, r2, c2] = o
-        st.dirty[b] = 1
+        st.dirty[b] |= DIRTY_MAPS
         if kind_flags[st.obj_kind[b, o]] & SOUNDS:
             emit_sound(st, b, st.obj_kind[b, o], r2, c2)
     if not cell_free(st, b, r, c):
@@ -420,7 +466,7 @@ def infant_forward(st, b, i, u, move_success, kind_flags):
     st.agent_pos[b, i, 0] = r
     st.agent_pos[b, i, 1] = c
     st.agent_map[b, r, c] = i
-    st.dirty[b] = 1
+    st.dirty[b] |= DIRTY_MOVED
 
 
 @njit(cache=True, inline="always")
@@ -458,8 +504,9 @@ def step_world(
     move_success,
     arm_reach,
     n_colours,
+    rays,
 ):
-    """One step of world ``b`` (see :func:`step_worlds`)."""
+    """One step of the mechanics of world ``b`` (see :func:`step_observe`)."""
     n = st.done.shape[1]
     if st.ended[b]:
         return
@@ -482,31 +529,51 @@ def step_world(
             st.obj_colour[b, k] = int(u_noise[b, k, 0] * n_colours)
             if u_noise[b, k, 1] < 0.5:
                 emit_sound(st, b, kind, st.obj_pos[b, k, 0], st.obj_pos[b, k, 1])
-    # Maps and rays are rebuilt only when something they show changed.
+    # Held things follow whoever moved; the maps are rebuilt only when an object
+    # changed place (moves keep ``agent_map`` up to date themselves), and the rays only
+    # when their ends changed (update_rays).
     if st.dirty[b]:
         sync_objects(st, b)
-        rebuild_maps(st, b, kind_flags)
-    pointing = 0
-    for i in range(n):
-        pointing |= st.inf_point[b, i]
-    if (
-        st.dirty[b]
-        or st.ray_key[b, 0] != st.cg_gaze[b]
-        or st.ray_key[b, 1] != st.cg_point[b]
-        or pointing
-        or st.ray_key[b, 2]
-    ):
-        rebuild_rays(st, b)
+        if st.dirty[b] & DIRTY_MAPS:
+            rebuild_maps(st, b, kind_flags)
+    update_rays(st, b, False, rays)
     st.dirty[b] = 0
     st.t[b] += 1
+
+
+@njit(cache=True, inline="always")
+def judge_world(st, b, reward, use_look, terminate, any_choice_ends):
+    """Success when an infant of world ``b`` grasps (or, with ``use_look``, looks
+    straight at) the target; ``terminate`` ends that infant's episode on success, and
+    ``any_choice_ends`` ends it on any other toy's choice too (a forced-choice test)."""
+    if st.ended[b]:
+        return
+    tgt = st.target[b]
+    for i in range(st.done.shape[1]):
+        if st.done[b, i]:
+            continue
+        choice = st.looking[b, i] if use_look else st.grasped[b, i]
+        if not use_look and choice < 0:
+            choice = st.touched[b, i]
+        if choice < 0 or tgt < 0:
+            continue
+        if choice == tgt or (not use_look and st.grasped[b, i] == tgt):
+            st.success[b, i] = 1
+            st.approval[b, i] = 1
+            st.reward[b, i] += reward
+            if terminate:
+                st.done[b, i] = 1
+        elif any_choice_ends and st.obj_kind[b, choice] >= 0:
+            st.done[b, i] = 1
 
 
 # The state arrives as a numba StructRef (see state.py). Helpers are inlined at the
 # Numba IR level, and parallel loops run over chunks of worlds: every call or parallel
 # task touches the StructRef's reference count, which is one cache line shared by the
-# threads (benchmarks/world_speed.py measures the effect).
+# threads (benchmarks/world_speed.py measures the effect). One kernel does a world's
+# whole step, so the world's state is read from memory once per step.
 @njit(cache=True, parallel=True)
-def step_worlds(
+def step_observe(
     st,
     infant_actions,
     caregiver_actions,
@@ -516,16 +583,39 @@ def step_worlds(
     move_success,
     arm_reach,
     n_colours,
+    flat,
+    senses,
+    view_off,
+    los_off,
+    los_len,
+    box_view,
+    rays,
+    posture_code,
+    track_seen,
+    reward,
+    judge_rule,
+    max_cycles,
+    reward_out,
+    terminated,
+    truncated,
+    episode_over,
 ):
-    """Apply one step of actions to every world that has not ended.
+    """One whole step of every world: mechanics, observation, judge and episode flags.
 
     ``infant_actions[B, N]``, ``caregiver_actions[B, 7]``, ``u_move[B, N]`` and
     ``u_noise[B, K, 2]`` uniforms. Done infants and restrained infants do nothing.
+    ``judge_rule`` is ``(use_look, terminate, any_choice_ends)`` of
+    :func:`judge_world`. Writes the infants' views and senses, then ``reward_out``,
+    ``terminated`` and ``truncated`` ``[B, N]`` and ``episode_over[B]``; a world whose
+    episode is over is marked ``ended``.
     """
     n_worlds = st.cells.shape[0]
+    n = st.done.shape[1]
     size = chunk_size(n_worlds)
     for chunk in prange((n_worlds + size - 1) // size):
         for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
+            for i in range(n):
+                st.reward[b, i] = 0.0
             step_world(
                 st,
                 b,
@@ -537,46 +627,124 @@ def step_worlds(
                 move_success,
                 arm_reach,
                 n_colours,
+                rays,
             )
+            observe_world(
+                st,
+                b,
+                flat,
+                senses,
+                view_off,
+                los_off,
+                los_len,
+                box_view,
+                rays,
+                posture_code,
+                track_seen,
+            )
+            for i in range(n):
+                terminated[b, i] = st.done[b, i]  # done before the judge
+            judge_world(st, b, reward, judge_rule[0], judge_rule[1], judge_rule[2])
+            ended = st.ended[b] != 0
+            over_time = st.t[b] >= max_cycles
+            all_done = True
+            for i in range(n):
+                was_done = terminated[b, i]
+                done = st.done[b, i] != 0
+                terminated[b, i] = (done or ended) and not was_done
+                truncated[b, i] = over_time and not ended and not done
+                all_done = all_done and done
+                reward_out[b, i] = st.reward[b, i]
+                senses[b, i, S_APPROVAL] = st.approval[b, i]
+            episode_over[b] = ended or over_time or all_done
+            if episode_over[b]:
+                st.ended[b] = 1
 
 
 @njit(cache=True, parallel=True)
-def refresh_worlds(st, mask, kind_flags):
+def refresh_worlds(st, mask, kind_flags, rays):
     """Rebuild the derived maps of the worlds where ``mask`` is set (after a reset)."""
     n_worlds = st.cells.shape[0]
     size = chunk_size(n_worlds)
     for chunk in prange((n_worlds + size - 1) // size):
         for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
             if mask[b]:
-                refresh_world(st, b, kind_flags)
+                refresh_world(st, b, kind_flags, rays)
 
 
 @njit(cache=True, inline="always")
-def refresh_world(st, b, kind_flags):
+def refresh_world(st, b, kind_flags, rays):
     sync_objects(st, b)
     rebuild_maps(st, b, kind_flags)
-    rebuild_rays(st, b)
+    update_rays(st, b, True, rays)
 
 
 # ------------------------------------------------------------------- observation
 @njit(cache=True, inline="always")
-def observe_world(st, b, flat, senses, view_off, los_off, los_len, posture_code, track_seen):
-    """Observations of the infants of world ``b`` (see :func:`observe`)."""
-    # Unpack the arrays once: the hot loop then touches plain arrays only.
-    cells, obj_map, agent_map, opaque_map = st.cells, st.obj_map, st.agent_map, st.opaque_map
+def view_index(pr, pc, d, r, c, v):
+    """Index in the ``V*V`` view of an infant at (pr, pc) facing ``d`` of the cell
+    (r, c), or -1 when the cell lies outside the view square (the inverse of
+    ``geometry.world_offsets``: its two axes are orthonormal)."""
+    rd = (d + 1) % 4
+    forward = (r - pr) * DR[d] + (c - pc) * DC[d]
+    lateral = (r - pr) * DR[rd] + (c - pc) * DC[rd]
+    vi = v - 1 - forward
+    vj = lateral + v // 2
+    if vi < 0 or vi >= v or vj < 0 or vj >= v:
+        return -1
+    return vi * v + vj
+
+
+@njit(cache=True, inline="always")
+def project_ray(st, b, code, flat, i, channel, pr, pc, d, v, rays):
+    """Write 1 into ``channel`` of infant ``i``'s view at every visible cell of the
+    caregiver ray :func:`ray_code` encoded (the cells :func:`mark_ray` marks)."""
+    if code == 0:
+        return
+    h = st.cells.shape[1]
+    w = st.cells.shape[2]
+    r0, c0, r1, c1 = ray_ends(code)
+    if r0 == r1 and c0 == c1:
+        return
+    vv = v * v
+    dr = r1 - r0 + h - 1
+    dc = c1 - c0 + w - 1
+    for s in range(rays.shape[2]):
+        r = r0 + rays[dr, dc, s, 0]
+        c = c0 + rays[dr, dc, s, 1]
+        if r < 0 or r >= h or c < 0 or c >= w or st.cells[b, r, c] == WALL:
+            return
+        idx = view_index(pr, pc, d, r, c, v)
+        if idx >= 0 and flat[b, i, CH_CELL * vv + idx]:
+            flat[b, i, channel * vv + idx] = 1
+
+
+@njit(cache=True, inline="always")
+def observe_world(
+    st, b, flat, senses, view_off, los_off, los_len, box_view, rays, posture_code, track_seen
+):
+    """Observations of the infants of world ``b`` (see :func:`observe`).
+
+    The ``cell`` channel says which view cells are visible (non-zero). It is copied
+    from the closed-box table, or found by walking lines of sight when the room has
+    other opaque cells. The other channels are written from the few things there are to
+    see (objects, agents, the caregiver's two rays), each projected into the view, rather
+    than by looking at every view cell.
+    """
+    cells, opaque_map = st.cells, st.opaque_map
     obj_kind, obj_colour, agent_dir, agent_hold = (
         st.obj_kind,
         st.obj_colour,
         st.agent_dir,
         st.agent_hold,
     )
-    sight, seen_map, gaze_map, point_map = st.sight, st.seen_map, st.gaze_map, st.point_map
+    sight, seen_map, obj_map, agent_map = st.sight, st.seen_map, st.obj_map, st.agent_map
     h, w = cells.shape[1], cells.shape[2]
     n = st.done.shape[1]
     vv = view_off.shape[1]
-    v = int(np.sqrt(vv) + 0.5)
+    v = sight.shape[2]
     mid = vv - 1 - v // 2  # the infant's own cell, bottom row, middle column
-    open_room = st.inner_opaque[b] == 0
+    closed_box = st.inner_opaque[b] == 0
     if track_seen:
         fill_map(seen_map, b, 0)
     for i in range(n):
@@ -584,46 +752,62 @@ def observe_world(st, b, flat, senses, view_off, los_off, los_len, posture_code,
         pc = st.agent_pos[b, i, 1]
         d = agent_dir[b, i]
         eye_contact = 0
-        # Clear this infant's view with one contiguous loop over the flat alias (it
-        # vectorises), then write only the non-zero values of the cells it sees.
-        for k in range(flat.shape[2]):
+        # Cell channel. Nested loops, not ``idx // v``: an integer division by a
+        # run-time value costs more than the rest of a cell's work.
+        for vi in range(v):
+            for vj in range(v):
+                idx = vi * v + vj
+                if closed_box:
+                    flat[b, i, CH_CELL * vv + idx] = box_view[pr, pc, d, idx] * sight[b, i, vi, vj]
+                    continue
+                flat[b, i, CH_CELL * vv + idx] = 0
+                r = pr + view_off[d, idx, 0]
+                c = pc + view_off[d, idx, 1]
+                if not sight[b, i, vi, vj] or r < 0 or r >= h or c < 0 or c >= w:
+                    continue
+                visible = True
+                for s in range(los_len[idx]):
+                    if opaque_map[b, pr + los_off[d, idx, s, 0], pc + los_off[d, idx, s, 1]]:
+                        visible = False
+                        break
+                if visible:
+                    flat[b, i, CH_CELL * vv + idx] = (
+                        CELL_WALL if cells[b, r, c] == WALL else CELL_FLOOR
+                    )
+        # The other channels start empty (one contiguous loop: it vectorises; the cell
+        # channel comes first, see CH_CELL).
+        for k in range(vv, flat.shape[2]):
             flat[b, i, k] = 0
-        for idx in range(vv):
-            vi = idx // v
-            vj = idx - vi * v
-            r = pr + view_off[d, idx, 0]
-            c = pc + view_off[d, idx, 1]
-            if not sight[b, i, vi, vj] or r < 0 or r >= h or c < 0 or c >= w:
+        if track_seen:
+            for idx in range(vv):
+                if flat[b, i, CH_CELL * vv + idx]:
+                    seen_map[b, pr + view_off[d, idx, 0], pc + view_off[d, idx, 1]] |= 1 << i
+        # Objects lying in the open (held ones and contents are not on the map).
+        for k in range(obj_kind.shape[1]):
+            if obj_kind[b, k] < 0 or st.obj_holder[b, k] >= 0 or st.obj_inside[b, k] >= 0:
                 continue
-            # A segment between two cells of the grid stays in the grid; between two
-            # interior cells it stays off the border, so in a room whose only opaque
-            # cells are its border walls only border cells need the walk.
-            border = r == 0 or r == h - 1 or c == 0 or c == w - 1
-            visible = True
-            for s in range(los_len[idx] if (not open_room or border) else 0):
-                if opaque_map[b, pr + los_off[d, idx, s, 0], pc + los_off[d, idx, s, 1]]:
-                    visible = False
-                    break
-            if not visible:
+            idx = view_index(pr, pc, d, st.obj_pos[b, k, 0], st.obj_pos[b, k, 1], v)
+            if idx >= 0 and flat[b, i, CH_CELL * vv + idx]:
+                flat[b, i, CH_KIND * vv + idx] = obj_kind[b, k] + 1
+                flat[b, i, CH_COLOUR * vv + idx] = obj_colour[b, k] + 1
+        # The others, with the toy each holds up when nothing lies on its cell.
+        for a in range(n + 1):
+            if a == i:
                 continue
-            if track_seen:
-                seen_map[b, r, c] |= 1 << i
-            flat[b, i, CH_CELL * vv + idx] = CELL_WALL if cells[b, r, c] == WALL else CELL_FLOOR
-            o = obj_map[b, r, c]
-            a = agent_map[b, r, c]
-            if a >= 0 and a != i:
-                if o < 0 and agent_hold[b, a] >= 0:
-                    o = agent_hold[b, a]  # a toy held up by someone is seen there
-                flat[b, i, CH_AGENT * vv + idx] = (1 if a == n else 5) + (agent_dir[b, a] - d) % 4
-                if a == n and st.cg_gaze[b] == i + 1:
-                    eye_contact = 1
-            if o >= 0:
-                flat[b, i, CH_KIND * vv + idx] = obj_kind[b, o] + 1
-                flat[b, i, CH_COLOUR * vv + idx] = obj_colour[b, o] + 1
-            if gaze_map[b, r, c]:
-                flat[b, i, CH_GAZE * vv + idx] = 1
-            if point_map[b, r, c]:
-                flat[b, i, CH_POINT * vv + idx] = 1
+            ar = st.agent_pos[b, a, 0]
+            ac = st.agent_pos[b, a, 1]
+            idx = view_index(pr, pc, d, ar, ac, v)
+            if idx < 0 or not flat[b, i, CH_CELL * vv + idx]:
+                continue
+            flat[b, i, CH_AGENT * vv + idx] = (1 if a == n else 5) + (agent_dir[b, a] - d) % 4
+            held = agent_hold[b, a]
+            if held >= 0 and obj_map[b, ar, ac] < 0:
+                flat[b, i, CH_KIND * vv + idx] = obj_kind[b, held] + 1
+                flat[b, i, CH_COLOUR * vv + idx] = obj_colour[b, held] + 1
+            if a == n and st.cg_gaze[b] == i + 1:
+                eye_contact = 1
+        project_ray(st, b, st.ray_key[b, 0], flat, i, CH_GAZE, pr, pc, d, v, rays)
+        project_ray(st, b, st.ray_key[b, 1], flat, i, CH_POINT, pr, pc, d, v, rays)
         # What lies straight ahead: the first object or agent in the middle column.
         look = -1
         idx = mid - v
@@ -654,7 +838,9 @@ def observe_world(st, b, flat, senses, view_off, los_off, los_len, posture_code,
 
 
 @njit(cache=True, parallel=True)
-def observe(st, flat, senses, view_off, los_off, los_len, posture_code, mask, track_seen):
+def observe(
+    st, flat, senses, view_off, los_off, los_len, box_view, rays, posture_code, mask, track_seen
+):
     """Write the egocentric view (``flat``: the view buffer as ``[B, N, C*V*V]``) and
     senses of every infant in the worlds where ``mask`` is set; update ``looking`` (and
     ``seen_map`` if ``track_seen``). No randomness, no change to the world."""
@@ -664,7 +850,17 @@ def observe(st, flat, senses, view_off, los_off, los_len, posture_code, mask, tr
         for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
             if mask[b]:
                 observe_world(
-                    st, b, flat, senses, view_off, los_off, los_len, posture_code, track_seen
+                    st,
+                    b,
+                    flat,
+                    senses,
+                    view_off,
+                    los_off,
+                    los_len,
+                    box_view,
+                    rays,
+                    posture_code,
+                    track_seen,
                 )
 
 

@@ -76,9 +76,9 @@ STATE_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "obj_map": (np.int16, ("B", "H", "W")),  # visible object on the cell, -1 none
     "agent_map": (np.int8, ("B", "H", "W")),  # agent on the cell, -1 none
     "opaque_map": (np.uint8, ("B", "H", "W")),  # 1: wall or occluder (blocks sight)
-    "inner_opaque": (np.int32, ("B",)),  # opaque cells off the border (0: open room)
+    "inner_opaque": (np.int32, ("B",)),  # cells unlike a closed box (0: walls only on the border)
     "dirty": (np.uint8, ("B",)),  # something moved this step: maps must be rebuilt
-    "ray_key": (np.int32, ("B", "3")),  # gaze, point and infants-pointing the rays show
+    "ray_key": (np.int32, ("B", "3")),  # rays drawn: gaze and point codes, infants pointing
     "gaze_map": (np.uint8, ("B", "H", "W")),
     "point_map": (np.uint8, ("B", "H", "W")),
     "ipoint_map": (np.uint8, ("B", "H", "W")),  # infants' pointing rays

@@ -2,8 +2,9 @@
 
 A scenario lays out its map (``layout``, vectorised over the worlds being reset, like
 MiniGrid's ``_gen_grid``), directs the scripted caregiver each step (``direct``, a
-compiled kernel that also keeps the scenario's phases) and judges each step's outcome
-(``judge``: success, reward, termination). Mechanics stay in :mod:`..core.kernels`.
+compiled kernel that also keeps the scenario's phases) and says how each step's outcome
+is judged (``judge_rule``: success, reward, termination). Mechanics stay in
+:mod:`..core.kernels`.
 """
 
 from __future__ import annotations
@@ -124,16 +125,23 @@ class Scenario:
         reward, then ``extra_params()``."""
         return np.array([self.config.success_reward, *self.extra_params()], dtype=np.float64)
 
+    def judge_rule(self) -> tuple[bool, bool, bool]:
+        """How each step is judged, as ``(use_look, terminate, any_choice_ends)``.
+
+        An infant succeeds when it grasps (or, with ``use_look``, looks straight at)
+        the caregiver's target: success, approval and the success reward. With
+        ``terminate`` success ends that infant's episode; with ``any_choice_ends`` so
+        does choosing any other toy (a forced-choice test). The engine's step kernel
+        applies the rule (:func:`~infancy.worlds.core.kernels.judge_world`).
+        """
+        raise NotImplementedError
+
     def extra_params(self) -> tuple[float, ...]:
         """Scenario parameters for the kernels (index 1 onwards of ``params``)."""
         return ()
 
     def direct(self, st, u, habits, params, kind_words, kind_flags, out) -> None:
         """Write the scripted caregiver's actions into ``out[B, 7]``; keep phases."""
-        raise NotImplementedError
-
-    def judge(self, st, params) -> None:
-        """Set ``success``, ``reward``, ``done`` and ``ended`` after a step."""
         raise NotImplementedError
 
     # -- shared --------------------------------------------------------------------
@@ -302,33 +310,3 @@ def hold_infants(st, b, on):
 def hand(out, b, op, code):
     out[b, CG_HAND] = op
     out[b, CG_HAND_TARGET] = code
-
-
-@njit(cache=True, inline="always")
-def judge_goal(st, params, use_look, terminate, any_choice_ends):
-    """Success when an infant grasps (or looks straight at) the target.
-
-    ``any_choice_ends``: choosing a non-target toy (grasp/look) ends that infant's
-    episode without success, as in a forced-choice test.
-    """
-    reward = params[0]
-    for b in range(st.done.shape[0]):
-        if st.ended[b]:
-            continue
-        tgt = st.target[b]
-        for i in range(st.done.shape[1]):
-            if st.done[b, i]:
-                continue
-            choice = st.looking[b, i] if use_look else st.grasped[b, i]
-            if not use_look and choice < 0:
-                choice = st.touched[b, i]
-            if choice < 0 or tgt < 0:
-                continue
-            if choice == tgt or (not use_look and st.grasped[b, i] == tgt):
-                st.success[b, i] = 1
-                st.approval[b, i] = 1
-                st.reward[b, i] += reward
-                if terminate:
-                    st.done[b, i] = 1
-            elif any_choice_ends and st.obj_kind[b, choice] >= 0:
-                st.done[b, i] = 1

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from ..core.codes import CG_GAZE, CG_POINT, FLAG_IMPERATIVE, FLAG_OSTENSIVE, NORTH
 from ..core.kernels import chunk_size
-from .base import Scenario, WorldConfig, clear_action, hold_infants, judge_goal, say_name
+from .base import Scenario, WorldConfig, clear_action, hold_infants, say_name
 
 CUES = {"none": 0, "gaze": 1, "point": 2, "both": 3}
 PHASE_TEACH, PHASE_CONTACT, PHASE_CUE = 0, 1, 2
@@ -113,11 +113,6 @@ def _direct_cue(st, u, habits, params, kind_words, kind_flags, out):
             st.timer[b] += 1
 
 
-@njit(cache=True)
-def _judge_choice(st, params):
-    judge_goal(st, params, int(params[6]) == 0, True, True)
-
-
 class _CueScenario(Scenario):
     height = width = 7
     n_objects = 2
@@ -135,8 +130,7 @@ class _CueScenario(Scenario):
         cue = CUES[getattr(cfg, "cue", "none")]
         teach = int(getattr(cfg, "teach", False))
         teach_steps = getattr(cfg, "teach_steps", 1)
-        look = 0 if cfg.success_mode == "look" else 1
-        return (cue, cfg.contact_steps, teach, teach_steps, int(self.request), look)
+        return (cue, cfg.contact_steps, teach, teach_steps, int(self.request))
 
     def layout(self, st, idx, rng):
         n = idx.size
@@ -152,8 +146,8 @@ class _CueScenario(Scenario):
     def direct(self, st, u, habits, params, kind_words, kind_flags, out):
         _direct_cue(st, u, habits, params, kind_words, kind_flags, out)
 
-    def judge(self, st, params):
-        _judge_choice(st, params)
+    def judge_rule(self):
+        return (self.config.success_mode == "look", True, True)
 
 
 _CUE_DOC = """

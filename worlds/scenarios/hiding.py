@@ -20,7 +20,6 @@ from .base import (
     clear_action,
     hand,
     hold_infants,
-    judge_goal,
     say_name,
 )
 
@@ -100,11 +99,6 @@ def _direct_peekaboo(st, u, habits, params, kind_words, kind_flags, out):
                     st.ended[b] = 1
 
 
-@njit(cache=True)
-def _judge_peekaboo(st, params):
-    judge_goal(st, params, False, True, False)
-
-
 class Peekaboo(Scenario):
     """## Description
     Object permanence and violation of expectation. The caregiver, beside a screen in
@@ -177,8 +171,8 @@ class Peekaboo(Scenario):
     def direct(self, st, u, habits, params, kind_words, kind_flags, out):
         _direct_peekaboo(st, u, habits, params, kind_words, kind_flags, out)
 
-    def judge(self, st, params):
-        _judge_peekaboo(st, params)
+    def judge_rule(self):
+        return (False, True, False)
 
 
 # ----------------------------------------------------------------------- A-not-B
@@ -273,11 +267,6 @@ def _direct_anotb(st, u, habits, params, kind_words, kind_flags, out):
                     st.ended[b] = 1
 
 
-@njit(cache=True)
-def _judge_anotb(st, params):
-    judge_goal(st, params, False, False, False)
-
-
 class ANotB(Scenario):
     """## Description
     Piaget's A-not-B task as Diamond (1985) ran it. Two wells (boxes) sit to the
@@ -341,8 +330,8 @@ class ANotB(Scenario):
     def direct(self, st, u, habits, params, kind_words, kind_flags, out):
         _direct_anotb(st, u, habits, params, kind_words, kind_flags, out)
 
-    def judge(self, st, params):
-        _judge_anotb(st, params)
+    def judge_rule(self):
+        return (False, False, False)
 
 
 __all__ = ["ANotB", "Peekaboo"]

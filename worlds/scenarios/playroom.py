@@ -14,7 +14,6 @@ from .base import (
     Scenario,
     WorldConfig,
     clear_action,
-    judge_goal,
     pick_toy,
     play_with,
 )
@@ -50,11 +49,6 @@ def _direct_play(st, u, habits, params, kind_words, kind_flags, out):
                 st.timer[b] = int(habits[b, H_ATTEND])
             st.timer[b] -= 1
             play_with(st, b, st.target[b], u, habits, kind_words, out)
-
-
-@njit(cache=True)
-def _judge_play(st, params):
-    judge_goal(st, params, False, False, False)
 
 
 class Playroom(Scenario):
@@ -129,8 +123,8 @@ class Playroom(Scenario):
     def direct(self, st, u, habits, params, kind_words, kind_flags, out):
         _direct_play(st, u, habits, params, kind_words, kind_flags, out)
 
-    def judge(self, st, params):
-        _judge_play(st, params)
+    def judge_rule(self):
+        return (False, False, False)
 
 
 class NoisyTV(Playroom):
@@ -187,11 +181,6 @@ def _direct_reach(st, u, habits, params, kind_words, kind_flags, out):
             clear_action(out, b)
             if not st.ended[b]:
                 play_with(st, b, st.target[b], u, habits, kind_words, out)
-
-
-@njit(cache=True)
-def _judge_reach(st, params):
-    judge_goal(st, params, False, True, False)
 
 
 class Reach(Scenario):
@@ -262,5 +251,5 @@ class Reach(Scenario):
     def direct(self, st, u, habits, params, kind_words, kind_flags, out):
         _direct_reach(st, u, habits, params, kind_words, kind_flags, out)
 
-    def judge(self, st, params):
-        _judge_reach(st, params)
+    def judge_rule(self):
+        return (False, True, False)
