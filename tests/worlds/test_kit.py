@@ -59,7 +59,8 @@ def test_the_occlusion_check_can_fail():
         env.step({"infant_0": 0})
     engine = env.engine
     check_invariants(engine)  # fine as built
-    engine._los_len = np.zeros_like(engine._los_len)
+    view_off, los_off, los_len, *rest = engine._observation_tables
+    engine._observation_tables = (view_off, los_off, np.zeros_like(los_len), *rest)
     engine._observe()
     with pytest.raises(AssertionError, match="through the blocker"):
         check_invariants(engine)

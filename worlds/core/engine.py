@@ -131,12 +131,18 @@ class BatchWorld:
         self._move_success = np.array(
             [body.move_success[k] for k in ("none", "crawl", "walk")], dtype=np.float64
         )
-        self._posture_code = np.array(
+        posture_code = np.array(
             [POSTURE_CODE[body.posture[k]] for k in ("none", "crawl", "walk")], dtype=np.uint8
         )
-        self._view_off, self._los_off, self._los_len = world_offsets(self.view_size)
-        self._box_view = box_view(self.height, self.width, self.view_size)
         self._rays = ray_table(self.height, self.width)
+        # What the observation reads besides the state, in the kernels' argument order
+        # (view and line-of-sight offsets, the closed-box view, rays, postures).
+        self._observation_tables = (
+            *world_offsets(self.view_size),
+            box_view(self.height, self.width, self.view_size),
+            self._rays,
+            posture_code,
+        )
         # One row of caregiver habits per world, so a curriculum can give each infant
         # the caregiver of its own stage.
         self._habits = np.tile(scenario.habits_array(), (self.batch_size, 1))
@@ -349,12 +355,7 @@ class BatchWorld:
             self._n_colours,
             self._view_flat,
             self.senses,
-            self._view_off,
-            self._los_off,
-            self._los_len,
-            self._box_view,
-            self._rays,
-            self._posture_code,
+            *self._observation_tables,
             self.track_seen,
             float(self._params[0]),
             self._judge_rule,
@@ -426,12 +427,7 @@ class BatchWorld:
             self._kstate,
             self._view_flat,
             self.senses,
-            self._view_off,
-            self._los_off,
-            self._los_len,
-            self._box_view,
-            self._rays,
-            self._posture_code,
+            *self._observation_tables,
             mask,
             track,
         )
