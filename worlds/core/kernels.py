@@ -400,6 +400,10 @@ def infant_reach(st, b, i, kind_flags):
         st.agent_hold[b, n] = -1
     if take < 0 or not kind_flags[st.obj_kind[b, take]] & GRASPABLE:
         return
+    if take == o:
+        # Off the floor now, not only after this step's rebuild: another infant reaching
+        # for the same cell later in the step must find it gone.
+        st.obj_map[b, r, c] = -1
     st.obj_inside[b, take] = -1
     st.obj_holder[b, take] = i
     st.agent_hold[b, i] = take
