@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from infancy.worlds import make, make_batch
+from infancy.worlds import list_worlds, make, make_batch
 from infancy.worlds.core.geometry import line_of_sight_table, sight_mask
 
 
@@ -108,3 +108,25 @@ def test_seen_map_on_demand_equals_tracked():
     lazy.update_seen()
     assert np.array_equal(tracked.state.seen_map, lazy.state.seen_map)
     assert tracked.state.seen_map.any()
+
+
+def test_the_step_kernel_is_compiled_once_whatever_the_inputs():
+    # A read-only or strided argument is another numba type, so another compile of the
+    # step kernel (about a minute each on a fresh machine): the engine hands the kernels
+    # plain arrays whatever the batch size and wherever the actions come from.
+    from infancy.worlds.core import kernels
+    from infancy.worlds.scenarios import playroom
+
+    for size in (1, 3):
+        batch = make_batch("playroom-v0", size, seed=0)
+        batch.reset()
+        batch.step(0)  # a scalar, broadcast
+        batch.step(np.ones((size, 1), dtype=np.int32))  # another integer type
+        fixed = np.broadcast_to(np.zeros(7, dtype=np.int64), (size, 7))  # read-only
+        batch.step(np.zeros((size, 1), dtype=np.int64), fixed)
+    for world in list_worlds():  # every scenario's parameters and judge rule
+        batch = make_batch(world, 2, seed=0)
+        batch.reset()
+        batch.step(0)
+    assert len(kernels.step_observe.signatures) == 1
+    assert len(playroom._direct_play.signatures) == 1

@@ -33,6 +33,17 @@ LOCOMOTION_CODE = {"none": 0, "crawl": 1, "walk": 2}
 POSTURE_CODE = {"lying": 0, "sitting": 1, "crawling": 2, "standing": 3}
 
 
+def _kernel_array(arr: np.ndarray) -> np.ndarray:
+    """A writable C-contiguous ``int64`` copy of ``arr``.
+
+    Numba compiles a kernel once per argument *type*, and a read-only or strided array
+    is a different type from a plain one: without this, the actions' origin (a broadcast
+    scalar, the scripted caregiver's buffer) and the batch size decided which of four
+    versions of the step kernel ran, each a minute's compile on a fresh machine.
+    """
+    return np.array(arr, dtype=np.int64, order="C")
+
+
 @dataclass
 class StepResult:
     """What one batched step returns. Arrays have leading axis B (worlds).
@@ -304,7 +315,7 @@ class BatchWorld:
             u = self._rng.random((b, N_SCRIPT_UNIFORMS + n + 2 * k), dtype=np.float32)
             self.scenario.direct(
                 self._kstate,
-                u[:, :N_SCRIPT_UNIFORMS],
+                np.ascontiguousarray(u[:, :N_SCRIPT_UNIFORMS]),
                 self._habits,
                 self._params,
                 self._kind_words,
@@ -347,8 +358,8 @@ class BatchWorld:
             self._kstate,
             acts,
             cg,
-            u[:, N_SCRIPT_UNIFORMS : N_SCRIPT_UNIFORMS + n],
-            u[:, N_SCRIPT_UNIFORMS + n :].reshape(b, k, 2),
+            np.ascontiguousarray(u[:, N_SCRIPT_UNIFORMS : N_SCRIPT_UNIFORMS + n]),
+            np.ascontiguousarray(u[:, N_SCRIPT_UNIFORMS + n :]).reshape(b, k, 2),
             self._kind_flags,
             self._move_success,
             int(self.scenario.habits.arm_reach),
@@ -388,7 +399,7 @@ class BatchWorld:
             raise ValueError(
                 f"infant action: expected integers in 0..{n_actions - 1}, got {arr[bad][0]}"
             )
-        return np.ascontiguousarray(arr, dtype=np.int64)
+        return _kernel_array(arr)
 
     def _check_caregiver_actions(self, actions: Any) -> np.ndarray:
         arr = np.asarray(actions)
@@ -407,7 +418,7 @@ class BatchWorld:
             raise ValueError(
                 f"caregiver action: {CAREGIVER_ACTION_FIELDS[j]} must be in 0..{sizes[j] - 1}"
             )
-        return np.ascontiguousarray(arr, dtype=np.int64)
+        return _kernel_array(arr)
 
     def update_seen(self, world: int | None = None) -> None:
         """Bring ``state.seen_map`` up to date for one world (or all) when the engine
