@@ -93,7 +93,7 @@ class BConfig(_Strict):
         0.5, ge=0.0, description="weight of the critic's regression on imagined returns"
     )
     imagined_weight: float = Field(
-        0.1,
+        1.0,
         ge=0.0,
         description="learning-rate factor of updates from imagined trajectories",
     )
