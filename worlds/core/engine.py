@@ -315,7 +315,7 @@ class BatchWorld:
             u = self._rng.random((b, N_SCRIPT_UNIFORMS + n + 2 * k), dtype=np.float32)
             self.scenario.direct(
                 self._kstate,
-                np.ascontiguousarray(u[:, :N_SCRIPT_UNIFORMS]),
+                u,  # the script reads columns 0..N_SCRIPT_UNIFORMS-1
                 self._habits,
                 self._params,
                 self._kind_words,
@@ -358,8 +358,8 @@ class BatchWorld:
             self._kstate,
             acts,
             cg,
-            np.ascontiguousarray(u[:, N_SCRIPT_UNIFORMS : N_SCRIPT_UNIFORMS + n]),
-            np.ascontiguousarray(u[:, N_SCRIPT_UNIFORMS + n :]).reshape(b, k, 2),
+            u,
+            N_SCRIPT_UNIFORMS,
             self._kind_flags,
             self._move_success,
             int(self.scenario.habits.arm_reach),

@@ -502,8 +502,8 @@ def step_world(
     b,
     infant_actions,
     caregiver_actions,
-    u_move,
-    u_noise,
+    u,
+    u0,
     kind_flags,
     move_success,
     arm_reach,
@@ -526,12 +526,12 @@ def step_world(
     for i in range(n):
         if st.done[b, i] or st.restrained[b, i]:
             continue
-        apply_infant(st, b, i, infant_actions[b, i], u_move[b, i], move_success, kind_flags)
+        apply_infant(st, b, i, infant_actions[b, i], u[b, u0 + i], move_success, kind_flags)
     for k in range(st.obj_kind.shape[1]):
         kind = st.obj_kind[b, k]
         if kind >= 0 and kind_flags[kind] & NOISY:
-            st.obj_colour[b, k] = int(u_noise[b, k, 0] * n_colours)
-            if u_noise[b, k, 1] < 0.5:
+            st.obj_colour[b, k] = int(u[b, u0 + n + 2 * k] * n_colours)
+            if u[b, u0 + n + 2 * k + 1] < 0.5:
                 emit_sound(st, b, kind, st.obj_pos[b, k, 0], st.obj_pos[b, k, 1])
     # Held things follow whoever moved; the maps are rebuilt only when an object
     # changed place (moves keep ``agent_map`` up to date themselves), and the rays only
@@ -581,8 +581,8 @@ def step_observe(
     st,
     infant_actions,
     caregiver_actions,
-    u_move,
-    u_noise,
+    u,
+    u0,
     kind_flags,
     move_success,
     arm_reach,
@@ -606,8 +606,10 @@ def step_observe(
 ):
     """One whole step of every world: mechanics, observation, judge and episode flags.
 
-    ``infant_actions[B, N]``, ``caregiver_actions[B, 7]``, ``u_move[B, N]`` and
-    ``u_noise[B, K, 2]`` uniforms. Done infants and restrained infants do nothing.
+    ``infant_actions[B, N]``, ``caregiver_actions[B, 7]``; ``u[B, ...]`` the step's
+    uniforms, of which columns ``u0 + i`` are infant ``i``'s move and ``u0 + N + 2k``,
+    ``u0 + N + 2k + 1`` object ``k``'s noise (passing the whole array, not column
+    slices, keeps one argument type). Done infants and restrained infants do nothing.
     ``judge_rule`` is ``(use_look, terminate, any_choice_ends)`` of
     :func:`judge_world`. Writes the infants' views and senses, then ``reward_out``,
     ``terminated`` and ``truncated`` ``[B, N]`` and ``episode_over[B]``; a world whose
@@ -625,8 +627,8 @@ def step_observe(
                 b,
                 infant_actions,
                 caregiver_actions,
-                u_move,
-                u_noise,
+                u,
+                u0,
                 kind_flags,
                 move_success,
                 arm_reach,

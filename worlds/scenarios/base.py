@@ -141,7 +141,11 @@ class Scenario:
         return ()
 
     def direct(self, st, u, habits, params, kind_words, kind_flags, out) -> None:
-        """Write the scripted caregiver's actions into ``out[B, 7]``; keep phases."""
+        """Write the scripted caregiver's actions into ``out[B, 7]``; keep phases.
+
+        ``u[B, >= 8]`` holds the step's uniforms; a script reads columns 0 to 7 only
+        (the rest are the mechanics').
+        """
         raise NotImplementedError
 
     # -- shared --------------------------------------------------------------------
