@@ -9,7 +9,9 @@ Measures, on this machine and in one process:
   expensive case); ``--free`` lets the rule M choose instead.
 - ``train_samples_per_s``: A's and B's training samples per second, timed alone on a
   batch of one chunk;
-- the share of the time in the world, inference, and learning.
+- the share of the time in the world, inference, and learning;
+- ``peer_mlp_train_samples_per_s``: a plain torch MLP trained in the same run, the
+  peer that says how fast the machine is at the time (this shared VM's speed varies).
 
 Prints a table and a final JSON line. Usage::
 
@@ -27,6 +29,25 @@ import torch
 from infancy.infants import Cohort
 from infancy.infants.base import Transitions
 from infancy.worlds import make_batch
+
+
+def peer_mlp_rate(d_in: int, seconds: float = 1.5) -> float:
+    """Training samples/s of a plain torch MLP (``d_in -> 64 -> 64``, batch 256, fused
+    Adam): the peer that says how fast this machine is today. The issue measured
+    80,000-90,000 samples/s for such a network on this machine."""
+    gen = torch.Generator().manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(d_in, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3, fused=True)
+    x = torch.randn(256, d_in, generator=gen)
+    y = torch.randn(256, 64, generator=gen)
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        loss = (net(x) - y).pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        done += x.shape[0]
+    return done / (time.perf_counter() - start)
 
 
 def main() -> None:
@@ -95,6 +116,8 @@ def main() -> None:
         cohort.b.learn(rollout, gate)
     b_rate = reps * n * t / (time.perf_counter() - s)  # samples (each seen `epochs` times)
 
+    peer = peer_mlp_rate(cohort.obs.size)
+
     rows = [
         (f"{args.world} cohort of {n}, all learning: real steps/s", f"{cohort_rate:,.0f}"),
         ("  time in world stepping", f"{spent['world'] / total:.0%}"),
@@ -108,6 +131,8 @@ def main() -> None:
             f"System B training samples/s ({cohort.config.b.epochs} PPO epochs each)",
             f"{b_rate:,.0f}",
         ),
+        ("peer: one plain MLP, batch 256, fused Adam: samples/s", f"{peer:,.0f}"),
+        ("  (the issue measured 80,000-90,000 here)", ""),
     ]
     print(f"infant speed on this machine (torch threads: {torch.get_num_threads()})")
     for k, v in rows:
@@ -119,6 +144,7 @@ def main() -> None:
                 "infants": n,
                 "cohort_steps_per_s": cohort_rate,
                 "train_samples_per_s": {"a": a_rate, "b": b_rate},
+                "peer_mlp_train_samples_per_s": peer,
                 "share": {
                     "world": spent["world"] / total,
                     "inference": other / total,
