@@ -343,7 +343,7 @@ class BatchWorld:
         -------
         StepResult
         """
-        b, n, k = self.batch_size, self.n_infants, self.n_objects
+        b, n = self.batch_size, self.n_infants
         acts = self._check_infant_actions(infant_actions)
         cg = None if caregiver_actions is None else self._check_caregiver_actions(caregiver_actions)
         u = self._plan()  # after the checks: a rejected call changes nothing
