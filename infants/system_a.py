@@ -27,7 +27,7 @@ import torch.nn.functional as F
 
 from .base import SystemA, Transitions, register_a
 from .config import AConfig
-from .nn import GroupAdam, GroupMLP, GroupObsNet, Obs, ObsEncoder, clip_per_infant
+from .nn import GroupAdam, GroupMLP, GroupObsNet, Obs, ObsEncoder, ema_per_infant
 
 __all__ = ["JepaA"]
 
@@ -84,7 +84,7 @@ class JepaA(SystemA):
 
     # ------------------------------------------------------------------ world model
     def encode(self, x: Obs) -> torch.Tensor:
-        return self.encoder(*x)
+        return self.encoder(x)
 
     def _heads(self, z: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
         """Predictions of every head, ``[N, K, T, Z]``."""
@@ -101,14 +101,14 @@ class JepaA(SystemA):
     def _errors(self, batch: Transitions, z: torch.Tensor, target: torch.Tensor | None = None):
         if target is None:
             with torch.no_grad():
-                target = self.target(*batch.x_next)
+                target = self.target(batch.x_next)
         preds = self._heads(z, batch.action)
         err = (preds - target[:, None]).pow(2).mean(-1)  # [N, K, T]
         return preds, target, err
 
     @torch.no_grad()
     def surprise(self, batch: Transitions) -> torch.Tensor:
-        z = self.encoder(*batch.x)
+        z = self.encoder(batch.x)
         _, _, err = self._errors(batch, z)
         return err.mean(1) / self.target_var[:, None]
 
@@ -116,7 +116,7 @@ class JepaA(SystemA):
         valid = batch.valid.float()
         step_ok = (batch.valid & ~batch.terminal).float()  # the next state is known
         count = step_ok.sum(1).clamp_min(1.0)
-        z = self.encoder(*batch.x)
+        z = self.encoder(batch.x)
         preds, target, err = self._errors(batch, z)
         err_t = err.mean(1)  # [N, T]
         pred_loss = (err_t * step_ok).sum(1) / count
@@ -127,14 +127,13 @@ class JepaA(SystemA):
         r_hat = self.reward_head(inp)[..., 0]
         reward_loss = self._reward_loss(r_hat, batch.reward, valid)
         with torch.no_grad():
-            rnd_t = self.rnd_target(*batch.x)
-        nov = (self.rnd(*batch.x) - rnd_t).pow(2).mean(-1)  # [N, T]
+            rnd_t = self.rnd_target(batch.x)
+        nov = (self.rnd(batch.x) - rnd_t).pow(2).mean(-1)  # [N, T]
         rnd_loss = nov.mean(1)
         loss = pred_loss + self.config.variance_weight * var_loss + reward_loss + rnd_loss
         self.opt.zero_grad()
         loss.sum().backward()
-        clip_per_infant(self.opt.params, self.n, self.grad_clip)
-        self.opt.step(self.config.lr * gate)
+        self.opt.step(self.config.lr * gate, self.grad_clip)
         self._refine_heads(batch, gate, step_ok, valid)
         with torch.no_grad():
             self._update_target(gate)
@@ -176,8 +175,8 @@ class JepaA(SystemA):
         if steps == 0:
             return
         with torch.no_grad():
-            z = self.encoder(*batch.x)
-            target = self.target(*batch.x_next)
+            z = self.encoder(batch.x)
+            target = self.target(batch.x_next)
             onehot = F.one_hot(batch.action, self.n_actions).float()
         count = step_ok.sum(1).clamp_min(1.0)
         for _ in range(steps):
@@ -187,16 +186,13 @@ class JepaA(SystemA):
             r_loss = self._reward_loss(r_hat, batch.reward, valid)
             self.head_opt.zero_grad()
             (pred_loss + r_loss).sum().backward()
-            clip_per_infant(self.head_opt.params, self.n, self.grad_clip)
-            self.head_opt.step(self.config.lr * gate)
+            self.head_opt.step(self.config.lr * gate, self.grad_clip)
 
     @torch.no_grad()
     def _update_target(self, gate: torch.Tensor) -> None:
         # An infant whose gate is shut keeps its target too (nothing of it changes).
         rate = torch.where(gate > 0, 1.0 - self.config.ema, 0.0)
-        for p_t, p in zip(self.target.parameters(), self.encoder.parameters(), strict=True):
-            view = (self.n, *([1] * (p.dim() - 1)))
-            p_t.add_((p - p_t) * rate.view(view))
+        ema_per_infant(self.target.parameters(), self.encoder.parameters(), rate, self.n)
 
     # ------------------------------------------------------------------ words
     @torch.no_grad()

@@ -82,6 +82,21 @@ def test_memory_keeps_the_most_salient(rng):
     assert SalienceMemory(2, 4, {"x": ((), "int64")}).sample(3, rng) is None
 
 
+def test_memory_fills_empty_slots_before_forgetting():
+    """A part-full store takes newcomers into its empty slots first; only when it runs
+    out does a newcomer replace the least salient memory, and only if it is more
+    salient."""
+    mem = SalienceMemory(1, 4, {"x": ((), "int64")})
+    mem.store({"x": np.array([[50, 60]])}, np.array([[5.0, 6.0]]), np.ones((1, 2), dtype=bool))
+    mem.store(
+        {"x": np.array([[10, 70, 80]])}, np.array([[1.0, 7.0, 8.0]]), np.ones((1, 3), dtype=bool)
+    )
+    assert sorted(mem.data["x"][0].tolist()) == [50, 60, 70, 80]
+    mem.store({"x": np.array([[90]])}, np.array([[9.0]]), np.ones((1, 1), dtype=bool))
+    assert sorted(mem.data["x"][0].tolist()) == [60, 70, 80, 90]
+    assert sorted(mem.salience[0].tolist()) == [6.0, 7.0, 8.0, 9.0]
+
+
 def test_rule_m_sleeps_when_tired_and_wakes_rested():
     m = RuleM(MConfig(), 3)
     d = m.decide(_meta(3, energy=np.array([0.1, 0.5, 0.95])), 0.0)

@@ -1,0 +1,136 @@
+"""The batched building blocks against plain torch references: the compiled front end,
+optimiser, moving average, advantage estimates and action sampling must compute what
+their torch definitions compute (they exist only to be faster)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from infancy.infants.config import BConfig
+from infancy.infants.nn import GroupAdam, GroupMLP, ObsEncoder, clip_per_infant, ema_per_infant
+from infancy.infants.system_b import PpoB, gae
+from infancy.worlds.core.codes import S_ENERGY
+
+
+def reference_encode(enc: ObsEncoder, view: np.ndarray, senses: np.ndarray) -> torch.Tensor:
+    """The front end's definition in torch ops: a cell is the sum of its channels' code
+    vectors (``embedding_bag``), senses one-hot, energy scaled."""
+    m = view.shape[0]
+    cards = torch.as_tensor(enc._rows[:, -1] - enc._rows[:, 0] + 1)
+    offsets = torch.as_tensor(enc._rows[:, 0])
+    v = torch.from_numpy(view).reshape(m, enc.channels, -1).long()
+    codes = torch.minimum(v, cards.view(1, -1, 1) - 1) + offsets.view(1, -1, 1)
+    idx = codes.transpose(1, 2).reshape(-1, enc.channels)
+    cells = F.embedding_bag(idx, enc.table, mode="sum").view(m, -1)
+    body = torch.zeros(m, enc.body_size)
+    s = torch.from_numpy(senses).long()
+    for j, col in enumerate(enc._sense_idx):
+        rows = torch.as_tensor(enc._sense_rows[j])
+        body[torch.arange(m), rows[s[:, col]]] = 1.0
+    body[:, -1] = s[:, S_ENERGY].float() / 255.0
+    return torch.cat([cells, body], -1)
+
+
+@pytest.mark.parametrize("embed", [8, 5])
+def test_front_end_equals_embedding_bag(embed):
+    rng = np.random.default_rng(0)
+    cards, sense_cards = [3, 9, 7, 9, 2, 2], [2, 6, 3, 9, 4, 1, 9, 5, 2, 2]
+    enc = ObsEncoder(cards, sense_cards, 5, embed, torch.Generator().manual_seed(1))
+    # Values past a channel's range too (they are clipped to its last code).
+    view = rng.integers(0, 12, size=(300, 6, 5, 5)).astype(np.uint8)
+    senses = rng.integers(0, 12, size=(300, 10)).astype(np.uint8)
+    senses[:, S_ENERGY] = rng.integers(0, 256, 300)
+    got = enc.encode(view, senses)
+    assert got.flat.shape == (300, enc.size)
+    assert torch.equal(got.flat, reference_encode(enc, view, senses))
+    # Leading axes are kept, and cells/body are the two blocks.
+    x = enc.encode(view.reshape(3, 100, 6, 5, 5), senses.reshape(3, 100, 10))
+    assert x.cells.shape == (3, 100, 25 * embed) and x.body.shape == (3, 100, enc.body_size)
+    assert torch.equal(x.flat.reshape(300, -1), got.flat)
+
+
+def test_group_adam_matches_torch_adam_per_infant():
+    """Each infant's rows follow torch's Adam (with its own rate and its own clipped
+    gradient), whatever the other infants do."""
+    n, g = 3, torch.Generator().manual_seed(0)
+    net = GroupMLP(n, [4, 6, 2], g)
+    opt = GroupAdam(list(net.parameters()), n)
+    lr = torch.tensor([0.01, 0.0, 0.05])
+    singles = []
+    for i in range(n):
+        ps = [p.detach()[i].clone().requires_grad_(True) for p in net.parameters()]
+        singles.append((ps, torch.optim.Adam(ps, lr=float(lr[i]))))
+    for _ in range(5):
+        x = torch.randn(n, 7, 4, generator=g) * 3
+        net(x).pow(2).sum().backward()
+        grads = [[p.grad[i].clone() for p in net.parameters()] for i in range(n)]
+        norms = opt.step(lr, max_norm=1.0)
+        opt.zero_grad()
+        for i, (ps, ref) in enumerate(singles):
+            for p, gr in zip(ps, grads[i], strict=True):
+                p.grad = gr
+            total = torch.nn.utils.clip_grad_norm_(ps, 1.0)
+            assert norms[i] == pytest.approx(float(total), rel=1e-5)
+            ref.step()
+    for i, (ps, _) in enumerate(singles):
+        for p, q in zip(net.parameters(), ps, strict=True):
+            torch.testing.assert_close(p.detach()[i], q.detach(), rtol=1e-5, atol=1e-6)
+
+
+def test_clip_per_infant_scales_each_infant_alone():
+    n = 2
+    p = torch.nn.Parameter(torch.zeros(n, 3))
+    p.grad = torch.tensor([[3.0, 4.0, 0.0], [0.3, 0.4, 0.0]])
+    norms = clip_per_infant([p], n, 1.0)
+    torch.testing.assert_close(norms, torch.tensor([5.0, 0.5]))
+    torch.testing.assert_close(p.grad, torch.tensor([[0.6, 0.8, 0.0], [0.3, 0.4, 0.0]]))
+
+
+def test_ema_per_infant():
+    target = torch.zeros(3, 2, 4)
+    source = torch.ones(3, 2, 4)
+    ema_per_infant([target], [source], torch.tensor([0.5, 0.0, 0.02]), 3)
+    torch.testing.assert_close(target[:, 0, 0], torch.tensor([0.5, 0.0, 0.02]))
+    assert torch.equal(target[1], torch.zeros(2, 4))
+
+
+def reference_gae(reward, value, done, last_value, gamma, lam):
+    n, t = reward.shape
+    adv = torch.zeros_like(reward)
+    running, next_value = torch.zeros(n), last_value
+    for i in range(t - 1, -1, -1):
+        alive = 1.0 - done[:, i]
+        delta = reward[:, i] + gamma * next_value * alive - value[:, i]
+        running = delta + gamma * lam * alive * running
+        adv[:, i] = running
+        next_value = value[:, i]
+    return adv, adv + value
+
+
+def test_gae_equals_the_torch_recursion():
+    g = torch.Generator().manual_seed(0)
+    reward = torch.randn(5, 40, generator=g)
+    value = torch.randn(5, 40, generator=g)
+    done = (torch.rand(5, 40, generator=g) < 0.1).float()
+    last = torch.randn(5, generator=g)
+    adv, ret = gae(reward, value, done, last, 0.9, 0.8)
+    ref_adv, ref_ret = reference_gae(reward, value, done, last, 0.9, 0.8)
+    assert torch.equal(adv, ref_adv) and torch.equal(ret, ref_ret)
+
+
+def test_b_samples_actions_as_torch_multinomial_does():
+    b = PpoB(BConfig(), 16, 8, 5, torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        b.net.layers[-1].weight.normal_(0, 3.0, generator=torch.Generator().manual_seed(1))
+    z = torch.randn(16, 8, generator=torch.Generator().manual_seed(2))
+    g1, g2 = torch.Generator().manual_seed(3), torch.Generator().manual_seed(3)
+    for _ in range(50):
+        action, logp, _ = b.act(z, g1)
+        with torch.no_grad():
+            logp_all = torch.log_softmax(b(z[:, None])[0][:, 0], -1)
+        expected = torch.multinomial(logp_all.exp(), 1, generator=g2)[:, 0]
+        assert torch.equal(action, expected)
+        assert torch.equal(logp, logp_all.gather(1, expected[:, None])[:, 0])
