@@ -2,10 +2,13 @@
 
 At equal *real* steps (steps spent acting in the world; imagining and sleeping do not
 count), compare how soon each cohort reaches ``--criterion`` success and the area under
-its learning curve, over several seeds, with a bootstrap confidence interval on the
-paired difference (imagination minus none). Prints a table and a final JSON line and,
-with ``--out DIR``, writes ``curves.csv`` and ``summary.csv`` there (never over an
-existing folder).
+its learning curve, over several seeds, with bootstrap confidence intervals on the paired
+differences. Three conditions: "none" (never imagines), "pause" (the control: away from
+acting on the same schedule as "imagination", watching the world, but replaying nothing)
+and "imagination". Imagination minus pause is the effect of replay itself; imagination
+minus none adds the effect of the pauses. Prints a table and a final JSON line and, with
+``--out DIR``, writes ``curves.csv`` and ``summary.csv`` there (never over an existing
+folder).
 
 Usage::
 
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from infancy.infants.evaluation import imagination_comparison
+from infancy.infants.evaluation import IMAGINATION_CONDITIONS, imagination_comparison
 
 
 def bootstrap_ci(diff: np.ndarray, seed: int = 0, reps: int = 10_000) -> tuple[float, float]:
@@ -56,27 +59,37 @@ def main() -> int:
         acting_steps=args.acting_steps,
         n=args.infants,
         criterion=args.criterion,
+        conditions=IMAGINATION_CONDITIONS,
     )
     wide = summary.pivot(index="seed", columns="condition", values=["steps_to_criterion", "auc"])
-    stc_diff = (
-        wide["steps_to_criterion"]["imagination"] - wide["steps_to_criterion"]["none"]
-    ).to_numpy()
-    auc_diff = (wide["auc"]["imagination"] - wide["auc"]["none"]).to_numpy()
     print(
         f"imagination replay on reach-v0: {args.seeds} seeds x {args.infants} infants, "
         f"{args.acting_steps} real steps each, criterion {args.criterion:.0%}"
     )
     print(wide.round(3).to_string())
-    lo, hi = bootstrap_ci(stc_diff)
-    alo, ahi = bootstrap_ci(auc_diff)
-    print(
-        f"steps to criterion, imagination - none: mean {np.nanmean(stc_diff):+.0f} "
-        f"(95% CI {lo:+.0f} to {hi:+.0f})"
-    )
-    print(
-        f"learning-curve area, imagination - none: mean {np.nanmean(auc_diff):+.3f} "
-        f"(95% CI {alo:+.3f} to {ahi:+.3f})"
-    )
+    contrasts = {}
+    for base in ("none", "pause"):
+        stc_diff = (
+            wide["steps_to_criterion"]["imagination"] - wide["steps_to_criterion"][base]
+        ).to_numpy()
+        auc_diff = (wide["auc"]["imagination"] - wide["auc"][base]).to_numpy()
+        lo, hi = bootstrap_ci(stc_diff)
+        alo, ahi = bootstrap_ci(auc_diff)
+        print(
+            f"steps to criterion, imagination - {base}: mean {np.nanmean(stc_diff):+.0f} "
+            f"(95% CI {lo:+.0f} to {hi:+.0f}); sooner in {int((stc_diff < 0).sum())} seeds, "
+            f"later in {int((stc_diff > 0).sum())}"
+        )
+        print(
+            f"learning-curve area, imagination - {base}: mean {np.nanmean(auc_diff):+.3f} "
+            f"(95% CI {alo:+.3f} to {ahi:+.3f})"
+        )
+        contrasts[base] = {
+            "steps_to_criterion_diff_mean": float(np.nanmean(stc_diff)),
+            "steps_to_criterion_diff_ci95": [lo, hi],
+            "auc_diff_mean": float(np.nanmean(auc_diff)),
+            "auc_diff_ci95": [alo, ahi],
+        }
     if args.out is not None:
         args.out.mkdir(parents=True)
         curves.to_csv(args.out / "curves.csv", index=False)
@@ -86,16 +99,12 @@ def main() -> int:
         "acting_steps": args.acting_steps,
         "steps_to_criterion": {
             c: summary[summary.condition == c].steps_to_criterion.tolist()
-            for c in ("none", "imagination")
+            for c in IMAGINATION_CONDITIONS
         },
         "auc": {
-            c: summary[summary.condition == c].auc.round(4).tolist()
-            for c in ("none", "imagination")
+            c: summary[summary.condition == c].auc.round(4).tolist() for c in IMAGINATION_CONDITIONS
         },
-        "steps_to_criterion_diff_mean": float(np.nanmean(stc_diff)),
-        "steps_to_criterion_diff_ci95": [lo, hi],
-        "auc_diff_mean": float(np.nanmean(auc_diff)),
-        "auc_diff_ci95": [alo, ahi],
+        "imagination_minus": contrasts,
         "seconds": round(time.perf_counter() - start, 1),
     }
     print(json.dumps(result))

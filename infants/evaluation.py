@@ -152,6 +152,26 @@ def steps_to_criterion(curve: pd.DataFrame, criterion: float = 0.8) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
+IMAGINATION_CONDITIONS = ("none", "pause", "imagination")
+"""The conditions :func:`imagination_comparison` can raise infants in."""
+
+
+def imagination_config(condition: str, imagine_every: int = 2) -> dict[str, Any]:
+    """The infant configuration of one condition of :func:`imagination_comparison`."""
+    m = {"imagine_every": imagine_every, "imagine_after": 128, "social_above": 1.0}
+    if condition == "none":
+        return {"m": {**m, "imagine_every": 0}}
+    if condition == "imagination":
+        return {"m": m}
+    if condition == "pause":
+        # The same chunks away from acting, but no replay at all (neither A's
+        # consolidation nor B's imagined updates, asleep or not).
+        return {"m": m, "dream_updates": 0, "b": {"imagined_weight": 0.0}}
+    raise ValueError(
+        f"condition: expected one of {', '.join(IMAGINATION_CONDITIONS)}, got {condition!r}"
+    )
+
+
 def imagination_comparison(
     seeds: list[int],
     *,
@@ -160,13 +180,17 @@ def imagination_comparison(
     imagine_every: int = 2,
     criterion: float = 0.8,
     bin_size: int = 256,
+    conditions: tuple[str, ...] = ("none", "imagination"),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Infants with and without imagination replay on ``reach-v0``, at equal real steps.
 
-    Both conditions use the ``rule`` System M; "imagination" imagines one chunk in
-    ``imagine_every`` (once it holds 128 memories), "none" never imagines. Social
+    Every condition uses the ``rule`` System M. "imagination" imagines one chunk in
+    ``imagine_every`` (once it holds 128 memories); "none" never imagines; "pause" (the
+    control) leaves acting on the same schedule as "imagination" but replays nothing in
+    those chunks (nor asleep), so it separates replay from the pause itself: while an
+    infant imagines, the world goes on and A keeps learning from what it sees. Social
     salience does not switch them to observing here (``social_above=1``), so acting
-    steps accrue the same way in both.
+    steps accrue the same way in all.
 
     Returns
     -------
@@ -178,8 +202,8 @@ def imagination_comparison(
     """
     curves, summary = [], []
     for seed in seeds:
-        for condition, every in (("none", 0), ("imagination", imagine_every)):
-            cfg = {"m": {"imagine_every": every, "imagine_after": 128, "social_above": 1.0}}
+        for condition in conditions:
+            cfg = imagination_config(condition, imagine_every)
             curve = reach_curve(cfg, seed=seed, acting_steps=acting_steps, n=n, bin_size=bin_size)
             curve["condition"] = condition
             curves.append(curve)

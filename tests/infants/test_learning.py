@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from infancy.infants import MODES, Cohort
-from infancy.infants.evaluation import imagination_comparison, reach_curve
+from infancy.infants.config import InfantConfig
+from infancy.infants.evaluation import imagination_comparison, imagination_config, reach_curve
 from infancy.worlds import make_batch
 from infancy.worlds.core.codes import CH_GAZE, CH_KIND, CH_POINT, S_EYE_CONTACT, S_WORD
 
@@ -148,3 +150,15 @@ def test_imagination_reaches_success_sooner_at_equal_real_steps():
     early = curves[curves["acting_steps"] <= 768]
     mean = early.groupby("condition")["success"].mean()
     assert mean["imagination"] > mean["none"]
+
+
+def test_imagination_conditions_are_named():
+    """The control condition replays nothing; an unknown condition names the known ones."""
+    pause = InfantConfig.from_dict(imagination_config("pause"))
+    imagine = InfantConfig.from_dict(imagination_config("imagination"))
+    assert pause.m.imagine_every == imagine.m.imagine_every > 0
+    assert pause.dream_updates == 0 and pause.b.imagined_weight == 0.0
+    assert imagine.dream_updates > 0 and imagine.b.imagined_weight > 0.0
+    assert InfantConfig.from_dict(imagination_config("none")).m.imagine_every == 0
+    with pytest.raises(ValueError, match="condition: expected one of none, pause, imagination"):
+        imagination_config("dream")
