@@ -19,6 +19,7 @@ from .codes import (
     SENSES,
     VIEW_CHANNELS,
 )
+from .draws import fill_uniforms
 from .geometry import box_view, ray_table, sight_mask, world_offsets
 from .state import KernelState, State, allocate_state, kernel_state, take_worlds
 
@@ -312,7 +313,8 @@ class BatchWorld:
             raise RuntimeError("call reset() before step()")
         if self._planned_u is None:
             b, n, k = self.batch_size, self.n_infants, self.n_objects
-            u = self._rng.random((b, N_SCRIPT_UNIFORMS + n + 2 * k), dtype=np.float32)
+            u = np.empty((b, N_SCRIPT_UNIFORMS + n + 2 * k), dtype=np.float32)
+            fill_uniforms(u, self._rng.integers(0, 2**64, dtype=np.uint64))
             self.scenario.direct(
                 self._kstate,
                 u,  # the script reads columns 0..N_SCRIPT_UNIFORMS-1
