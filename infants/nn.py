@@ -89,8 +89,12 @@ def clip_per_infant(params: list[nn.Parameter], n: int, max_norm: float) -> torc
 
 
 def _rows(t: torch.Tensor, n: int) -> np.ndarray:
-    """A contiguous tensor as a numpy ``[n, -1]`` view of the same memory."""
-    return t.detach().numpy().reshape(n, -1)
+    """A contiguous tensor as a numpy ``[n, -1]`` view of the same memory (the kernels
+    write through it, so a copy would lose the update)."""
+    a = t.detach().numpy()
+    if not a.flags.c_contiguous:
+        raise ValueError(f"expected a contiguous tensor, got strides {t.stride()}")
+    return a.reshape(n, -1)
 
 
 def _norms(grads: list[np.ndarray], n: int) -> np.ndarray:
