@@ -3,12 +3,14 @@
 At equal *real* steps (steps spent acting in the world; imagining and sleeping do not
 count), compare how soon each cohort reaches ``--criterion`` success and the area under
 its learning curve, over several seeds, with bootstrap confidence intervals on the paired
-differences. Three conditions: "none" (never imagines), "pause" (the control: away from
-acting on the same schedule as "imagination", watching the world, but replaying nothing)
-and "imagination". Imagination minus pause is the effect of replay itself; imagination
-minus none adds the effect of the pauses. Prints a table and a final JSON line and, with
-``--out DIR``, writes ``curves.csv`` and ``summary.csv`` there (never over an existing
-folder).
+differences. Four conditions: "none" (never imagines), "pause" (the control: away from
+acting on the same schedule as "imagination", watching the world, but learning nothing
+from imagination), "imagination", and "consolidation" (imagination plus an update of A
+on memories in every imagine or sleep chunk). Imagination minus pause is the effect of
+imagined replay itself; imagination minus none adds the effect of the pauses;
+consolidation minus imagination is the effect of A's dream updates. Prints a table and
+a final JSON line and, with ``--out DIR``, writes ``curves.csv`` and ``summary.csv``
+there (never over an existing folder).
 
 Usage::
 
@@ -68,23 +70,25 @@ def main() -> int:
     )
     print(wide.round(3).to_string())
     contrasts = {}
-    for base in ("none", "pause"):
-        stc_diff = (
-            wide["steps_to_criterion"]["imagination"] - wide["steps_to_criterion"][base]
-        ).to_numpy()
-        auc_diff = (wide["auc"]["imagination"] - wide["auc"][base]).to_numpy()
+    for cond, base in (
+        ("imagination", "none"),
+        ("imagination", "pause"),
+        ("consolidation", "imagination"),
+    ):
+        stc_diff = (wide["steps_to_criterion"][cond] - wide["steps_to_criterion"][base]).to_numpy()
+        auc_diff = (wide["auc"][cond] - wide["auc"][base]).to_numpy()
         lo, hi = bootstrap_ci(stc_diff)
         alo, ahi = bootstrap_ci(auc_diff)
         print(
-            f"steps to criterion, imagination - {base}: mean {np.nanmean(stc_diff):+.0f} "
+            f"steps to criterion, {cond} - {base}: mean {np.nanmean(stc_diff):+.0f} "
             f"(95% CI {lo:+.0f} to {hi:+.0f}); sooner in {int((stc_diff < 0).sum())} seeds, "
             f"later in {int((stc_diff > 0).sum())}"
         )
         print(
-            f"learning-curve area, imagination - {base}: mean {np.nanmean(auc_diff):+.3f} "
+            f"learning-curve area, {cond} - {base}: mean {np.nanmean(auc_diff):+.3f} "
             f"(95% CI {alo:+.3f} to {ahi:+.3f})"
         )
-        contrasts[base] = {
+        contrasts[f"{cond} - {base}"] = {
             "steps_to_criterion_diff_mean": float(np.nanmean(stc_diff)),
             "steps_to_criterion_diff_ci95": [lo, hi],
             "auc_diff_mean": float(np.nanmean(auc_diff)),
@@ -104,7 +108,7 @@ def main() -> int:
         "auc": {
             c: summary[summary.condition == c].auc.round(4).tolist() for c in IMAGINATION_CONDITIONS
         },
-        "imagination_minus": contrasts,
+        "contrasts": contrasts,
         "seconds": round(time.perf_counter() - start, 1),
     }
     print(json.dumps(result))

@@ -152,21 +152,28 @@ def steps_to_criterion(curve: pd.DataFrame, criterion: float = 0.8) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-IMAGINATION_CONDITIONS = ("none", "pause", "imagination")
+IMAGINATION_CONDITIONS = ("none", "pause", "imagination", "consolidation")
 """The conditions :func:`imagination_comparison` can raise infants in."""
 
 
 def imagination_config(condition: str, imagine_every: int = 2) -> dict[str, Any]:
-    """The infant configuration of one condition of :func:`imagination_comparison`."""
+    """The infant configuration of one condition of :func:`imagination_comparison`.
+
+    ``none`` never imagines; ``imagination`` imagines one chunk in ``imagine_every``;
+    ``pause`` is the control: the same chunks away from acting, but no replay at all
+    (B learns nothing from imagination, asleep or not); ``consolidation`` is
+    ``imagination`` plus one update of A on remembered transitions in every imagine or
+    sleep chunk (``dream_updates`` 1, the default before 2026-11-24).
+    """
     m = {"imagine_every": imagine_every, "imagine_after": 128, "social_above": 1.0}
     if condition == "none":
-        return {"m": {**m, "imagine_every": 0}}
+        return {"m": {**m, "imagine_every": 0}, "dream_updates": 0}
     if condition == "imagination":
-        return {"m": m}
+        return {"m": m, "dream_updates": 0}
     if condition == "pause":
-        # The same chunks away from acting, but no replay at all (neither A's
-        # consolidation nor B's imagined updates, asleep or not).
         return {"m": m, "dream_updates": 0, "b": {"imagined_weight": 0.0}}
+    if condition == "consolidation":
+        return {"m": m, "dream_updates": 1}
     raise ValueError(
         f"condition: expected one of {', '.join(IMAGINATION_CONDITIONS)}, got {condition!r}"
     )
@@ -184,13 +191,13 @@ def imagination_comparison(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Infants with and without imagination replay on ``reach-v0``, at equal real steps.
 
-    Every condition uses the ``rule`` System M. "imagination" imagines one chunk in
-    ``imagine_every`` (once it holds 128 memories); "none" never imagines; "pause" (the
-    control) leaves acting on the same schedule as "imagination" but replays nothing in
-    those chunks (nor asleep), so it separates replay from the pause itself: while an
-    infant imagines, the world goes on and A keeps learning from what it sees. Social
-    salience does not switch them to observing here (``social_above=1``), so acting
-    steps accrue the same way in all.
+    Every condition uses the ``rule`` System M (see :func:`imagination_config`).
+    "imagination" imagines one chunk in ``imagine_every`` (once it holds 128 memories);
+    "none" never imagines; "pause" (the control) leaves acting on the same schedule as
+    "imagination" but learns nothing from imagination, so it separates replay from the
+    pause itself: while an infant imagines, the world goes on and A keeps learning from
+    what it sees. Social salience does not switch them to observing here
+    (``social_above=1``), so acting steps accrue the same way in all.
 
     Returns
     -------

@@ -158,9 +158,10 @@ def test_imagination_conditions_are_named():
     """The control condition replays nothing; an unknown condition names the known ones."""
     pause = InfantConfig.from_dict(imagination_config("pause"))
     imagine = InfantConfig.from_dict(imagination_config("imagination"))
-    assert pause.m.imagine_every == imagine.m.imagine_every > 0
-    assert pause.dream_updates == 0 and pause.b.imagined_weight == 0.0
-    assert imagine.dream_updates > 0 and imagine.b.imagined_weight > 0.0
+    consolidate = InfantConfig.from_dict(imagination_config("consolidation"))
+    assert pause.m.imagine_every == imagine.m.imagine_every == consolidate.m.imagine_every > 0
+    assert pause.b.imagined_weight == 0.0 < imagine.b.imagined_weight
+    assert pause.dream_updates == imagine.dream_updates == 0 < consolidate.dream_updates
     assert InfantConfig.from_dict(imagination_config("none")).m.imagine_every == 0
     with pytest.raises(ValueError, match="condition: expected one of none, pause, imagination"):
         imagination_config("dream")
