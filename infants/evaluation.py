@@ -163,7 +163,7 @@ def imagination_config(condition: str, imagine_every: int = 2) -> dict[str, Any]
     ``pause`` is the control: the same chunks away from acting, but no replay at all
     (B learns nothing from imagination, asleep or not); ``consolidation`` is
     ``imagination`` plus one update of A on remembered transitions in every imagine or
-    sleep chunk (``dream_updates`` 1, the default before 2026-11-24).
+    sleep chunk (``dream_updates`` 1: the default infant's consolidation).
     """
     m = {"imagine_every": imagine_every, "imagine_after": 128, "social_above": 1.0}
     if condition == "none":

@@ -144,8 +144,8 @@ def test_imagination_reaches_success_sooner_at_equal_real_steps():
     (the claim itself rests on experiments/imagination_replay.py over 12 seeds): with
     the same real acting steps, infants that imagine reach 80% reaching success in fewer
     real steps than infants that never do, and they are ahead over the first half of the
-    budget. The experiment's control ("pause") shows this gain comes from the pauses,
-    not from replay; see docs/architecture.md."""
+    budget. Part of that gain comes from the pauses themselves: the experiment's control
+    ("pause") measures it; see docs/architecture.md."""
     curves, summary = imagination_comparison([0], acting_steps=1536, n=16, criterion=0.8)
     steps = summary.set_index("condition")["steps_to_criterion"].fillna(np.inf)
     assert steps["imagination"] < steps["none"]
