@@ -70,11 +70,6 @@ class GroupMLP(nn.Module):
         return torch.baddbmm(b_last, x, w_last)
 
 
-def leading(p: torch.Tensor, n: int) -> torch.Tensor:
-    """``p`` viewed as ``[n, -1]`` (parameters of grouped heads have ``n*k`` groups)."""
-    return p.view(n, -1)
-
-
 def clip_per_infant(params: list[nn.Parameter], n: int, max_norm: float) -> torch.Tensor:
     """Scale each infant's gradients to at most ``max_norm`` (global norms would couple
     infants). Returns the per-infant norms before clipping."""
