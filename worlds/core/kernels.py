@@ -76,9 +76,10 @@ DIRTY_MAPS = 2
 @njit(cache=True, inline="always")
 def fill_map(arr, b, value):
     """``arr[b] = value`` without making a view (a view touches the array's shared
-    reference count, which the threads would fight over)."""
-    for r in range(arr.shape[1]):
-        for c in range(arr.shape[2]):
+    reference count, which the threads would fight over). Unsigned indices: see
+    :func:`observe_world`."""
+    for r in range(np.uint64(arr.shape[1])):
+        for c in range(np.uint64(arr.shape[2])):
             arr[b, r, c] = value
 
 
@@ -172,8 +173,8 @@ def rebuild_maps(st, b, kind_flags):
     # (opaque off the border, transparent on it); the observation kernel looks a closed
     # box's lines of sight up instead of walking them.
     inner = 0
-    for r in range(h):
-        for c in range(w):
+    for r in range(np.uint64(h)):
+        for c in range(np.uint64(w)):
             wall = st.cells[b, r, c] == WALL
             st.opaque_map[b, r, c] = wall
             if wall != (r == 0 or r == h - 1 or c == 0 or c == w - 1):
@@ -687,13 +688,21 @@ def refresh_world(st, b, kind_flags, rays):
 
 # ------------------------------------------------------------------- observation
 @njit(cache=True, inline="always")
-def view_index(pr, pc, d, r, c, v):
-    """Index in the ``V*V`` view of an infant at (pr, pc) facing ``d`` of the cell
-    (r, c), or -1 when the cell lies outside the view square (the inverse of
-    ``geometry.world_offsets``: its two axes are orthonormal)."""
-    rd = (d + 1) % 4
-    forward = (r - pr) * DR[d] + (c - pc) * DC[d]
-    lateral = (r - pr) * DR[rd] + (c - pc) * DC[rd]
+def view_axes(d):
+    """The world (row, col) steps of the forward and the lateral axis of a view facing
+    ``d``: computed once per infant, so that :func:`view_index` loads no table."""
+    rd = (d + 1) & 3
+    return DR[d], DC[d], DR[rd], DC[rd]
+
+
+@njit(cache=True, inline="always")
+def view_index(pr, pc, axes, r, c, v):
+    """Index in the ``V*V`` view of an infant at (pr, pc) with :func:`view_axes`
+    ``axes`` of the cell (r, c), or -1 when the cell lies outside the view square (the
+    inverse of ``geometry.world_offsets``: its two axes are orthonormal)."""
+    fr, fc, lr, lc = axes
+    forward = (r - pr) * fr + (c - pc) * fc
+    lateral = (r - pr) * lr + (c - pc) * lc
     vi = v - 1 - forward
     vj = lateral + v // 2
     if vi < 0 or vi >= v or vj < 0 or vj >= v:
@@ -702,13 +711,14 @@ def view_index(pr, pc, d, r, c, v):
 
 
 @njit(cache=True, inline="always")
-def project_ray(st, b, code, flat, i, channel, pr, pc, d, v, rays):
+def project_ray(st, b, code, flat, i, channel, pr, pc, axes, v, rays):
     """Write 1 into ``channel`` of infant ``i``'s view at every visible cell of the
     caregiver ray :func:`ray_code` encoded (the cells :func:`mark_ray` marks)."""
     if code == 0:
         return
-    h = st.cells.shape[1]
-    w = st.cells.shape[2]
+    cells = st.cells
+    h = cells.shape[1]
+    w = cells.shape[2]
     r0, c0, r1, c1 = ray_ends(code)
     if r0 == r1 and c0 == c1:
         return
@@ -718,9 +728,9 @@ def project_ray(st, b, code, flat, i, channel, pr, pc, d, v, rays):
     for s in range(rays.shape[2]):
         r = r0 + rays[dr, dc, s, 0]
         c = c0 + rays[dr, dc, s, 1]
-        if r < 0 or r >= h or c < 0 or c >= w or st.cells[b, r, c] == WALL:
+        if r < 0 or r >= h or c < 0 or c >= w or cells[b, r, c] == WALL:
             return
-        idx = view_index(pr, pc, d, r, c, v)
+        idx = view_index(pr, pc, axes, r, c, v)
         if idx >= 0 and flat[b, i, CH_CELL * vv + idx]:
             flat[b, i, channel * vv + idx] = 1
 
@@ -750,6 +760,8 @@ def observe_world(
     vv = view_off.shape[1]
     v = sight.shape[2]
     mid = vv - 1 - v // 2  # the infant's own cell, bottom row, middle column
+    uv = np.uint64(v)
+    uvv = np.uint64(vv)
     closed_box = st.inner_opaque[b] == 0
     if track_seen:
         fill_map(seen_map, b, 0)
@@ -757,15 +769,20 @@ def observe_world(
         pr = st.agent_pos[b, i, 0]
         pc = st.agent_pos[b, i, 1]
         d = agent_dir[b, i]
+        axes = view_axes(d)
         eye_contact = 0
         # Cell channel. Nested loops, not ``idx // v``: an integer division by a
-        # run-time value costs more than the rest of a cell's work.
-        for vi in range(v):
+        # run-time value costs more than the rest of a cell's work. In a closed box the
+        # indices are unsigned (``uv``): numba wraps negative signed indices around, and
+        # that check, in every iteration, cost more than the copy itself.
+        if closed_box:
+            for vi in range(uv):
+                for vj in range(uv):
+                    cell = vi * uv + vj
+                    flat[b, i, cell] = box_view[pr, pc, d, cell] * sight[b, i, vi, vj]
+        for vi in range(0 if closed_box else v):
             for vj in range(v):
                 idx = vi * v + vj
-                if closed_box:
-                    flat[b, i, CH_CELL * vv + idx] = box_view[pr, pc, d, idx] * sight[b, i, vi, vj]
-                    continue
                 flat[b, i, CH_CELL * vv + idx] = 0
                 r = pr + view_off[d, idx, 0]
                 c = pc + view_off[d, idx, 1]
@@ -780,9 +797,10 @@ def observe_world(
                     flat[b, i, CH_CELL * vv + idx] = (
                         CELL_WALL if cells[b, r, c] == WALL else CELL_FLOOR
                     )
-        # The other channels start empty (one contiguous loop: it vectorises; the cell
-        # channel comes first, see CH_CELL).
-        for k in range(vv, flat.shape[2]):
+        # The other channels start empty: one contiguous loop over unsigned indices,
+        # which vectorises (signed ones carry numba's wraparound check, which does not);
+        # the cell channel comes first, see CH_CELL.
+        for k in range(uvv, np.uint64(flat.shape[2])):
             flat[b, i, k] = 0
         if track_seen:
             for idx in range(vv):
@@ -792,7 +810,7 @@ def observe_world(
         for k in range(obj_kind.shape[1]):
             if obj_kind[b, k] < 0 or st.obj_holder[b, k] >= 0 or st.obj_inside[b, k] >= 0:
                 continue
-            idx = view_index(pr, pc, d, st.obj_pos[b, k, 0], st.obj_pos[b, k, 1], v)
+            idx = view_index(pr, pc, axes, st.obj_pos[b, k, 0], st.obj_pos[b, k, 1], v)
             if idx >= 0 and flat[b, i, CH_CELL * vv + idx]:
                 flat[b, i, CH_KIND * vv + idx] = obj_kind[b, k] + 1
                 flat[b, i, CH_COLOUR * vv + idx] = obj_colour[b, k] + 1
@@ -802,7 +820,7 @@ def observe_world(
                 continue
             ar = st.agent_pos[b, a, 0]
             ac = st.agent_pos[b, a, 1]
-            idx = view_index(pr, pc, d, ar, ac, v)
+            idx = view_index(pr, pc, axes, ar, ac, v)
             if idx < 0 or not flat[b, i, CH_CELL * vv + idx]:
                 continue
             flat[b, i, CH_AGENT * vv + idx] = (1 if a == n else 5) + (agent_dir[b, a] - d) % 4
@@ -812,8 +830,8 @@ def observe_world(
                 flat[b, i, CH_COLOUR * vv + idx] = obj_colour[b, held] + 1
             if a == n and st.cg_gaze[b] == i + 1:
                 eye_contact = 1
-        project_ray(st, b, st.ray_key[b, 0], flat, i, CH_GAZE, pr, pc, d, v, rays)
-        project_ray(st, b, st.ray_key[b, 1], flat, i, CH_POINT, pr, pc, d, v, rays)
+        project_ray(st, b, st.ray_key[b, 0], flat, i, CH_GAZE, pr, pc, axes, v, rays)
+        project_ray(st, b, st.ray_key[b, 1], flat, i, CH_POINT, pr, pc, axes, v, rays)
         # What lies straight ahead: the first object or agent in the middle column.
         look = -1
         idx = mid - v
