@@ -15,6 +15,9 @@ there (never over an existing folder).
 Usage::
 
     python experiments/imagination_replay.py --seeds 5 --acting-steps 4096
+    # a replication on fresh seeds (24..47), two conditions only
+    python experiments/imagination_replay.py --seeds 24 --first-seed 24 \
+        --conditions pause,imagination
 """
 
 from __future__ import annotations
@@ -43,29 +46,48 @@ def bootstrap_ci(diff: np.ndarray, seed: int = 0, reps: int = 10_000) -> tuple[f
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=5, help="number of seeds (0..N-1)")
+    ap.add_argument("--seeds", type=int, default=5, help="number of seeds")
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds run from this one on")
+    ap.add_argument(
+        "--conditions",
+        default=",".join(IMAGINATION_CONDITIONS),
+        help=f"comma-separated, from {','.join(IMAGINATION_CONDITIONS)}",
+    )
     ap.add_argument("--acting-steps", type=int, default=4096, help="real steps per infant")
     ap.add_argument("--infants", type=int, default=16, help="infants per cohort")
     ap.add_argument("--criterion", type=float, default=0.8, help="success to reach")
     ap.add_argument("--out", type=Path, default=None, help="folder for the CSV files (new)")
     args = ap.parse_args()
-    if args.seeds < 1 or args.acting_steps < 256 or args.infants < 1:
-        print("error: --seeds >= 1, --acting-steps >= 256, --infants >= 1", file=sys.stderr)
+    if args.seeds < 1 or args.acting_steps < 256 or args.infants < 1 or args.first_seed < 0:
+        print(
+            "error: --seeds >= 1, --first-seed >= 0, --acting-steps >= 256, --infants >= 1",
+            file=sys.stderr,
+        )
         return 2
+    conditions = tuple(c.strip() for c in args.conditions.split(",") if c.strip())
+    unknown = [c for c in conditions if c not in IMAGINATION_CONDITIONS]
+    if unknown or not conditions:
+        print(
+            f"error: --conditions: unknown {unknown or 'empty list'}; expected names from "
+            f"{','.join(IMAGINATION_CONDITIONS)}",
+            file=sys.stderr,
+        )
+        return 2
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     if args.out is not None and args.out.exists():
         print(f"error: --out {args.out} exists; choose a new folder", file=sys.stderr)
         return 2
     start = time.perf_counter()
     curves, summary = imagination_comparison(
-        list(range(args.seeds)),
+        seeds,
         acting_steps=args.acting_steps,
         n=args.infants,
         criterion=args.criterion,
-        conditions=IMAGINATION_CONDITIONS,
+        conditions=conditions,
     )
     wide = summary.pivot(index="seed", columns="condition", values=["steps_to_criterion", "auc"])
     print(
-        f"imagination replay on reach-v0: {args.seeds} seeds x {args.infants} infants, "
+        f"imagination replay on reach-v0: seeds {seeds[0]}-{seeds[-1]} x {args.infants} infants, "
         f"{args.acting_steps} real steps each, criterion {args.criterion:.0%}"
     )
     print(wide.round(3).to_string())
@@ -75,6 +97,8 @@ def main() -> int:
         ("imagination", "pause"),
         ("consolidation", "imagination"),
     ):
+        if cond not in conditions or base not in conditions:
+            continue
         stc_diff = (wide["steps_to_criterion"][cond] - wide["steps_to_criterion"][base]).to_numpy()
         auc_diff = (wide["auc"][cond] - wide["auc"][base]).to_numpy()
         lo, hi = bootstrap_ci(stc_diff)
@@ -99,15 +123,12 @@ def main() -> int:
         curves.to_csv(args.out / "curves.csv", index=False)
         summary.to_csv(args.out / "summary.csv", index=False)
     result = {
-        "seeds": args.seeds,
+        "seeds": seeds,
         "acting_steps": args.acting_steps,
         "steps_to_criterion": {
-            c: summary[summary.condition == c].steps_to_criterion.tolist()
-            for c in IMAGINATION_CONDITIONS
+            c: summary[summary.condition == c].steps_to_criterion.tolist() for c in conditions
         },
-        "auc": {
-            c: summary[summary.condition == c].auc.round(4).tolist() for c in IMAGINATION_CONDITIONS
-        },
+        "auc": {c: summary[summary.condition == c].auc.round(4).tolist() for c in conditions},
         "contrasts": contrasts,
         "seconds": round(time.perf_counter() - start, 1),
     }
