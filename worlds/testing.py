@@ -212,8 +212,6 @@ def _check_derived_maps(engine: BatchWorld) -> None:
         "agent_map",
         "opaque_map",
         "inner_opaque",
-        "gaze_map",
-        "point_map",
         "ipoint_map",
     ):
         kept = getattr(engine.state, name)

@@ -249,39 +249,19 @@ def ray_ends(code):
 
 
 @njit(cache=True, inline="always")
-def walk_ray_code(st, out, b, code, value, rays):
-    """Mark (``value`` 1) or clear (0) the cells of the ray :func:`ray_code` encoded."""
-    if code == 0:
-        return
-    r0, c0, r1, c1 = ray_ends(code)
-    mark_ray(st.cells, out, b, r0, c0, r1, c1, value, rays)
-
-
-@njit(cache=True, inline="always")
 def update_rays(st, b, full, rays):
-    """Bring the gaze, pointing and infants' pointing maps up to date.
+    """Bring the caregiver's ray codes and the infants' pointing map up to date.
 
-    ``ray_key`` holds the code of the gaze and pointing rays drawn, and whether an
-    infant's pointing ray is drawn. A caregiver ray is redrawn only when its code
-    changed, by clearing the old ray's cells and marking the new one's; ``full``
-    redraws everything from empty maps (after a reset)."""
+    ``ray_key`` holds the codes of the caregiver's gaze and pointing rays (each infant's
+    view projects a ray from its code, :func:`project_ray`; no map of their cells is
+    kept, since nothing reads one) and whether an infant's pointing ray is drawn on
+    ``ipoint_map`` (the caregiver's observation reads it); ``full`` redraws that map
+    from empty (after a reset)."""
     n = st.done.shape[1]
     if full:
-        fill_map(st.gaze_map, b, 0)
-        fill_map(st.point_map, b, 0)
-        st.ray_key[b, 0] = 0
-        st.ray_key[b, 1] = 0
         st.ray_key[b, 2] = 1
-    code = ray_code(st, b, st.cg_gaze[b])
-    if code != st.ray_key[b, 0]:
-        walk_ray_code(st, st.gaze_map, b, st.ray_key[b, 0], 0, rays)
-        walk_ray_code(st, st.gaze_map, b, code, 1, rays)
-        st.ray_key[b, 0] = code
-    code = ray_code(st, b, st.cg_point[b])
-    if code != st.ray_key[b, 1]:
-        walk_ray_code(st, st.point_map, b, st.ray_key[b, 1], 0, rays)
-        walk_ray_code(st, st.point_map, b, code, 1, rays)
-        st.ray_key[b, 1] = code
+    st.ray_key[b, 0] = ray_code(st, b, st.cg_gaze[b])
+    st.ray_key[b, 1] = ray_code(st, b, st.cg_point[b])
     pointing = 0
     for i in range(n):
         pointing |= st.inf_point[b, i]

@@ -78,9 +78,7 @@ STATE_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "opaque_map": (np.uint8, ("B", "H", "W")),  # 1: wall or occluder (blocks sight)
     "inner_opaque": (np.int32, ("B",)),  # cells unlike a closed box (0: walls only on the border)
     "dirty": (np.uint8, ("B",)),  # something moved this step: maps must be rebuilt
-    "ray_key": (np.int32, ("B", "3")),  # rays drawn: gaze and point codes, infants pointing
-    "gaze_map": (np.uint8, ("B", "H", "W")),
-    "point_map": (np.uint8, ("B", "H", "W")),
+    "ray_key": (np.int32, ("B", "3")),  # caregiver's gaze and point ray codes, infants pointing
     "ipoint_map": (np.uint8, ("B", "H", "W")),  # infants' pointing rays
     "seen_map": (np.uint8, ("B", "H", "W")),  # bit i: infant i sees the cell
 }
