@@ -760,23 +760,24 @@ def observe_world(
                 for vj in range(uv):
                     cell = vi * uv + vj
                     flat[b, i, cell] = box_view[pr, pc, d, cell] * sight[b, i, vi, vj]
-        for vi in range(0 if closed_box else v):
-            for vj in range(v):
-                idx = vi * v + vj
-                flat[b, i, CH_CELL * vv + idx] = 0
-                r = pr + view_off[d, idx, 0]
-                c = pc + view_off[d, idx, 1]
-                if not sight[b, i, vi, vj] or r < 0 or r >= h or c < 0 or c >= w:
-                    continue
-                visible = True
-                for s in range(los_len[idx]):
-                    if opaque_map[b, pr + los_off[d, idx, s, 0], pc + los_off[d, idx, s, 1]]:
-                        visible = False
-                        break
-                if visible:
-                    flat[b, i, CH_CELL * vv + idx] = (
-                        CELL_WALL if cells[b, r, c] == WALL else CELL_FLOOR
-                    )
+        else:
+            for vi in range(v):
+                for vj in range(v):
+                    idx = vi * v + vj
+                    flat[b, i, CH_CELL * vv + idx] = 0
+                    r = pr + view_off[d, idx, 0]
+                    c = pc + view_off[d, idx, 1]
+                    if not sight[b, i, vi, vj] or r < 0 or r >= h or c < 0 or c >= w:
+                        continue
+                    visible = True
+                    for s in range(los_len[idx]):
+                        if opaque_map[b, pr + los_off[d, idx, s, 0], pc + los_off[d, idx, s, 1]]:
+                            visible = False
+                            break
+                    if visible:
+                        flat[b, i, CH_CELL * vv + idx] = (
+                            CELL_WALL if cells[b, r, c] == WALL else CELL_FLOOR
+                        )
         # The other channels start empty: one contiguous loop over unsigned indices,
         # which vectorises (signed ones carry numba's wraparound check, which does not);
         # the cell channel comes first, see CH_CELL.
