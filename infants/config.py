@@ -191,9 +191,10 @@ class InfantConfig(_Strict):
     memory: MemoryConfig = Field(default_factory=MemoryConfig, description="episodic memory")
     chunk: int = Field(64, ge=2, le=4096, description="world steps between learning updates")
     imagine_starts: int = Field(64, ge=1, description="imagined trajectories per infant and chunk")
-    # On reach-v0 (12 seeds) these updates cancelled what imagination gained, yet the
-    # default lifetime reached better with them (one seed): kept at 1 until a many-seed
-    # lifetime comparison decides; see docs/architecture.md.
+    # A trade-off, not a winner (docs/architecture.md): on reach-v0 (12 seeds) these
+    # updates cancelled what imagination gained; over four default lifetimes they let
+    # more infants pass reaching (25 of 32 against 15) and fewer point following (10
+    # against 22). Kept at 1; a study of social cues may prefer 0.
     dream_updates: int = Field(
         1, ge=0, le=64, description="extra updates of A on memories in an imagine/sleep chunk"
     )
