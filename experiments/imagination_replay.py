@@ -64,7 +64,9 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    conditions = tuple(c.strip() for c in args.conditions.split(",") if c.strip())
+    # Each condition once, in the order given: a repeated one would pair a seed with
+    # itself twice.
+    conditions = tuple(dict.fromkeys(c.strip() for c in args.conditions.split(",") if c.strip()))
     unknown = [c for c in conditions if c not in IMAGINATION_CONDITIONS]
     if unknown or not conditions:
         print(

@@ -37,7 +37,7 @@ def test_tiny_run_on_chosen_seeds_and_conditions(tmp_path: Path) -> None:
     out = tmp_path / "imag"
     res = run(
         "--seeds", "1", "--first-seed", "3", "--acting-steps", "256", "--infants", "2",
-        "--conditions", "none,imagination", "--out", str(out),
+        "--conditions", "none,imagination,none", "--out", str(out),
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
     result = json.loads(res.stdout.strip().splitlines()[-1])
