@@ -6,9 +6,12 @@ environments are thin views on a batch of one.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import numba
 import numpy as np
 
 from . import kernels
@@ -32,6 +35,34 @@ __all__ = ["BatchWorld", "StepResult"]
 N_SCRIPT_UNIFORMS = 8
 LOCOMOTION_CODE = {"none": 0, "crawl": 1, "walk": 2}
 POSTURE_CODE = {"lying": 0, "sitting": 1, "crawling": 2, "standing": 3}
+
+
+# Below this many worlds a step's parallel kernels run on one thread: waking a second
+# thread for a few worlds costs more than it saves (benchmarks/world_speed.py: a
+# PettingZoo step at B=1 took 42 us on two threads, 26 us on one; the two are equal
+# near 32 worlds). The results do not depend on the thread count.
+SERIAL_BELOW = 32
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _threads_for_batch(method: _F) -> _F:
+    """Run ``method`` with one numba thread when the batch is small."""
+
+    @functools.wraps(method)
+    def wrapper(self: BatchWorld, *args: Any, **kwargs: Any) -> Any:
+        if self.batch_size >= SERIAL_BELOW:
+            return method(self, *args, **kwargs)
+        threads = numba.get_num_threads()
+        if threads == 1:
+            return method(self, *args, **kwargs)
+        numba.set_num_threads(1)
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            numba.set_num_threads(threads)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _kernel_array(arr: np.ndarray) -> np.ndarray:
@@ -269,6 +300,7 @@ class BatchWorld:
         self.state.energy[...] = np.round(e * 255).astype(np.uint8)
 
     # ------------------------------------------------------------------ episodes
+    @_threads_for_batch
     def reset(
         self, seed: int | None = None, worlds: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -298,6 +330,7 @@ class BatchWorld:
         kernels.refresh_worlds(self._kstate, mask, self._kind_flags, self._rays)
         self._planned_u = None
 
+    @_threads_for_batch
     def scripted_caregiver(self) -> np.ndarray:
         """The scripted caregiver's actions for the coming step, ``int64[B, 7]``.
 
@@ -327,6 +360,7 @@ class BatchWorld:
             self._planned_u = u
         return self._planned_u
 
+    @_threads_for_batch
     def step(
         self,
         infant_actions: np.ndarray | int,
@@ -425,6 +459,7 @@ class BatchWorld:
             )
         return _kernel_array(arr)
 
+    @_threads_for_batch
     def update_seen(self, world: int | None = None) -> None:
         """Bring ``state.seen_map`` up to date for one world (or all) when the engine
         does not track it every step."""
@@ -465,6 +500,7 @@ class BatchWorld:
             info[name] = st.aux[:, j].copy()
         return info
 
+    @_threads_for_batch
     def refresh(self, worlds: np.ndarray | None = None) -> None:
         """Rebuild derived maps and observations after editing ``state`` by hand
         (e.g. placing a toy for a demonstration or a probe)."""
