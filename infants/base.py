@@ -96,7 +96,8 @@ class SystemA(ABC, torch.nn.Module):
 
     Contract: :meth:`encode` maps observations (``Obs`` with axes ``[N, T]``) to
     latents ``[N, T, Z]`` and never changes state; :meth:`learn` updates A only where
-    ``gate > 0`` (per infant) and returns per-infant signals; :meth:`predict` is the
+    ``gate > 0`` (per infant; an infant gated off is left exactly as it was, optimiser
+    state and running scales included) and returns per-infant signals; :meth:`predict` is the
     world model used for imagination; :meth:`surprise` is the looking-time read-out
     (no learning).
     """
@@ -142,7 +143,7 @@ class SystemB(ABC, torch.nn.Module):
 
     Contract: :meth:`act` samples actions with the given generator and changes no
     state; :meth:`learn` and :meth:`learn_imagined` update only infants with
-    ``gate > 0``.
+    ``gate > 0`` (the others are left exactly as they were, optimiser state included).
     """
 
     @abstractmethod

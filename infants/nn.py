@@ -137,18 +137,21 @@ def _adam_rows(
     rate: np.ndarray,
     b1: float,
     b2: float,
-    c2: float,
+    c2: np.ndarray,
     eps: float,
 ) -> None:
     # Rows are infants: row i scales its gradient by grad_scale[i] (clipping) and steps
-    # by rate[i] = lr[i] / (1 - b1**t); a rate of 0 leaves the row's parameters alone
-    # (its moments still move, as torch's Adam would move them).
+    # by rate[i] = lr[i] / (1 - b1**t[i]), with c2[i] = sqrt(1 - b2**t[i]); a rate of 0
+    # leaves the row alone, moments included.
     b1f, b2f = np.float32(b1), np.float32(b2)
     a1, a2 = np.float32(1.0 - b1), np.float32(1.0 - b2)
-    c2f, epsf = np.float32(c2), np.float32(eps)
+    epsf = np.float32(eps)
     for i in prange(p.shape[0]):
         s = grad_scale[i]
         r = rate[i]
+        if r == 0.0:
+            continue
+        c2f = c2[i]
         for j in range(p.shape[1]):
             gj = g[i, j] * s
             mj = m[i, j] * b1f + a1 * gj
@@ -178,9 +181,11 @@ def _ema_rows(target: np.ndarray, source: np.ndarray, rate: np.ndarray) -> None:
 
 
 class GroupAdam:
-    """Adam with one learning rate per infant (``lr[N]``); a rate of 0 leaves that
-    infant's parameters unchanged. State tensors are plain tensors, so a checkpoint
-    stores them in safetensors."""
+    """Adam with one learning rate per infant (``lr[N]``). Each infant keeps its own
+    step count, so an infant whose rate is 0 is left exactly as it was: parameters,
+    moments and step count (its learner does not move while it is gated off, whatever
+    the other infants learn). State tensors are plain tensors, so a checkpoint stores
+    them in safetensors."""
 
     def __init__(
         self, params: list[nn.Parameter], n: int, betas=(0.9, 0.999), eps: float = 1e-8
@@ -191,7 +196,7 @@ class GroupAdam:
         self.n = n
         self.betas = betas
         self.eps = eps
-        self.t = 0
+        self.t = np.zeros(n, dtype=np.int64)  # updates made, per infant
         self.m = [torch.zeros_like(p) for p in self.params]
         self.v = [torch.zeros_like(p) for p in self.params]
 
@@ -201,17 +206,21 @@ class GroupAdam:
 
     @torch.no_grad()
     def step(self, lr: torch.Tensor, max_norm: float | None = None) -> torch.Tensor | None:
-        """One update; ``lr`` is a ``float32[N]`` tensor of per-infant rates. With
-        ``max_norm``, each infant's gradient is first scaled to at most that norm
-        (:func:`clip_per_infant`) and the norms before clipping are returned."""
+        """One update; ``lr`` is a ``float32[N]`` tensor of per-infant rates (0: no
+        update for that infant). With ``max_norm``, each infant's gradient is first
+        scaled to at most that norm (:func:`clip_per_infant`) and the norms before
+        clipping are returned."""
         live = [i for i, p in enumerate(self.params) if p.grad is not None]
         if not live:
             return None
         n = self.n
-        self.t += 1
+        rate_in = lr.detach().numpy().astype(np.float64)
+        on = rate_in != 0.0
+        self.t += on
         b1, b2 = self.betas
-        c1 = 1.0 - b1**self.t
-        c2 = math.sqrt(1.0 - b2**self.t)
+        t = np.maximum(self.t, 1)  # rows left alone have rate 0; any count will do
+        c1 = 1.0 - b1**t
+        c2 = np.sqrt(1.0 - b2**t).astype(np.float32)
         grads = [_rows(self.params[i].grad, n) for i in live]
         norm = None
         if max_norm is None:
@@ -219,7 +228,7 @@ class GroupAdam:
         else:
             norm = _norms(grads, n)
             scale = _clip_scale(norm, max_norm)
-        rate = (lr.detach().numpy().astype(np.float64) / c1).astype(np.float32)
+        rate = np.where(on, rate_in / c1, 0.0).astype(np.float32)
         for i, g in zip(live, grads, strict=True):
             _adam_rows(
                 _rows(self.params[i], n),
@@ -236,14 +245,16 @@ class GroupAdam:
         return None if norm is None else torch.from_numpy(norm.astype(np.float32))
 
     def state_tensors(self, prefix: str) -> dict[str, torch.Tensor]:
-        out = {f"{prefix}.t": torch.tensor([self.t], dtype=torch.int64)}
+        out = {f"{prefix}.t": torch.from_numpy(self.t.copy())}
         for i, (m, v) in enumerate(zip(self.m, self.v, strict=True)):
             out[f"{prefix}.m.{i}"] = m
             out[f"{prefix}.v.{i}"] = v
         return out
 
     def load_state_tensors(self, prefix: str, tensors: dict[str, torch.Tensor]) -> None:
-        self.t = int(tensors[f"{prefix}.t"][0])
+        # Checkpoints before per-infant counts hold one count shared by the cohort.
+        t = tensors[f"{prefix}.t"].numpy().astype(np.int64)
+        self.t = np.broadcast_to(t, (self.n,)).copy()
         for i in range(len(self.m)):
             self.m[i].copy_(tensors[f"{prefix}.m.{i}"])
             self.v[i].copy_(tensors[f"{prefix}.v.{i}"])

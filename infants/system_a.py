@@ -39,6 +39,15 @@ def _var(x: torch.Tensor, dim: int) -> torch.Tensor:
     return d.pow(2).sum(dim) / max(1, x.shape[dim] - 1)
 
 
+def _masked_var(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """Unbiased variance over time of ``x[N, T, D]``, counting the rows where
+    ``w[N, T]`` is 1 (equal to :func:`_var` when every row counts)."""
+    count = w.sum(1)[:, None]
+    mean = (x * w[..., None]).sum(1) / count.clamp_min(1.0)
+    d = (x - mean[:, None]) * w[..., None]
+    return d.pow(2).sum(1) / (count - 1.0).clamp_min(1.0)
+
+
 @register_a("jepa")
 class JepaA(SystemA):
     """The default System A (see the module docstring)."""
@@ -71,7 +80,7 @@ class JepaA(SystemA):
         # Running scales: variance of the target latent and mean novelty, per infant.
         self.register_buffer("target_var", torch.ones(n))
         self.register_buffer("novelty_scale", torch.ones(n))
-        self.register_buffer("updates", torch.zeros(1, dtype=torch.int64))
+        self.register_buffer("updates", torch.zeros(n, dtype=torch.int64))  # per infant
         params = [
             *self.encoder.parameters(),
             *self.heads.parameters(),
@@ -114,6 +123,10 @@ class JepaA(SystemA):
 
     def learn(self, batch: Transitions, gate: torch.Tensor) -> dict[str, torch.Tensor]:
         valid = batch.valid.float()
+        n_valid = valid.sum(1)
+        # An infant with nothing valid to learn from (asleep, no memories) is gated off:
+        # with a zero gradient, Adam's momentum alone would still move it.
+        gate = gate * (n_valid > 0)
         step_ok = (batch.valid & ~batch.terminal).float()  # the next state is known
         count = step_ok.sum(1).clamp_min(1.0)
         z = self.encoder(batch.x)
@@ -121,7 +134,7 @@ class JepaA(SystemA):
         err_t = err.mean(1)  # [N, T]
         pred_loss = (err_t * step_ok).sum(1) / count
         # Variance hinge (VICReg): each latent dimension keeps a spread across time.
-        std = (_var(z, 1) + 1e-4).sqrt()
+        std = (_masked_var(z, valid) + 1e-4).sqrt()
         var_loss = F.relu(1.0 - std).mean(-1)
         inp = torch.cat([z, F.one_hot(batch.action, self.n_actions).float()], dim=-1)
         r_hat = self.reward_head(inp)[..., 0]
@@ -129,7 +142,7 @@ class JepaA(SystemA):
         with torch.no_grad():
             rnd_t = self.rnd_target(batch.x)
         nov = (self.rnd(batch.x) - rnd_t).pow(2).mean(-1)  # [N, T]
-        rnd_loss = nov.mean(1)
+        rnd_loss = (nov * valid).sum(1) / n_valid.clamp_min(1.0)
         loss = pred_loss + self.config.variance_weight * var_loss + reward_loss + rnd_loss
         self.opt.zero_grad()
         loss.sum().backward()
@@ -137,22 +150,35 @@ class JepaA(SystemA):
         self._refine_heads(batch, gate, step_ok, valid)
         with torch.no_grad():
             self._update_target(gate)
-            tv = _var(target, 1).mean(-1).clamp_min(1e-4)
-            nv = nov.mean(1).clamp_min(1e-6)
-            keep = 0.9 if int(self.updates) > 0 else 0.0  # the first batch sets the scales
-            self.target_var.mul_(keep).add_((1 - keep) * tv)
-            self.novelty_scale.mul_(keep).add_((1 - keep) * nv)
-            self.updates += 1
+            # The running scales move only for infants that learned from this batch.
+            on = gate > 0
+            tv = _masked_var(target, valid).mean(-1).clamp_min(1e-4)
+            nv = rnd_loss.detach().clamp_min(1e-6)
+            keep = torch.where(self.updates > 0, 0.9, 0.0)  # the first batch sets them
+            self.target_var.copy_(
+                torch.where(on, keep * self.target_var + (1 - keep) * tv, self.target_var)
+            )
+            self.novelty_scale.copy_(
+                torch.where(on, keep * self.novelty_scale + (1 - keep) * nv, self.novelty_scale)
+            )
+            self.updates += on
             norm_err = err_t / self.target_var[:, None]
             spread = _var(preds, 1).mean(-1) / self.target_var[:, None]
             return {
                 "prediction_error": (norm_err * step_ok).sum(1) / count,
                 "uncertainty": (spread * step_ok).sum(1) / count,
-                "novelty": nov.mean(1) / self.novelty_scale,
+                "novelty": rnd_loss.detach() / self.novelty_scale,
                 "error_sample": norm_err,
                 "novelty_sample": nov / self.novelty_scale[:, None],
                 "loss": loss.detach(),
             }
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # Checkpoints before per-infant update counts hold one count for the cohort.
+        key = prefix + "updates"
+        if key in state_dict and state_dict[key].numel() == 1 and self.n > 1:
+            state_dict[key] = state_dict[key].expand(self.n).clone()
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def _reward_loss(self, r_hat, reward, valid) -> torch.Tensor:
         # Rewards are rare: a transition that had one weighs up to ``reward_weight``

@@ -80,3 +80,22 @@ def test_same_seed_same_life_different_seed_different_life():
     c = _trace(Cohort(CONFIG, n=4, seed=2), _world(), 48)
     assert _same(a, b)
     assert not _same(a, c)
+
+
+def test_checkpoint_with_cohort_wide_counts_still_loads(tmp_path):
+    """Checkpoints written before the update counts were per infant (one count for the
+    cohort, in System A's ``updates`` and each optimiser's ``t``) load, every infant
+    taking that count."""
+    world = make_batch("reach-v0", 3, seed=0, autoreset=True)
+    world.reset()
+    cohort = Cohort({"chunk": 8}, n=3, seed=0)
+    cohort.live(world, 24)
+    arrays, _ = cohort.state_dict()
+    arrays["a.updates"] = np.array([5], dtype=np.int64)
+    for key in [k for k in arrays if k.endswith(".t") and k.startswith(("a.", "b."))]:
+        arrays[key] = np.array([7], dtype=np.int64)
+    cohort.save(tmp_path)
+    save_file(arrays, str(tmp_path / "infant.safetensors"))
+    loaded = Cohort.load(tmp_path)
+    assert loaded.a.updates.tolist() == [5, 5, 5]
+    assert loaded.a.opt.t.tolist() == loaded.b.opt.t.tolist() == [7, 7, 7]

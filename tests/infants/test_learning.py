@@ -139,16 +139,20 @@ def test_imagination_teaches_b_from_imagined_successes():
     assert not torch.allclose(p_before[:2], p_after[:2])
 
 
-def test_imagination_reaches_success_sooner_at_equal_real_steps():
+def test_imagining_infants_are_ahead_at_equal_real_steps():
     """A small deterministic case of the imagination experiment's contrast with "none"
     (the claim itself rests on experiments/imagination_replay.py over 12 seeds): with
-    the same real acting steps, infants that imagine reach 80% reaching success in fewer
-    real steps than infants that never do, and they are ahead over the first half of the
-    budget. Part of that gain comes from the pauses themselves: the experiment's control
-    ("pause") measures it; see docs/architecture.md."""
+    the same real acting steps, infants that imagine are ahead of infants that never do
+    over the budget (learning-curve area, and the first half alone) and reach 80%
+    reaching success no later (here in the same 256-step bin). Since infants' gates were
+    made to leave a gated-off learner untouched (2026-11-24), the experiment's control
+    ("pause": the same chunks away from acting, no replay) gains as much: the pauses,
+    not the replay, carry the gain; see docs/architecture.md."""
     curves, summary = imagination_comparison([0], acting_steps=1536, n=16, criterion=0.8)
-    steps = summary.set_index("condition")["steps_to_criterion"].fillna(np.inf)
-    assert steps["imagination"] < steps["none"]
+    by = summary.set_index("condition")
+    steps = by["steps_to_criterion"].fillna(np.inf)
+    assert steps["imagination"] <= steps["none"] < np.inf
+    assert by.loc["imagination", "auc"] > by.loc["none", "auc"]
     early = curves[curves["acting_steps"] <= 768]
     mean = early.groupby("condition")["success"].mean()
     assert mean["imagination"] > mean["none"]

@@ -3,6 +3,8 @@ controller, the registry."""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -62,6 +64,70 @@ def test_group_adam_keeps_infants_apart():
     opt2.step(torch.tensor([0.1, 0.1]))
     for p, q in zip(net.parameters(), net2.parameters(), strict=True):
         assert torch.allclose(p[0], q[0])
+
+
+def _a_rows(a, n):
+    """Every tensor of System A and its optimisers as ``[N, -1]`` rows per infant."""
+    tensors = dict(a.state_dict())
+    for name, opt in (("opt", a.opt), ("head_opt", a.head_opt)):
+        for k, v in opt.state_tensors(name).items():
+            tensors[k] = v
+    return {k: torch.as_tensor(v).reshape(n, -1).clone() for k, v in tensors.items()}
+
+
+def test_a_gated_off_infant_is_left_exactly_as_it_was():
+    """A gate of 0 (or nothing valid to learn from) leaves an infant's System A as it
+    was: parameters, target, Adam moments and step counts, running scales. An infant
+    that learns gets the same update whatever the others' gates are."""
+    n = 3
+    world = make_batch("reach-v0", n, seed=0, autoreset=True)
+    world.reset()
+    cohort = Cohort({"chunk": 16}, n=n, seed=0)
+    cohort.live(world, 16 * 4)
+    mem = cohort.memory.sample(24, np.random.default_rng(0))
+    held = np.repeat(mem["held"][:, None], mem["action"].shape[1], 1)
+    held[2] = False  # infant 2 has nothing valid to learn from
+    batch = cohort._remembered(mem, held)
+    start = _a_rows(cohort.a, n)
+    gated = copy.deepcopy(cohort.a)
+    gated.learn(batch, torch.tensor([1.0, 0.0, 1.0]))
+    free = copy.deepcopy(cohort.a)
+    free.learn(batch, torch.tensor([1.0, 1.0, 1.0]))
+    after, after_free = _a_rows(gated, n), _a_rows(free, n)
+    for k, v in start.items():
+        for i in (1, 2):
+            assert torch.equal(after[k][i], v[i]), (k, i)
+        assert torch.equal(after[k][0], after_free[k][0]), k
+    assert not torch.equal(
+        after["encoder.mlp.layers.0.weight"][0], start["encoder.mlp.layers.0.weight"][0]
+    )
+    assert not torch.equal(after_free["target_var"][1], start["target_var"][1])
+
+
+def test_dreaming_leaves_the_awake_infants_alone():
+    """Consolidation and imagination update the dreaming infants' A and B only; the
+    awake infants' learners (moments included) do not move."""
+    n = 3
+    world = make_batch("reach-v0", n, seed=0, autoreset=True)
+    world.reset()
+    cohort = Cohort({"chunk": 16, "dream_updates": 2}, n=n, seed=0)
+    cohort.m.override(mode="act", gate_b=1.0)
+    cohort.live(world, 16 * 4)
+    a0, b0 = _a_rows(cohort.a, n), {k: v.clone() for k, v in cohort.b.state_dict().items()}
+    bm0 = [m.clone() for m in cohort.b.opt.m + cohort.b.opt.v]
+    dreaming = np.array([True, False, False])
+    cohort.consolidate(dreaming)
+    cohort.imagine(dreaming)
+    a1 = _a_rows(cohort.a, n)
+    for k, v in a0.items():
+        assert torch.equal(a1[k][1:], v[1:]), k
+    assert not torch.equal(
+        a1["encoder.mlp.layers.0.weight"][0], a0["encoder.mlp.layers.0.weight"][0]
+    )
+    for k, v in cohort.b.state_dict().items():
+        assert torch.equal(v[1:], b0[k][1:]), k
+    for m, m0 in zip(cohort.b.opt.m + cohort.b.opt.v, bm0, strict=True):
+        assert torch.equal(m[1:], m0[1:])
 
 
 def test_memory_keeps_the_most_salient(rng):

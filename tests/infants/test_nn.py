@@ -80,6 +80,49 @@ def test_group_adam_matches_torch_adam_per_infant():
             torch.testing.assert_close(p.detach()[i], q.detach(), rtol=1e-5, atol=1e-6)
 
 
+def test_group_adam_leaves_a_gated_off_infant_alone():
+    """A rate of 0 leaves an infant exactly as it was, moments and step count included;
+    each infant's rows follow torch's Adam stepped only when its own rate was on."""
+    n, g = 2, torch.Generator().manual_seed(0)
+    net = GroupMLP(n, [4, 6, 2], g)
+    opt = GroupAdam(list(net.parameters()), n)
+    rates = [[0.01, 0.0], [0.0, 0.02], [0.01, 0.02], [0.01, 0.0], [0.0, 0.0], [0.01, 0.02]]
+    singles = []
+    for i in range(n):
+        ps = [p.detach()[i].clone().requires_grad_(True) for p in net.parameters()]
+        singles.append((ps, torch.optim.Adam(ps, lr=0.01 * (i + 1))))
+    for lr in rates:
+        x = torch.randn(n, 7, 4, generator=g) * 3
+        net(x).pow(2).sum().backward()
+        grads = [[p.grad[i].clone() for p in net.parameters()] for i in range(n)]
+        before = [m.clone() for m in opt.m + opt.v]
+        opt.step(torch.tensor(lr))
+        opt.zero_grad()
+        for i, (ps, ref) in enumerate(singles):
+            if lr[i] == 0.0:
+                assert all(
+                    torch.equal(a[i], b[i]) for a, b in zip(opt.m + opt.v, before, strict=True)
+                )
+                continue
+            for p, gr in zip(ps, grads[i], strict=True):
+                p.grad = gr
+            ref.step()
+    assert opt.t.tolist() == [4, 3]
+    for i, (ps, _) in enumerate(singles):
+        for p, q in zip(net.parameters(), ps, strict=True):
+            torch.testing.assert_close(p.detach()[i], q.detach(), rtol=1e-5, atol=1e-6)
+
+
+def test_group_adam_state_loads_a_shared_step_count():
+    """Checkpoints written before per-infant step counts hold one count for all."""
+    net = GroupMLP(3, [2, 2], torch.Generator().manual_seed(0))
+    opt = GroupAdam(list(net.parameters()), 3)
+    state = opt.state_tensors("o")
+    state["o.t"] = torch.tensor([7])
+    opt.load_state_tensors("o", state)
+    assert opt.t.tolist() == [7, 7, 7]
+
+
 def test_clip_per_infant_scales_each_infant_alone():
     n = 2
     p = torch.nn.Parameter(torch.zeros(n, 3))
