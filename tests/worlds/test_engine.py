@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
+import pytest
 
 from infancy.worlds import list_worlds, make, make_batch
+from infancy.worlds.core import engine
 from infancy.worlds.core.geometry import line_of_sight_table, sight_mask
 
 
@@ -33,6 +36,32 @@ def test_batch_is_deterministic_and_worlds_differ():
     assert np.array_equal(a, b)
     assert not np.array_equal(a, c)
     assert not np.array_equal(a[:, 0], a[:, 1])  # worlds of a batch are not copies
+
+
+def test_a_small_batch_steps_on_one_thread_with_the_same_result(monkeypatch):
+    """Below ``SERIAL_BELOW`` worlds a step runs on one numba thread (faster for a few
+    worlds); the result is the same either way, and the caller's thread count is back
+    afterwards, also when the step is refused."""
+
+    def run():
+        batch = make_batch("playroom-v0", 8, seed=3, autoreset=True)
+        batch.reset()
+        rng = np.random.default_rng(3)
+        out = []
+        for _ in range(60):
+            res = batch.step(rng.integers(0, 8, size=(8, 1)))
+            out.append(np.concatenate([res.view.ravel(), res.senses.ravel()]))
+        return np.stack(out), batch
+
+    threads = numba.get_num_threads()
+    serial, batch = run()
+    assert numba.get_num_threads() == threads
+    with pytest.raises(ValueError, match="infant action"):
+        batch.step(np.full((8, 1), 99))
+    assert numba.get_num_threads() == threads
+    monkeypatch.setattr(engine, "SERIAL_BELOW", 0)  # every batch on all threads
+    parallel, _ = run()
+    assert np.array_equal(serial, parallel)
 
 
 def test_batch_of_one_matches_the_pettingzoo_env():
