@@ -38,9 +38,9 @@ POSTURE_CODE = {"lying": 0, "sitting": 1, "crawling": 2, "standing": 3}
 
 
 # Below this many worlds a step's parallel kernels run on one thread: waking a second
-# thread for a few worlds costs more than it saves (benchmarks/world_speed.py: a
-# PettingZoo step at B=1 took 42 us on two threads, 26 us on one; the two are equal
-# near 32 worlds). The results do not depend on the thread count.
+# thread for a few worlds costs more than it saves (a batched step at B=1 took 42 us on
+# two threads and 26 us on one; the two are equal near 32 worlds; docs/architecture.md
+# has the measurements). The results do not depend on the thread count (tested).
 SERIAL_BELOW = 32
 
 _F = TypeVar("_F", bound=Callable[..., Any])
