@@ -192,9 +192,9 @@ class InfantConfig(_Strict):
     chunk: int = Field(64, ge=2, le=4096, description="world steps between learning updates")
     imagine_starts: int = Field(64, ge=1, description="imagined trajectories per infant and chunk")
     # A trade-off, not a winner (docs/architecture.md): on reach-v0 (12 seeds) these
-    # updates lowered the learning curve; in two default lifetimes (after the gate fix)
-    # as many infants passed reaching with and without them (11 and 12 of 16), with a
-    # higher reaching peak, but fewer passed point following (4 against 10) and words
+    # updates lowered the learning curve; in three default lifetimes (after the gate
+    # fix) as many infants passed reaching with and without them (13 of 24), with a
+    # higher reaching peak, but fewer passed point following (6 against 11) and words
     # (1 against 7). Kept at 1 (consolidation in sleep); social-cue studies may prefer 0.
     dream_updates: int = Field(
         1, ge=0, le=64, description="extra updates of A on memories in an imagine/sleep chunk"
