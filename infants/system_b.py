@@ -65,30 +65,28 @@ def _gae(reward, value, done, last_value, gamma, lam, adv) -> None:
 
 
 @njit(cache=True, nogil=True)
-def _sample(out, draws, action, logp, value) -> None:
+def _sample(logits, draws, action, logp) -> None:
     # One sample per row of softmax(logits), as torch.multinomial draws it: the argmax
     # of p / e over exponential draws e (the same draws from the same generator, checked
     # in the tests). One loop instead of ~10 torch ops, whose dispatch cost more than
     # the sampling at a cohort's size. log_softmax as torch computes it: (x - max) -
     # log(sum(exp(x - max))).
-    n, k1 = out.shape
-    k = k1 - 1
+    n, k = logits.shape
     for i in range(n):
-        mx = out[i, 0]
+        mx = logits[i, 0]
         for j in range(1, k):
-            mx = max(mx, out[i, j])
+            mx = max(mx, logits[i, j])
         s = np.float32(0.0)
         for j in range(k):
-            s += np.exp(out[i, j] - mx)
+            s += np.exp(logits[i, j] - mx)
         log_s = np.log(s)
         best, best_q = 0, np.float32(-np.inf)
         for j in range(k):
-            q = np.exp((out[i, j] - mx) - log_s) / draws[i, j]
+            q = np.exp((logits[i, j] - mx) - log_s) / draws[i, j]
             if q > best_q:
                 best, best_q = j, q
         action[i] = best
-        logp[i] = (out[i, best] - mx) - log_s
-        value[i] = out[i, k]
+        logp[i] = (logits[i, best] - mx) - log_s
 
 
 @register_b("ppo")
@@ -120,14 +118,13 @@ class PpoB(SystemB):
 
     @torch.no_grad()
     def act(self, z: torch.Tensor, generator: torch.Generator):
-        out = self.net(z[:, None])[:, 0].numpy()  # [N, actions + 1]: logits, value
-        n = out.shape[0]
+        logits, value = self(z[:, None])
+        n = logits.shape[0]
         draws = torch.empty(n, self.n_actions).exponential_(1.0, generator=generator)
         action = np.empty(n, dtype=np.int64)
         logp = np.empty(n, dtype=np.float32)
-        value = np.empty(n, dtype=np.float32)
-        _sample(out, draws.numpy(), action, logp, value)
-        return torch.from_numpy(action), torch.from_numpy(logp), torch.from_numpy(value)
+        _sample(np.ascontiguousarray(logits[:, 0].numpy()), draws.numpy(), action, logp)
+        return torch.from_numpy(action), torch.from_numpy(logp), value[:, 0]
 
     def _update(self, loss: torch.Tensor, gate: torch.Tensor) -> None:
         self.opt.zero_grad()
