@@ -194,7 +194,8 @@ class JepaA(SystemA):
         of the cost of a full update)."""
         valid = batch.valid.float()
         step_ok = (batch.valid & ~batch.terminal).float()
-        self._refine_heads(batch, gate, step_ok, valid, steps)
+        # As in learn(): nothing valid to learn from, no update (momentum alone would move).
+        self._refine_heads(batch, gate * batch.valid.any(1), step_ok, valid, steps)
 
     def _refine_heads(self, batch, gate, step_ok, valid, steps: int | None = None) -> None:
         steps = self.config.head_updates if steps is None else steps

@@ -92,8 +92,10 @@ def test_a_gated_off_infant_is_left_exactly_as_it_was():
     start = _rows(cohort.a, n)
     gated = copy.deepcopy(cohort.a)
     gated.learn(batch, torch.tensor([1.0, 0.0, 1.0]))
+    gated.refine(batch, torch.tensor([0.0, 0.0, 1.0]), 2)  # heads alone, as in sleep
     free = copy.deepcopy(cohort.a)
     free.learn(batch, torch.tensor([1.0, 1.0, 1.0]))
+    free.refine(batch, torch.tensor([0.0, 1.0, 1.0]), 2)
     after, after_free = _rows(gated, n), _rows(free, n)
     for k, v in start.items():
         for i in (1, 2):
