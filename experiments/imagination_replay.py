@@ -33,6 +33,11 @@ import numpy as np
 from infancy.infants.evaluation import IMAGINATION_CONDITIONS, imagination_comparison
 
 
+def _number(x: float) -> float | None:
+    """``x`` for the JSON line, ``None`` (null) for NaN: NaN is not JSON."""
+    return None if x != x else x
+
+
 def bootstrap_ci(diff: np.ndarray, seed: int = 0, reps: int = 10_000) -> tuple[float, float]:
     """95% percentile interval of the mean of ``diff`` (resampling seeds)."""
     rng = np.random.default_rng(seed)
@@ -105,18 +110,26 @@ def main() -> int:
         auc_diff = (wide["auc"][cond] - wide["auc"][base]).to_numpy()
         lo, hi = bootstrap_ci(stc_diff)
         alo, ahi = bootstrap_ci(auc_diff)
-        print(
-            f"steps to criterion, {cond} - {base}: mean {np.nanmean(stc_diff):+.0f} "
-            f"(95% CI {lo:+.0f} to {hi:+.0f}); sooner in {int((stc_diff < 0).sum())} seeds, "
-            f"later in {int((stc_diff > 0).sum())}"
-        )
+        paired = int((~np.isnan(stc_diff)).sum())  # seeds where both reached the criterion
+        stc_mean = float(np.nanmean(stc_diff)) if paired else float("nan")
+        if paired:
+            print(
+                f"steps to criterion, {cond} - {base}: mean {stc_mean:+.0f} "
+                f"(95% CI {lo:+.0f} to {hi:+.0f}); sooner in {int((stc_diff < 0).sum())} "
+                f"seeds, later in {int((stc_diff > 0).sum())}"
+            )
+        else:
+            print(
+                f"steps to criterion, {cond} - {base}: no seed reached "
+                f"{args.criterion:.0%} in both (try more --acting-steps)"
+            )
         print(
             f"learning-curve area, {cond} - {base}: mean {np.nanmean(auc_diff):+.3f} "
             f"(95% CI {alo:+.3f} to {ahi:+.3f})"
         )
         contrasts[f"{cond} - {base}"] = {
-            "steps_to_criterion_diff_mean": float(np.nanmean(stc_diff)),
-            "steps_to_criterion_diff_ci95": [lo, hi],
+            "steps_to_criterion_diff_mean": _number(stc_mean),
+            "steps_to_criterion_diff_ci95": [_number(lo), _number(hi)],
             "auc_diff_mean": float(np.nanmean(auc_diff)),
             "auc_diff_ci95": [alo, ahi],
         }
@@ -127,8 +140,9 @@ def main() -> int:
     result = {
         "seeds": seeds,
         "acting_steps": args.acting_steps,
-        "steps_to_criterion": {
-            c: summary[summary.condition == c].steps_to_criterion.tolist() for c in conditions
+        "steps_to_criterion": {  # null: not reached within the budget
+            c: [_number(x) for x in summary[summary.condition == c].steps_to_criterion.tolist()]
+            for c in conditions
         },
         "auc": {c: summary[summary.condition == c].auc.round(4).tolist() for c in conditions},
         "contrasts": contrasts,

@@ -18,6 +18,10 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _not_json(name: str) -> None:
+    raise AssertionError(f"{name} in the JSON line")
+
+
 def test_unknown_condition_is_one_line_and_exit_2() -> None:
     res = run("--conditions", "pause,dreams")
     assert res.returncode == 2
@@ -40,7 +44,8 @@ def test_tiny_run_on_chosen_seeds_and_conditions(tmp_path: Path) -> None:
         "--conditions", "none,imagination,none", "--out", str(out),
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
-    result = json.loads(res.stdout.strip().splitlines()[-1])
+    # Strict JSON: a criterion not reached is null, never NaN.
+    result = json.loads(res.stdout.strip().splitlines()[-1], parse_constant=_not_json)
     assert result["seeds"] == [3]
     assert set(result["steps_to_criterion"]) == {"none", "imagination"}
     assert list(result["contrasts"]) == ["imagination - none"]
