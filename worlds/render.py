@@ -74,7 +74,9 @@ class Renderer:
         self.tile = tile
         self.hud_height = max(18, tile // 2 + 4)
         self._tiles: dict[tuple, object] = {}
-        self._rooms: dict[bytes, object] = {}  # static floor and walls, per layout
+        # Static floor and walls per layout, plain and under the view tint.
+        self._rooms: dict[bytes, tuple[object, object]] = {}
+        self._targets: dict[tuple[int, int], tuple[np.ndarray, object]] = {}
         self._texts: dict[str, object] = {}
         self._font = self.pg.font.Font(None, max(14, tile // 2 + 2))
         self._window = None
@@ -167,25 +169,44 @@ class Renderer:
     # ------------------------------------------------------------------ frames
     def frame(self, engine: BatchWorld, world: int = 0, hud: list[str] | None = None) -> np.ndarray:
         """An RGB image (``uint8[height, width, 3]``) of one world."""
-        surf = self.surface(engine, world, hud)
-        # ``tobytes`` writes rows in C order in one pass, about 2.5x faster than copying
-        # the transposed ``surfarray`` view; the frame is read-only (a fresh buffer).
-        data = self.pg.image.tobytes(surf, "RGB")
-        return np.frombuffer(data, dtype=np.uint8).reshape(surf.get_height(), surf.get_width(), 3)
+        # Drawn on a 24-bit surface that lives in a numpy buffer, then copied: reading a
+        # 32-bit surface out (``image.tobytes``, converting pixel by pixel) cost more than
+        # drawing it, and copying the transposed ``surfarray`` view cost more still.
+        size = self._size(engine, hud)
+        target = self._targets.get(size)
+        if target is None:
+            buf = np.zeros((size[1], size[0], 3), dtype=np.uint8)
+            target = self._targets[size] = (buf, self.pg.image.frombuffer(buf, size, "RGB"))
+        buf, dest = target
+        self._draw(dest, engine, world, hud)
+        return buf.copy()
 
     def surface(self, engine: BatchWorld, world: int = 0, hud: list[str] | None = None):
-        """The frame as a pygame ``Surface``."""
-        engine.update_seen(world)
-        pg, t, st, b = self.pg, self.tile, engine.state, world
+        """The frame as a (new) pygame ``Surface``."""
+        surf = self.pg.Surface(self._size(engine, hud))
+        self._draw(surf, engine, world, hud)
+        return surf
+
+    def _size(self, engine: BatchWorld, hud: list[str] | None) -> tuple[int, int]:
+        t = self.tile
+        return engine.width * t, engine.height * t + self.hud_height * (1 + len(hud or []))
+
+    def _draw(self, surf, engine: BatchWorld, b: int, hud: list[str] | None) -> None:
+        engine.update_seen(b)
+        pg, t, st = self.pg, self.tile, engine.state
         h, w = engine.height, engine.width
-        lines = [self._hud_text(engine, b), *(hud or [])]
-        surf = pg.Surface((w * t, h * t + self.hud_height * len(lines)))
         n = engine.n_infants
         names = self.rules.kind_names
-        surf.blit(self._room(st.cells[b]), (0, 0))
-        view_tile = self._tile(("view",))
-        for r, c in zip(*np.nonzero(st.seen_map[b]), strict=True):
-            surf.blit(view_tile, (c * t, r * t))
+        room, tinted = self._room(st.cells[b], surf)
+        surf.blit(room, (0, 0))
+        # The view cone: runs of seen cells along each row, copied from the tinted room
+        # (the same pixels as blending the view tile cell by cell, in a few plain copies).
+        seen = np.zeros((h, w + 2), dtype=np.int8)
+        seen[:, 1:-1] = st.seen_map[b] != 0
+        rows, cols = np.nonzero(np.diff(seen, axis=1))  # a run's start, then its end
+        runs = zip(rows[::2].tolist(), cols[::2].tolist(), cols[1::2].tolist(), strict=True)
+        for r, c0, c1 in runs:
+            surf.blit(tinted, (c0 * t, r * t), (c0 * t, r * t, (c1 - c0) * t, t))
         for k in range(st.obj_kind.shape[1]):
             kind = st.obj_kind[b, k]
             if kind < 0 or st.obj_inside[b, k] >= 0 or st.obj_holder[b, k] >= 0:
@@ -198,36 +219,47 @@ class Renderer:
             surf.blit(self._tile(("agent", who, int(st.agent_dir[b, a]))), (c * t, r * t))
             held = st.agent_hold[b, a]
             if held >= 0:
-                small = pg.transform.smoothscale(
-                    self._tile(
-                        ("object", names[st.obj_kind[b, held]], int(st.obj_colour[b, held]))
-                    ),
-                    (t // 2, t // 2),
-                )
-                surf.blit(small, (c * t + t // 2, r * t))
+                key = ("object", names[st.obj_kind[b, held]], int(st.obj_colour[b, held]))
+                surf.blit(self._held(key), (c * t + t // 2, r * t))
         self._overlays(surf, engine, b)
         y = h * t
-        for line in lines:
+        for line in [self._hud_text(engine, b), *(hud or [])]:
             pg.draw.rect(surf, HUD_BG, (0, y, w * t, self.hud_height))
             surf.blit(self._text(line, HUD_FG), (4, y + 2))
             y += self.hud_height
-        return surf
 
-    def _room(self, cells: np.ndarray):
-        """Floor and walls of a layout, drawn once per distinct layout."""
-        key = cells.tobytes() + bytes(cells.shape)
-        room = self._rooms.get(key)
-        if room is None:
+    def _held(self, key: tuple):
+        """An object's tile at half size (drawn beside the agent holding it), cached."""
+        small = self._tiles.get(("held", *key))
+        if small is None:
+            t = self.tile
+            small = self.pg.transform.smoothscale(self._tile(key), (t // 2, t // 2))
+            self._tiles[("held", *key)] = small
+        return small
+
+    def _room(self, cells: np.ndarray, dest):
+        """Floor and walls of a layout, drawn once per distinct layout and pixel format
+        of ``dest``: the plain room and the room with every cell under the view tint."""
+        key = cells.tobytes() + bytes(cells.shape) + bytes([dest.get_bitsize()])
+        rooms = self._rooms.get(key)
+        if rooms is None:
             h, w = cells.shape
-            room = self.pg.Surface((w * self.tile, h * self.tile))
+            t = self.tile
+            room = self.pg.Surface((w * t, h * t))
             for r in range(h):
                 for c in range(w):
                     tile = self._tile(("wall",) if cells[r, c] == WALL else ("floor",))
-                    room.blit(tile, (c * self.tile, r * self.tile))
+                    room.blit(tile, (c * t, r * t))
+            tinted = room.copy()
+            view_tile = self._tile(("view",))
+            for r in range(h):
+                for c in range(w):
+                    tinted.blit(view_tile, (c * t, r * t))
             if len(self._rooms) > 64:
                 self._rooms.clear()
-            self._rooms[key] = room
-        return room
+            # In the destination's format, a blit is a plain copy of rows.
+            rooms = self._rooms[key] = (room.convert(dest), tinted.convert(dest))
+        return rooms
 
     def _text(self, text: str, rgb: tuple[int, int, int]):
         """Rendered text, cached (the HUD repeats itself from frame to frame)."""

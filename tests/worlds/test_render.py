@@ -81,3 +81,24 @@ def test_hud_lines_are_added_below():
     plain = r.frame(env.engine)
     more = r.frame(env.engine, hud=["mode: observe  energy 0.8"])
     assert more.shape[0] == plain.shape[0] + r.hud_height
+
+
+def test_frames_are_fresh_arrays_that_match_the_surface():
+    env = make("point-following-v0", render_mode="rgb_array")
+    env.reset(seed=0)
+    r = Renderer(env.engine.rules)
+    first = r.frame(env.engine)
+    kept = first.copy()
+    for _ in range(3):
+        env.step({"infant_0": 2})
+    second = r.frame(env.engine)
+    assert np.array_equal(first, kept)  # a later frame does not write into an earlier one
+    assert not np.array_equal(first, second)
+    assert not np.shares_memory(first, second)
+    # The frame is drawn straight into a 24-bit buffer; a Surface (32-bit) shows the same
+    # picture, up to rounding in alpha blending.
+    pg = r.pg
+    surf = r.surface(env.engine)
+    rgb = pg.surfarray.array3d(surf).transpose(1, 0, 2)
+    assert rgb.shape == second.shape
+    assert np.abs(rgb.astype(int) - second).max() <= 1
