@@ -144,10 +144,11 @@ class JepaA(SystemA):
         nov = (self.rnd(batch.x) - rnd_t).pow(2).mean(-1)  # [N, T]
         rnd_loss = (nov * valid).sum(1) / n_valid.clamp_min(1.0)
         loss = pred_loss + self.config.variance_weight * var_loss + reward_loss + rnd_loss
-        self.opt.zero_grad()
-        loss.sum().backward()
-        self.opt.step(self.config.lr * gate, self.grad_clip)
-        self._refine_heads(batch, gate, step_ok, valid)
+        if bool((gate > 0).any()):  # else only the signals (a cohort asleep: 2/3 of the cost)
+            self.opt.zero_grad()
+            loss.sum().backward()
+            self.opt.step(self.config.lr * gate, self.grad_clip)
+            self._refine_heads(batch, gate, step_ok, valid)
         with torch.no_grad():
             self._update_target(gate)
             # The running scales move only for infants that learned from this batch.

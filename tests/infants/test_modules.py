@@ -105,6 +105,19 @@ def test_a_gated_off_infant_is_left_exactly_as_it_was():
         after["encoder.mlp.layers.0.weight"][0], start["encoder.mlp.layers.0.weight"][0]
     )
     assert not torch.equal(after_free["target_var"][1], start["target_var"][1])
+    # A whole cohort gated off (asleep) still gets its signals, from the same errors
+    # (the awake one's are scaled by running scales that moved), and nothing of it moves.
+    asleep = copy.deepcopy(cohort.a)
+    sig = asleep.learn(batch, torch.zeros(n))
+    for k, v in _rows(asleep, n).items():
+        assert torch.equal(v, start[k]), k
+    awake = copy.deepcopy(cohort.a)
+    sig_awake = awake.learn(batch, torch.ones(n))
+    assert torch.equal(sig["loss"], sig_awake["loss"])
+    torch.testing.assert_close(
+        sig["error_sample"] * asleep.target_var[:, None],
+        sig_awake["error_sample"] * awake.target_var[:, None],
+    )
 
 
 def test_dreaming_leaves_the_awake_infants_alone():
