@@ -6,7 +6,10 @@ Measures, on this machine and in one process:
   infants in 16 worlds of ``playroom-v0``), everything on: A learns every chunk (with
   replay), B learns (PPO), M decides and audits, memory stores, imagination runs when M
   chooses it. M's mode is overridden to ``act`` so that B learns every chunk (the most
-  expensive case); ``--free`` lets the rule M choose instead.
+  expensive case); ``--free`` lets the rule M choose instead. The figure is all the
+  steps over all the time. They are timed in ``--rounds`` rounds of whole chunks, whose
+  slowest and fastest are printed as well: rounds differ by the work in them (a round
+  with a sleep chunk does consolidation and imagination) and by this shared VM's drift.
 - ``train_samples_per_s``: A's and B's training samples per second, timed alone on a
   batch of one chunk;
 - the share of the time in the world, inference, and learning;
@@ -15,7 +18,7 @@ Measures, on this machine and in one process:
 
 Prints a table and a final JSON line. Usage::
 
-    python benchmarks/infant_speed.py [--world playroom-v0] [--steps 4096] [--free]
+    python benchmarks/infant_speed.py [--world playroom-v0] [--steps 4096] [--rounds 4] [--free]
 """
 
 from __future__ import annotations
@@ -54,9 +57,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--world", default="playroom-v0")
     ap.add_argument("--infants", type=int, default=16)
-    ap.add_argument("--steps", type=int, default=4096, help="world steps timed")
+    ap.add_argument("--steps", type=int, default=4096, help="world steps timed (in all)")
+    ap.add_argument("--rounds", type=int, default=4, help="timed rounds (their spread is shown)")
     ap.add_argument("--free", action="store_true", help="let the rule M choose the modes")
     args = ap.parse_args()
+    if args.rounds < 1 or args.steps < 1:
+        ap.error("--steps and --rounds: expected positive integers")
     n = args.infants
     torch.set_num_threads(2)
     world = make_batch(args.world, n, seed=0, autoreset=True)
@@ -83,10 +89,18 @@ def main() -> None:
         return out
 
     world.step, cohort.learn = timed_world, timed_learn
-    start = time.perf_counter()
-    cohort.live(world, args.steps)
-    total = time.perf_counter() - start
-    cohort_rate = args.steps * n / total
+    # Rounds of whole chunks, to show the spread; the figure is the whole run.
+    chunk = cohort.config.chunk
+    per_round = max(1, args.steps // (args.rounds * chunk)) * chunk
+    rounds = []
+    total = 0.0
+    for _ in range(args.rounds):
+        start = time.perf_counter()
+        cohort.live(world, per_round)
+        took = time.perf_counter() - start
+        total += took
+        rounds.append(per_round * n / took)
+    cohort_rate = len(rounds) * per_round * n / total
     other = total - spent["world"] - spent["learn"]
 
     # Training throughput alone, one chunk of the cohort's own data.
@@ -120,6 +134,10 @@ def main() -> None:
 
     rows = [
         (f"{args.world} cohort of {n}, all learning: real steps/s", f"{cohort_rate:,.0f}"),
+        (
+            f"  {len(rounds)} rounds of {per_round} steps: slowest, fastest",
+            f"{min(rounds):,.0f}, {max(rounds):,.0f}",
+        ),
         ("  time in world stepping", f"{spent['world'] / total:.0%}"),
         ("  time in inference and bookkeeping", f"{other / total:.0%}"),
         (
@@ -142,6 +160,7 @@ def main() -> None:
                 "world": args.world,
                 "infants": n,
                 "cohort_steps_per_s": cohort_rate,
+                "cohort_steps_per_s_rounds": rounds,
                 "train_samples_per_s": {"a": a_rate, "b": b_rate},
                 "peer_mlp_train_samples_per_s": peer,
                 "share": {

@@ -1,0 +1,57 @@
+"""The infant benchmark runs as a user runs it and prints its table and JSON line (a
+tiny run: the figures themselves are machine readings, not test outcomes)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _not_json(token: str):
+    raise ValueError(f"not JSON: {token}")
+
+
+def test_infant_speed_prints_a_table_and_a_json_line():
+    out = (
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "infant_speed.py"),
+                "--steps",
+                "128",
+                "--rounds",
+                "2",
+                "--infants",
+                "4",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()
+    )
+    assert "real steps/s" in out[1] and "rounds of 64 steps" in out[2]
+    result = json.loads(out[-1], parse_constant=_not_json)
+    assert len(result["cohort_steps_per_s_rounds"]) == 2
+    rate = result["cohort_steps_per_s"]
+    assert (
+        min(result["cohort_steps_per_s_rounds"]) <= rate <= max(result["cohort_steps_per_s_rounds"])
+    )
+    assert abs(sum(result["share"].values()) - 1.0) < 1e-6
+    assert result["train_samples_per_s"]["a"] > 0 and result["infants"] == 4
+
+
+def test_infant_speed_refuses_bad_rounds():
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "infant_speed.py"), "--rounds", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2 and "--rounds" in run.stderr.strip().splitlines()[-1]
