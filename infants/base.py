@@ -107,6 +107,12 @@ class SystemA(ABC, torch.nn.Module):
     @abstractmethod
     def encode(self, x: Any) -> torch.Tensor: ...
 
+    def inference_mlp(self) -> Any:
+        """The encoder, if it is one :class:`~infancy.infants.nn.GroupMLP` on the front
+        end's features (``Obs.flat``); else ``None``. With it (and B's), the cohort runs
+        a step's inference in one compiled pass (:func:`~infancy.infants.nn.fused_policy`)."""
+        return None
+
     @abstractmethod
     def learn(self, batch: Transitions, gate: torch.Tensor) -> dict[str, torch.Tensor]:
         """Learn from ``batch``; returns ``prediction_error``, ``uncertainty``,
@@ -151,6 +157,13 @@ class SystemB(ABC, torch.nn.Module):
         self, z: torch.Tensor, generator: torch.Generator
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Actions, their log-probabilities and values for ``z[N, Z]``."""
+
+    def inference_mlp(self) -> Any:
+        """The actor-critic, if it is one :class:`~infancy.infants.nn.GroupMLP` on ``z``
+        whose outputs are the action logits, then the value, and :meth:`act` samples
+        from them as :func:`~infancy.infants.nn.fused_policy` does (one exponential
+        draw per action from the generator); else ``None``."""
+        return None
 
     @abstractmethod
     def learn(self, rollout: dict[str, torch.Tensor], gate: torch.Tensor) -> dict[str, Any]: ...

@@ -43,7 +43,7 @@ from .base import ACT, IMAGINE, MODES, OBSERVE, SLEEP, Transitions, create
 from .config import InfantConfig
 from .control import CONSTRAINTS, Controller
 from .memory import SalienceMemory
-from .nn import GroupAdam, Obs, ObsEncoder
+from .nn import GroupAdam, Obs, ObsEncoder, fused_policy
 
 __all__ = ["Cohort"]
 
@@ -206,15 +206,29 @@ class Cohort:
         self._senses[:, self._t] = world.senses.reshape(self.n, -1)
         self._primed = True
 
-    @torch.inference_mode()
     def policy(self) -> tuple[np.ndarray, torch.Tensor, torch.Tensor, torch.Tensor]:
         """Actions for the current observation (STAY for infants not acting)."""
         t = self._t
-        x = self.features(self._view[:, t : t + 1], self._senses[:, t : t + 1])
-        z = self.a.encode(x)[:, 0]
-        action, logp, value = self.b.act(z, self.gen)
+        action, logp, value, z = self._infer(self._view[:, t], self._senses[:, t], self.gen)
         act = np.where(self.mode == ACT, action.numpy(), STAY)
         return act, logp, value, z
+
+    @torch.inference_mode()
+    def _infer(self, view: np.ndarray, senses: np.ndarray, generator: torch.Generator):
+        """B's actions, log-probabilities and values and A's latent for ``view[N, C, V,
+        V]``, ``senses[N, S]``: in one compiled pass when A and B are plain MLPs (the
+        same numbers, a third of the time), else module by module."""
+        enc, pol = self.a.inference_mlp(), self.b.inference_mlp()
+        if enc is not None and pol is not None:
+            draws = torch.empty(self.n, self.n_actions).exponential_(1.0, generator=generator)
+            out = fused_policy(self.obs, view, senses, enc, pol, draws)
+            if out is not None:
+                z, action, logp, value = (torch.from_numpy(a) for a in out)
+                return action, logp, value, z
+        x = self.features(view[:, None], senses[:, None])
+        z = self.a.encode(x)[:, 0]
+        action, logp, value = self.b.act(z, generator)
+        return action, logp, value, z
 
     def step(self, world):
         """One world step for the whole cohort; learns when a chunk is full.
@@ -244,9 +258,11 @@ class Cohort:
         self._view[:, t + 1] = res.view.reshape(n, *self._view.shape[2:])
         self._senses[:, t + 1] = res.senses.reshape(n, -1)
         mode = self.mode
-        self.energy = np.clip(self.energy - self._drain[mode], 0.0, 1.0)
-        felt = np.round(self.energy * 255)
-        if not np.array_equal(felt, self._felt):  # the sense is 8-bit: often unchanged
+        # (np.clip and np.array_equal cost several times these ufuncs at this size.)
+        energy = self.energy - self._drain[mode]
+        self.energy = np.minimum(np.maximum(energy, 0.0, out=energy), 1.0, out=energy)
+        felt = np.round(energy * 255)
+        if (felt != self._felt).any():  # the sense is 8-bit: often unchanged
             world.set_energy(self.energy.reshape(world.batch_size, world.n_infants))
             self._felt = felt
         acting = mode == ACT
@@ -551,9 +567,7 @@ class Cohort:
         """B's actions for observations ``view[N, C, V, V]``, ``senses[N, S]`` with no
         learning and no record (probes); samples with ``generator`` (the cohort's own by
         default)."""
-        x = self.features(view[:, None], senses[:, None])
-        z = self.a.encode(x)[:, 0]
-        action, _, _ = self.b.act(z, self.gen if generator is None else generator)
+        action, _, _, _ = self._infer(view, senses, self.gen if generator is None else generator)
         return action.numpy()
 
     # ------------------------------------------------------------------ read-outs

@@ -30,6 +30,7 @@ __all__ = [
     "ObsEncoder",
     "clip_per_infant",
     "ema_per_infant",
+    "fused_policy",
 ]
 
 
@@ -62,6 +63,16 @@ class GroupMLP(nn.Module):
         # time. Parameters are updated in place (optimisers, load_state_dict), and a
         # deepcopy of the module copies this list with the new parameters.
         self._bw = [(layer.bias, layer.weight) for layer in self.layers]
+
+    def numpy_layers(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``(bias, weight)`` of each layer as numpy arrays sharing the parameters'
+        memory (for compiled inference; they see every in-place update)."""
+        ptrs = [p.data_ptr() for bw in self._bw for p in bw]
+        cached = getattr(self, "_np_layers", None)
+        if cached is None or cached[0] != ptrs:  # new storage (a copy of the module)
+            views = [(b.detach().numpy(), w.detach().numpy()) for b, w in self._bw]
+            cached = self._np_layers = (ptrs, views)
+        return cached[1]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         *hidden, (b_last, w_last) = self._bw
@@ -287,60 +298,191 @@ class Obs(NamedTuple):
         return Obs(torch.cat([self.flat, other.flat], 1), self.n_cell_inputs)
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def _front_end(
-    view: np.ndarray,
-    senses: np.ndarray,
-    table: np.ndarray,
-    rows: np.ndarray,
-    sense_idx: np.ndarray,
-    sense_rows: np.ndarray,
-    energy_col: int,
-    out: np.ndarray,
-) -> None:
-    # One pass per observation instead of ~15 torch ops: at a cohort's batch of 16 the
-    # ops' dispatch, not their arithmetic, was the cost. Each cell's sum runs channel by
-    # channel from zero in float32, so the result is exactly ``embedding_bag``'s.
-    # ``rows[j, v]`` is the table row of value v on channel j (clipped to the channel).
-    m, ch, nc = view.shape
+@njit(cache=True, nogil=True, inline="always")
+def _embed_row(view, senses, i, table, rows, sense_idx, sense_rows, energy_col, out, o):
+    # Row o of ``out`` from observation i. Each cell's sum runs channel by channel from
+    # zero in float32, so the result is exactly ``embedding_bag``'s. ``rows[j, v]`` is
+    # the table row of value v on channel j (clipped to the channel).
+    ch, nc = view.shape[1], view.shape[2]
     e = table.shape[1]
     n_cells = nc * e
     body = out.shape[1] - n_cells
-    for i in prange(m):
-        for c in range(nc):
-            base = c * e
-            if e == 8:  # the default size, unrolled: 2.5x faster than the loop below
-                a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = np.float32(0.0)
-                for j in range(ch):
-                    r = rows[j, view[i, j, c]]
-                    a0 += table[r, 0]
-                    a1 += table[r, 1]
-                    a2 += table[r, 2]
-                    a3 += table[r, 3]
-                    a4 += table[r, 4]
-                    a5 += table[r, 5]
-                    a6 += table[r, 6]
-                    a7 += table[r, 7]
-                out[i, base] = a0
-                out[i, base + 1] = a1
-                out[i, base + 2] = a2
-                out[i, base + 3] = a3
-                out[i, base + 4] = a4
-                out[i, base + 5] = a5
-                out[i, base + 6] = a6
-                out[i, base + 7] = a7
-            else:
+    for c in range(nc):
+        base = c * e
+        if e == 8:  # the default size, unrolled: 2.5x faster than the loop below
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = np.float32(0.0)
+            for j in range(ch):
+                r = rows[j, view[i, j, c]]
+                a0 += table[r, 0]
+                a1 += table[r, 1]
+                a2 += table[r, 2]
+                a3 += table[r, 3]
+                a4 += table[r, 4]
+                a5 += table[r, 5]
+                a6 += table[r, 6]
+                a7 += table[r, 7]
+            out[o, base] = a0
+            out[o, base + 1] = a1
+            out[o, base + 2] = a2
+            out[o, base + 3] = a3
+            out[o, base + 4] = a4
+            out[o, base + 5] = a5
+            out[o, base + 6] = a6
+            out[o, base + 7] = a7
+        else:
+            for k in range(e):
+                out[o, base + k] = 0.0
+            for j in range(ch):
+                r = rows[j, view[i, j, c]]
                 for k in range(e):
-                    out[i, base + k] = 0.0
-                for j in range(ch):
-                    r = rows[j, view[i, j, c]]
-                    for k in range(e):
-                        out[i, base + k] += table[r, k]
-        for k in range(body):
-            out[i, n_cells + k] = 0.0
-        for j in range(sense_idx.shape[0]):
-            out[i, n_cells + sense_rows[j, senses[i, sense_idx[j]]]] = 1.0
-        out[i, n_cells + body - 1] = np.float32(senses[i, energy_col]) / np.float32(255.0)
+                    out[o, base + k] += table[r, k]
+    for k in range(body):
+        out[o, n_cells + k] = 0.0
+    for j in range(sense_idx.shape[0]):
+        out[o, n_cells + sense_rows[j, senses[i, sense_idx[j]]]] = 1.0
+    out[o, n_cells + body - 1] = np.float32(senses[i, energy_col]) / np.float32(255.0)
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _front_end(view, senses, table, rows, sense_idx, sense_rows, energy_col, out) -> None:
+    # One pass per observation instead of ~15 torch ops: at a cohort's batch of 16 the
+    # ops' dispatch, not their arithmetic, was the cost.
+    for i in prange(view.shape[0]):
+        _embed_row(view, senses, i, table, rows, sense_idx, sense_rows, energy_col, out, i)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _dense_row(x, i, bias, weight, relu, out):
+    # out = bias[i] + x @ weight[i] (ReLU'd if ``relu``), for one row x, skipping zero
+    # inputs (half of the front end's features are zeros: empty cells). The sum over
+    # inputs runs in order, one multiply-add per input and output, as the GEMV of a
+    # one-row batched matmul does.
+    n_out = np.uint64(weight.shape[2])
+    for k in range(n_out):
+        out[k] = bias[i, 0, k]
+    for j in range(np.uint64(x.shape[0])):
+        xj = x[j]
+        if xj != 0.0:
+            for k in range(n_out):
+                out[k] += xj * weight[i, j, k]
+    if relu:
+        for k in range(n_out):
+            out[k] = max(out[k], np.float32(0.0))
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _policy_rows(
+    view,
+    senses,
+    table,
+    rows,
+    sense_idx,
+    sense_rows,
+    energy_col,
+    eb1,
+    ew1,
+    eb2,
+    ew2,
+    pb1,
+    pw1,
+    pb2,
+    pw2,
+    draws,
+    z,
+    action,
+    logp,
+    value,
+) -> None:
+    # The cohort's whole inference for one world step, infant by infant: front end,
+    # encoder (two layers), policy-and-value net (two layers), one sample. As torch ops
+    # (~30 of them on 16 rows) their dispatch cost twice the arithmetic.
+    n = view.shape[0]
+    f = ew1.shape[1]
+    for i in prange(n):
+        x = np.empty((1, f), dtype=np.float32)
+        _embed_row(view, senses, i, table, rows, sense_idx, sense_rows, energy_col, x, 0)
+        h = np.empty(ew1.shape[2], dtype=np.float32)
+        _dense_row(x[0], i, eb1, ew1, True, h)
+        _dense_row(h, i, eb2, ew2, False, z[i])
+        g = np.empty(pw1.shape[2], dtype=np.float32)
+        _dense_row(z[i], i, pb1, pw1, True, g)
+        out = np.empty(pw2.shape[2], dtype=np.float32)
+        _dense_row(g, i, pb2, pw2, False, out)
+        k = out.shape[0] - 1  # logits, then the value
+        action[i], logp[i] = _sample_row(out[:k], draws[i])
+        value[i] = out[k]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sample_row(logits, draws):
+    # One sample of softmax(logits), as torch.multinomial draws it: the argmax of p / e
+    # over exponential draws e (the same draws from the same generator). log_softmax as
+    # torch computes it: (x - max) - log(sum(exp(x - max))).
+    k = logits.shape[0]
+    mx = logits[0]
+    for j in range(1, k):
+        mx = max(mx, logits[j])
+    s = np.float32(0.0)
+    for j in range(k):
+        s += np.exp(logits[j] - mx)
+    log_s = np.log(s)
+    best, best_q = 0, np.float32(-np.inf)
+    for j in range(k):
+        q = np.exp((logits[j] - mx) - log_s) / draws[j]
+        if q > best_q:
+            best, best_q = j, q
+    return best, (logits[best] - mx) - log_s
+
+
+def fused_policy(
+    obs: ObsEncoder,
+    view: np.ndarray,
+    senses: np.ndarray,
+    encoder: GroupMLP,
+    policy: GroupMLP,
+    draws: torch.Tensor,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """One step's inference for the whole cohort in one compiled pass.
+
+    ``view[N, C, V, V]`` and ``senses[N, S]`` (uint8) go through ``obs``'s front end,
+    the ``encoder`` MLP (to the latent ``z``) and the ``policy`` MLP (outputs: action
+    logits, then the value); one action per infant is sampled with the exponential
+    ``draws[N, A]``. Returns ``(z, action, logp, value)``, the same numbers as running
+    the modules one after the other, or ``None`` when either MLP does not have exactly
+    two layers (the caller then runs the modules).
+    """
+    if len(encoder.layers) != 2 or len(policy.layers) != 2:
+        return None
+    (eb1, ew1), (eb2, ew2) = encoder.numpy_layers()
+    (pb1, pw1), (pb2, pw2) = policy.numpy_layers()
+    n = view.shape[0]
+    z = np.empty((n, ew2.shape[2]), dtype=np.float32)
+    action = np.empty(n, dtype=np.int64)
+    logp = np.empty(n, dtype=np.float32)
+    value = np.empty(n, dtype=np.float32)
+    _policy_rows(
+        np.ascontiguousarray(view, dtype=np.uint8).reshape(n, obs.channels, obs.n_cells),
+        np.ascontiguousarray(senses, dtype=np.uint8).reshape(n, -1),
+        obs._table,
+        obs._rows,
+        obs._sense_idx,
+        obs._sense_rows,
+        S_ENERGY,
+        eb1,
+        ew1,
+        eb2,
+        ew2,
+        pb1,
+        pw1,
+        pb2,
+        pw2,
+        draws.numpy(),
+        z,
+        action,
+        logp,
+        value,
+    )
+    return z, action, logp, value
 
 
 class ObsEncoder:

@@ -95,6 +95,9 @@ class JepaA(SystemA):
     def encode(self, x: Obs) -> torch.Tensor:
         return self.encoder(x)
 
+    def inference_mlp(self) -> GroupMLP:
+        return self.encoder.mlp
+
     def _heads(self, z: torch.Tensor, action: torch.Tensor) -> torch.Tensor:
         """Predictions of every head, ``[N, K, T, Z]``."""
         n, t, _ = z.shape

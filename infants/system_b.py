@@ -18,7 +18,7 @@ from numba import njit
 
 from .base import SystemB, register_b
 from .config import BConfig
-from .nn import GroupAdam, GroupMLP
+from .nn import GroupAdam, GroupMLP, _sample_row
 
 __all__ = ["PpoB", "gae"]
 
@@ -66,27 +66,10 @@ def _gae(reward, value, done, last_value, gamma, lam, adv) -> None:
 
 @njit(cache=True, nogil=True)
 def _sample(logits, draws, action, logp) -> None:
-    # One sample per row of softmax(logits), as torch.multinomial draws it: the argmax
-    # of p / e over exponential draws e (the same draws from the same generator, checked
-    # in the tests). One loop instead of ~10 torch ops, whose dispatch cost more than
-    # the sampling at a cohort's size. log_softmax as torch computes it: (x - max) -
-    # log(sum(exp(x - max))).
-    n, k = logits.shape
-    for i in range(n):
-        mx = logits[i, 0]
-        for j in range(1, k):
-            mx = max(mx, logits[i, j])
-        s = np.float32(0.0)
-        for j in range(k):
-            s += np.exp(logits[i, j] - mx)
-        log_s = np.log(s)
-        best, best_q = 0, np.float32(-np.inf)
-        for j in range(k):
-            q = np.exp((logits[i, j] - mx) - log_s) / draws[i, j]
-            if q > best_q:
-                best, best_q = j, q
-        action[i] = best
-        logp[i] = (logits[i, best] - mx) - log_s
+    # One loop instead of ~10 torch ops, whose dispatch cost more than the sampling at
+    # a cohort's size (the draws are torch's, see _sample_row).
+    for i in range(logits.shape[0]):
+        action[i], logp[i] = _sample_row(logits[i], draws[i])
 
 
 @register_b("ppo")
@@ -111,6 +94,9 @@ class PpoB(SystemB):
             self.net.layers[-1].weight.mul_(0.01)
             self.net.layers[-1].bias.zero_()
         self.opt = GroupAdam(list(self.net.parameters()), n)
+
+    def inference_mlp(self) -> GroupMLP:
+        return self.net
 
     def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         out = self.net(z)

@@ -178,3 +178,83 @@ def test_b_samples_actions_as_torch_multinomial_does():
         assert torch.equal(action, expected)
         # The same log-softmax up to the last bit of float32 exp and log.
         torch.testing.assert_close(logp, logp_all.gather(1, expected[:, None])[:, 0])
+
+
+def test_fused_policy_equals_the_modules_step_by_step():
+    """The compiled inference (front end, encoder, actor-critic, sample) gives the
+    modules' latent, value and actions, and their log-probabilities to float rounding,
+    along a cohort's life (its parameters changing as it learns)."""
+    from infancy.infants import Cohort
+    from infancy.infants.nn import fused_policy
+    from infancy.worlds import make_batch
+
+    n = 4
+    world = make_batch("playroom-v0", n, seed=1, autoreset=True)
+    world.reset()
+    cohort = Cohort({"chunk": 16}, n=n, seed=3)
+    cohort.m.override(mode="act", gate_b=1.0)
+    compared = 0
+    for _ in range(96):
+        if cohort._primed:
+            t = cohort._t
+            view, senses = cohort._view[:, t], cohort._senses[:, t]
+            gen = torch.Generator().manual_seed(compared)
+            with torch.inference_mode():
+                z = cohort.a.encode(cohort.features(view[:, None], senses[:, None]))[:, 0]
+                action, logp, value = cohort.b.act(z, gen)
+            gen.manual_seed(compared)
+            draws = torch.empty(n, cohort.n_actions).exponential_(1.0, generator=gen)
+            enc, pol = cohort.a.inference_mlp(), cohort.b.inference_mlp()
+            z2, action2, logp2, value2 = fused_policy(cohort.obs, view, senses, enc, pol, draws)
+            torch.testing.assert_close(torch.from_numpy(z2), z, rtol=1e-6, atol=1e-6)
+            torch.testing.assert_close(torch.from_numpy(value2), value, rtol=1e-6, atol=1e-6)
+            torch.testing.assert_close(torch.from_numpy(logp2), logp, rtol=1e-5, atol=1e-6)
+            assert np.array_equal(action2, action.numpy())
+            compared += 1
+        cohort.step(world)
+    assert compared >= 90 and cohort.steps == 96  # five updates happened in between
+
+
+def test_fused_policy_declines_other_depths_and_follows_copies():
+    from infancy.infants.nn import fused_policy
+
+    g = torch.Generator().manual_seed(0)
+    enc = ObsEncoder([3, 9, 7, 9, 2, 2], [2, 6, 3, 9, 4, 1, 9, 5, 2, 2], 5, 8, g)
+    view = np.zeros((2, 6, 5, 5), dtype=np.uint8)
+    senses = np.zeros((2, 10), dtype=np.uint8)
+    draws = torch.ones(2, 3)
+    deep = GroupMLP(2, [enc.size, 8, 8, 4], g)
+    head = GroupMLP(2, [4, 8, 4], g)
+    assert fused_policy(enc, view, senses, deep, head, draws) is None
+    shallow = GroupMLP(2, [enc.size, 8, 4], g)
+    z, *_ = fused_policy(enc, view, senses, shallow, head, draws)
+    with torch.no_grad():  # an in-place update is seen
+        shallow.layers[1].bias.add_(1.0)
+    z_after, *_ = fused_policy(enc, view, senses, shallow, head, draws)
+    np.testing.assert_allclose(z_after, z + 1.0, rtol=1e-6)
+    import copy
+
+    twin = copy.deepcopy(shallow)  # a copy reads its own parameters
+    with torch.no_grad():
+        twin.layers[1].bias.add_(1.0)
+    z_twin, *_ = fused_policy(enc, view, senses, twin, head, draws)
+    np.testing.assert_allclose(z_twin, z + 2.0, rtol=1e-6)
+    np.testing.assert_allclose(fused_policy(enc, view, senses, shallow, head, draws)[0], z_after)
+
+
+def test_a_cohort_without_plain_mlps_runs_module_by_module_to_the_same_actions():
+    from infancy.infants import Cohort
+    from infancy.worlds import make_batch
+
+    runs = []
+    for fused in (True, False):
+        world = make_batch("reach-v0", 3, seed=0, autoreset=True)
+        world.reset()
+        cohort = Cohort({"chunk": 32}, n=3, seed=5)
+        cohort.m.override(mode="act", gate_b=1.0)
+        if not fused:
+            cohort.a.inference_mlp = lambda: None  # as a System A that is no plain MLP
+        cohort.live(world, 31)  # within the first chunk: nothing learned yet
+        runs.append((cohort._action[:, :31].copy(), cohort._z[:, :31].clone()))
+    assert np.array_equal(runs[0][0], runs[1][0])
+    torch.testing.assert_close(runs[0][1], runs[1][1], rtol=1e-6, atol=1e-6)
