@@ -258,3 +258,43 @@ def test_a_cohort_without_plain_mlps_runs_module_by_module_to_the_same_actions()
         runs.append((cohort._action[:, :31].copy(), cohort._z[:, :31].clone()))
     assert np.array_equal(runs[0][0], runs[1][0])
     torch.testing.assert_close(runs[0][1], runs[1][1], rtol=1e-6, atol=1e-6)
+
+
+def _cues_reference(view, senses, awake, k):
+    """What word learning reads, in numpy ops (the compiled pass's definition)."""
+    from infancy.worlds.core.codes import CH_GAZE, CH_KIND, CH_POINT, S_EYE_CONTACT, S_WORD
+
+    kind = view[:, :, CH_KIND]
+    cue = (view[:, :, CH_GAZE] > 0) | (view[:, :, CH_POINT] > 0)
+    visible = np.zeros((*kind.shape[:2], k), dtype=np.float32)
+    cued = np.zeros_like(visible)
+    flat = kind.reshape(*kind.shape[:2], -1)
+    rows = np.indices(flat.shape)
+    visible[rows[0], rows[1], flat] = 1.0
+    cued[rows[0], rows[1], np.where(cue.reshape(flat.shape), flat, 0)] = 1.0
+    visible[..., 0] = cued[..., 0] = 0.0
+    awake = awake[:, None]
+    word = np.where(awake, senses[..., S_WORD], 0).astype(np.int64)
+    eye = senses[..., S_EYE_CONTACT] > 0
+    communicative = (word > 0) & (eye | (cued.sum(-1) > 0)) & awake
+    pointing = (view[:, :, CH_POINT] > 0).any((-1, -2))
+    social = ((word > 0) | eye | pointing).astype(np.float64) * awake
+    return visible, cued, word, communicative, social
+
+
+def test_cues_for_word_learning_match_their_numpy_definition():
+    from infancy.infants.cohort import _cues
+
+    rng = np.random.default_rng(0)
+    n, t, k = 5, 40, 7
+    view = (rng.random((n, t, 6, 5, 5)) < 0.15) * rng.integers(1, k, (n, t, 6, 5, 5))
+    view = view.astype(np.uint8)
+    senses = ((rng.random((n, t, 10)) < 0.3) * rng.integers(1, 6, (n, t, 10))).astype(np.uint8)
+    awake = np.array([True, False, True, True, False])
+    want = _cues_reference(view, senses, awake, k)
+    got = [np.zeros((n, t, k), np.float32), np.zeros((n, t, k), np.float32)]
+    got += [np.empty((n, t), np.int64), np.empty((n, t), np.bool_), np.empty((n, t))]
+    _cues(view.reshape(n, t, 6, 25), senses, awake, *got)
+    for g, w in zip(got, want, strict=True):
+        assert np.array_equal(g, w)
+    assert want[3].any() and want[4].any() and not want[4][1].any()
