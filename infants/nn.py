@@ -456,6 +456,14 @@ def fused_policy(
     (eb1, ew1), (eb2, ew2) = encoder.numpy_layers()
     (pb1, pw1), (pb2, pw2) = policy.numpy_layers()
     n = view.shape[0]
+    # The kernel indexes without bounds checks: the shapes must agree.
+    if ew1.shape[:2] != (n, obs.size) or pw1.shape[:2] != (n, ew2.shape[2]):
+        raise ValueError(
+            f"fused_policy: encoder {ew1.shape} and policy {pw1.shape} do not fit "
+            f"{n} observations of {obs.size} features"
+        )
+    if draws.shape != (n, pw2.shape[2] - 1):
+        raise ValueError(f"fused_policy: draws {tuple(draws.shape)}, expected ({n}, actions)")
     z = np.empty((n, ew2.shape[2]), dtype=np.float32)
     action = np.empty(n, dtype=np.int64)
     logp = np.empty(n, dtype=np.float32)

@@ -226,6 +226,10 @@ def test_fused_policy_declines_other_depths_and_follows_copies():
     deep = GroupMLP(2, [enc.size, 8, 8, 4], g)
     head = GroupMLP(2, [4, 8, 4], g)
     assert fused_policy(enc, view, senses, deep, head, draws) is None
+    with pytest.raises(ValueError, match="draws"):
+        fused_policy(enc, view, senses, GroupMLP(2, [enc.size, 8, 4], g), head, torch.ones(2, 5))
+    with pytest.raises(ValueError, match="do not fit"):
+        fused_policy(enc, view, senses, GroupMLP(2, [enc.size, 8, 5], g), head, draws)
     shallow = GroupMLP(2, [enc.size, 8, 4], g)
     z, *_ = fused_policy(enc, view, senses, shallow, head, draws)
     with torch.no_grad():  # an in-place update is seen
