@@ -250,7 +250,7 @@ class Cohort:
     def _infer(self, view: np.ndarray, senses: np.ndarray, generator: torch.Generator):
         """B's actions, log-probabilities and values and A's latent for ``view[N, C, V,
         V]``, ``senses[N, S]``: in one compiled pass when A and B are plain MLPs (the
-        same numbers, a third of the time), else module by module."""
+        same numbers in less than half the time), else module by module."""
         enc, pol = self.a.inference_mlp(), self.b.inference_mlp()
         if enc is not None and pol is not None:
             draws = torch.empty(self.n, self.n_actions).exponential_(1.0, generator=generator)
