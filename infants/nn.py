@@ -469,13 +469,7 @@ def fused_policy(
     logp = np.empty(n, dtype=np.float32)
     value = np.empty(n, dtype=np.float32)
     _policy_rows(
-        np.ascontiguousarray(view, dtype=np.uint8).reshape(n, obs.channels, obs.n_cells),
-        np.ascontiguousarray(senses, dtype=np.uint8).reshape(n, -1),
-        obs._table,
-        obs._rows,
-        obs._sense_idx,
-        obs._sense_rows,
-        S_ENERGY,
+        *obs._kernel_args(view, senses),
         eb1,
         ew1,
         eb2,
@@ -570,12 +564,20 @@ class ObsEncoder:
     def encode(self, view: np.ndarray, senses: np.ndarray) -> Obs:
         """Network input for ``view[..., C, V, V]`` and ``senses[..., S]`` (uint8 arrays
         or tensors with the same leading axes)."""
+        args = self._kernel_args(view, senses)
+        out = np.empty((args[0].shape[0], self.size), dtype=np.float32)
+        _front_end(*args, out)
+        lead = np.shape(view)[:-3]
+        return Obs(torch.from_numpy(out).view(*lead, self.size), self.n_cells * self.embed)
+
+    def _kernel_args(self, view, senses) -> tuple:
+        """The front end's arguments to a compiled kernel (``_embed_row``'s, less the
+        row indices and output): observations as ``uint8[M, C, V*V]`` and ``[M, S]``,
+        then the code tables."""
         view = np.ascontiguousarray(view, dtype=np.uint8)
         senses = np.ascontiguousarray(senses, dtype=np.uint8)
-        lead = view.shape[:-3]
-        m = math.prod(lead)
-        out = np.empty((m, self.size), dtype=np.float32)
-        _front_end(
+        m = math.prod(view.shape[:-3])
+        return (
             view.reshape(m, self.channels, self.n_cells),
             senses.reshape(m, -1),
             self._table,
@@ -583,9 +585,7 @@ class ObsEncoder:
             self._sense_idx,
             self._sense_rows,
             S_ENERGY,
-            out,
         )
-        return Obs(torch.from_numpy(out).view(*lead, self.size), self.n_cells * self.embed)
 
 
 class GroupObsNet(nn.Module):
