@@ -100,8 +100,6 @@ class Renderer:
             pg.draw.rect(surf, GRID_RGB, (0, 0, t, t), 1)
         elif kind == "wall":
             surf.fill(WALL_RGB)
-        elif kind == "view":
-            surf.fill((*VIEW_RGB, 90))
         elif kind == "object":
             _, name, colour = key
             self._draw_object(surf, SHAPES.get(name, "circle"), self._colours[colour])
@@ -251,10 +249,9 @@ class Renderer:
                     tile = self._tile(("wall",) if cells[r, c] == WALL else ("floor",))
                     room.blit(tile, (c * t, r * t))
             tinted = room.copy()
-            view_tile = self._tile(("view",))
-            for r in range(h):
-                for c in range(w):
-                    tinted.blit(view_tile, (c * t, r * t))
+            tint = self.pg.Surface((w * t, h * t), self.pg.SRCALPHA)
+            tint.fill((*VIEW_RGB, 90))  # the view tile's colour, over the whole room
+            tinted.blit(tint, (0, 0))
             if len(self._rooms) > 64:
                 self._rooms.clear()
             # In the destination's format, a blit is a plain copy of rows.

@@ -52,7 +52,7 @@ def test_view_cone_tints_exactly_the_cells_seen():
     frame = renderer.frame(env.engine)
     st = env.engine.state
     floor = np.array(FLOOR_RGB)
-    tinted = floor + (np.array(VIEW_RGB) - floor) * 90 / 255  # the tile's alpha blend
+    tinted = floor + (np.array(VIEW_RGB) - floor) * 90 / 255  # the view tint's alpha blend
     pixel = np.array([[frame[r * 16 + 2, c * 16 + 2] for c in range(9)] for r in range(9)])
     empty = (st.cells[0] == 0) & (st.obj_map[0] < 0) & (st.agent_map[0] < 0)
     seen = st.seen_map[0].astype(bool)
