@@ -1,47 +1,77 @@
-"""The probe battery: assessments run on a frozen copy of the cohort.
+"""The probe battery: eight assessments, each following its child paradigm.
 
-Each probe puts every infant of a frozen cohort (:meth:`Cohort.frozen`: no learning)
-into a probe world for several trials and returns tidy rows ``infant, probe, score,
-passed, trials, chance``: the behavioural probes scored by the world's own ``success``
-(reaching, locomotion to a toy, object permanence, gaze following, point following),
-word comprehension (which words lead the infant to the named toy), the A-not-B delay
-series and violation of expectation (System A's surprise as looking time). A pass must
-also beat chance (:func:`above_chance`).
+Every probe runs any *policy* through episodes in a held-out probe room (a 6 x 9 room
+that no training world uses, with its own positions and toy pairings) in which nothing
+is rewarded. An experimenter script, not a world's caregiver kernel, stages each trial:
+it places toys and hiding boxes, holds the infant facing the midline while an event
+unfolds, and gives the caregiver's cues (eye contact, head and arm directions, words).
+All worlds of a batch go in lockstep, one trial per round.
+
+A *policy* is any callable ``policy(view, senses, state) -> actions`` over the batched
+engine's arrays (``view uint8[B, C, V, V]``, ``senses uint8[B, S]``, ``state`` the
+engine's :class:`~infancy.worlds.core.state.State`, read-only, for scripted policies
+that cheat on purpose; ``aux`` holds the trial's answer: see :data:`AUX`), returning
+``int[B]`` actions. A policy may have ``begin(mask)``, called when a new episode
+starts in the worlds of ``mask`` (memory policies forget there). A frozen cohort is run
+through :class:`CohortPolicy`.
+
+Each probe is one :class:`Probe` record (construct, paradigm and source, measure,
+chance, pass rule, the cheapest shortcut and why it fails, label): the battery, the
+stages, the analysis and the CLI all read :data:`PROBES`. The probes' own tests
+(``tests/curricula/test_validity.py``) run the shortcut policies of
+:mod:`infancy.curricula.validity` and show that each fails the probes it is a shortcut
+for, while an oracle passes wherever the body makes it possible.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import numpy as np
 import pandas as pd
-import torch
+from pydantic import Field
 
-from infancy.worlds import make_batch
-from infancy.worlds.core.codes import S_WORD
+from infancy.worlds.core.codes import FLAG_IMPERATIVE, FLAG_OSTENSIVE, NORTH, REACH, SOUTH
+from infancy.worlds.core.engine import BatchWorld
 from infancy.worlds.rules import load_rules
+from infancy.worlds.scenarios.base import Scenario, WorldConfig
 
 __all__ = [
+    "ALPHA",
+    "AUX",
     "A_NOT_B_DELAYS",
-    "BEHAVIOURAL_PROBES",
-    "SPECIAL_PROBES",
-    "BehaviouralProbe",
-    "a_not_b",
+    "PROBES",
+    "CohortPolicy",
+    "Probe",
+    "ProbeRoom",
+    "above_chance",
+    "battery_rows",
     "run_probes",
-    "violation_of_expectation",
-    "word_comprehension",
 ]
 
-
-ALPHA = 0.05
+ALPHA = 0.01
 """Significance of a pass: a probe is passed only when its score is also above chance by
-a one-sided binomial test at this level, so that a cohort at chance rarely shows a
-"stable" milestone (with 8 trials and chance 0.5, a pass needs 7 of 8)."""
+a one-sided test at this level. A milestone is two passes in a row, over about 48
+batteries of a lifetime, so the level per battery is kept at 1%: a policy at chance
+then shows a false "stable" milestone in well under 5% of lifetimes (measured by
+:func:`infancy.curricula.validity.null_rates`)."""
+
+A_NOT_B_DELAYS = (0, 1, 2, 4, 6, 8, 10, 12)
+"""Delays (steps the infant is held at the midline between hiding and search) of the
+A-not-B series."""
+
+AUX = ("spot", "condition", "target", "phase")
+"""What the probe room's ``state.aux`` columns hold, for oracles (privileged access):
+``spot`` where the toy is (1 north, 2 west, 3 east of the infant; 0 none), ``condition``
+(1 a hide trial / an impossible event / a cue trial, 0 a control / possible event),
+``target`` the object slot the caregiver names or cues (-1 none), ``phase`` (0 the
+event, the infant held; 1 the response)."""
 
 
+# ------------------------------------------------------------------ statistics
 @cache
 def _tail(trials: int, chance: float) -> np.ndarray:
     k = np.arange(trials + 1)
@@ -61,53 +91,880 @@ def above_chance(successes, trials, chance: float, alpha: float = ALPHA) -> np.n
     return out
 
 
-@dataclass(frozen=True)
-class BehaviouralProbe:
-    """A probe scored by the share of successful trials in one world.
+def _permutation_p(named: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> float:
+    """One-sided p of ``mean(named) > mean(other)`` by a permutation test (2,000
+    relabellings; exact enough at the levels used)."""
+    both = np.concatenate([named, other])
+    observed = named.mean() - other.mean()
+    if not np.isfinite(observed) or both.std() == 0:
+        return 1.0
+    k = len(named)
+    perms = rng.permuted(np.tile(both, (2000, 1)), axis=1)
+    diffs = perms[:, :k].mean(1) - perms[:, k:].mean(1)
+    return float((1 + (diffs >= observed - 1e-12).sum()) / 2001)
 
-    ``chance`` is the success of a uniformly random infant (measured with
-    :func:`random_level` where it is not fixed by design) and ``threshold`` the share
-    that counts as a pass.
+
+# ------------------------------------------------------------------ the probe room
+class ProbeRoomConfig(WorldConfig):
+    """Parameters of the probe room (the experimenter sets everything else)."""
+
+    max_cycles: int = Field(1_000_000, ge=1, description="Never truncated by the world.")
+    abilities: str | dict = Field("walker", description="Body profile or overrides.")
+    success_reward: float = Field(0.0, description="Nothing is rewarded in a probe.")
+
+
+class ProbeRoom(Scenario):
+    """## Description
+    The held-out room of the probe battery: 6 x 9 cells, the infant at (4, 4) facing
+    north, the caregiver across. No training world has this shape or these positions.
+    Nothing happens by itself: the battery's experimenter places every object and gives
+    every cue, and nothing is rewarded or judged.
+    """
+
+    id = "probe-room"
+    Config = ProbeRoomConfig
+    height = 6
+    width = 9
+    n_objects = 4
+    aux_names = AUX
+    ends_early = False
+
+    def check(self):
+        if self.config.n_infants > 1:
+            raise ValueError(f"{self.id}: parameter 'n_infants' must be 1")
+
+    def layout(self, st, idx, rng):
+        self.room(st, idx)
+        self.place_agent(st, idx, 0, INFANT, NORTH)
+        self.place_agent(st, idx, 1, (1, 4), SOUTH)
+        st.target[idx] = -1
+        st.aux[idx] = 0
+        st.aux[idx, 2] = -1
+
+    def direct(self, st, u, habits, params, kind_words, kind_flags, out):
+        out[...] = 0  # the experimenter gives the caregiver's actions
+
+    def judge_rule(self):
+        return (False, False, False)
+
+
+INFANT = (4, 4)
+# Hiding places and toy spots, relative to the infant at (4, 4) facing north.
+SPOTS = {1: (3, 4), 2: (4, 3), 3: (4, 5)}  # north, west, east: one turn and a reach
+HEADING_OF_SPOT = {1: NORTH, 2: 2, 3: 0}  # west 2, east 0
+LEFT_FRONT, RIGHT_FRONT = (3, 3), (3, 5)  # in view of every body facing north
+
+
+def _readonly(state):
+    arrays = {}
+    for k, v in state._asdict().items():
+        ro = v.view()
+        ro.flags.writeable = False
+        arrays[k] = ro
+    return type(state)(**arrays)
+
+
+class Session:
+    """``B`` probe rooms in lockstep, run by the experimenter for one policy.
+
+    Parameters
+    ----------
+    bodies
+        One body profile per world.
+    seed
+        Seeds the engine (whose draws the probe room does not use) and nothing else.
+    """
+
+    def __init__(self, bodies: list, seed: int) -> None:
+        rules = load_rules()
+        self.rules = rules
+        self.b = len(bodies)
+        movers = [x for x in bodies if rules.profile(x).locomotion != "none"]
+        scenario = ProbeRoom(rules, abilities=(movers or bodies)[0])
+        self.env = BatchWorld(scenario, self.b, seed=seed, track_seen=False)
+        for body in {repr(x): x for x in bodies}.values():
+            self.env.set_abilities(body, worlds=np.array([x == body for x in bodies]))
+        self.kinds = rules.kind_index
+        self.box = rules.kind_index("box")
+        self.colours = rules.kind_colours()
+        self.words = rules.kind_words()
+        self.st = self.env.state
+        self.view_state = _readonly(self.st)
+        self.k = scenario.n_objects
+        self.width = scenario.width
+
+    # -- staging -----------------------------------------------------------------
+    def new_trial(self) -> None:
+        """Empty rooms, the infant held at the midline, the caregiver across."""
+        self.env.reset()
+        self.cg = np.zeros((self.b, 7), dtype=np.int64)
+
+    def put(self, slot: int, kind, pos=None, inside=None, mask=None) -> None:
+        """Object ``slot`` becomes ``kind`` (``int[B]``; -1 removes it) at ``pos``
+        (``[B, 2]`` or one cell), or inside object ``inside`` (a slot)."""
+        st = self.st
+        m = np.ones(self.b, dtype=bool) if mask is None else mask
+        kind = np.broadcast_to(np.asarray(kind), (self.b,))[m]
+        st.obj_kind[m, slot] = kind
+        st.obj_colour[m, slot] = np.where(kind >= 0, self.colours[np.maximum(kind, 0)], -1)
+        st.obj_holder[m, slot] = -1
+        st.obj_inside[m, slot] = -1 if inside is None else np.broadcast_to(inside, (self.b,))[m]
+        if pos is not None:
+            st.obj_pos[m, slot] = np.broadcast_to(np.asarray(pos, dtype=np.int16), (self.b, 2))[m]
+
+    def hold(self, heading=NORTH) -> None:
+        """Hold the infant facing ``heading`` (one or ``int[B]``)."""
+        self.st.restrained[:, 0] = 1
+        self.st.agent_dir[:, 0] = heading
+        self.st.aux[:, 3] = 0
+
+    def release(self) -> None:
+        self.st.restrained[:, 0] = 0
+        self.st.aux[:, 3] = 1
+
+    def caregiver(self, pos) -> None:
+        self.st.agent_pos[:, 1] = np.broadcast_to(np.asarray(pos, dtype=np.int16), (self.b, 2))
+        self.st.agent_dir[:, 1] = SOUTH
+
+    def obj_code(self, slot) -> np.ndarray:
+        return 2 + np.asarray(slot)  # one infant: objects are codes 1 + 1 + k
+
+    def say(self, kind, flag, mask=None) -> None:
+        """The caregiver says the word for ``kind`` (``int[B]``)."""
+        m = np.ones(self.b, dtype=bool) if mask is None else mask
+        w = self.words[np.broadcast_to(np.asarray(kind), (self.b,))]
+        self.cg[:, 3] = np.where(m, w, 0)
+        self.cg[:, 4] = np.where(m & (w > 0), flag, 0)
+
+    def quiet(self) -> None:
+        self.cg[:, 3:5] = 0
+
+    def step(self, policy) -> None:
+        """One step: the display as staged, the policy's actions, the world's step."""
+        self.env.refresh()
+        actions = np.asarray(policy(self.env.view[:, 0], self.env.senses[:, 0], self.view_state))
+        self.actions = actions.reshape(self.b).astype(np.int64)
+        self.env.step(self.actions[:, None], self.cg)
+
+    # -- read-outs -----------------------------------------------------------------
+    def heading(self) -> np.ndarray:
+        return self.st.agent_dir[:, 0].astype(np.int64)
+
+    def touched(self) -> np.ndarray:
+        return self.st.touched[:, 0].astype(np.int64)
+
+    def holding(self) -> np.ndarray:
+        return self.st.agent_hold[:, 0] >= 0
+
+    def looking(self) -> np.ndarray:
+        return self.st.looking[:, 0].astype(np.int64)
+
+    def in_view(self, slot: int) -> np.ndarray:
+        """Whether object ``slot`` is in the infant's view now (its kind on a seen cell
+        of the view, which is where the engine draws what the infant sees)."""
+        kind = self.st.obj_kind[:, slot].astype(np.int64) + 1
+        view = self.env.view[:, 0, 1].reshape(self.b, -1)
+        return (view == kind[:, None]).any(1) & (kind > 0)
+
+
+def _begin(policy, mask: np.ndarray) -> None:
+    begin = getattr(policy, "begin", None)
+    if begin is not None:
+        begin(mask)
+
+
+class CohortPolicy:
+    """A frozen cohort as a probe policy: B's actions sampled with the probe's own
+    generator (the cohort is not changed)."""
+
+    def __init__(self, frozen, seed: int) -> None:
+        import torch
+
+        self.frozen = frozen
+        self.gen = torch.Generator().manual_seed(int(seed))
+
+    def __call__(self, view, senses, state):
+        return self.frozen.act(view, senses, self.gen)
+
+
+# ------------------------------------------------------------------ the probes
+def _toys(session: Session, rng: np.random.Generator, k: int) -> np.ndarray:
+    """``k`` distinct graspable toy kinds per world (not boxes or cups)."""
+    pool = np.array(
+        [session.kinds(n) for n in ("ball", "rattle", "block", "duck", "doll")], dtype=np.int64
+    )
+    order = np.argsort(rng.random((session.b, len(pool))), axis=1)[:, :k]
+    return pool[order]
+
+
+def _reach_task(policy, bodies, *, trials, seed, distance):
+    """Toy trials and control trials (no toy) in every world: a toy ``distance`` cells
+    to the infant's north, west or east (drawn), free to act for the trial's steps.
+    Returns, per infant, the share of toy trials in which it got the toy, and the
+    shares of toy and control trials in which it reached at all."""
+    s = Session(bodies, seed)
+    rng = np.random.default_rng([seed, 11 if distance == 1 else 12])
+    controls = max(2, trials // 2)
+    plan = rng.permuted(np.tile(np.r_[np.ones(trials), np.zeros(controls)], (s.b, 1)), axis=1)
+    got = np.zeros(s.b)
+    reached_toy = np.zeros(s.b)
+    reached_control = np.zeros(s.b)
+    steps = 8 if distance == 1 else 16
+    for t in range(plan.shape[1]):
+        s.new_trial()
+        _begin(policy, np.ones(s.b, bool))
+        s.caregiver((1, 1) if distance > 1 else (1, 4))
+        toy_trial = plan[:, t].astype(bool)
+        spot = np.where(toy_trial, rng.integers(1, 4, size=s.b), 0)
+        toy = _toys(s, rng, 1)[:, 0]
+        r0, c0 = INFANT
+        dr = np.array([0, -1, 0, 0])[spot] * distance
+        dc = np.array([0, 0, -1, 1])[spot] * distance
+        s.put(0, np.where(toy_trial, toy, -1), np.stack([r0 + dr, c0 + dc], 1))
+        s.st.aux[:, 0] = spot
+        s.st.aux[:, 1] = toy_trial
+        s.st.aux[:, 2] = np.where(toy_trial, 0, -1)
+        s.release()
+        held = np.zeros(s.b, dtype=bool)
+        reached = np.zeros(s.b, dtype=bool)
+        for _ in range(steps):
+            s.step(policy)
+            held |= s.holding()
+            reached |= s.actions == REACH
+        got += toy_trial & held
+        reached_toy += toy_trial & reached
+        reached_control += ~toy_trial & reached
+    return got / trials, reached_toy / trials, reached_control / controls
+
+
+def _reach_rows(name, policy, bodies, *, trials, seed, distance) -> pd.DataFrame:
+    got, on_toy, on_control = _reach_task(
+        policy, bodies, trials=trials, seed=seed, distance=distance
+    )
+    p = PROBES[name]
+    passed = (
+        (got >= 0.8)
+        & above_chance(np.round(got * trials), trials, p.chance)
+        & (on_toy - on_control >= 0.5)
+    )
+    out = _rows(p, got, passed, trials)
+    out["detail"] = [
+        f"reached on {a:.0%} of toy and {b:.0%} of empty trials"
+        for a, b in zip(on_toy, on_control, strict=True)
+    ]
+    return out
+
+
+def reaching(policy, bodies, *, trials: int, seed: int) -> pd.DataFrame:
+    return _reach_rows("reaching", policy, bodies, trials=trials, seed=seed, distance=1)
+
+
+def locomotion(policy, bodies, *, trials: int, seed: int) -> pd.DataFrame:
+    return _reach_rows("locomotion", policy, bodies, trials=trials, seed=seed, distance=3)
+
+
+def _hide_and_search(s, policy, rng, *, spot, hide, toy, boxes, delay, search=6):
+    """One hiding trial in every world (``spot``, ``hide``: ``int[B]``/``bool[B]``).
+
+    Show: the toy on the floor at its spot, the infant held facing it, the caregiver
+    saying "look, a <toy>!". Cover: boxes stand on every hiding place of ``boxes``, the
+    toy inside the one at ``spot`` (``hide``) or back in the caregiver's hand (a
+    control trial, the toy then put away out of sight). Delay: the infant held at the
+    midline for ``delay`` steps. Search: ``search`` free steps; the first box reached
+    into is the search. Returns the spot searched first (0 none)."""
+    s.st.aux[:, 0] = spot
+    s.st.aux[:, 1] = hide
+    s.st.aux[:, 2] = 0
+    s.caregiver((1, 4))
+    pos = np.array([SPOTS[1], *[SPOTS[k] for k in (1, 2, 3)]])  # index by spot
+    # slot 0 the toy, slots 1.. the boxes of ``boxes`` (spot numbers, in order)
+    for j, where in enumerate(boxes, start=1):
+        s.put(j, np.where(spot == where, -1, s.box), SPOTS[where])
+    s.put(0, toy, pos[spot])
+    heading = np.array([NORTH, *[HEADING_OF_SPOT[k] for k in (1, 2, 3)]])[spot]
+    for t in range(2):
+        s.hold(heading)
+        s.cg[:, 1] = np.where(t == 0, 1, s.obj_code(0))  # eye contact, then the toy
+        if t == 1:
+            s.say(toy, FLAG_OSTENSIVE)
+        s.step(policy)
+    s.quiet()
+    # Cover: a box now stands on every place; the toy is in one, or with the caregiver.
+    for j, where in enumerate(boxes, start=1):
+        s.put(j, s.box, SPOTS[where])
+    slot_of_spot = np.zeros(4, dtype=np.int64)
+    for j, where in enumerate(boxes, start=1):
+        slot_of_spot[where] = j
+    s.put(0, toy, pos[spot], inside=slot_of_spot[spot], mask=hide.astype(bool))
+    cg = ~hide.astype(bool)
+    s.st.obj_holder[cg, 0] = 1
+    s.st.agent_hold[cg, 1] = 0
+    s.hold(heading)
+    s.cg[:, 1] = 1
+    s.step(policy)
+    # Put away in every world (a control toy leaves the caregiver's hand).
+    s.st.agent_hold[cg, 1] = -1
+    s.put(0, -1, mask=cg)
+    for _ in range(delay):
+        s.hold(NORTH)
+        s.step(policy)
+    s.release()
+    s.cg[:, 1] = 0
+    first = np.zeros(s.b, dtype=np.int64)
+    spot_of_slot = np.zeros(s.k, dtype=np.int64)
+    for j, where in enumerate(boxes, start=1):
+        spot_of_slot[j] = where
+    for _ in range(search):
+        s.step(policy)
+        touched = s.touched()
+        hit = (first == 0) & (touched >= 1)
+        first[hit] = spot_of_slot[touched[hit]]
+    return first
+
+
+def object_permanence(policy, bodies, *, trials: int, seed: int) -> pd.DataFrame:
+    s = Session(bodies, seed)
+    rng = np.random.default_rng([seed, 12])
+    controls = max(2, trials // 2)
+    # Each infant gets ``trials`` hide trials and ``controls`` control trials, shuffled.
+    plan = np.tile(np.r_[np.ones(trials), np.zeros(controls)], (s.b, 1))
+    plan = rng.permuted(plan, axis=1).astype(bool)
+    correct = np.zeros(s.b)
+    search_hide = np.zeros(s.b)
+    search_control = np.zeros(s.b)
+    for t in range(plan.shape[1]):
+        s.new_trial()
+        _begin(policy, np.ones(s.b, bool))
+        spot = rng.integers(1, 4, size=s.b)
+        toy = _toys(s, rng, 1)[:, 0]
+        hide = plan[:, t]
+        first = _hide_and_search(
+            s, policy, rng, spot=spot, hide=hide, toy=toy, boxes=(1, 2, 3), delay=2
+        )
+        correct += hide & (first == spot)
+        search_hide += hide & (first > 0)
+        search_control += ~hide & (first > 0)
+    p = PROBES["object_permanence"]
+    score = correct / trials
+    rate_hide, rate_control = search_hide / trials, search_control / controls
+    passed = (
+        (score >= 0.75)
+        & above_chance(correct, trials, p.chance)
+        & (rate_hide - rate_control >= 0.5)
+    )
+    out = _rows(p, score, passed, trials)
+    out["detail"] = [
+        f"searched on {h:.0%} of hide and {c:.0%} of control trials"
+        for h, c in zip(rate_hide, rate_control, strict=True)
+    ]
+    return out
+
+
+def a_not_b(
+    policy, bodies, *, trials: int, seed: int, delays: tuple[int, ...] = A_NOT_B_DELAYS
+) -> pd.DataFrame:
+    """Diamond's (1985) A-not-B series: at each delay, ``trials`` episodes of two to
+    three hidings at A (the side drawn per episode) then one or two at B."""
+    s = Session(bodies, seed)
+    rng = np.random.default_rng([seed, 13])
+    best = np.full(s.b, -1.0)
+    going = np.ones(s.b, dtype=bool)
+    b_trials = np.zeros(s.b)
+    errors = np.zeros(s.b)
+    for delay in delays:
+        b_right = np.zeros(s.b)
+        b_count = np.zeros(s.b)
+        a_right = np.zeros(s.b)
+        a_count = np.zeros(s.b)
+        for _ in range(trials):
+            side_a = rng.integers(2, 4, size=s.b)  # west or east
+            n_a = rng.integers(2, 4, size=s.b)
+            n_b = rng.integers(1, 3, size=s.b)
+            toy = _toys(s, rng, 1)[:, 0]
+            searched_last = np.zeros(s.b, dtype=np.int64)
+            for k in range(int((n_a + n_b).max())):
+                active = k < n_a + n_b
+                at_b = k >= n_a
+                spot = np.where(at_b, 5 - side_a, side_a)
+                s.new_trial()
+                _begin(policy, np.full(s.b, k == 0))
+                first = _hide_and_search(
+                    s,
+                    policy,
+                    rng,
+                    spot=spot,
+                    hide=np.ones(s.b, dtype=np.int64),
+                    toy=toy,
+                    boxes=(2, 3),
+                    delay=delay,
+                )
+                first = np.where(active, first, 0)
+                repeat_a = active & ~at_b & (k > 0)
+                a_right += repeat_a & (first == spot)
+                a_count += repeat_a
+                on_b = active & at_b
+                b_right += on_b & (first == spot)
+                b_count += on_b
+                errors += on_b & (first == side_a)
+                b_trials += on_b
+                searched_last = np.where(active, first, searched_last)
+        ok = (
+            (b_right >= 0.75 * b_count)
+            & above_chance(b_right, b_count.astype(int), 0.5)
+            & (a_right >= 0.75 * a_count)
+        )
+        going &= ok
+        best = np.where(going, float(delay), best)
+        if not going.any():
+            break
+    p = PROBES["a_not_b"]
+    out = _rows(p, best, best >= 0, trials)
+    rate = np.divide(errors, b_trials, out=np.zeros(s.b), where=b_trials > 0)
+    out["detail"] = [
+        f"perseverative errors on {r:.0%} of {int(n)} B trials"
+        for r, n in zip(rate, b_trials, strict=True)
+    ]
+    out["errors"] = rate
+    return out
+
+
+def violation_of_expectation(policy, bodies, *, trials: int, seed: int, look: int = 8):
+    """Looking time after a possible and an impossible event with the same final
+    display (see :data:`PROBES`)."""
+    s = Session(bodies, seed)
+    rng = np.random.default_rng([seed, 14])
+    wins = np.zeros(s.b)
+    ties = np.zeros(s.b)
+    for _ in range(trials):
+        x, y = _toys(s, rng, 2).T  # x is revealed in both events
+        left_first = rng.random(s.b) < 0.5  # which box is filled first
+        impossible_first = rng.random(s.b) < 0.5
+        looks = {}
+        for order in (0, 1):
+            impossible = impossible_first if order == 0 else ~impossible_first
+            # Possible: x starts on the left and goes into the left box, y on the right.
+            # Impossible: the other way round; x still comes out of the left box.
+            left = np.where(impossible, y, x)
+            right = np.where(impossible, x, y)
+            s.new_trial()
+            _begin(policy, np.ones(s.b, bool))
+            s.caregiver((1, 4))
+            s.st.aux[:, 1] = impossible
+            s.put(1, s.box, LEFT_FRONT)
+            s.put(2, s.box, RIGHT_FRONT)
+            s.put(0, left, (2, 3))
+            s.put(3, right, (2, 5))
+            for t in range(2):
+                s.hold()
+                s.cg[:, 1] = np.where(t == 0, 1, np.where(left_first, 2, 5))
+                s.step(policy)
+            for t in range(2):  # into the boxes, one after the other
+                first_left = left_first if t == 0 else ~left_first
+                s.put(0, left, (2, 3), inside=1, mask=first_left)
+                s.put(3, right, (2, 5), inside=2, mask=~first_left)
+                s.hold()
+                s.step(policy)
+            for _ in range(2):
+                s.hold()
+                s.cg[:, 1] = 1
+                s.step(policy)
+            # Reveal: x comes out of the left box; whatever else is hidden stays hidden.
+            s.put(0, x, (2, 3))
+            s.put(3, y, (2, 5), inside=2)
+            s.hold()
+            s.step(policy)
+            s.release()
+            away = np.full(s.b, look)
+            for t in range(look):
+                s.step(policy)
+                turned = (s.heading() != NORTH) & (away == look)
+                away[turned] = t
+            looks[order] = (away, impossible)
+        (a, ia), (b, _) = looks[0], looks[1]
+        imp = np.where(ia, a, b)
+        pos = np.where(ia, b, a)
+        wins += imp > pos
+        ties += imp == pos
+    p = PROBES["violation_of_expectation"]
+    score = (wins + 0.5 * ties) / trials
+    losses = trials - wins - ties
+    decided = (wins + losses).astype(int)
+    passed = (score >= 0.75) & above_chance(wins, decided, 0.5)
+    out = _rows(p, score, passed, trials)
+    out["detail"] = [
+        f"longer at the impossible event in {int(w)}, shorter in {int(lo)}, "
+        f"equal in {int(t)} of {trials} pairs"
+        for w, lo, t in zip(wins, losses, ties, strict=True)
+    ]
+    return out
+
+
+# Caregiver places and toy spots of the cue probes: the caregiver at the front-left or
+# front-right, two toys in two of three directions (west, north, east).
+CUE_CAREGIVER = ((2, 2), (2, 6))
+CUE_SPOTS = {1: (3, 4), 2: (4, 2), 3: (4, 6)}
+
+
+def _cue_following(policy, bodies, *, trials, seed, cue) -> np.ndarray:
+    """``bool[B, trials]``: the first toy the infant looked at after the caregiver's
+    cue (gaze: its head turns to the toy; point: it points with eye contact) was the
+    cued one."""
+    s = Session(bodies, seed)
+    rng = np.random.default_rng([seed, 15 if cue == "gaze" else 16])
+    right = np.zeros((s.b, trials), dtype=bool)
+    for t in range(trials):
+        s.new_trial()
+        _begin(policy, np.ones(s.b, bool))
+        s.caregiver(np.array(CUE_CAREGIVER)[rng.integers(0, 2, size=s.b)])
+        spots = np.argsort(rng.random((s.b, 3)), axis=1)[:, :2] + 1
+        kinds = _toys(s, rng, 2)
+        for j in range(2):
+            s.put(j, kinds[:, j], np.array([CUE_SPOTS[1], *CUE_SPOTS.values()])[spots[:, j]])
+        target = rng.integers(0, 2, size=s.b)
+        s.st.aux[:, 0] = spots[np.arange(s.b), target]
+        s.st.aux[:, 1] = 1
+        s.st.aux[:, 2] = target
+        code = s.obj_code(target)
+        for step in range(4):
+            s.hold()
+            if step < 2:
+                s.cg[:, 1] = 1  # eye contact
+            elif cue == "gaze":
+                s.cg[:, 1] = code
+            else:
+                s.cg[:, 1] = 1
+                s.cg[:, 2] = code
+            s.step(policy)
+        s.release()
+        choice = np.full(s.b, -1)
+        for _ in range(4):
+            s.step(policy)
+            look = s.looking()
+            new = (choice < 0) & (look >= 0) & (look < 2)
+            choice[new] = look[new]
+        right[:, t] = choice == target
+    return right
+
+
+def gaze_following(policy, bodies, *, trials: int, seed: int) -> pd.DataFrame:
+    right = _cue_following(policy, bodies, trials=trials, seed=seed, cue="gaze")
+    p = PROBES["gaze_following"]
+    score = right.mean(1)
+    return _rows(p, score, (score >= 0.75) & above_chance(right.sum(1), trials, 0.5), trials)
+
+
+def point_following(policy, bodies, *, trials: int, seed: int) -> pd.DataFrame:
+    right = _cue_following(policy, bodies, trials=trials, seed=seed, cue="point")
+    p = PROBES["point_following"]
+    score = right.mean(1)
+    return _rows(p, score, (score >= 0.75) & above_chance(right.sum(1), trials, 0.5), trials)
+
+
+def word_pairs(n_words: int) -> list[tuple[int, int]]:
+    """The probe's pairings of word indices (0-based): pairs whose indices sum to an
+    even number. Training worlds with two toys pair only the others
+    (:func:`training_pair`), so no pair of the probe has been seen together in a
+    two-toy training trial."""
+    return [(i, j) for i in range(n_words) for j in range(n_words) if i != j and (i + j) % 2 == 0]
+
+
+def word_comprehension(policy, bodies, *, trials: int, seed: int, window: int = 6) -> pd.DataFrame:
+    """Looking while listening (see :data:`PROBES`)."""
+    s = Session(bodies, seed)
+    rng = np.random.default_rng([seed, 17])
+    vocab = s.rules.vocabulary
+    n_words = len(vocab)
+    kind_of_word = np.array([s.kinds(w) for w in vocab], dtype=np.int64)
+    pairs = word_pairs(n_words)
+    partners = {w: [u for (a, u) in pairs if a == w] for w in range(n_words)}
+    # Each word is named ``trials`` times, each time beside a partner drawn in turn, so
+    # every word is also the unnamed toy about ``trials`` times.
+    schedule = []
+    for w in range(n_words):
+        for t in range(trials):
+            schedule.append((w, partners[w][t % len(partners[w])]))
+    order = rng.permutation(len(schedule))
+    named_look = [[[] for _ in range(n_words)] for _ in range(s.b)]
+    other_look = [[[] for _ in range(n_words)] for _ in range(s.b)]
+    for idx in order:
+        w, u = schedule[idx]
+        s.new_trial()
+        _begin(policy, np.ones(s.b, bool))
+        s.caregiver((1, 4))
+        left_named = rng.random(s.b) < 0.5
+        s.put(0, np.where(left_named, kind_of_word[w], kind_of_word[u]), LEFT_FRONT)
+        s.put(1, np.where(left_named, kind_of_word[u], kind_of_word[w]), RIGHT_FRONT)
+        named_slot = np.where(left_named, 0, 1)
+        s.st.aux[:, 0] = np.where(left_named, 2, 3)
+        s.st.aux[:, 2] = named_slot
+        s.hold()
+        s.cg[:, 1] = 1
+        s.step(policy)
+        s.say(np.full(s.b, kind_of_word[w]), FLAG_IMPERATIVE)
+        s.hold()
+        s.step(policy)
+        s.release()
+        at_named = np.zeros(s.b)
+        at_other = np.zeros(s.b)
+        for t in range(window):
+            if t == 2:
+                s.quiet()
+            s.step(policy)
+            v0, v1 = s.in_view(0), s.in_view(1)
+            only0, only1 = v0 & ~v1, v1 & ~v0
+            at_named += np.where(left_named, only0, only1)
+            at_other += np.where(left_named, only1, only0)
+        for i in range(s.b):
+            named_look[i][w].append(at_named[i] / window)
+            other_look[i][u].append(at_other[i] / window)
+    known = np.zeros((s.b, n_words), dtype=bool)
+    diff = np.zeros((s.b, n_words))
+    prng = np.random.default_rng([seed, 18])
+    for i in range(s.b):
+        for w in range(n_words):
+            a, b = np.array(named_look[i][w]), np.array(other_look[i][w])
+            diff[i, w] = a.mean() - b.mean()
+            known[i, w] = diff[i, w] >= 0.25 and _permutation_p(a, b, prng) < ALPHA / n_words
+    p = PROBES["word_comprehension"]
+    size = known.sum(1).astype(float)
+    out = _rows(p, size, size >= 1, trials)
+    out["detail"] = [
+        "knows " + (", ".join(vocab[j] for j in np.flatnonzero(known[i])) or "no word")
+        for i in range(s.b)
+    ]
+    out["words"] = [",".join(vocab[j] for j in np.flatnonzero(known[i])) for i in range(s.b)]
+    return out
+
+
+def _rows(probe: Probe, score, passed, trials: int) -> pd.DataFrame:
+    score = np.asarray(score, dtype=np.float64)
+    return pd.DataFrame(
+        {
+            "infant": np.arange(len(score)),
+            "probe": probe.name,
+            "score": score,
+            "passed": np.asarray(passed, dtype=bool),
+            "trials": trials,
+            "chance": probe.chance,
+        }
+    )
+
+
+# ------------------------------------------------------------------ the record
+@dataclass(frozen=True)
+class Probe:
+    """One probe: everything every layer needs to know about it.
+
+    Attributes
+    ----------
+    name
+        Its key in tables and configs.
+    label, short
+        Plain-English label (figures, report) and a short one (the CLI's table).
+    construct
+        The ability it names.
+    paradigm
+        The child paradigm it follows, with its source.
+    measure
+        What is scored, and the score's unit.
+    chance
+        The score of a policy that ignores the construct (by design, or measured with
+        the random policy; see the tests).
+    pass_rule
+        When a battery counts it as passed.
+    shortcut
+        The cheapest strategy that could fake it, and why it fails here.
+    needs
+        The body abilities without which it cannot be passed (``reach``,
+        ``locomotion``), or none.
+    run
+        ``run(policy, bodies, *, trials, seed) -> DataFrame`` (one row per infant:
+        ``infant, probe, score, passed, trials, chance``, sometimes ``detail``).
     """
 
     name: str
-    world: str
+    label: str
+    short: str
+    construct: str
+    paradigm: str
+    measure: str
     chance: float
-    threshold: float
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    needs_locomotion: bool = False
+    pass_rule: str
+    shortcut: str
+    needs: tuple[str, ...]
+    run: Callable[..., pd.DataFrame]
 
-    def run(self, frozen, abilities, *, trials: int, seed: int) -> pd.DataFrame:
-        """Rows for every infant of ``frozen`` (a :meth:`Cohort.frozen` copy: only its
-        policy is used, with the probe's own generator, so it is not changed)."""
-        n = frozen.n
-        bodies = per_infant(abilities, n)
-        moves = np.array([load_rules().profile(a).locomotion != "none" for a in bodies])
-        if self.needs_locomotion and not moves.any():
-            score = np.zeros(n)
-        else:
-            score = episode_success(
-                frozen.act,
-                self.world,
-                n,
-                trials=trials,
-                seed=seed,
-                abilities=bodies,
-                **self.kwargs,
-            ).mean(1)
-        if self.needs_locomotion:
-            score = np.where(moves, score, 0.0)  # the body cannot get there (yet)
-        return pd.DataFrame(
-            {
-                "infant": np.arange(n),
-                "probe": self.name,
-                "score": score,
-                "passed": (score >= self.threshold)
-                & above_chance(score * trials, trials, self.chance),
-                "trials": trials,
-                "chance": self.chance,
-            }
-        )
+
+PROBES: dict[str, Probe] = {
+    p.name: p
+    for p in (
+        Probe(
+            "object_permanence",
+            "Object permanence (search)",
+            "OP",
+            "the toy still exists, and is where it went, when it cannot be seen",
+            "Manual search for a fully hidden object (Piaget 1954, stage IV; Diamond 1985's"
+            " A trials): the toy is shown on one of three places beside the infant and"
+            " covered by a box there while boxes cover the other two; a third of trials are"
+            " controls in which the toy is shown and put away, not hidden.",
+            "share of hide trials whose first search (reach into a box) is at the toy's box",
+            1 / 3,
+            "score >= 0.75, above chance (binomial, 1/3, ALPHA), and searching on at least"
+            " 50 points more of hide trials than of control trials",
+            "a fixed route or a favourite box finds the toy on 1/3 of trials; searching"
+            " every time fails the control trials; the display at search time is the same"
+            " wherever the toy is, so only memory of the hiding passes",
+            ("reach",),
+            object_permanence,
+        ),
+        Probe(
+            "a_not_b",
+            "A-not-B (delay tolerated)",
+            "AnB",
+            "searching where the toy was last hidden, against the pull of past searches,"
+            " over a delay",
+            "Diamond's (1985) A-not-B with delays: two boxes left and right; two or three"
+            " hidings at A (side drawn), then one or two at B; the infant held at the"
+            " midline for the delay.",
+            "the longest delay (steps) at which B trials are found at B (and repeated A"
+            " trials at A) in at least 75% of trials, at every shorter delay too; -1 none;"
+            " the perseverative error rate (search at A on B trials) in ``errors``",
+            0.5,
+            "score >= 0 (the shortest delay passed: B trials >= 75% and above chance 0.5 by"
+            " a binomial test at ALPHA, repeated A trials >= 75%)",
+            "a perseverator scores 0% on B trials; a side bias or an alternator 50%; a"
+            " win-shift rule fails the repeated A trials; the number of A trials is drawn,"
+            " so counting trials does not help",
+            ("reach",),
+            a_not_b,
+        ),
+        Probe(
+            "violation_of_expectation",
+            "Violation of expectation (looking time)",
+            "VoE",
+            "expecting a hidden toy to keep its identity",
+            "Looking time after a possible and an impossible event (Baillargeon 1987;"
+            " identity violations, Wilcox & Baillargeon 1998): two toys go into two boxes,"
+            " one box opens and a toy comes out - the one that went in (possible) or the"
+            " one that went into the other box (impossible). The final display is the same"
+            " in both events; order of events and of the hidings counterbalanced.",
+            "share of pairs with longer looking (steps before the infant first turns away)"
+            " at the impossible event, ties counted half",
+            0.5,
+            "score >= 0.75 and more wins than losses by a sign test at ALPHA",
+            "a novelty detector sees both toys in both events; 'the revealed toy differs"
+            " from the last one that disappeared' is right in half the pairs (the order of"
+            " the hidings is drawn); never turning away ties every pair",
+            (),
+            violation_of_expectation,
+        ),
+        Probe(
+            "gaze_following",
+            "Gaze following",
+            "gaze",
+            "following another's gaze to what it looks at",
+            "Gaze following (Scaife & Bruner 1975; Butterworth & Jarrett 1991): after eye"
+            " contact the caregiver, standing front-left or front-right, turns its head to"
+            " one of two toys placed in two of three directions (west, north, east).",
+            "share of trials whose first toy looked at is the one looked at by the caregiver",
+            0.5,
+            "score >= 0.75 and above chance (binomial, 0.5, ALPHA)",
+            "the view shows the head's direction only, on the caregiver's cell; turning to"
+            " the side the head points to, or to a favourite toy, or staying, is right in"
+            " at most about half the trials, because the caregiver's place changes",
+            (),
+            gaze_following,
+        ),
+        Probe(
+            "point_following",
+            "Point following",
+            "point",
+            "following a pointing gesture to its referent",
+            "Comprehension of pointing (Behne et al. 2012; Butterworth & Morissette 1996):"
+            " as for gaze following, but the caregiver keeps eye contact and points.",
+            "share of trials whose first toy looked at is the one pointed at",
+            0.5,
+            "score >= 0.75 and above chance (binomial, 0.5, ALPHA)",
+            "as for gaze following: the arm's direction is shown on the caregiver's cell"
+            " only, with the caregiver's place and the toys' directions drawn",
+            (),
+            point_following,
+        ),
+        Probe(
+            "word_comprehension",
+            "Word comprehension (looking while listening)",
+            "words",
+            "knowing which toy a word names",
+            "Looking while listening (Fernald et al. 1998; Bergelson & Swingley 2012): two"
+            " toys in front, both in view of every body; the caregiver asks 'where's the"
+            " <word>?'; every word of the vocabulary is named, each with partners it was"
+            " never paired with in training.",
+            "number of words for which looking at the word's toy when it is named exceeds"
+            " looking at the same toy when the other one is named by at least 0.25 of the"
+            " window, by a permutation test at ALPHA / words",
+            0.0,
+            "at least one word known",
+            "a favourite toy, a side bias or ignoring the word leave looking at a toy the"
+            " same whether or not it is named, so the difference cancels",
+            (),
+            word_comprehension,
+        ),
+        Probe(
+            "reaching",
+            "Reaching",
+            "reach",
+            "turning to and grasping a toy within reach",
+            "Reaching for a wanted toy (CDC 2022, 6 months): a toy beside the infant"
+            " (north, west or east, drawn); a third of trials have no toy (controls).",
+            "share of toy trials in which the infant got the toy within 8 steps",
+            1 / 3,
+            "score >= 0.8, above chance (binomial at the random policy's level, ALPHA),"
+            " and reaching on at least 50 points more of toy trials than of empty ones",
+            "reaching ahead gets 1/3 of the toys (chance is set there; a random policy gets"
+            " about 0.17); sweeping every side and reaching gets them"
+            " all but reaches as often when there is no toy, and fails the controls",
+            ("reach",),
+            reaching,
+        ),
+        Probe(
+            "locomotion",
+            "Locomotion (crawl to a toy)",
+            "loco",
+            "moving through the room to get a toy",
+            "Hands-and-knees crawling to a toy (WHO MGRS 2006): a toy three cells away"
+            " (north, west or east, drawn); a third of trials have no toy (controls).",
+            "share of toy trials in which the infant got the toy within 16 steps",
+            1 / 3,
+            "as for reaching",
+            "going straight ahead gets 1/3 at most (chance is set there; a random policy"
+            " gets about 0.02); a sweep reaches on empty trials too",
+            ("locomotion", "reach"),
+            locomotion,
+        ),
+    )
+}
+"""The battery, in battery order (see :class:`Probe`)."""
+
+
+def battery_rows(
+    policy,
+    bodies: list,
+    *,
+    trials: int,
+    seed: int,
+    probes: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Rows of every probe of ``probes`` (all by default) for ``policy`` with one body
+    per simulated infant (``bodies``)."""
+    names = probes or tuple(PROBES)
+    for name in names:
+        if name not in PROBES:
+            raise ValueError(f"probes: unknown probe {name!r}; known: {', '.join(PROBES)}")
+    frames = []
+    for i, name in enumerate(PROBES):
+        if name in names:
+            frames.append(PROBES[name].run(policy, bodies, trials=trials, seed=seed * 131 + i))
+    return pd.concat(frames, ignore_index=True)
 
 
 def per_infant(abilities, n: int) -> list:
@@ -120,202 +977,6 @@ def per_infant(abilities, n: int) -> list:
     return [abilities] * n
 
 
-def episode_success(
-    policy, world: str, n: int, *, trials: int, seed: int, abilities=None, **kwargs
-) -> np.ndarray:
-    """Success (``bool[n, trials]``) of ``policy(view, senses, generator) -> actions``
-    over the first ``trials`` episodes of each of ``n`` worlds of ``world``; infant
-    ``i`` has the body ``abilities[i]`` when a list is given."""
-    return _episodes(policy, world, n, trials=trials, seed=seed, abilities=abilities, **kwargs)[0]
-
-
-def _episodes(policy, world, n, *, trials, seed, abilities=None, **kwargs):
-    """:func:`episode_success`, plus the last word each infant heard in each episode
-    (``int[n, trials]``, 0 for none)."""
-    if isinstance(abilities, list | tuple):
-        bodies = per_infant(abilities, n)
-        # Built with a body that moves if any does (some worlds need one), then each
-        # infant gets its own.
-        rules = load_rules()
-        movers = [b for b in bodies if rules.profile(b).locomotion != "none"]
-        env = make_batch(
-            world, n, seed=seed, autoreset=True, abilities=(movers or bodies)[0], **kwargs
-        )
-        for body in {repr(b): b for b in bodies}.values():
-            env.set_abilities(body, worlds=np.array([b == body for b in bodies]))
-    else:
-        if abilities is not None:
-            kwargs["abilities"] = abilities
-        env = make_batch(world, n, seed=seed, autoreset=True, **kwargs)
-    view, senses = env.reset()
-    gen = torch.Generator().manual_seed(seed)
-    out = np.zeros((n, trials), dtype=bool)
-    words = np.zeros((n, trials), dtype=np.int64)
-    heard = senses[:, 0, S_WORD].astype(np.int64)
-    count = np.zeros(n, dtype=np.int64)
-    limit = trials * (env.max_cycles + 1) + 1
-    for _ in range(limit):
-        if count.min() >= trials:
-            break
-        r = env.step(policy(view[:, 0], senses[:, 0], gen)[:, None])
-        done = (r.terminated | r.truncated)[:, 0]
-        for i in np.flatnonzero(done & (count < trials)):
-            out[i, count[i]] = r.info["success"][i, 0]
-            words[i, count[i]] = heard[i]
-            count[i] += 1
-        heard[done] = 0
-        now = r.senses[:, 0, S_WORD]
-        heard = np.where(now > 0, now, heard)
-        view, senses = r.view, r.senses
-    return out, words
-
-
-def random_level(world: str, *, n: int = 256, trials: int = 4, seed: int = 0, **kwargs) -> float:
-    """Success of a uniformly random infant in ``world`` (the probe's chance level)."""
-    rng = np.random.default_rng(seed)
-
-    def policy(view, senses, gen):
-        return rng.integers(0, 8, size=view.shape[0])
-
-    return float(episode_success(policy, world, n, trials=trials, seed=seed, **kwargs).mean())
-
-
-# Chance levels measured with random_level (n=256, trials=4, seed 0) on 2026-11-23:
-# reach-v0 0.39, peekaboo-v0 0.0 (a random crawler never fetches the hidden toy), the
-# two-choice cue tests 0.48 (0.5 by design). Locomotion needs a body that moves.
-BEHAVIOURAL_PROBES = {
-    "reaching": BehaviouralProbe("reaching", "reach-v0", 0.39, 0.8),
-    "locomotion": BehaviouralProbe(
-        "locomotion", "reach-v0", 0.0, 0.8, {"distance": 2}, needs_locomotion=True
-    ),
-    "object_permanence": BehaviouralProbe("object_permanence", "peekaboo-v0", 0.0, 0.6),
-    "gaze_following": BehaviouralProbe("gaze_following", "gaze-following-v0", 0.48, 0.75),
-    "point_following": BehaviouralProbe("point_following", "point-following-v0", 0.48, 0.75),
-}
-
-
-def words_known(success: np.ndarray, words: np.ndarray, n_words: int) -> np.ndarray:
-    """``bool[n, W]``: word ``j+1`` is known when, over the episodes in which it was asked
-    for (``words[i, e] == j+1``), the infant chose the named toy (``success``) above
-    chance in at least 4 requests (binomial against 0.5 at ``ALPHA / W``)."""
-    asked = np.stack([(words == w).sum(1) for w in range(1, n_words + 1)], 1)
-    right = np.stack([((words == w) & success).sum(1) for w in range(1, n_words + 1)], 1)
-    return (asked >= 4) & above_chance(right, asked, 0.5, ALPHA / n_words)
-
-
-def word_comprehension(frozen, abilities=None, *, trials: int, seed: int) -> pd.DataFrame:
-    """Which words lead the infant to the named toy (looking while listening):
-    ``naming-v0`` without the teaching phase. After eye contact the caregiver asks for
-    one of two toys by name ("get the ball", always the right word) and the infant
-    chooses by looking. ``trials`` x (words) episodes; the world draws which toy is
-    named, so each word is asked for about ``trials`` times. A word is comprehended
-    when the infant chose the named toy above chance in at least 4 requests (binomial
-    test against 0.5 at :data:`ALPHA` divided by the number of words, so that a random
-    infant shows a word in fewer than 5% of batteries). Score: vocabulary size; passed
-    with at least one word; chance 0 words. (System A's own knowledge of words is the
-    lexicon table.)"""
-    n = frozen.n
-    n_words = len(frozen.rules.vocabulary)
-    success, words = _episodes(
-        frozen.act,
-        "naming-v0",
-        n,
-        trials=trials * n_words,
-        seed=seed,
-        abilities=abilities,
-        teach=False,
-    )
-    size = words_known(success, words, n_words).sum(1).astype(float)
-    return pd.DataFrame(
-        {
-            "infant": np.arange(n),
-            "probe": "word_comprehension",
-            "score": size,
-            "passed": size >= 1,
-            "trials": trials,
-            "chance": 0.0,
-        }
-    )
-
-
-A_NOT_B_DELAYS = (0, 1, 2, 4, 6, 8, 10, 12)
-"""Delays (world steps held between hiding at B and the search) of the A-not-B series."""
-
-
-def a_not_b(frozen, *, trials: int, seed: int, delays: tuple[int, ...] = A_NOT_B_DELAYS):
-    """A-not-B with growing delays (Diamond 1985): for each delay, ``trials`` episodes
-    of ``a-not-b-v0`` (hide at A three times, then at B). Score: the longest delay up to
-    which the infant found the toy at B in at least 75% of the trials, above chance
-    (:func:`above_chance`), at every shorter delay too (-1 if it failed at the
-    shortest); passed when the score is >= 0. Chance: a random infant succeeds in half
-    the episodes (two wells; measured 0.50), so with 8 trials a rung needs 7 finds and a
-    chance pass of the first rung has probability 0.035."""
-    n = frozen.n
-    best = np.full(n, -1.0)
-    going = np.ones(n, dtype=bool)
-    for j, delay in enumerate(delays):
-        found = episode_success(
-            frozen.act, "a-not-b-v0", n, trials=trials, seed=seed + j, delay=delay
-        ).sum(1)
-        ok = (found >= 0.75 * trials) & above_chance(found, trials, 0.5)
-        going &= ok
-        best = np.where(going, float(delay), best)
-        if not going.any():
-            break
-    return pd.DataFrame(
-        {
-            "infant": np.arange(n),
-            "probe": "a_not_b",
-            "score": best,
-            "passed": best >= 0,
-            "trials": trials,
-            "chance": 0.5,
-        }
-    )
-
-
-def violation_of_expectation(frozen, *, trials: int, seed: int, after: int = 4):
-    """Looking time at a possible and an impossible peekaboo (the toy that comes back
-    is another one). The infant watches without acting; its looking time is System A's
-    surprise (normalised prediction error) over the ``after`` steps from the reveal.
-    Both events of a pair start from the same seed, so they differ only by the swap.
-    Score: the share of pairs in which it looked longer at the impossible event
-    (chance 0.5); passed at 0.75 or more and above chance (:func:`above_chance`)."""
-    n = frozen.n
-    longer = np.zeros((n, trials))
-    for k in range(trials):
-        looks = []
-        for impossible in (False, True):
-            env = make_batch("peekaboo-v0", n, seed=seed + k, impossible=impossible)
-            view, senses = env.reset()
-            cfg = env.scenario.config
-            steps = cfg.show_steps + cfg.delay + after
-            views, sens = [view[:, 0].copy()], [senses[:, 0].copy()]
-            for _ in range(steps):
-                r = env.step(np.zeros((n, 1), dtype=np.int64))  # watch, do not act
-                views.append(r.view[:, 0].copy())
-                sens.append(r.senses[:, 0].copy())
-            v = np.stack(views, 1)
-            s = np.stack(sens, 1)
-            surprise = frozen.surprise(v, s, np.zeros((n, steps), dtype=np.int64))
-            looks.append(surprise[:, cfg.show_steps + cfg.delay - 1 :].mean(1))
-        longer[:, k] = looks[1] > looks[0]
-    score = longer.mean(1)
-    return pd.DataFrame(
-        {
-            "infant": np.arange(n),
-            "probe": "violation_of_expectation",
-            "score": score,
-            "passed": (score >= 0.75) & above_chance(longer.sum(1), trials, 0.5),
-            "trials": trials,
-            "chance": 0.5,
-        }
-    )
-
-
-SPECIAL_PROBES = {"a_not_b": a_not_b, "violation_of_expectation": violation_of_expectation}
-
-
 def run_probes(
     cohort,
     abilities,
@@ -326,27 +987,14 @@ def run_probes(
     probes: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Run the battery on one frozen copy of ``cohort`` (whose state is left untouched:
-    the probes only read the copy's policy, world model and lexicon). ``abilities`` is
-    one body profile for all infants or a list with one per infant.
+    the probes only read the copy's policy). ``abilities`` is one body profile for all
+    infants or a list with one per infant.
 
-    Returns long-form rows ``age_months, infant, probe, score, passed, trials, chance``.
+    Returns long-form rows ``age_months, infant, probe, score, passed, trials, chance``
+    (and ``detail``: the measure in words, ``errors`` for A-not-B, ``words``).
     """
-    known = (*BEHAVIOURAL_PROBES, *SPECIAL_PROBES, "word_comprehension")
-    names = probes or known
-    for name in names:
-        if name not in known:
-            raise ValueError(f"probes: unknown probe {name!r}; known: {', '.join(known)}")
+    bodies = per_infant(abilities, cohort.n)
     frozen = cohort.frozen()
-    frames = []
-    for i, name in enumerate(names):
-        if name == "word_comprehension":
-            frames.append(word_comprehension(frozen, abilities, trials=trials, seed=seed + 100 * i))
-        elif name in SPECIAL_PROBES:
-            frames.append(SPECIAL_PROBES[name](frozen, trials=trials, seed=seed + 100 * i))
-        else:
-            frames.append(
-                BEHAVIOURAL_PROBES[name].run(frozen, abilities, trials=trials, seed=seed + i)
-            )
-    out = pd.concat(frames, ignore_index=True)
-    out.insert(0, "age_months", age_months)
-    return out
+    rows = battery_rows(CohortPolicy(frozen, seed), bodies, trials=trials, seed=seed, probes=probes)
+    rows.insert(0, "age_months", age_months)
+    return rows

@@ -37,6 +37,7 @@ from infancy.worlds.core.codes import (
     S_WORD,
     STAY,
 )
+from infancy.worlds.core.geometry import cue_rays
 from infancy.worlds.rules import Rules, load_rules
 
 from . import system_a, system_b, system_m  # noqa: F401  (registers the implementations)
@@ -57,15 +58,17 @@ def _optimisers(module: torch.nn.Module) -> list[tuple[str, GroupAdam]]:
 
 
 @njit(cache=True, nogil=True)
-def _cues(view, senses, awake, visible, cued, word, communicative, social) -> None:
+def _cues(view, senses, awake, rays, visible, cued, word, communicative, social) -> None:
     """What word learning reads from ``view[N, T, C, V*V]`` and ``senses[N, T, S]``
     (one pass; as numpy ops, mostly fancy-indexed scatters, it cost 30x more).
 
     ``visible``/``cued[N, T, K+1]`` (zeroed by the caller): the kinds in view, and those
-    on a cell the caregiver looks or points at (column 0, "no toy", stays 0). ``word``:
-    the word heard (0 when asleep). ``communicative``: a word with eye contact or a cued
+    on a cell in the direction the caregiver looks or points (its head and arm codes on
+    its own cell, followed along ``rays``: :func:`~infancy.worlds.core.geometry.cue_rays`;
+    the infant's built-in joint attention); column 0, "no toy", stays 0. ``word``: the
+    word heard (0 when asleep). ``communicative``: a word with eye contact or a cued
     toy. ``social``: salience, being spoken to, looked in the eyes or pointed for (a
-    gaze line alone is too common to count); 0 when asleep."""
+    glance elsewhere alone is too common to count); 0 when asleep."""
     n, t, _, cells = view.shape
     k = visible.shape[2]
     for i in range(n):
@@ -74,13 +77,24 @@ def _cues(view, senses, awake, visible, cued, word, communicative, social) -> No
             has_cue = False
             for c in range(cells):
                 kind = view[i, s, CH_KIND, c]
-                point = view[i, s, CH_POINT, c] > 0
-                pointing = pointing or point
                 if 0 < kind < k:
                     visible[i, s, kind] = 1.0
-                    if point or view[i, s, CH_GAZE, c] > 0:
-                        cued[i, s, kind] = 1.0
-                        has_cue = True
+            for c in range(cells):
+                for ch in (CH_GAZE, CH_POINT):
+                    code = view[i, s, ch, c]
+                    if code == 0:
+                        continue
+                    if ch == CH_POINT:
+                        pointing = True
+                    for j in range(rays.shape[2]):
+                        cell = rays[c, code, j]
+                        if cell < 0:
+                            break
+                        kind = view[i, s, CH_KIND, cell]
+                        if 0 < kind < k:
+                            cued[i, s, kind] = 1.0
+                            has_cue = True
+                            break  # the first toy in that direction
             w = np.int64(senses[i, s, S_WORD]) if awake[i] else 0
             eye = senses[i, s, S_EYE_CONTACT] > 0
             word[i, s] = w
@@ -479,6 +493,7 @@ class Cohort:
             np.ascontiguousarray(view, dtype=np.uint8).reshape(n, t, view.shape[2], -1),
             np.ascontiguousarray(senses, dtype=np.uint8),
             np.ascontiguousarray(mode != SLEEP),
+            cue_rays(int(self.view_size)),
             visible,
             cued,
             word,

@@ -19,7 +19,7 @@ import torch
 from numba import njit, prange
 from torch import nn
 
-from infancy.worlds.core.codes import S_ENERGY, SENSES, VIEW_CHANNELS
+from infancy.worlds.core.codes import CUE_AT_ME, S_ENERGY, SENSES, VIEW_CHANNELS
 
 __all__ = [
     "GroupAdam",
@@ -557,7 +557,8 @@ class ObsEncoder:
         k = len(rules.kind_names) + 1
         c = len(rules.colour_names) + 1
         w = len(rules.vocabulary) + 1
-        view = [3, k, c, 9, 2, 2]
+        cue = CUE_AT_ME + 1  # the caregiver's head and arm direction codes
+        view = [3, k, c, 9, cue, cue]
         senses = [2, w, 3, k, 4, 1, k, 5, 2, 2]
         return cls(view, senses, view_size, embed, generator)
 

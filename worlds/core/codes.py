@@ -47,6 +47,11 @@ CELL_UNSEEN, CELL_FLOOR, CELL_WALL = 0, 1, 2
 # agent channel: 1 + relative heading (0 away, 1 to my right, 2 towards me, 3 to my
 # left) for the caregiver; 5 + relative heading for another infant.
 AGENT_CAREGIVER, AGENT_INFANT = 1, 5
+# gaze / point channels, on the caregiver's cell: 0 none, 1 + s the direction of its
+# head (or arm) in sector s of 16 (22.5 degrees each, 0 the way I face, 4 to my left,
+# 8 towards me, 12 to my right), CUE_AT_ME when it looks (points) at me.
+CUE_DIRECTIONS = 16
+CUE_AT_ME = CUE_DIRECTIONS + 1
 
 # --- infant observation: senses vector ----------------------------------------------
 SENSES = (
@@ -92,11 +97,17 @@ is 0 there.
 | 1 ``kind`` | toy kind on the cell, or held by an agent on it | 0 none, 1 + kind index |
 | 2 ``colour`` | the toy's colour (a noisy TV shows a random one) | 0 none, 1 + colour index |
 | 3 ``agent`` | caregiver / other infant, heading relative to mine | see below |
-| 4 ``gaze`` | on the caregiver's line of gaze (eyes, through its target, to a wall) | 0/1 |
-| 5 ``point`` | cell on the caregiver's pointing ray | 0/1 |
+| 4 ``gaze`` | on the caregiver's cell: the direction its head turns to | see below |
+| 5 ``point`` | on the caregiver's cell: the direction its arm points to | see below |
 
 ``agent`` values: 0 none; 1-4 the caregiver facing away from me, to my right, towards
 me, to my left; 5-8 the same for another infant.
+
+``gaze`` and ``point`` values (only on the caregiver's cell, when I see it): 0 none;
+1-16 the direction from the caregiver to what it looks (points) at, in my own frame:
+``1 + s`` for 22.5 * s degrees counter-clockwise from the way I face (1 the way I face,
+5 to my left, 9 towards me, 13 to my right); 17 at me. The target itself is not marked:
+following a cue means working out what lies in that direction.
 
 ``senses`` has shape ``(10,)``:
 

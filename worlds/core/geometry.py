@@ -211,3 +211,42 @@ def ray_table(height: int, width: int) -> np.ndarray:
                     next_c += delta_c
                 table[dr + height - 1, dc + width - 1, s] = (r, c)
     return table
+
+
+@lru_cache(maxsize=8)
+def cue_rays(view_size: int) -> np.ndarray:
+    """The view cells a caregiver's cue points along, from each view cell.
+
+    For a caregiver on view cell ``c`` whose gaze (or point) code is ``g`` (see
+    ``codes.CUE_DIRECTIONS``), ``out[c, g]`` lists the view cells its direction passes
+    through, nearest first, padded with -1 (the cell itself is not included; codes 0 and
+    ``CUE_AT_ME`` point nowhere in the view). An infant that wants to know what the
+    caregiver attends to must follow the direction itself; this is the geometry of doing
+    so, for the infants' built-in joint attention and for oracle policies.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64[V*V, CUE_AT_ME + 1, 2*V]``.
+    """
+    from .codes import CUE_AT_ME, CUE_DIRECTIONS
+
+    v = view_size
+    out = np.full((v * v, CUE_AT_ME + 1, 2 * v), -1, dtype=np.int64)
+    for cell in range(v * v):
+        r0, c0 = divmod(cell, v)
+        for s in range(CUE_DIRECTIONS):
+            angle = math.radians(22.5 * s)
+            # 0 degrees is up the view (ahead), positive angles turn left.
+            dr, dc = -math.cos(angle), -math.sin(angle)
+            seen: list[int] = []
+            for k in range(1, 8 * v):
+                r = math.floor(r0 + 0.5 + dr * k / 4)
+                c = math.floor(c0 + 0.5 + dc * k / 4)
+                if not (0 <= r < v and 0 <= c < v):
+                    break
+                idx = r * v + c
+                if idx != cell and idx not in seen:
+                    seen.append(idx)
+            out[cell, 1 + s, : len(seen[: 2 * v])] = seen[: 2 * v]
+    return out

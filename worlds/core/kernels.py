@@ -31,6 +31,7 @@ from .codes import (
     CH_KIND,
     CH_POINT,
     CONTAINER,
+    CUE_AT_ME,
     DIR_DC,
     DIR_DR,
     FORWARD,
@@ -62,6 +63,7 @@ from .codes import (
 )
 
 DR = np.array(DIR_DR, dtype=np.int64)
+HEADING_DEGREES = np.array([0.0, -90.0, 180.0, 90.0])  # east, south, west, north
 DC = np.array(DIR_DC, dtype=np.int64)
 MOVE_DIR = np.array(MOVE_HEADING, dtype=np.int64)
 N_CG_CHANNELS = len(CAREGIVER_CHANNELS)
@@ -252,9 +254,9 @@ def ray_ends(code):
 def update_rays(st, b, full, rays):
     """Bring the caregiver's ray codes and the infants' pointing map up to date.
 
-    ``ray_key`` holds the codes of the caregiver's gaze and pointing rays (each infant's
-    view projects a ray from its code, :func:`project_ray`; no map of their cells is
-    kept, since nothing reads one) and whether an infant's pointing ray is drawn on
+    ``ray_key`` holds the codes of the caregiver's gaze and pointing rays (the
+    infants' views show the caregiver's head and arm direction instead,
+    :func:`cue_direction`; no map of the rays' cells is kept) and whether an infant's pointing ray is drawn on
     ``ipoint_map`` (the caregiver's observation reads it); ``full`` redraws that map
     from empty (after a reset)."""
     n = st.done.shape[1]
@@ -690,29 +692,31 @@ def view_index(pr, pc, axes, r, c, v):
     return vi * v + vj
 
 
+# 16 directions of the caregiver's head or arm, in the infant's own frame (see
+# codes.CUE_DIRECTIONS): sector s covers the angle 22.5 * s degrees (0 straight ahead,
+# counter-clockwise, so 4 is to the infant's left), +- 11.25.
 @njit(cache=True, inline="always")
-def project_ray(st, b, code, flat, i, channel, pr, pc, axes, v, rays):
-    """Write 1 into ``channel`` of infant ``i``'s view at every visible cell of the
-    caregiver ray :func:`ray_code` encoded (the cells :func:`mark_ray` marks)."""
-    if code == 0:
-        return
-    cells = st.cells
-    h = cells.shape[1]
-    w = cells.shape[2]
-    r0, c0, r1, c1 = ray_ends(code)
-    if r0 == r1 and c0 == c1:
-        return
-    vv = v * v
-    dr = r1 - r0 + h - 1
-    dc = c1 - c0 + w - 1
-    for s in range(rays.shape[2]):
-        r = r0 + rays[dr, dc, s, 0]
-        c = c0 + rays[dr, dc, s, 1]
-        if r < 0 or r >= h or c < 0 or c >= w or cells[b, r, c] == WALL:
-            return
-        idx = view_index(pr, pc, axes, r, c, v)
-        if idx >= 0 and flat[b, i, CH_CELL * vv + idx]:
-            flat[b, i, channel * vv + idx] = 1
+def cue_direction(st, b, i, target, heading):
+    """The code of the caregiver's cue towards ``target`` as infant ``i`` of world ``b``
+    (facing ``heading``) sees it: 0 none, ``CUE_AT_ME`` when the target is this infant,
+    else ``1 +`` the sector of the direction from the caregiver to the target."""
+    if target == 0:
+        return 0
+    if target == i + 1:
+        return CUE_AT_ME
+    tr, tc = target_position(st, b, target)
+    if tr < 0:
+        return 0
+    n = st.done.shape[1]
+    dr = tr - st.agent_pos[b, n, 0]
+    dc = tc - st.agent_pos[b, n, 1]
+    if dr == 0 and dc == 0:
+        return 0
+    # World angle (east 0, north 90) minus the infant's heading angle (east 0, south
+    # -90, west 180, north 90): 0 is the way the infant faces, positive to its left.
+    rel = np.degrees(np.arctan2(-dr, dc)) - HEADING_DEGREES[heading]
+    sector = int(np.floor(rel / 22.5 + 0.5)) % 16
+    return 1 + sector
 
 
 @njit(cache=True, inline="always")
@@ -811,8 +815,12 @@ def observe_world(
                 flat[b, i, CH_COLOUR * vv + idx] = obj_colour[b, held] + 1
             if a == n and st.cg_gaze[b] == i + 1:
                 eye_contact = 1
-        project_ray(st, b, st.ray_key[b, 0], flat, i, CH_GAZE, pr, pc, axes, v, rays)
-        project_ray(st, b, st.ray_key[b, 1], flat, i, CH_POINT, pr, pc, axes, v, rays)
+        # The caregiver's head and arm directions, on its own cell when it is in view:
+        # a social cue to interpret, not a line painted up to the target.
+        cg_idx = view_index(pr, pc, axes, st.agent_pos[b, n, 0], st.agent_pos[b, n, 1], v)
+        if cg_idx >= 0 and flat[b, i, CH_CELL * vv + cg_idx]:
+            flat[b, i, CH_GAZE * vv + cg_idx] = cue_direction(st, b, i, st.cg_gaze[b], d)
+            flat[b, i, CH_POINT * vv + cg_idx] = cue_direction(st, b, i, st.cg_point[b], d)
         # What lies straight ahead: the first object or agent in the middle column.
         look = -1
         idx = mid - v
