@@ -387,6 +387,11 @@ def _agent_child(
     return joined.reset_index(drop=True)
 
 
+MIN_REACHED_FOR_ORDER = 5
+"""Milestones a cohort must reach before its order is compared with the children's
+(with fewer, tau is mostly the tie of the unreached ones)."""
+
+
 def milestone_order(
     agent: pd.DataFrame,
     child: pd.DataFrame | None = None,
@@ -417,7 +422,9 @@ def milestone_order(
     pandas.DataFrame
         One row: ``tau`` (Kendall tau-b), ``p_value`` (one-sided: the share of orders of
         the agent ages that agree with the child order at least as well), ``n_milestones``,
-        ``n_not_reached``, ``exact``, ``milestones`` (the ones compared, ``;``-joined).
+        ``n_not_reached``, ``n_reached``, ``why_missing`` (in words, when ``tau`` is
+        not computed: fewer than :data:`MIN_REACHED_FOR_ORDER` reached), ``exact``,
+        ``milestones`` (the ones compared, ``;``-joined).
     """
     if not_reached not in ("last", "drop"):
         raise ValueError(f"not_reached: expected 'last' or 'drop', got {not_reached!r}")
@@ -430,7 +437,19 @@ def milestone_order(
         y = np.full(n, np.nan)
     elif missing.any():
         y = np.where(missing, np.nanmax(y) + 1.0, y)  # tied, after every reached age
-    tau = kendall_tau(x, y) if n >= 2 and not np.isnan(y).all() else float("nan")
+    reached = int((~missing).sum())
+    why = ""
+    if reached < MIN_REACHED_FOR_ORDER:
+        # An order of mostly unreached (tied) milestones says nothing about the order.
+        why = (
+            f"only {reached} of {n} milestones reached; an order needs at least "
+            f"{MIN_REACHED_FOR_ORDER}"
+        )
+        tau = float("nan")
+    else:
+        tau = kendall_tau(x, y)
+        if not np.isfinite(tau):
+            why = "the ages do not vary, so no order can be compared"
     exact = n <= 8
     if n < 3 or not np.isfinite(tau):
         p = float("nan")
@@ -448,6 +467,8 @@ def milestone_order(
                 "p_value": p,
                 "n_milestones": n,
                 "n_not_reached": int(missing.sum()),
+                "n_reached": reached,
+                "why_missing": why,
                 "exact": exact,
                 "milestones": ";".join(joined["milestone"]),
             }

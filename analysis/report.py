@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -91,6 +92,16 @@ def compare_run(
             keep += ["n_reached", "n_infants"]
         table = table.merge(part[keep], on="milestone", how="left")
     table = table.merge(alignment[["milestone", "residual_months"]], on="milestone", how="left")
+    # What the body allows: the earliest age at which a probe's oracle can pass with the
+    # curriculum's bodies, so an age splits into maturation and learning.
+    earliest = maturation_table()
+    earliest = earliest[earliest["body"] == "earliest"][["probe", "from_months"]].rename(
+        columns={"probe": "milestone", "from_months": "earliest_possible_months"}
+    )
+    table = table.merge(earliest, on="milestone", how="left")
+    table["learning_delay_months"] = (
+        table["first_stable_months"] - table["earliest_possible_months"]
+    )
     out = {
         "milestones": table,
         "order": compare.milestone_order(agent, child, seed=seed),
@@ -104,6 +115,22 @@ def compare_run(
             compare.vocabulary(probes), world_words=world_words
         )
     return out
+
+
+DATA = Path(__file__).parents[1] / "curricula" / "data"
+
+
+def maturation_table() -> pd.DataFrame:
+    """The shipped table of what each body makes possible
+    (:func:`infancy.curricula.validity.maturation`; read without importing the
+    simulator)."""
+    return pd.read_csv(DATA / "maturation.csv")
+
+
+def null_table() -> pd.DataFrame:
+    """The shipped rates of false stable milestones of a random policy over a default
+    lifetime (``experiments/validity_table.py``)."""
+    return pd.read_csv(DATA / "nulls.csv")
 
 
 def audit_summary(audit: pd.DataFrame) -> pd.DataFrame:
@@ -238,10 +265,12 @@ def write_report(
     summary = [
         (
             "Milestone order (Kendall tau-b vs children)",
-            f"tau = {order['tau']:.2f}, one-sided permutation p = {order['p_value']:.3f} "
-            f"({'exact' if order['exact'] else 'sampled'}; {order['n_milestones']} milestones "
-            f"by the cohort's first-stable median, {order['n_not_reached']} not reached by "
-            "half the cohort and ranked last, tied)",
+            f"not computed: {order['why_missing']}"
+            if order.get("why_missing")
+            else f"tau = {order['tau']:.2f}, one-sided permutation p = {order['p_value']:.3f} "
+            f"({'exact' if order['exact'] else 'sampled'}; n = {order['n_milestones']} "
+            f"milestones by the cohort's first-stable median, {order['n_not_reached']} not "
+            "reached by half the cohort and ranked last, tied)",
         ),
         (
             "Age alignment (child months = a + b x simulated months)",
@@ -251,12 +280,27 @@ def write_report(
         ),
         (
             "A-not-B delay slope",
-            f"{anb['slope_steps_per_month']:.2f} steps/month (95% CI {anb['ci_low']:.2f} to "
+            "not computed: no infant passed the A-not-B probe at two ages or more"
+            if not np.isfinite(anb["slope_steps_per_month"])
+            else f"{anb['slope_steps_per_month']:.2f} steps/month (95% CI {anb['ci_low']:.2f} to "
             f"{anb['ci_high']:.2f}); children about {anb['child_s_per_month']:g} s/month "
             f"({html.escape(compare.short_source(anb['source']))}); equal if a step lasted "
             f"{anb['seconds_per_step_implied']:.2f} s",
         ),
     ]
+    words = probes[probes["probe"] == "word_comprehension"]
+    if len(words):
+        last = words[words["age_months"] == words["age_months"].max()]
+        of = f" of {world_words} in the world" if world_words else ""
+        summary.append(
+            (
+                "Words known by looking (the behavioural probe)",
+                f"median {last['score'].median():g}{of} at {last['age_months'].iloc[0]:g}"
+                f" months (n = {len(last)} infants; range {last['score'].min():g} to"
+                f" {last['score'].max():g}). System A's lexicon (what it associates) is a"
+                " different measure: see the lexicon table.",
+            )
+        )
     if "vocabulary" in stats and len(stats["vocabulary"]):
         v = stats["vocabulary"]
         last = v[v["age_months"] == v["age_months"].max()]
@@ -283,6 +327,7 @@ def write_report(
         windows=_table_html(stats["windows"]),
         alignment=_table_html(alignment.drop(columns=["slope", "intercept"])),
         a_not_b=_table_html(stats["a_not_b"].drop(columns="source")),
+        nulls=_table_html(null_table()),
         audit=_table_html(audit_summary(audit), 3),
         figures=drawn,
     )

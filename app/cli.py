@@ -147,16 +147,11 @@ runs_app = typer.Typer(
 )
 app.add_typer(runs_app, name="runs")
 
-_PROBE_SHORT = {
-    "object_permanence": "OP",
-    "a_not_b": "AnB",
-    "violation_of_expectation": "VoE",
-    "gaze_following": "gaze",
-    "point_following": "point",
-    "word_comprehension": "words",
-    "reaching": "reach",
-    "locomotion": "loco",
-}
+
+def _probe_short() -> dict[str, str]:
+    from infancy.curricula.probes import PROBES
+
+    return {name: p.short for name, p in PROBES.items()}
 
 
 def _stage_summary(names: list[str]) -> str:
@@ -173,7 +168,7 @@ def _probe_summary(latest) -> str:
         return "probes: none yet"
     parts = []
     for probe, g in latest.groupby("probe", sort=False):
-        short = _PROBE_SHORT.get(probe, probe)
+        short = _probe_short().get(probe, probe)
         if probe == "word_comprehension":
             parts.append(f"{short} {g['score'].mean():.1f}")
         else:
@@ -222,6 +217,13 @@ def run_command(
     ] = None,
     n: Annotated[int | None, typer.Option("--n", help="Infants in the cohort.")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of every random draw.")] = None,
+    infant: Annotated[
+        str | None,
+        typer.Option(
+            help="Shipped infant preset: default, or no-learning (every learning gate shut"
+            " from birth: the battery's null distribution)."
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Run directory to create (must not exist).")
     ] = None,
@@ -248,6 +250,7 @@ def run_command(
                     "--config": config,
                     "--n": n,
                     "--seed": seed,
+                    "--infant": infant,
                     "--out": out,
                 }.items()
                 if v is not None
@@ -257,7 +260,7 @@ def run_command(
             store, the_plan = resume(resume_dir)
             console.print(f"resuming {store.path}")
         else:
-            changes = {"n": n, "seed": seed, "preset": preset}
+            changes = {"n": n, "seed": seed, "preset": preset, "infant_preset": infant}
             if config is not None:
                 if not config.is_file():
                     fail(f"--config: no such file {str(config)!r}")

@@ -198,6 +198,7 @@ class Session:
         """Empty rooms, the infant held at the midline, the caregiver across."""
         self.env.reset()
         self.cg = np.zeros((self.b, 7), dtype=np.int64)
+        self.dirty = True
 
     def put(self, slot: int, kind, pos=None, inside=None, mask=None) -> None:
         """Object ``slot`` becomes ``kind`` (``int[B]``; -1 removes it) at ``pos``
@@ -211,20 +212,26 @@ class Session:
         st.obj_inside[m, slot] = -1 if inside is None else np.broadcast_to(inside, (self.b,))[m]
         if pos is not None:
             st.obj_pos[m, slot] = np.broadcast_to(np.asarray(pos, dtype=np.int16), (self.b, 2))[m]
+        self.dirty = True
 
     def hold(self, heading=NORTH) -> None:
         """Hold the infant facing ``heading`` (one or ``int[B]``)."""
-        self.st.restrained[:, 0] = 1
-        self.st.agent_dir[:, 0] = heading
+        heading = np.broadcast_to(np.asarray(heading), (self.b,))
+        if not (self.st.restrained[:, 0].all() and (self.st.agent_dir[:, 0] == heading).all()):
+            self.st.restrained[:, 0] = 1
+            self.st.agent_dir[:, 0] = heading
+            self.dirty = True
         self.st.aux[:, 3] = 0
 
     def release(self) -> None:
         self.st.restrained[:, 0] = 0
         self.st.aux[:, 3] = 1
+        self.dirty = True
 
     def caregiver(self, pos) -> None:
         self.st.agent_pos[:, 1] = np.broadcast_to(np.asarray(pos, dtype=np.int16), (self.b, 2))
         self.st.agent_dir[:, 1] = SOUTH
+        self.dirty = True
 
     def obj_code(self, slot) -> np.ndarray:
         return 2 + np.asarray(slot)  # one infant: objects are codes 1 + 1 + k
@@ -241,7 +248,9 @@ class Session:
 
     def step(self, policy) -> None:
         """One step: the display as staged, the policy's actions, the world's step."""
-        self.env.refresh()
+        if self.dirty:  # the experimenter changed the scene: the infant sees it now
+            self.env.refresh()
+            self.dirty = False
         actions = np.asarray(policy(self.env.view[:, 0], self.env.senses[:, 0], self.view_state))
         self.actions = actions.reshape(self.b).astype(np.int64)
         self.env.step(self.actions[:, None], self.cg)
@@ -723,6 +732,8 @@ def word_comprehension(policy, bodies, *, trials: int, seed: int, window: int = 
     for i in range(s.b):
         for w in range(n_words):
             a, b = np.array(named_look[i][w]), np.array(other_look[i][w])
+            if len(a) == 0 or len(b) == 0:
+                continue  # too few trials to compare: not known
             diff[i, w] = a.mean() - b.mean()
             known[i, w] = diff[i, w] >= 0.25 and _permutation_p(a, b, prng) < ALPHA / n_words
     p = PROBES["word_comprehension"]
@@ -732,7 +743,9 @@ def word_comprehension(policy, bodies, *, trials: int, seed: int, window: int = 
         "knows " + (", ".join(vocab[j] for j in np.flatnonzero(known[i])) or "no word")
         for i in range(s.b)
     ]
-    out["words"] = [",".join(vocab[j] for j in np.flatnonzero(known[i])) for i in range(s.b)]
+    out["known_words"] = [
+        ",".join(vocab[j] for j in np.flatnonzero(known[i])) for i in range(s.b)
+    ]
     return out
 
 
@@ -991,7 +1004,7 @@ def run_probes(
     infants or a list with one per infant.
 
     Returns long-form rows ``age_months, infant, probe, score, passed, trials, chance``
-    (and ``detail``: the measure in words, ``errors`` for A-not-B, ``words``).
+    (and ``detail``: the measure in words, ``errors`` for A-not-B, ``known_words``).
     """
     bodies = per_infant(abilities, cohort.n)
     frozen = cohort.frozen()

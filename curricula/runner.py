@@ -29,7 +29,9 @@ from infancy.infants.config import ConfigError
 from infancy.store import RunError, RunStore
 
 from .lifetime import TABLES, Lifecycle
-from .stages import Curriculum, CurriculumError, load_curriculum
+from .stages import Curriculum, CurriculumError, load_curriculum, merge
+
+INFANT_PRESETS = Path(__file__).parents[1] / "infants" / "presets"
 
 __all__ = [
     "Plan",
@@ -59,8 +61,10 @@ class RunConfig(BaseModel):
         description="'file' (packaged name or YAML path, default 'default'), 'preset' "
         "(an overlay of that file, e.g. tiny) and any curriculum keys merged on top",
     )
-    infant: dict[str, Any] = Field(
-        default_factory=dict, description="InfantConfig keys (System A, B, M, memory)"
+    infant: str | dict[str, Any] = Field(
+        default_factory=dict,
+        description="a shipped infant preset's name (default, no-learning, ...), or "
+        "InfantConfig keys (System A, B, M, memory) with an optional 'preset' under them",
     )
     segment_chunks: int = Field(
         4, ge=1, le=4096, description="chunks lived in one world before the next is drawn"
@@ -117,7 +121,12 @@ def plan(
     RunConfigError
         One line naming ``source`` and the key, with what was expected.
     """
+    infant_preset = changes.pop("infant_preset", None)
     merged = {**(data or {}), **{k: v for k, v in changes.items() if v is not None}}
+    if infant_preset is not None:
+        inf = merged.get("infant", {})
+        inf = {"preset": inf} if isinstance(inf, str) else dict(inf or {})
+        merged["infant"] = {**inf, "preset": infant_preset}
     if preset is not None:
         cur = merged.get("curriculum", {})
         merged["curriculum"] = {**cur, "preset": preset} if isinstance(cur, dict) else cur
@@ -133,11 +142,34 @@ def plan(
         raise RunConfigError(f"{source}: curriculum.file/preset: expected names")
     try:
         curriculum = load_curriculum(file, overlays=overlays, source=f"{source}: curriculum", **cur)
-        infant = InfantConfig.from_dict(config.infant, source=f"{source}: infant")
+        infant = InfantConfig.from_dict(
+            infant_preset_keys(config.infant, source=f"{source}: infant"),
+            source=f"{source}: infant",
+        )
     except (CurriculumError, ConfigError) as exc:
         raise RunConfigError(str(exc)) from None
     label = overlays[-1] if overlays else Path(file).stem
     return Plan(config, curriculum, infant, label)
+
+
+def infant_presets() -> list[str]:
+    """Names of the shipped infant presets (``infants/presets/*.yaml``)."""
+    return sorted(p.stem for p in INFANT_PRESETS.glob("*.yaml"))
+
+
+def infant_preset_keys(value: str | dict[str, Any], *, source: str) -> dict[str, Any]:
+    """The InfantConfig keys of a run config's ``infant`` entry: a preset's name, or a
+    mapping whose optional ``preset`` names the preset its other keys are merged on."""
+    data = {"preset": value} if isinstance(value, str) else dict(value)
+    name = data.pop("preset", None)
+    if name is None:
+        return data
+    if not isinstance(name, str) or name not in infant_presets():
+        raise ConfigError(
+            f"{source}.preset: unknown infant preset {name!r}; known: {', '.join(infant_presets())}"
+        )
+    base = read_yaml(INFANT_PRESETS / f"{name}.yaml", f"{name}.yaml", ConfigError) or {}
+    return merge(base, data)
 
 
 def load_plan(path: str | Path, **changes: Any) -> Plan:

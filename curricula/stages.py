@@ -18,6 +18,8 @@ from infancy.configfiles import one_line, read_yaml
 from infancy.worlds import list_worlds
 from infancy.worlds.rules import CaregiverHabits, load_rules
 
+from .probes import PROBES
+
 __all__ = [
     "Clock",
     "Curriculum",
@@ -29,16 +31,7 @@ __all__ = [
 ]
 
 PRESETS = Path(__file__).parent / "presets"
-PROBE_NAMES = (
-    "object_permanence",
-    "a_not_b",
-    "violation_of_expectation",
-    "gaze_following",
-    "point_following",
-    "word_comprehension",
-    "reaching",
-    "locomotion",
-)
+PROBE_NAMES = tuple(PROBES)  # the battery, in order: one record per probe
 
 
 def _check_probe(name: str) -> None:

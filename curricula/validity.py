@@ -41,7 +41,9 @@ from infancy.worlds.core.codes import (
 )
 from infancy.worlds.rules import load_rules
 
-from .probes import PROBES, battery_rows, per_infant
+from .probes import ALPHA, PROBES, battery_rows, per_infant
+
+ALPHA_TEXT = f"{ALPHA:g}"
 
 __all__ = [
     "BODIES",
@@ -575,7 +577,7 @@ def null_rates(
         One row per probe: ``probe, infants, false_milestones, rate``.
     """
     passes = []
-    for k, (age, body) in enumerate(schedule):
+    for k, (_age, body) in enumerate(schedule):
         rows = run_battery(
             make_policy(seed * 1000 + k), body=body, trials=trials, seed=seed * 1000 + k, n=n
         )
@@ -601,3 +603,65 @@ def lifetime_schedule(preset: str = "default") -> list[tuple[float, str]]:
         body = cur.stage_at(min(age, cur.clock.end_months - 1e-9)).abilities
         out.append((age, body))
     return out
+
+
+def probe_docs(table: pd.DataFrame | None = None) -> str:
+    """``docs/probes.md``: each probe's record and what each body makes possible (the
+    shipped maturation table by default)."""
+    table = shipped_maturation() if table is None else table
+    out = [
+        "# The probe battery",
+        "",
+        "Generated from the probe records (`infancy.curricula.probes.PROBES`) and the",
+        "maturation table (`curricula/data/maturation.csv`) by `python -m",
+        "infancy.curricula.validity`; `tests/curricula/test_validity.py` checks it is up to",
+        "date. Every probe runs in a held-out probe room (6 x 9 cells, positions and toy",
+        "pairings that no training world uses) and rewards nothing. The validity kit",
+        "(`infancy.curricula.validity`) runs any policy through it; its shortcut policies",
+        "fail every probe they target, with every body, and each probe's oracle passes",
+        "wherever the body allows (the tests prove both).",
+        "",
+        f"A pass is also above chance at ALPHA = {ALPHA_TEXT} per battery; a milestone is two",
+        "passes in a row.",
+        "",
+    ]
+    bodies = table[table["body"] != "earliest"]
+    for name, p in PROBES.items():
+        possible = bodies[(bodies["probe"] == name) & bodies["possible"]]["body"].tolist()
+        first = table[(table["probe"] == name) & (table["body"] == "earliest")]
+        age = first["from_months"].iloc[0] if len(first) else float("nan")
+        earliest = (
+            f"{age:g} months (bodies: {', '.join(possible)})"
+            if np.isfinite(age)
+            else "never with the shipped bodies"
+        )
+        needs = ", ".join(p.needs) if p.needs else "nothing beyond seeing and turning"
+        out += [
+            f"## {p.label} (`{name}`)",
+            "",
+            f"- **Construct.** {p.construct}.",
+            f"- **Paradigm and source.** {p.paradigm}",
+            f"- **Measure.** {p.measure}.",
+            f"- **Chance.** {p.chance:.2f}.",
+            f"- **Pass rule.** {p.pass_rule}.",
+            f"- **What a shortcut would need.** {p.shortcut}.",
+            f"- **Body.** Needs {needs}; earliest possible age: {earliest}.",
+            "",
+        ]
+    return "\n".join(out)
+
+
+def main() -> None:  # pragma: no cover - run by hand: python -m infancy.curricula.validity
+    """Regenerate ``curricula/data/maturation.csv`` and ``docs/probes.md`` (the tests
+    check both match)."""
+    table = maturation(n=8, trials=8, seed=5)
+    MATURATION.parent.mkdir(exist_ok=True)
+    table.to_csv(MATURATION, index=False)
+    print(table[table["body"] == "earliest"].to_string(index=False))
+    docs = Path(__file__).parents[1] / "docs" / "probes.md"
+    if docs.parent.is_dir():
+        docs.write_text(probe_docs(shipped_maturation()), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

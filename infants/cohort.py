@@ -91,10 +91,11 @@ def _cues(view, senses, awake, rays, visible, cued, word, communicative, social)
                         if cell < 0:
                             break
                         kind = view[i, s, CH_KIND, cell]
-                        if 0 < kind < k:
-                            cued[i, s, kind] = 1.0
-                            has_cue = True
-                            break  # the first toy in that direction
+                        if kind > 0:  # the first toy in that direction
+                            if kind < k:
+                                cued[i, s, kind] = 1.0
+                                has_cue = True
+                            break
             w = np.int64(senses[i, s, S_WORD]) if awake[i] else 0
             eye = senses[i, s, S_EYE_CONTACT] > 0
             word[i, s] = w
@@ -366,13 +367,16 @@ class Cohort:
         if mem is not None:
             take = np.arange(replay)[None] < np.round(act["replay_ratio"] * t)[:, None]
             batch = batch.cat(self._remembered(mem, take & mem["held"][:, None]))
-        gate_a = torch.as_tensor(act["gate_a"], dtype=torch.float32)
+        # An infant that does not learn (``learning: false``, the ``no-learning`` preset)
+        # lives, is assessed and keeps its memories, with every learning gate shut.
+        learning = float(self.config.learning)
+        gate_a = torch.as_tensor(act["gate_a"] * learning, dtype=torch.float32)
         sig = self.a.learn(batch, gate_a)
         # Words heard this chunk (a sleeping infant hears nothing).
         social, right, wrong = self._words(t, mode, act)
         # B: the acting infants' rollouts, rewards mixed as M says.
         stats: dict[str, Any] = {"mode": mode.copy()}
-        gate_b = torch.as_tensor(act["gate_b"] * (mode == ACT), dtype=torch.float32)
+        gate_b = torch.as_tensor(act["gate_b"] * (mode == ACT) * learning, dtype=torch.float32)
         if bool((gate_b > 0).any()):
             w_int = torch.as_tensor(act["intrinsic_weight"], dtype=torch.float32)
             intrinsic = (sig["novelty_sample"][:, :t] - 1.0).clamp(-1.0, 3.0)
@@ -390,7 +394,7 @@ class Cohort:
                 "last_value": last_value,
             }
             stats.update(self.b.learn(rollout, gate_b))
-        dreaming = (mode == IMAGINE) | (mode == SLEEP)
+        dreaming = ((mode == IMAGINE) | (mode == SLEEP)) & bool(learning)
         if dreaming.any():
             stats.update(self.consolidate(dreaming))
             stats.update(self.imagine(dreaming))
@@ -463,7 +467,11 @@ class Cohort:
 
     def _words(self, t: int, mode: np.ndarray, act: dict[str, np.ndarray]):
         return self.hear(
-            self._view[:, :t], self._senses[:, :t], mode=mode, one_shot=act["one_shot"]
+            self._view[:, :t],
+            self._senses[:, :t],
+            mode=mode,
+            one_shot=act["one_shot"],
+            learn=self.config.learning,
         )
 
     def hear(
@@ -473,14 +481,16 @@ class Cohort:
         *,
         mode: np.ndarray | None = None,
         one_shot: np.ndarray | None = None,
+        learn: bool = True,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Word learning from observations ``view[N, T, C, V, V]``, ``senses[N, T, S]``.
 
         A heard word is associated a little with every visible kind; when the step is
         communicative (eye contact, or the caregiver's gaze or point on a toy, plus the
         word) the cued kind gets ``one_shot`` (M's meta-action; the current decision by
-        default) at once. Returns social salience per step (``[N, T]``) and the counts of
-        names that proved right and wrong (evidence for trust)."""
+        default) at once; with ``learn`` false the cues are read but nothing is learned.
+        Returns social salience per step (``[N, T]``) and the counts of names that proved
+        right and wrong (evidence for trust)."""
         mode = self.mode if mode is None else mode
         one_shot = self.action["one_shot"] if one_shot is None else one_shot
         n, t = view.shape[:2]
@@ -500,6 +510,8 @@ class Cohort:
             communicative,
             social,
         )
+        if not learn:  # cues read (for salience), nothing learned
+            return social, np.zeros(n), np.zeros(n)
         right, wrong = self.a.learn_words(
             torch.from_numpy(word),
             torch.from_numpy(visible),

@@ -209,6 +209,9 @@ class InfantConfig(_Strict):
     imagine_horizon: int = Field(3, ge=1, le=64, description="steps of an imagined trajectory")
     grad_clip: float = Field(1.0, gt=0.0, description="per-infant gradient-norm clip")
     threads: int = Field(0, ge=0, description="torch threads (0: leave torch's default)")
+    learning: bool = Field(
+        True, description="false: every learning gate shut from birth (the no-learning preset)"
+    )
 
     @model_validator(mode="after")
     def _known_modules(self) -> InfantConfig:

@@ -72,11 +72,30 @@ def test_reversed_order_has_tau_minus_one_and_p_one():
 
 
 def test_unreached_milestones_rank_last_and_tied():
+    child = pd.DataFrame({"milestone": list("abcdef"), "age_months": [1.0, 2, 3, 4, 5, 6]})
+    ages = [5.0, 6, 7, 8, 9, np.nan]
+    agent = pd.DataFrame({"milestone": list("abcdef"), "age_months": ages})
+    last = compare.milestone_order(agent, child).iloc[0]
+    assert last["n_milestones"] == 6 and last["n_not_reached"] == 1 and last["n_reached"] == 5
+    assert last["tau"] == pytest.approx(1.0) and last["why_missing"] == ""
+    # Two unreached rank after every reached age and tie with each other: one tied pair
+    # among the 21, so tau-b = 20 / sqrt(21 * 20).
+    child7 = pd.DataFrame({"milestone": list("abcdefg"), "age_months": np.arange(1.0, 8)})
+    agent7 = pd.DataFrame(
+        {"milestone": list("abcdefg"), "age_months": [5.0, 6, 7, 8, 9, np.nan, np.nan]}
+    )
+    two = compare.milestone_order(agent7, child7).iloc[0]
+    assert two["n_not_reached"] == 2
+    assert two["tau"] == pytest.approx(20 / np.sqrt(21 * 20))
+
+
+def test_milestone_order_refuses_fewer_than_five_reached_milestones_in_words():
     child = pd.DataFrame({"milestone": list("abcd"), "age_months": [1.0, 2, 3, 4]})
     agent = pd.DataFrame({"milestone": list("abcd"), "age_months": [5.0, 6, np.nan, np.nan]})
-    last = compare.milestone_order(agent, child).iloc[0]
-    assert last["n_milestones"] == 4 and last["n_not_reached"] == 2
-    assert last["tau"] == pytest.approx(5 / np.sqrt(30))  # one tied pair among six
+    row = compare.milestone_order(agent, child).iloc[0]
+    assert np.isnan(row["tau"]) and np.isnan(row["p_value"])
+    assert row["n_reached"] == 2
+    assert row["why_missing"] == "only 2 of 4 milestones reached; an order needs at least 5"
     dropped = compare.milestone_order(agent, child, not_reached="drop").iloc[0]
     assert dropped["n_milestones"] == 2 and np.isnan(dropped["p_value"])
 

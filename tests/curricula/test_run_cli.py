@@ -97,6 +97,8 @@ def test_a_bad_run_config_is_one_line_exit_2_and_no_run_directory(tmp_path, conf
         (["--n", "0"], "n: Input should be greater than or equal to 1"),
         (["--resume", "{tmp}"], "not a run directory"),
         (["--resume", "{tmp}", "--n", "3"], "--resume: takes no --n"),
+        (["--infant", "adult"], "unknown infant preset 'adult'; known: default, no-learning"),
+        (["--resume", "{tmp}", "--infant", "default"], "--resume: takes no --infant"),
     ],
 )
 def test_bad_arguments(tmp_path, args, message):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_nn import cued_kinds
 
 from infancy.infants import MODES, Cohort
 from infancy.infants.config import InfantConfig
 from infancy.infants.evaluation import imagination_comparison, imagination_config, reach_curve
 from infancy.worlds import make_batch
-from infancy.worlds.core.codes import CH_GAZE, CH_KIND, CH_POINT, S_EYE_CONTACT, S_WORD
+from infancy.worlds.core.codes import CH_GAZE, CH_POINT, S_EYE_CONTACT, S_WORD
 
 
 def test_a_prediction_error_falls_by_half():
@@ -67,17 +68,18 @@ def test_m_sleeps_when_tired_wakes_when_rested_and_audits_each_decision():
 
 
 def _one_naming():
-    """One step of naming-v0 in which the caregiver names a toy while its gaze or point
-    marks that toy in the infant's view ("look, a ball!"): view, senses, word, kind."""
-    world = make_batch("naming-v0", 16, seed=0, autoreset=True)
+    """One step of naming-v0 in which the caregiver names a toy while its head or arm
+    turns to that toy, both in the infant's view ("look, a ball!"): view, senses, word,
+    kind."""
+    # A body whose view holds the caregiver and the toys beside it at once (fov 180).
+    world = make_batch("naming-v0", 16, seed=0, autoreset=True, abilities="walker")
     world.reset()
     turns = np.random.default_rng(0).integers(0, 3, size=(10, 16, 1))  # look around
     for actions in turns:
         r = world.step(actions)
         for b in range(16):
             view, senses = r.view[b, 0], r.senses[b, 0]
-            cue = (view[CH_GAZE] > 0) | (view[CH_POINT] > 0)
-            kinds = {int(k) for k in view[CH_KIND][cue] if k > 0}
+            kinds = cued_kinds(view)
             if senses[S_WORD] > 0 and len(kinds) == 1:
                 return view[None].copy(), senses[None].copy(), int(senses[S_WORD]), kinds.pop()
     raise AssertionError("no cued naming in 10 steps of 16 worlds")

@@ -264,19 +264,43 @@ def test_a_cohort_without_plain_mlps_runs_module_by_module_to_the_same_actions()
     torch.testing.assert_close(runs[0][1], runs[1][1], rtol=1e-6, atol=1e-6)
 
 
-def _cues_reference(view, senses, awake, k):
-    """What word learning reads, in numpy ops (the compiled pass's definition)."""
-    from infancy.worlds.core.codes import CH_GAZE, CH_KIND, CH_POINT, S_EYE_CONTACT, S_WORD
+def cued_kinds(view):
+    """Kinds cued in one view ``[C, V, V]``: the first toy in the direction of the
+    caregiver's head or arm (codes on its cell), followed cell by cell."""
+    from infancy.worlds.core.codes import CH_GAZE, CH_KIND, CH_POINT
+    from infancy.worlds.core.geometry import cue_rays
 
-    kind = view[:, :, CH_KIND]
-    cue = (view[:, :, CH_GAZE] > 0) | (view[:, :, CH_POINT] > 0)
-    visible = np.zeros((*kind.shape[:2], k), dtype=np.float32)
+    rays = cue_rays(view.shape[-1])
+    kinds = view[CH_KIND].ravel()
+    out = set()
+    for ch in (CH_GAZE, CH_POINT):
+        codes = view[ch].ravel()
+        for c in np.flatnonzero(codes):
+            for cell in rays[c, codes[c]]:
+                if cell < 0:
+                    break
+                if kinds[cell] > 0:
+                    out.add(int(kinds[cell]))
+                    break
+    return out
+
+
+def _cues_reference(view, senses, awake, k):
+    """What word learning reads, step by step in Python (the compiled pass's
+    definition)."""
+    from infancy.worlds.core.codes import CH_KIND, CH_POINT, S_EYE_CONTACT, S_WORD
+
+    n, t = view.shape[:2]
+    visible = np.zeros((n, t, k), dtype=np.float32)
     cued = np.zeros_like(visible)
-    flat = kind.reshape(*kind.shape[:2], -1)
-    rows = np.indices(flat.shape)
-    visible[rows[0], rows[1], flat] = 1.0
-    cued[rows[0], rows[1], np.where(cue.reshape(flat.shape), flat, 0)] = 1.0
-    visible[..., 0] = cued[..., 0] = 0.0
+    for i in range(n):
+        for s in range(t):
+            for kind in view[i, s, CH_KIND].ravel():
+                if 0 < kind < k:
+                    visible[i, s, kind] = 1.0
+            for kind in cued_kinds(view[i, s]):
+                if kind < k:
+                    cued[i, s, kind] = 1.0
     awake = awake[:, None]
     word = np.where(awake, senses[..., S_WORD], 0).astype(np.int64)
     eye = senses[..., S_EYE_CONTACT] > 0
@@ -291,14 +315,16 @@ def test_cues_for_word_learning_match_their_numpy_definition():
 
     rng = np.random.default_rng(0)
     n, t, k = 5, 40, 7
-    view = (rng.random((n, t, 6, 5, 5)) < 0.15) * rng.integers(1, k, (n, t, 6, 5, 5))
+    view = (rng.random((n, t, 6, 5, 5)) < 0.15) * rng.integers(1, 18, (n, t, 6, 5, 5))
     view = view.astype(np.uint8)
     senses = ((rng.random((n, t, 10)) < 0.3) * rng.integers(1, 6, (n, t, 10))).astype(np.uint8)
     awake = np.array([True, False, True, True, False])
     want = _cues_reference(view, senses, awake, k)
     got = [np.zeros((n, t, k), np.float32), np.zeros((n, t, k), np.float32)]
     got += [np.empty((n, t), np.int64), np.empty((n, t), np.bool_), np.empty((n, t))]
-    _cues(view.reshape(n, t, 6, 25), senses, awake, *got)
+    from infancy.worlds.core.geometry import cue_rays
+
+    _cues(view.reshape(n, t, 6, 25), senses, awake, cue_rays(5), *got)
     for g, w in zip(got, want, strict=True):
         assert np.array_equal(g, w)
     assert want[3].any() and want[4].any() and not want[4][1].any()

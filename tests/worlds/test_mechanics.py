@@ -277,3 +277,43 @@ def test_each_world_of_a_batch_can_have_its_own_caregiver():
         heard += r.senses[:, 0, S["word"]] > 0
     assert heard[0] == 0 and heard[2] == 0
     assert heard[1] > 100 and heard[3] > 100
+
+
+def test_cue_channels_show_the_caregivers_head_and_arm_direction_not_a_ray():
+    """The gaze and point channels mark only the caregiver's own cell, with the
+    direction to the target in the infant's frame: the toy itself is never marked, so
+    following a cue means working out what lies in that direction."""
+    from infancy.worlds.core.codes import CH_AGENT, CH_GAZE, CH_POINT, CUE_AT_ME
+    from infancy.worlds.core.geometry import cue_rays
+
+    # A walker (fov 180) sees the caregiver ahead and the toys beside it at once.
+    batch = make_batch("point-following-v0", 64, seed=1, abilities="walker")
+    batch.reset()
+    rays = cue_rays(batch.view_size)
+    checked = 0
+    for _ in range(4):
+        r = batch.step(np.zeros((64, 1), dtype=np.int64))
+        for b in range(64):
+            view = r.view[b, 0]
+            for ch in (CH_GAZE, CH_POINT):
+                marked = np.flatnonzero(view[ch].ravel())
+                if not len(marked):
+                    continue
+                assert len(marked) == 1  # one cell: the caregiver's
+                cell = marked[0]
+                assert view[CH_AGENT].ravel()[cell] > 0
+                code = int(view[ch].ravel()[cell])
+                if code == CUE_AT_ME:
+                    continue
+                st = batch.state
+                target = int(st.target[b]) if ch == CH_POINT else -1
+                if target < 0:
+                    continue
+                # The first toy along the direction is the one pointed at.
+                kinds = view[1].ravel()
+                if int(st.obj_kind[b, target]) + 1 not in kinds:
+                    continue  # the toy is out of view
+                along = [int(kinds[c]) for c in rays[cell, code] if c >= 0 and kinds[c] > 0]
+                assert along and along[0] == int(st.obj_kind[b, target]) + 1
+                checked += 1
+    assert checked > 20

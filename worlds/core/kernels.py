@@ -256,9 +256,9 @@ def update_rays(st, b, full, rays):
 
     ``ray_key`` holds the codes of the caregiver's gaze and pointing rays (the
     infants' views show the caregiver's head and arm direction instead,
-    :func:`cue_direction`; no map of the rays' cells is kept) and whether an infant's pointing ray is drawn on
-    ``ipoint_map`` (the caregiver's observation reads it); ``full`` redraws that map
-    from empty (after a reset)."""
+    :func:`cue_direction`; no map of the rays' cells is kept) and whether an infant's
+    pointing ray is drawn on ``ipoint_map`` (the caregiver's observation reads it);
+    ``full`` redraws that map from empty (after a reset)."""
     n = st.done.shape[1]
     if full:
         st.ray_key[b, 2] = 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 from numba import njit, prange
 from pydantic import Field
 
@@ -125,6 +126,19 @@ class _CueScenario(Scenario):
         if self.config.success_mode == "grasp" and not self.profile.reach:
             raise ValueError(f"{self.id}: success_mode 'grasp' needs abilities with reach")
 
+    def training_pairs(self) -> np.ndarray:
+        """The pairs of toy kinds the two-toy training worlds use: those whose words'
+        vocabulary indices sum to an odd number. The probe battery pairs only the others
+        (:func:`infancy.curricula.probes.word_pairs`), so its pairings are held out."""
+        if not hasattr(self, "_pairs"):
+            words = self.rules.kind_words()
+            pool = self.graspable_kinds()
+            self._pairs = np.array(
+                [(a, b) for a in pool for b in pool if a < b and (words[a] + words[b]) % 2 == 1],
+                dtype=np.int64,
+            )
+        return self._pairs
+
     def extra_params(self):
         cfg = self.config
         cue = CUES[getattr(cfg, "cue", "none")]
@@ -137,7 +151,9 @@ class _CueScenario(Scenario):
         self.room(st, idx)
         self.place_agent(st, idx, 0, (5, 3), NORTH)
         self.place_agent(st, idx, 1, (2, 3), 1)
-        kinds = self.distinct_kinds(rng, n, 2)
+        kinds = self.training_pairs()[rng.integers(0, len(self.training_pairs()), size=n)]
+        swap = rng.random(n) < 0.5
+        kinds = np.where(swap[:, None], kinds[:, ::-1], kinds)
         self.put(st, idx, 0, kinds[:, 0], (5, 2))
         self.put(st, idx, 1, kinds[:, 1], (5, 4))
         st.aux[idx, 0] = rng.integers(0, 2, size=n)
