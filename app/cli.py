@@ -363,19 +363,18 @@ def runs_sql(
     csv: Annotated[bool, typer.Option(help="Print CSV instead of a table.")] = False,
 ) -> None:
     """Query every run with DuckDB: views runs, timeline, audit, probes, lexicon,
-    episodes, each with a run column."""
-    import duckdb
-
-    from infancy.store import catalogue
+    episodes, each with a run column. Read-only: SELECT statements only, and no file
+    outside the runs is read."""
+    from infancy.store import RunError
+    from infancy.store import query as run_query
 
     root = ctx.obj or Path("runs")
     if not Path(root).is_dir():
         fail(f"--root: no such folder {str(root)!r}")
-    con = catalogue(root)
     try:
-        df = con.execute(query).df()
-    except duckdb.Error as exc:
-        fail(f"sql: {str(exc).splitlines()[0]}")
+        df = run_query(root, query)
+    except RunError as exc:
+        fail(str(exc))
     if csv:
         console.print(df.to_csv(index=False), end="", markup=False, highlight=False)
         return

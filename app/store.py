@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-__all__ = ["RunError", "RunStore", "catalogue", "list_runs"]
+__all__ = ["RunError", "RunStore", "catalogue", "list_runs", "query"]
 
 STATUS = "run.json"
 CONFIG = "config.yaml"
@@ -207,7 +207,12 @@ def catalogue(root: str | Path):
     """A DuckDB connection (in memory) with a view ``runs`` (:func:`list_runs`) and one
     view per table found in the runs under ``root`` (finished files and the parts of
     runs under way), each with a ``run`` column. Views are built from the files at the
-    time of the call, so the catalogue is never stale and needs no locking."""
+    time of the call, so the catalogue is never stale and needs no locking.
+
+    The connection reads those files and no others: external access is switched off
+    (no other file, no ``ATTACH``, ``INSTALL`` or ``LOAD``) and the configuration is
+    locked. A ``COPY`` could still overwrite one of the run files it reads, so run
+    queries through :func:`query`, which takes ``SELECT`` statements only."""
     import duckdb
 
     con = duckdb.connect()
@@ -218,6 +223,7 @@ def catalogue(root: str | Path):
     for path in runs["path"]:
         names |= {f.stem for f in Path(path).glob("*.parquet")}
         names |= {d.name for d in Path(path).glob("parts/*") if d.is_dir()}
+    readable: list[str] = []
     for name in sorted(names - {"runs"}):
         files = []
         for run, path in zip(runs["run"], runs["path"], strict=True):
@@ -228,10 +234,48 @@ def catalogue(root: str | Path):
             continue
         index = pd.DataFrame(files, columns=["filename", "run"])
         con.register(f"_files_{name}", index)
-        listing = ", ".join("'" + f.replace("'", "''") + "'" for f, _ in files)
+        listing = ", ".join(_sql_text(f) for f, _ in files)
+        readable += [f for f, _ in files]
         con.execute(
             f"CREATE VIEW {name} AS SELECT f.run, t.* EXCLUDE (filename) "
             f"FROM read_parquet([{listing}], filename=true, union_by_name=true) t "
             f"JOIN _files_{name} f ON t.filename = f.filename"
         )
+    con.execute(f"SET allowed_paths = [{', '.join(_sql_text(f) for f in readable)}]")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
     return con
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def query(root: str | Path, sql: str) -> pd.DataFrame:
+    """The result of ``SELECT`` statements ``sql`` over the :func:`catalogue` of
+    ``root`` (the last statement's, when there are several).
+
+    Raises
+    ------
+    RunError
+        One line starting ``sql:``: no statement, a statement other than ``SELECT``
+        (``COPY``, ``ATTACH``, ``CREATE``, ``SET``, ``PRAGMA``, ``EXPLAIN`` ...: the
+        catalogue is read-only), or DuckDB's own first line.
+    """
+    import duckdb
+
+    con = catalogue(root)
+    try:
+        statements = con.extract_statements(sql)
+        if not statements:
+            raise RunError("sql: no statement given; expected a SELECT")
+        for st in statements:
+            if st.type != duckdb.StatementType.SELECT:
+                kind = st.type.name.replace("_STATEMENT", "")
+                raise RunError(f"sql: {kind} refused; the catalogue is read-only (SELECT only)")
+        return con.execute(sql).df()
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()
+        raise RunError(f"sql: {first[0] if first else type(exc).__name__}") from None
+    finally:
+        con.close()
