@@ -291,6 +291,7 @@ def run_command(
         def progress_cb(life) -> None:
             import time
 
+            bar.start()  # at the first segment: an error before it stays one line
             now = time.perf_counter()
             if started["t"] is None:
                 started["t"], started["step"] = now, life.step
@@ -303,15 +304,21 @@ def run_command(
                 probes=_probe_summary(life.latest),
             )
 
-        with bar:
+        try:
             life = _execute_or_exit(execute, store, the_plan, progress_cb)
+        finally:
+            bar.stop()
     console.print(f"finished: {store.path} ({life.step} steps, {life.age_months:.1f} months)")
     _milestones(store, stable)
 
 
 def _execute_or_exit(execute, store, the_plan, progress_cb):
+    from infancy.store import RunError
+
     try:
         return execute(store, the_plan, progress=progress_cb)
+    except RunError as exc:
+        fail(str(exc))
     except KeyboardInterrupt:
         err_console.print(
             f"interrupted: resume with  infancy run --resume {store.path}", highlight=False
