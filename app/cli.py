@@ -223,7 +223,10 @@ def run_command(
     n: Annotated[int | None, typer.Option("--n", help="Infants in the cohort.")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of every random draw.")] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Run directory to create (must not exist).")
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Run directory to create (must not exist; its folder must)."
+        ),
     ] = None,
     runs_dir: Annotated[
         Path, typer.Option(help="Folder of run directories (when --out is not given).")
@@ -264,8 +267,17 @@ def run_command(
                 the_plan = load_plan(config, **changes)
             else:
                 the_plan = plan(None, source="--preset" if preset else "run config", **changes)
+            if out is not None and not out.parent.is_dir():
+                if out.parent.exists():
+                    fail(f"--out: {out.parent} is a file, not a folder")
+                fail(f"--out: folder {out.parent} does not exist")
+            if out is None and runs_dir.exists() and not runs_dir.is_dir():
+                fail(f"--runs-dir: {runs_dir} is a file, not a folder")
             target = out or _default_out(runs_dir, the_plan.label, the_plan.config.seed)
-            store = start(the_plan, target)
+            try:
+                store = start(the_plan, target)
+            except RunError as exc:
+                fail(f"{'--out' if out is not None else '--runs-dir'}: {exc}")
             console.print(f"run directory: {store.path}")
     except (RunConfigError, RunError) as exc:
         fail(str(exc))

@@ -94,26 +94,48 @@ class RunStore:
     # ------------------------------------------------------------------ life cycle
     @classmethod
     def create(cls, path: str | Path, config: dict[str, Any], info: dict[str, Any]) -> RunStore:
-        """Make the directory (refused if it exists) and write the config and status."""
+        """Make the directory (refused if it exists; missing parents are made) and
+        write the config and status; the store holds the writer lock.
+
+        Raises
+        ------
+        RunError
+            One line: the directory exists, a parent is a file, or the directory
+            cannot be made or written (nothing is left behind then).
+        """
         p = Path(path)
-        if p.exists():
+        if p.exists() or p.is_symlink():
             raise RunError(f"{p}: exists; a run directory is never overwritten (pick a new --out)")
-        p.parent.mkdir(parents=True, exist_ok=True)
+        above = next(a for a in p.parents if a.exists() or a == a.parent)
+        if above.exists() and not above.is_dir():
+            raise RunError(f"{above}: a file, not a folder; cannot make {p} in it")
         try:
+            p.parent.mkdir(parents=True, exist_ok=True)
             p.mkdir()
         except FileExistsError:
             raise RunError(f"{p}: exists; a run directory is never overwritten") from None
+        except OSError as exc:
+            raise RunError(f"{p}: cannot make the run directory ({exc.strerror})") from None
         store = cls(p)
-        store.lock()  # before the directory looks like a run that could be resumed
-        _write_atomic(p / CONFIG, yaml.safe_dump(config, sort_keys=False).encode())
-        store.write_status(
-            {
-                "status": "running",
-                "created": time.time(),
-                **info,
-                "config_sha256": fingerprint(config),
-            }
-        )
+        try:
+            store.lock()  # before the directory looks like a run that could be resumed
+            _write_atomic(p / CONFIG, yaml.safe_dump(config, sort_keys=False).encode())
+            store.write_status(
+                {
+                    "status": "running",
+                    "created": time.time(),
+                    **info,
+                    "config_sha256": fingerprint(config),
+                }
+            )
+        except OSError as exc:
+            store.unlock()
+            shutil.rmtree(p, ignore_errors=True)  # made here a moment ago: only our files
+            raise RunError(f"{p}: cannot write the run directory ({exc.strerror})") from None
+        except BaseException:
+            store.unlock()
+            shutil.rmtree(p, ignore_errors=True)
+            raise
         return store
 
     @classmethod

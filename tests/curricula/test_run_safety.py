@@ -247,3 +247,120 @@ def test_a_stray_file_among_the_parts_is_one_line_and_kept(cut, stray):
     before = _snapshot(cut)
     _one_line(_resume_now(cut), stray.rsplit("/", 1)[-1], "not a part this run wrote")
     assert _snapshot(cut) == before
+
+
+# ---------------------------------------------------------------------- bad places and files
+def _tree(folder: Path) -> dict[str, bytes | None]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() if p.is_file() else None
+        for p in folder.rglob("*")
+    }
+
+
+def _write(path: str, data: bytes):
+    def setup(tmp: Path) -> None:
+        (tmp / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / path).write_bytes(data)
+
+    return setup
+
+
+def _a_run(tmp: Path) -> None:
+    store = start(plan({"n": 1, "curriculum": {"preset": "tiny"}}), tmp / "run")
+    store.unlock()
+
+
+def _and(*setups):
+    def setup(tmp: Path) -> None:
+        for step in setups:
+            step(tmp)
+
+    return setup
+
+
+TINY = b"curriculum: {preset: tiny}\n"
+
+
+@pytest.mark.parametrize(
+    "setup, args, message",
+    [
+        (_write("c.yaml", b"n: \xe9\n"), ["-c", "{tmp}/c.yaml"], "c.yaml: not UTF-8 text"),
+        (
+            _write("c.yaml", b"n: 1\nseed: 2\nseed: 3\n"),
+            ["-c", "{tmp}/c.yaml"],
+            "c.yaml: key 'seed' given twice (lines 2 and 3)",
+        ),
+        (
+            _write("c.yaml", b"curriculum:\n  preset: tiny\n  preset: default\n"),
+            ["-c", "{tmp}/c.yaml"],
+            "key 'preset' given twice",
+        ),
+        (_write("c.yaml", b"n: yes\n"), ["-c", "{tmp}/c.yaml"], "n: Input should be a valid int"),
+        (
+            _write("c.yaml", b"curriculum: {probes: {trials: on}}\n"),
+            ["-c", "{tmp}/c.yaml"],
+            "probes.trials: Input should be a valid int",
+        ),
+        (_write("f", b"x"), ["--preset", "tiny", "--out", "{tmp}/f/run"], "is a file, not a"),
+        (_write("f", b"x"), ["--preset", "tiny", "--out", "{tmp}/no/run"], "does not exist"),
+        (_write("f", b"x"), ["--preset", "tiny", "--runs-dir", "{tmp}/f"], "--runs-dir: "),
+        (_write("f", b"x"), ["--preset", "tiny", "--runs-dir", "{tmp}/f/runs"], "a file, not a"),
+        (
+            _and(_a_run, _write("run/run.json", b'{"status": "runn')),
+            ["--resume", "{tmp}/run"],
+            "run.json: unreadable",
+        ),
+        (
+            _and(_a_run, _write("run/config.yaml", b"n: \xff\n")),
+            ["--resume", "{tmp}/run"],
+            "config.yaml: not UTF-8",
+        ),
+        (
+            _and(_a_run, _write("run/config.yaml", b"n: 1\nn: 1\n")),
+            ["--resume", "{tmp}/run"],
+            "given twice",
+        ),
+        (
+            _and(_a_run, _write("run/config.yaml", b"- 1\n")),
+            ["--resume", "{tmp}/run"],
+            "expected a mapping",
+        ),
+    ],
+)
+def test_bad_places_and_files_are_one_line_exit_2_and_change_nothing(
+    tmp_path, setup, args, message
+):
+    setup(tmp_path)
+    before = _tree(tmp_path)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    cmd = [*CLI, "run", *args, "--quiet"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+    _one_line(proc, message)
+    after = _tree(tmp_path)
+    after.pop("run/lock.json", None), before.pop("run/lock.json", None)
+    assert after == before
+
+
+def test_a_folder_that_cannot_be_written_is_one_line(tmp_path):
+    if not Path("/sys/fs").is_dir():
+        pytest.skip("no /sys/fs")
+    proc = subprocess.run(
+        [*CLI, "run", "--preset", "tiny", "--out", "/sys/fs/infancy-run"],
+        capture_output=True,
+        text=True,
+    )
+    _one_line(proc, "--out: /sys/fs/infancy-run: cannot make the run directory")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_a_read_only_folder_is_one_line(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        cmd = [*CLI, "run", "--preset", "tiny", "--runs-dir", str(folder)]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        _one_line(proc, "cannot make the run directory (Permission denied)")
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
