@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from infancy.store import RunError, RunStore, catalogue
+from infancy.store import RunError, RunStore, query
 
 __all__ = ["COLUMNS", "load_run", "load_runs"]
 
@@ -63,8 +63,8 @@ def load_runs(
     Parameters
     ----------
     runs
-        Run directories, or a SQL query over the catalogue of ``root``
-        (:func:`infancy.store.catalogue`) that returns a ``path`` column, e.g.
+        Run directories, or a ``SELECT`` over the catalogue of ``root``
+        (:func:`infancy.store.query`) that returns a ``path`` column, e.g.
         ``"SELECT path FROM runs WHERE status = 'finished' AND curriculum = 'tiny'"``.
     root
         Folder of run directories, for a query.
@@ -72,7 +72,7 @@ def load_runs(
         Include the timeline measures (``False``: probe measures only).
     """
     if isinstance(runs, str):
-        result = catalogue(root).execute(runs).df()
+        result = query(root, runs)
         if "path" not in result.columns:
             raise RunError(f"runs: the query must return a 'path' column, got {list(result)}")
         paths = list(result["path"])

@@ -225,7 +225,10 @@ def run_command(
         ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Run directory to create (must not exist).")
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Run directory to create (must not exist; its folder must)."
+        ),
     ] = None,
     runs_dir: Annotated[
         Path, typer.Option(help="Folder of run directories (when --out is not given).")
@@ -267,8 +270,17 @@ def run_command(
                 the_plan = load_plan(config, **changes)
             else:
                 the_plan = plan(None, source="--preset" if preset else "run config", **changes)
+            if out is not None and not out.parent.is_dir():
+                if out.parent.exists():
+                    fail(f"--out: {out.parent} is a file, not a folder")
+                fail(f"--out: folder {out.parent} does not exist")
+            if out is None and runs_dir.exists() and not runs_dir.is_dir():
+                fail(f"--runs-dir: {runs_dir} is a file, not a folder")
             target = out or _default_out(runs_dir, the_plan.label, the_plan.config.seed)
-            store = start(the_plan, target)
+            try:
+                store = start(the_plan, target)
+            except RunError as exc:
+                fail(f"{'--out' if out is not None else '--runs-dir'}: {exc}")
             console.print(f"run directory: {store.path}")
     except (RunConfigError, RunError) as exc:
         fail(str(exc))
@@ -294,6 +306,7 @@ def run_command(
         def progress_cb(life) -> None:
             import time
 
+            bar.start()  # at the first segment: an error before it stays one line
             now = time.perf_counter()
             if started["t"] is None:
                 started["t"], started["step"] = now, life.step
@@ -306,15 +319,21 @@ def run_command(
                 probes=_probe_summary(life.latest),
             )
 
-        with bar:
+        try:
             life = _execute_or_exit(execute, store, the_plan, progress_cb)
+        finally:
+            bar.stop()
     console.print(f"finished: {store.path} ({life.step} steps, {life.age_months:.1f} months)")
     _milestones(store, stable)
 
 
 def _execute_or_exit(execute, store, the_plan, progress_cb):
+    from infancy.store import RunError
+
     try:
         return execute(store, the_plan, progress=progress_cb)
+    except RunError as exc:
+        fail(str(exc))
     except KeyboardInterrupt:
         err_console.print(
             f"interrupted: resume with  infancy run --resume {store.path}", highlight=False
@@ -366,19 +385,18 @@ def runs_sql(
     csv: Annotated[bool, typer.Option(help="Print CSV instead of a table.")] = False,
 ) -> None:
     """Query every run with DuckDB: views runs, timeline, audit, probes, lexicon,
-    episodes, each with a run column."""
-    import duckdb
-
-    from infancy.store import catalogue
+    episodes, each with a run column. Read-only: SELECT statements only, and no file
+    outside the runs is read."""
+    from infancy.store import RunError
+    from infancy.store import query as run_query
 
     root = ctx.obj or Path("runs")
     if not Path(root).is_dir():
         fail(f"--root: no such folder {str(root)!r}")
-    con = catalogue(root)
     try:
-        df = con.execute(query).df()
-    except duckdb.Error as exc:
-        fail(f"sql: {str(exc).splitlines()[0]}")
+        df = run_query(root, query)
+    except RunError as exc:
+        fail(str(exc))
     if csv:
         console.print(df.to_csv(index=False), end="", markup=False, highlight=False)
         return

@@ -8,6 +8,7 @@ own exception class (``RulesError``, ``ConfigError``, ``CurriculumError``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -15,16 +16,60 @@ from pydantic import ValidationError
 
 __all__ = ["one_line", "read_yaml"]
 
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: Any, first: Any, again: Any) -> None:
+        super().__init__(f"key {key!r} given twice (lines {first.line + 1} and {again.line + 1})")
+
+
+class _Loader(yaml.SafeLoader):
+    """``safe_load`` with two YAML 1.1 traps closed: only ``true`` and ``false`` are
+    booleans (``yes``, ``no``, ``on``, ``off`` stay text, so ``n: yes`` is refused
+    where a number is wanted instead of read as 1), and a key given twice in one
+    mapping is an error instead of the last one silently winning."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node.start_mark)
+            except TypeError:  # an unhashable key: the constructor says so
+                break
+            if first is not key_node.start_mark:
+                raise _DuplicateKey(key, first, key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
 
 def read_yaml(path: Any, source: str, error: type[Exception]) -> Any:
-    """The parsed YAML (``safe_load``) of ``path``, which has ``read_text``; a missing
-    or unreadable file or bad YAML raises ``error`` with one line naming ``source``."""
+    """The parsed YAML of ``path``, which has ``read_text``: ``safe_load``, except
+    that only ``true``/``false`` are booleans and a key given twice is refused. A
+    missing or unreadable file, text that is not UTF-8 or bad YAML raises ``error``
+    with one line naming ``source``."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise error(f"{source}: cannot read ({err.strerror})") from None
+    except UnicodeDecodeError as err:
+        raise error(f"{source}: not UTF-8 text (byte {err.start} cannot be read)") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader
+    except _DuplicateKey as err:
+        raise error(f"{source}: {err}") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

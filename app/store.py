@@ -10,20 +10,39 @@ A run directory holds::
     <table>.parquet      the finished tables (a lifetime: timeline, audit, probes,
                          lexicon, episodes)
     parts/<table>/part-NNNNNN.parquet   the tables while the run is under way
-    checkpoints/ckpt-NNNNNN/            the last two checkpoints (safetensors + JSON)
+    checkpoints/ckpt-NNNNNN/            the last two checkpoints (safetensors + JSON,
+                                        with meta.json and the config they were made
+                                        under, config.json)
     checkpoints/latest.json             which checkpoint is the last complete one
+    lock.json            the writer's lock (``fcntl.flock``) and who holds it
 
 Writes are atomic (a temporary name, then a rename), and a checkpoint names how many
 parts it covers, so a run killed at any moment resumes from its last checkpoint with
 nothing lost and nothing counted twice: parts written after that checkpoint are
-dropped and lived again. An existing directory is never overwritten.
+dropped and lived again. An existing directory is never overwritten. A checkpoint that
+does not read completely (a garbled ``latest.json``, a truncated file) is passed over for
+the newest one that does, and a file in ``parts/`` that the run did not write stops a
+resume with one line naming it rather than being deleted or counted.
+
+The resolved configuration's fingerprint (:func:`fingerprint`) is kept in ``run.json``
+and in every checkpoint; :meth:`RunStore.check_config` refuses to go on under a
+configuration that differs, naming the first key that does.
+
+A run has one writer at a time: :meth:`RunStore.lock` takes an exclusive ``flock`` on
+``lock.json`` (and writes the holder's pid and start time into it), and a second writer
+is refused with one line naming the holder. The kernel releases a ``flock`` when its
+process dies, so a lock left by a killed writer is simply taken over.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
+import socket
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -31,14 +50,28 @@ from typing import Any
 import pandas as pd
 import yaml
 
-__all__ = ["RunError", "RunStore", "catalogue", "list_runs"]
+__all__ = ["RunError", "RunStore", "catalogue", "fingerprint", "list_runs", "query"]
 
 STATUS = "run.json"
 CONFIG = "config.yaml"
+LOCK = "lock.json"
+PART = re.compile(r"part-(\d{6})\.parquet")
+HALF_PART = re.compile(r"\.part-\d{6}\.tmp")
 
 
 class RunError(ValueError):
     """A run directory that cannot be used as asked; one line naming it."""
+
+
+def fingerprint(config: dict[str, Any]) -> str:
+    """The SHA-256 of a resolved configuration (its JSON): equal for equal
+    configurations whatever the YAML's comments or layout. Key order counts: the order
+    of a mapping such as a stage's ``scenarios`` changes the draws."""
+    return hashlib.sha256(_json(config).encode()).hexdigest()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -53,22 +86,56 @@ class RunStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._lock_fd: int | None = None
+
+    def __del__(self) -> None:
+        self.unlock()
 
     # ------------------------------------------------------------------ life cycle
     @classmethod
     def create(cls, path: str | Path, config: dict[str, Any], info: dict[str, Any]) -> RunStore:
-        """Make the directory (refused if it exists) and write the config and status."""
+        """Make the directory (refused if it exists; missing parents are made) and
+        write the config and status; the store holds the writer lock.
+
+        Raises
+        ------
+        RunError
+            One line: the directory exists, a parent is a file, or the directory
+            cannot be made or written (nothing is left behind then).
+        """
         p = Path(path)
-        if p.exists():
+        if p.exists() or p.is_symlink():
             raise RunError(f"{p}: exists; a run directory is never overwritten (pick a new --out)")
-        p.parent.mkdir(parents=True, exist_ok=True)
+        above = next(a for a in p.parents if a.exists() or a == a.parent)
+        if above.exists() and not above.is_dir():
+            raise RunError(f"{above}: a file, not a folder; cannot make {p} in it")
         try:
+            p.parent.mkdir(parents=True, exist_ok=True)
             p.mkdir()
         except FileExistsError:
             raise RunError(f"{p}: exists; a run directory is never overwritten") from None
+        except OSError as exc:
+            raise RunError(f"{p}: cannot make the run directory ({exc.strerror})") from None
         store = cls(p)
-        _write_atomic(p / CONFIG, yaml.safe_dump(config, sort_keys=False).encode())
-        store.write_status({"status": "running", "created": time.time(), **info})
+        try:
+            store.lock()  # before the directory looks like a run that could be resumed
+            _write_atomic(p / CONFIG, yaml.safe_dump(config, sort_keys=False).encode())
+            store.write_status(
+                {
+                    "status": "running",
+                    "created": time.time(),
+                    **info,
+                    "config_sha256": fingerprint(config),
+                }
+            )
+        except OSError as exc:
+            store.unlock()
+            shutil.rmtree(p, ignore_errors=True)  # made here a moment ago: only our files
+            raise RunError(f"{p}: cannot write the run directory ({exc.strerror})") from None
+        except BaseException:
+            store.unlock()
+            shutil.rmtree(p, ignore_errors=True)
+            raise
         return store
 
     @classmethod
@@ -79,9 +146,94 @@ class RunStore:
             raise RunError(f"{p}: not a run directory (expected {STATUS} and {CONFIG})")
         return cls(p)
 
+    # ------------------------------------------------------------------ the writer
+    @property
+    def locked(self) -> bool:
+        """Whether this store holds the run's writer lock."""
+        return self._lock_fd is not None
+
+    def lock(self) -> None:
+        """Take the run's writer lock (nothing if this store holds it already).
+
+        Raises
+        ------
+        RunError
+            Another writer holds it: one line with its pid and start time.
+        """
+        import fcntl
+
+        if self._lock_fd is not None:
+            return
+        path = self.path / LOCK
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise RunError(f"{path}: cannot open the run's lock ({exc.strerror})") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = _holder(fd)
+            os.close(fd)
+            raise RunError(
+                f"{self.path}: in use by another writer ({holder}); a run has one writer at a time"
+            ) from None
+        me = {
+            "pid": os.getpid(),
+            "started": time.time(),
+            "host": socket.gethostname(),
+            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else "",
+        }
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(me, indent=1).encode(), 0)
+        self._lock_fd = fd
+
+    def unlock(self) -> None:
+        """Let the writer lock go (the file stays: removing it would race the next
+        writer)."""
+        fd, self._lock_fd = getattr(self, "_lock_fd", None), None
+        if fd is not None:
+            os.close(fd)  # closing the only descriptor releases the flock
+
     def config(self) -> dict[str, Any]:
-        """The resolved configuration the run was started with."""
-        return yaml.safe_load((self.path / CONFIG).read_text())
+        """The resolved configuration the run was started with (``config.yaml``)."""
+        from infancy.configfiles import read_yaml
+
+        path = self.path / CONFIG
+        data = read_yaml(path, str(path), RunError)
+        if not isinstance(data, dict):
+            raise RunError(f"{path}: expected a mapping at the top level")
+        return data
+
+    def check_config(self, config: dict[str, Any]) -> None:
+        """Refuse to go on under ``config`` when it is not the configuration the run
+        was started with (the newest checkpoint's ``config.json``, else the fingerprint
+        in ``run.json``).
+
+        Raises
+        ------
+        RunError
+            One line naming the first key that differs, with both values.
+        """
+        mine = json.loads(json.dumps(config))
+        source = str(self.path / CONFIG)
+        for folder, _ in self.checkpoints():
+            try:
+                then = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if fingerprint(then) != fingerprint(mine):
+                key, old, new = _first_difference(then, mine)
+                raise RunError(
+                    f"{source}: {key} changed since the run started ({old} -> {new}); "
+                    "resume refused"
+                )
+            return
+        then_sha = self.status().get("config_sha256")
+        if then_sha is not None and then_sha != fingerprint(mine):
+            raise RunError(
+                f"{source}: changed since the run started (fingerprint {then_sha[:12]} -> "
+                f"{fingerprint(mine)[:12]}); resume refused"
+            )
 
     def status(self) -> dict[str, Any]:
         try:
@@ -107,7 +259,7 @@ class RunStore:
             os.replace(tmp, target)
 
     def _parts(self, name: str) -> list[Path]:
-        return sorted((self.path / "parts" / name).glob("part-*.parquet"))
+        return _part_files(self.path / "parts" / name)
 
     def _joined(self, name: str) -> pd.DataFrame | None:
         parts = self._parts(name)
@@ -125,11 +277,35 @@ class RunStore:
             raise RunError(f"{self.path}: no table {name!r}")
         return df
 
+    def check_parts(self) -> None:
+        """Refuse a file in ``parts/`` that the run did not write (it would be deleted
+        or joined into a table).
+
+        Raises
+        ------
+        RunError
+            One line naming the first such file.
+        """
+        folder = self.path / "parts"
+        for item in sorted(folder.glob("*")):
+            inside = sorted(item.iterdir()) if item.is_dir() else [item]
+            for part in inside:
+                if not part.is_file() or not (
+                    PART.fullmatch(part.name) or HALF_PART.fullmatch(part.name)
+                ):
+                    raise RunError(
+                        f"{part}: not a part this run wrote; move it out of {folder} and "
+                        "resume again"
+                    )
+
     def drop_parts_after(self, seq: int) -> None:
-        """Forget parts newer than ``seq`` (written after the last checkpoint)."""
+        """Forget parts newer than ``seq`` (written after the last checkpoint) and
+        half-written ones; a file the run did not write is refused
+        (:meth:`check_parts`)."""
+        self.check_parts()
         for part in (self.path / "parts").glob("*/*"):
-            # part-NNNNNN.parquet; a dot file is a write that a kill cut short.
-            if part.name.startswith(".") or int(part.name[5:11]) > seq:
+            match = PART.fullmatch(part.name)
+            if match is None or int(match.group(1)) > seq:  # else a write a kill cut short
                 part.unlink()
 
     def finish(self, tables: tuple[str, ...]) -> None:
@@ -145,34 +321,117 @@ class RunStore:
         shutil.rmtree(self.path / "parts", ignore_errors=True)
 
     # ------------------------------------------------------------------ checkpoints
-    def save_checkpoint(self, seq: int, write: Any, meta: dict[str, Any]) -> Path:
+    def save_checkpoint(
+        self,
+        seq: int,
+        write: Any,
+        meta: dict[str, Any],
+        *,
+        config: dict[str, Any] | None = None,
+    ) -> Path:
         """A complete checkpoint ``seq``: ``write(folder)`` fills a temporary folder,
-        which is renamed and then named in ``latest.json`` with ``meta``; older
-        checkpoints but the previous one are removed."""
+        to which ``meta.json`` (``meta`` with ``seq`` and the config's fingerprint) and
+        ``config.json`` (``config``, the configuration the writer lives under) are
+        added; it is renamed and then named in ``latest.json``; older checkpoints but
+        the previous one are removed."""
         root = self.path / "checkpoints"
         root.mkdir(exist_ok=True)
         tmp = root / f".tmp-{seq:06d}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         write(tmp)
+        meta = {"seq": seq, **meta}
+        if config is not None:
+            (tmp / "config.json").write_text(json.dumps(config, indent=1))
+            meta["config_sha256"] = fingerprint(config)
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
         final = root / f"ckpt-{seq:06d}"
         shutil.rmtree(final, ignore_errors=True)
         os.replace(tmp, final)
-        _write_atomic(root / "latest.json", json.dumps({"seq": seq, **meta}, indent=1).encode())
+        _write_atomic(root / "latest.json", json.dumps(meta, indent=1).encode())
         for old in sorted(root.glob("ckpt-*"))[:-2]:
             shutil.rmtree(old, ignore_errors=True)
         return final
 
-    def latest_checkpoint(self) -> tuple[Path, dict[str, Any]] | None:
-        """The last complete checkpoint and its meta, or ``None`` before the first."""
+    def checkpoints(self) -> list[tuple[Path, dict[str, Any]]]:
+        """The checkpoints to resume from, best first, each with its meta: the one
+        ``latest.json`` names, then the others, newest first (for when the first does
+        not read completely). Half-written checkpoints are removed."""
         root = self.path / "checkpoints"
         for tmp in root.glob(".tmp-*"):
             shutil.rmtree(tmp, ignore_errors=True)
-        latest = root / "latest.json"
-        if not latest.exists():
-            return None
-        meta = json.loads(latest.read_text())
-        return root / f"ckpt-{meta['seq']:06d}", meta
+        found = {}
+        for folder in root.glob("ckpt-*"):
+            if folder.is_dir() and re.fullmatch(r"ckpt-\d{6}", folder.name):
+                seq = int(folder.name[5:])
+                found[seq] = (folder, _read_meta(folder / "meta.json", seq))
+        order = sorted(found, reverse=True)
+        latest = _read_meta(root / "latest.json", None)
+        if latest.get("seq") in found:
+            seq = latest["seq"]
+            order.remove(seq)
+            order.insert(0, seq)
+            found[seq] = (found[seq][0], {**found[seq][1], **latest})
+        return [found[seq] for seq in order]
+
+    def latest_checkpoint(self) -> tuple[Path, dict[str, Any]] | None:
+        """The last complete checkpoint and its meta, or ``None`` before the first
+        (the first of :meth:`checkpoints`)."""
+        found = self.checkpoints()
+        return found[0] if found else None
+
+
+def _read_meta(path: Path, seq: int | None) -> dict[str, Any]:
+    """A checkpoint's meta (``{"seq": seq}`` when its file is missing or garbled)."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = None
+    if not isinstance(meta, dict) or not isinstance(meta.get("seq", seq), int):
+        meta = {}
+    return {**meta, "seq": seq} if seq is not None else meta
+
+
+def _part_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("part-*") if PART.fullmatch(p.name))
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _first_difference(old: Any, new: Any, key: str = "") -> tuple[str, str, str]:
+    """The first key (dotted) at which two JSON values differ (in value or in the
+    order of a mapping's keys), with both values."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for k in [*old, *(k for k in new if k not in old)]:
+            sub = f"{key}.{k}" if key else str(k)
+            if k not in new:
+                return sub, _short(old[k]), "absent"
+            if k not in old:
+                return sub, "absent", _short(new[k])
+            if _json(old[k]) != _json(new[k]):
+                return _first_difference(old[k], new[k], sub)
+        if list(old) != list(new):
+            return key or "config", f"order {_short(list(old))}", _short(list(new))
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            if _json(a) != _json(b):
+                return _first_difference(a, b, f"{key}.{i}" if key else str(i))
+    return key or "config", _short(old), _short(new)
+
+
+def _holder(fd: int) -> str:
+    """Who holds a lock, from the JSON its holder wrote into the lock file."""
+    try:
+        info = json.loads(os.pread(fd, 4096, 0))
+        since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info["started"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return "it has not said who it is yet"
+    host = info.get("host")
+    where = f" on {host}" if host and host != socket.gethostname() else ""
+    return f"pid {info['pid']}{where}, started {since}"
 
 
 def list_runs(root: str | Path) -> pd.DataFrame:
@@ -207,7 +466,12 @@ def catalogue(root: str | Path):
     """A DuckDB connection (in memory) with a view ``runs`` (:func:`list_runs`) and one
     view per table found in the runs under ``root`` (finished files and the parts of
     runs under way), each with a ``run`` column. Views are built from the files at the
-    time of the call, so the catalogue is never stale and needs no locking."""
+    time of the call, so the catalogue is never stale and needs no locking.
+
+    The connection reads those files and no others: external access is switched off
+    (no other file, no ``ATTACH``, ``INSTALL`` or ``LOAD``) and the configuration is
+    locked. A ``COPY`` could still overwrite one of the run files it reads, so run
+    queries through :func:`query`, which takes ``SELECT`` statements only."""
     import duckdb
 
     con = duckdb.connect()
@@ -218,20 +482,59 @@ def catalogue(root: str | Path):
     for path in runs["path"]:
         names |= {f.stem for f in Path(path).glob("*.parquet")}
         names |= {d.name for d in Path(path).glob("parts/*") if d.is_dir()}
+    readable: list[str] = []
     for name in sorted(names - {"runs"}):
         files = []
         for run, path in zip(runs["run"], runs["path"], strict=True):
             done = Path(path) / f"{name}.parquet"
-            parts = [done] if done.exists() else sorted(Path(path).glob(f"parts/{name}/part-*"))
+            parts = [done] if done.exists() else _part_files(Path(path) / "parts" / name)
             files += [(str(f), run) for f in parts]
         if not files:
             continue
         index = pd.DataFrame(files, columns=["filename", "run"])
         con.register(f"_files_{name}", index)
-        listing = ", ".join("'" + f.replace("'", "''") + "'" for f, _ in files)
+        listing = ", ".join(_sql_text(f) for f, _ in files)
+        readable += [f for f, _ in files]
         con.execute(
             f"CREATE VIEW {name} AS SELECT f.run, t.* EXCLUDE (filename) "
             f"FROM read_parquet([{listing}], filename=true, union_by_name=true) t "
             f"JOIN _files_{name} f ON t.filename = f.filename"
         )
+    con.execute(f"SET allowed_paths = [{', '.join(_sql_text(f) for f in readable)}]")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
     return con
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def query(root: str | Path, sql: str) -> pd.DataFrame:
+    """The result of ``SELECT`` statements ``sql`` over the :func:`catalogue` of
+    ``root`` (the last statement's, when there are several).
+
+    Raises
+    ------
+    RunError
+        One line starting ``sql:``: no statement, a statement other than ``SELECT``
+        (``COPY``, ``ATTACH``, ``CREATE``, ``SET``, ``PRAGMA``, ``EXPLAIN`` ...: the
+        catalogue is read-only), or DuckDB's own first line.
+    """
+    import duckdb
+
+    con = catalogue(root)
+    try:
+        statements = con.extract_statements(sql)
+        if not statements:
+            raise RunError("sql: no statement given; expected a SELECT")
+        for st in statements:
+            if st.type != duckdb.StatementType.SELECT:
+                kind = st.type.name.replace("_STATEMENT", "")
+                raise RunError(f"sql: {kind} refused; the catalogue is read-only (SELECT only)")
+        return con.execute(sql).df()
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()
+        raise RunError(f"sql: {first[0] if first else type(exc).__name__}") from None
+    finally:
+        con.close()

@@ -8,6 +8,12 @@ world or module name is one line naming the key (:class:`RunConfigError`).
 :func:`start` makes the run directory (:class:`~infancy.store.RunStore`),
 :func:`resume` reopens one, and :func:`execute` lives the lifetime to its end, writing
 the tables and a checkpoint every ``checkpoint_every_months`` of simulated age.
+
+A writer holds the run's lock from :func:`start` or :func:`resume` until
+:func:`execute` returns, so a second writer of the same run is refused in one line
+naming the first; resuming refuses a ``config.yaml`` that changed since the run started
+and a stray file among the parts, and passes over a checkpoint that does not read
+completely for the newest one that does.
 """
 
 from __future__ import annotations
@@ -184,7 +190,8 @@ def load_plan(path: str | Path, **changes: Any) -> Plan:
 
 
 def start(the_plan: Plan, out: str | Path) -> RunStore:
-    """Make the run directory ``out`` (refused if it exists) for ``the_plan``."""
+    """Make the run directory ``out`` (refused if it exists) for ``the_plan``; the
+    store holds the run's writer lock until :func:`execute` returns."""
     c = the_plan.curriculum.clock
     info = {
         "n": the_plan.config.n,
@@ -197,15 +204,30 @@ def start(the_plan: Plan, out: str | Path) -> RunStore:
 
 
 def resume(path: str | Path) -> tuple[RunStore, Plan]:
-    """Reopen a run directory that did not finish."""
+    """Reopen a run directory that did not finish, taking its writer lock (held until
+    :func:`execute` returns).
+
+    Raises
+    ------
+    RunError
+        One line: not a run, finished, another writer holds it, its config no longer
+        plans or changed since the run started, or a stray file among its parts.
+    """
     store = RunStore.open(path)
-    status = store.status().get("status")
-    if status == "finished":
-        raise RunError(f"{store.path}: finished; there is nothing to resume")
+    store.lock()
     try:
-        the_plan = plan(store.config(), source=str(Path(path) / "config.yaml"))
-    except RunConfigError as exc:
-        raise RunError(str(exc)) from None
+        status = store.status().get("status")
+        if status == "finished":
+            raise RunError(f"{store.path}: finished; there is nothing to resume")
+        try:
+            the_plan = plan(store.config(), source=str(Path(path) / "config.yaml"))
+        except RunConfigError as exc:
+            raise RunError(str(exc)) from None
+        store.check_config(the_plan.resolved())
+        store.check_parts()
+    except BaseException:
+        store.unlock()
+        raise
     return store, the_plan
 
 
@@ -225,26 +247,61 @@ def _restore(life: Lifecycle, folder: Path) -> None:
     life.load_state_dict(load_file(str(folder / "lifetime.safetensors")), meta)
 
 
+def _restored(store: RunStore, the_plan: Plan) -> tuple[Lifecycle, int]:
+    """A lifecycle at the newest checkpoint that reads completely (a fresh one before
+    the first checkpoint) and that checkpoint's number (-1 for none)."""
+    found = store.checkpoints()
+    if not found:
+        return the_plan.lifecycle(), -1
+    problems = []
+    for folder, meta in found:
+        life = the_plan.lifecycle()
+        try:
+            _restore(life, folder)
+        except Exception as exc:  # anything a damaged file raises: try the next one
+            why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            problems.append(f"{folder.name}: {why}")
+            continue
+        return life, int(meta["seq"])
+    raise RunError(
+        f"{store.path}: no checkpoint reads completely ({'; '.join(problems)}); nothing was changed"
+    )
+
+
 def execute(
     store: RunStore,
     the_plan: Plan,
     *,
     progress: Callable[[Lifecycle], None] | None = None,
 ) -> Lifecycle:
-    """Live the run to its end, from its last checkpoint if it has one.
+    """Live the run to its end, from its newest checkpoint that reads completely if
+    it has one, holding the run's writer lock until it returns.
 
     ``progress(lifecycle)`` is called after every segment. Tables go to the store in
     parts at every checkpoint and are joined when the lifetime ends; a
     ``KeyboardInterrupt`` or an error marks the run ``interrupted`` or ``failed`` (it
     can be resumed) and is raised again.
+
+    Raises
+    ------
+    RunError
+        Before anything is written: another writer holds the run, ``the_plan`` is not
+        the configuration the run started with, a stray file among the parts, or no
+        checkpoint reads completely.
     """
-    life = the_plan.lifecycle()
-    latest = store.latest_checkpoint()
-    seq = -1
-    if latest is not None:
-        folder, meta = latest
-        _restore(life, folder)
-        seq = int(meta["seq"])
+    store.lock()
+    try:
+        return _execute(store, the_plan, progress)
+    finally:
+        store.unlock()
+
+
+def _execute(
+    store: RunStore, the_plan: Plan, progress: Callable[[Lifecycle], None] | None
+) -> Lifecycle:
+    store.check_config(the_plan.resolved())
+    store.check_parts()
+    life, seq = _restored(store, the_plan)
     store.drop_parts_after(seq)
     store.update_status(status="running", resumed_from=seq if seq >= 0 else None)
     clock = the_plan.curriculum.clock
@@ -258,7 +315,10 @@ def execute(
                 seq += 1
                 store.write_parts(life.take(), seq)
                 store.save_checkpoint(
-                    seq, _checkpoint(life), {"step": life.step, "age_months": life.age_months}
+                    seq,
+                    _checkpoint(life),
+                    {"step": life.step, "age_months": life.age_months},
+                    config=the_plan.resolved(),
                 )
                 store.update_status(age_months=life.age_months, step=life.step)
                 next_checkpoint = (life.step // every + 1) * every
