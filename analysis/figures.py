@@ -276,7 +276,9 @@ def plot_vocabulary_growth(
     med = v.groupby("age_months")["cdi_words"].median()
     ax.plot(med.index, med.to_numpy(), color=c_agent, lw=2.2, label="cohort median")
     ax.set_xlabel("age (months; agents: simulated)")
-    ax.set_ylabel(f"words ({form} {measure}, of {items})")
+    ax.set_ylabel(
+        f"CDI words ({form} {measure}, of {items});\nagents: words known / {world_words} x {items}"
+    )
     ax.set_title("Vocabulary: agents on the CDI percentile bands", loc="left")
     ax.legend(loc="upper left", fontsize="x-small")
     norms_out = wide.stack().rename("words").reset_index().assign(series="cdi", infant=np.nan)

@@ -50,6 +50,7 @@ __all__ = [
     "above_chance",
     "battery_rows",
     "run_probes",
+    "voe_surprise",
 ]
 
 ALPHA = 0.01
@@ -376,9 +377,10 @@ def _hide_and_search(s, policy, rng, *, spot, hide, toy, boxes, delay, search=6)
     """One hiding trial in every world (``spot``, ``hide``: ``int[B]``/``bool[B]``).
 
     Show: the toy on the floor at its spot, the infant held facing it, the caregiver
-    saying "look, a <toy>!". Cover: boxes stand on every hiding place of ``boxes``, the
-    toy inside the one at ``spot`` (``hide``) or back in the caregiver's hand (a
-    control trial, the toy then put away out of sight). Delay: the infant held at the
+    saying "look, a <toy>!". Cover: the infant is turned back to the midline while boxes
+    stand on every hiding place of ``boxes``, the toy inside the one at ``spot``
+    (``hide``) or back in the caregiver's hand (a control trial, the toy then put away
+    out of sight). Delay: the infant held at the
     midline for ``delay`` steps. Search: ``search`` free steps; the first box reached
     into is the search. Returns the spot searched first (0 none)."""
     s.st.aux[:, 0] = spot
@@ -408,7 +410,9 @@ def _hide_and_search(s, policy, rng, *, spot, hide, toy, boxes, delay, search=6)
     cg = ~hide.astype(bool)
     s.st.obj_holder[cg, 0] = 1
     s.st.agent_hold[cg, 1] = 0
-    s.hold(heading)
+    # Back to the midline as the boxes cover the places, so that on release the infant
+    # does not face the toy's box, whatever the delay.
+    s.hold(NORTH)
     s.cg[:, 1] = 1
     s.step(policy)
     # Put away in every world (a control toy leaves the caregiver's hand).
@@ -605,6 +609,57 @@ def violation_of_expectation(policy, bodies, *, trials: int, seed: int, look: in
         f"equal in {int(t)} of {trials} pairs"
         for w, lo, t in zip(wins, losses, ties, strict=True)
     ]
+    return out
+
+
+class _Recorder:
+    """Wraps a policy and keeps, per episode, what the infant saw and did, with the
+    trial's condition (``state.aux[:, 1]``)."""
+
+    def __init__(self, policy) -> None:
+        self.policy = policy
+        self.episodes: list[dict[str, list]] = []
+
+    def begin(self, mask) -> None:
+        _begin(self.policy, mask)
+        self.episodes.append({"view": [], "senses": [], "action": [], "condition": None})
+
+    def __call__(self, view, senses, state):
+        act = np.asarray(self.policy(view, senses, state))
+        e = self.episodes[-1]
+        e["view"].append(view.copy())
+        e["senses"].append(senses.copy())
+        e["action"].append(act.copy())
+        e["condition"] = state.aux[:, 1].astype(bool).copy()
+        return act
+
+
+def voe_surprise(cohort, abilities, *, trials: int = 8, seed: int = 0) -> pd.DataFrame:
+    """System A's read-out of the violation-of-expectation probe: the same events as
+    :func:`violation_of_expectation`, scored by A's surprise (its normalised prediction
+    error) at the reveal instead of by looking time. Score: the share of pairs in which
+    the impossible event surprised A more (chance 0.5). A second measure of the same
+    construct for cohorts; the battery's own probe stays the behavioural one."""
+    bodies = per_infant(abilities, cohort.n)
+    frozen = cohort.frozen()
+    rec = _Recorder(CohortPolicy(frozen, seed))
+    violation_of_expectation(rec, bodies, trials=trials, seed=seed)
+    reveal = 6  # show 2, into the boxes 2, closed 2: the reveal is the 7th observation
+    surprise = []
+    for e in rec.episodes:
+        view = np.stack(e["view"], 1)
+        senses = np.stack(e["senses"], 1)
+        action = np.stack(e["action"], 1)[:, :-1]
+        s = frozen.surprise(view, senses, action)
+        surprise.append((s[:, reveal - 1 : reveal + 1].mean(1), e["condition"]))
+    wins = np.zeros(cohort.n)
+    for k in range(0, len(surprise), 2):
+        (a, ia), (b, _) = surprise[k], surprise[k + 1]
+        wins += np.where(ia, a > b, b > a)
+    score = wins / trials
+    p = PROBES["violation_of_expectation"]
+    out = _rows(p, score, (score >= 0.75) & above_chance(wins, trials, 0.5), trials)
+    out["probe"] = "violation_of_expectation_surprise"
     return out
 
 

@@ -6,7 +6,8 @@ policy through the battery (:func:`run_battery`) and ships the policies that att
 * **shortcuts** (:data:`SHORTCUTS`), each the cheapest strategy that could fake some
   probes (listed in :attr:`Shortcut.targets`) without the ability they name:
   ``random``, ``perseverator``, ``side-bias``, ``favourite-toy``, ``novelty``,
-  ``last-vanished``, ``fixed-route``, ``sweep``, ``cue-ignorer``, ``head-side``;
+  ``last-vanished``, ``reach-ahead``, ``fixed-route``, ``sweep``, ``cue-ignorer``,
+  ``head-side``;
 * **oracles** (:func:`oracle`), one per probe, which read the trial's answer from the
   world state (``state.aux``, see :data:`~infancy.curricula.probes.AUX`) and do what a
   child with the ability would do, within what the body allows.
@@ -275,6 +276,17 @@ class _LastVanished:
         return np.where(_free(senses), act, STAY)
 
 
+class _ReachAhead:
+    """Reaches straight ahead whenever it is free (the way it was last turned by the
+    experimenter), and never turns."""
+
+    def __init__(self, seed: int) -> None:
+        pass
+
+    def __call__(self, view, senses, state):
+        return np.where(_free(senses), REACH, STAY)
+
+
 class _FixedRoute:
     """A fixed sequence of actions from the start of every episode (turn left, reach,
     turn right, turn right, forward, reach, ...), whatever it sees."""
@@ -416,6 +428,12 @@ SHORTCUTS: dict[str, Shortcut] = {
             "looks long when the toy that comes back is not the last one that vanished",
             ("violation_of_expectation",),
             _LastVanished,
+        ),
+        Shortcut(
+            "reach-ahead",
+            "reaches straight ahead when released, never turns",
+            ("object_permanence", "a_not_b", "reaching"),
+            _ReachAhead,
         ),
         Shortcut(
             "fixed-route",

@@ -189,3 +189,13 @@ def test_no_learning_preset_shuts_every_gate_and_unknown_presets_are_one_line():
     after = list((*cohort.a.parameters(), *cohort.b.parameters()))
     assert all(torch.equal(x, y) for x, y in zip(before, after, strict=True))
     assert np.array_equal(cohort.vocabulary(), lexicon)
+
+
+def test_system_a_surprise_is_a_second_read_out_of_the_voe_events():
+    from infancy.curricula.probes import voe_surprise
+
+    cohort = Cohort(n=3, seed=0)
+    rows = voe_surprise(cohort, "reacher", trials=4, seed=2)
+    assert list(rows["probe"].unique()) == ["violation_of_expectation_surprise"]
+    assert rows["score"].between(0, 1).all() and len(rows) == 3
+    pd.testing.assert_frame_equal(rows, voe_surprise(cohort, "reacher", trials=4, seed=2))
