@@ -47,7 +47,9 @@ def validity(n: int, trials: int, seed: int) -> pd.DataFrame:
                     }
                 )
         for probe in PROBES:
-            r = run_battery(oracle(probe), body=body, trials=trials, seed=seed, n=n, probes=(probe,))
+            r = run_battery(
+                oracle(probe), body=body, trials=trials, seed=seed, n=n, probes=(probe,)
+            )
             rows.append(
                 {
                     "policy": "oracle",
