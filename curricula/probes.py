@@ -352,17 +352,7 @@ def _reach_rows(name, policy, bodies, *, trials, seed, distance) -> pd.DataFrame
         policy, bodies, trials=trials, seed=seed, distance=distance
     )
     p = PROBES[name]
-    passed = (
-        (got >= 0.8)
-        & above_chance(np.round(got * trials), trials, p.chance)
-        & (on_toy - on_control >= 0.5)
-    )
-    out = _rows(p, got, passed, trials)
-    out["detail"] = [
-        f"reached on {a:.0%} of toy and {b:.0%} of empty trials"
-        for a, b in zip(on_toy, on_control, strict=True)
-    ]
-    return out
+    return _controlled(p, got, 0.8, trials, on_toy, on_control, "reached", "toy", "empty")
 
 
 def reaching(policy, bodies, *, trials: int, seed: int) -> pd.DataFrame:
@@ -460,17 +450,9 @@ def object_permanence(policy, bodies, *, trials: int, seed: int) -> pd.DataFrame
     p = PROBES["object_permanence"]
     score = correct / trials
     rate_hide, rate_control = search_hide / trials, search_control / controls
-    passed = (
-        (score >= 0.75)
-        & above_chance(correct, trials, p.chance)
-        & (rate_hide - rate_control >= 0.5)
+    return _controlled(
+        p, score, 0.75, trials, rate_hide, rate_control, "searched", "hide", "control"
     )
-    out = _rows(p, score, passed, trials)
-    out["detail"] = [
-        f"searched on {h:.0%} of hide and {c:.0%} of control trials"
-        for h, c in zip(rate_hide, rate_control, strict=True)
-    ]
-    return out
 
 
 def a_not_b(
@@ -798,8 +780,24 @@ def word_comprehension(policy, bodies, *, trials: int, seed: int, window: int = 
         "knows " + (", ".join(vocab[j] for j in np.flatnonzero(known[i])) or "no word")
         for i in range(s.b)
     ]
-    out["known_words"] = [
-        ",".join(vocab[j] for j in np.flatnonzero(known[i])) for i in range(s.b)
+    out["known_words"] = [",".join(vocab[j] for j in np.flatnonzero(known[i])) for i in range(s.b)]
+    return out
+
+
+def _controlled(probe, score, threshold, trials, on, off, verb, trial, control):
+    """Rows of a probe with control trials: passed when ``score`` (a share of
+    ``trials``) reaches ``threshold``, beats the probe's chance by a binomial test, and
+    the behaviour (``on`` in test trials, ``off`` in control trials, shares) is at least
+    50 points more frequent when there is something to act on."""
+    passed = (
+        (score >= threshold)
+        & above_chance(np.round(score * trials), trials, probe.chance)
+        & (on - off >= 0.5)
+    )
+    out = _rows(probe, score, passed, trials)
+    out["detail"] = [
+        f"{verb} on {a:.0%} of {trial} and {b:.0%} of {control} trials"
+        for a, b in zip(on, off, strict=True)
     ]
     return out
 

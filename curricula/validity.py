@@ -289,7 +289,7 @@ class _ReachAhead:
 
 class _FixedRoute:
     """A fixed sequence of actions from the start of every episode (turn left, reach,
-    turn right, turn right, forward, reach, ...), whatever it sees."""
+    turn right, forward, forward, reach, turn right, reach, again), whatever it sees."""
 
     ROUTE = (TURN_LEFT, REACH, TURN_RIGHT, FORWARD, FORWARD, REACH, TURN_RIGHT, REACH)
 
@@ -307,24 +307,11 @@ class _FixedRoute:
         return np.where(free, act, STAY)
 
 
-class _Sweep:
+class _Sweep(_FixedRoute):
     """Turns to every side in turn and reaches at each (north, west, east), whatever it
     sees."""
 
     ROUTE = (REACH, TURN_LEFT, REACH, TURN_RIGHT, TURN_RIGHT, REACH, TURN_LEFT)
-
-    def __init__(self, seed: int) -> None:
-        self.t = _Memory()
-
-    def begin(self, mask):
-        self.t.get(len(mask))[mask] = 0
-
-    def __call__(self, view, senses, state):
-        t = self.t.get(len(view))
-        free = _free(senses)
-        act = np.asarray(self.ROUTE)[t % len(self.ROUTE)]
-        t[free] += 1
-        return np.where(free, act, STAY)
 
 
 class _CueIgnorer:
