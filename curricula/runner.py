@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 from safetensors.numpy import load_file, save_file
 
-from infancy.configfiles import one_line, read_yaml
+from infancy.configfiles import ConfigModel, one_line, read_yaml
 from infancy.infants import Cohort, InfantConfig
 from infancy.infants.config import ConfigError
 from infancy.store import RunError, RunStore
@@ -55,10 +55,9 @@ class RunConfigError(ValueError):
     """A run configuration that cannot be used; one line naming the key."""
 
 
-class RunConfig(BaseModel):
-    """What a run is (see the module docstring); unknown keys are refused."""
-
-    model_config = ConfigDict(extra="forbid")
+class RunConfig(ConfigModel):
+    """What a run is (see the module docstring); unknown keys, booleans for numbers
+    and floats that are not finite are refused."""
 
     n: int = Field(8, ge=1, le=4096, description="infants in the cohort")
     seed: int = Field(0, ge=0, lt=2**32, description="seed of every random draw")
@@ -76,7 +75,7 @@ class RunConfig(BaseModel):
         4, ge=1, le=4096, description="chunks lived in one world before the next is drawn"
     )
     checkpoint_every_months: float = Field(
-        0.5, gt=0.0, description="simulated months between checkpoints"
+        0.5, gt=0.0, le=12_000.0, description="simulated months between checkpoints"
     )
 
 
