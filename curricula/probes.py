@@ -798,9 +798,7 @@ def word_comprehension(policy, bodies, *, trials: int, seed: int, window: int = 
         "knows " + (", ".join(vocab[j] for j in np.flatnonzero(known[i])) or "no word")
         for i in range(s.b)
     ]
-    out["known_words"] = [
-        ",".join(vocab[j] for j in np.flatnonzero(known[i])) for i in range(s.b)
-    ]
+    out["known_words"] = [",".join(vocab[j] for j in np.flatnonzero(known[i])) for i in range(s.b)]
     return out
 
 
