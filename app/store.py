@@ -306,10 +306,20 @@ class RunStore:
             )
 
     def status(self) -> dict[str, Any]:
+        """The run's ``run.json``.
+
+        Raises
+        ------
+        RunError
+            One line: it cannot be read, is not JSON, or is not a mapping.
+        """
         try:
-            return json.loads((self.path / STATUS).read_text())
+            status = json.loads((self.path / STATUS).read_text())
         except (OSError, json.JSONDecodeError) as exc:
             raise RunError(f"{self.path / STATUS}: unreadable ({exc})") from None
+        if not isinstance(status, dict):
+            raise RunError(f"{self.path / STATUS}: expected a mapping at the top level")
+        return status
 
     def write_status(self, status: dict[str, Any]) -> None:
         _write_atomic(self.path / STATUS, json.dumps(status, indent=1).encode())

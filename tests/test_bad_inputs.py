@@ -305,6 +305,29 @@ def test_a_bad_cohort_file_is_one_line_naming_it(saved, tmp_path, change, messag
     assert "infant.json" in line or str(folder) in line
 
 
+RESUMES = {
+    "run.json a list": ({"run.json": "[1]"}, "run.json: expected a mapping"),
+    "run.json garbled": ({"run.json": '{"status": "runn'}, "run.json: unreadable"),
+    "config.yaml a list": ({"config.yaml": "- 1\n"}, "config.yaml: expected a mapping"),
+    "config.yaml bad value": ({"config.yaml": "n: .inf\n"}, "n: "),
+    "config.yaml boolean": ({"config.yaml": "seed: true\n"}, "seed: expected a number"),
+}
+
+
+@pytest.mark.parametrize("files, message", RESUMES.values(), ids=RESUMES.keys())
+def test_resuming_a_bad_run_directory_is_one_line_and_changes_nothing(tmp_path, files, message):
+    run = tmp_path / "run"
+    run.mkdir()
+    contents = {"run.json": json.dumps({"status": "interrupted"}), "config.yaml": "n: 2\n"}
+    for name, text in {**contents, **files}.items():
+        (run / name).write_text(text)
+    before = {k: v for k, v in _files(tmp_path).items() if not k.endswith("lock.json")}
+    result = CliRunner().invoke(app, ["run", "--resume", str(run), "--quiet"])
+    _one_line(result.exit_code, result.stderr, message)
+    after = {k: v for k, v in _files(tmp_path).items() if not k.endswith("lock.json")}
+    assert after == before
+
+
 @pytest.mark.parametrize(
     "config, message",
     [("- 1\n- 2\n", "expected a mapping"), ("n: [\n", "not valid YAML")],
