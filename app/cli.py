@@ -111,10 +111,18 @@ def worlds_show(
     """Write one frame of a world as a PNG image."""
     if out.suffix.lower() != ".png":
         fail(f"--out: expected a .png file name, got {str(out)!r}")
+    if out.is_dir():
+        fail(f"--out: {out} is a folder; expected a .png file name")
     if out.exists() and not force:
         fail(f"--out: {out} exists; pass --force to overwrite it")
     if not out.parent.exists():
         fail(f"--out: folder {out.parent} does not exist")
+    if not out.parent.is_dir():
+        fail(f"--out: {out.parent} is a file, not a folder")
+    if not os.access(out.parent, os.W_OK | os.X_OK):
+        fail(f"--out: folder {out.parent} cannot be written")
+    if seed < 0:
+        fail(f"--seed: expected a number >= 0, got {seed}")
     if steps < 0:
         fail(f"--steps: expected a number >= 0, got {steps}")
     params = parse_params(param or [])
@@ -134,9 +142,13 @@ def worlds_show(
         env.step(acts)
     renderer = Renderer(env.engine.rules, tile=tile)
     surf = renderer.surface(env.engine, 0)
-    tmp = out.with_name(out.name + ".tmp.png")
-    renderer.pg.image.save(surf, str(tmp))
-    os.replace(tmp, out)
+    tmp = out.with_name(f".{out.stem}.tmp.png")
+    try:
+        renderer.pg.image.save(surf, str(tmp))
+        os.replace(tmp, out)
+    except (OSError, renderer.pg.error) as err:
+        tmp.unlink(missing_ok=True)
+        fail(f"--out: cannot write {out} ({getattr(err, 'strerror', None) or err})")
     console.print(f"wrote {out} ({surf.get_width()}x{surf.get_height()})")
 
 
@@ -263,6 +275,7 @@ def run_command(
             store, the_plan = resume(resume_dir)
             console.print(f"resuming {store.path}")
         else:
+            _check_options(n=("--n", n), seed=("--seed", seed))
             changes = {"n": n, "seed": seed, "preset": preset, "infant_preset": infant}
             if config is not None:
                 if not config.is_file():
@@ -325,6 +338,23 @@ def run_command(
             bar.stop()
     console.print(f"finished: {store.path} ({life.step} steps, {life.age_months:.1f} months)")
     _milestones(store, stable)
+
+
+def _check_options(**options: tuple[str, Any]) -> None:
+    """Refuse a value of a run option (``key=(option, value)``) that its run config
+    key would refuse, naming the option rather than where the rest came from."""
+    from pydantic import ValidationError
+
+    from infancy.curricula.runner import RunConfig
+
+    for key, (option, value) in options.items():
+        if value is None:
+            continue
+        try:
+            RunConfig.model_validate({key: value})
+        except ValidationError as exc:
+            msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            fail(f"{option}: {msg}, got {value}")
 
 
 def _execute_or_exit(execute, store, the_plan, progress_cb):

@@ -8,13 +8,15 @@ own exception class (``RulesError``, ``ConfigError``, ``CurriculumError``).
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Any
+import types
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
-__all__ = ["one_line", "read_yaml"]
+__all__ = ["ConfigModel", "one_line", "read_yaml"]
 
 _BOOL = "tag:yaml.org,2002:bool"
 
@@ -53,6 +55,69 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+
+
+def _takes_bool(annotation: Any) -> bool:
+    """Whether a field of this type may hold ``true``/``false``."""
+    if annotation is bool or annotation is Any:
+        return True
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _takes_bool(args[0])
+    if origin in (Union, types.UnionType):
+        return any(_takes_bool(a) for a in args)
+    if origin is Literal:
+        return any(isinstance(a, bool) for a in args)
+    return False
+
+
+def _boolean_at(value: Any, annotation: Any, key: str) -> tuple[str, bool] | None:
+    """The (dotted) key and value of the first boolean in ``value`` where
+    ``annotation`` wants something else (a number, mostly), or ``None``."""
+    if isinstance(value, bool):
+        return None if _takes_bool(annotation) else (key, value)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _boolean_at(value, args[0], key)
+    if origin in (Union, types.UnionType):
+        for arg in args:  # the member of the value's container kind
+            kind = get_origin(arg) or arg
+            if kind in (dict, list, tuple) and isinstance(value, kind):
+                return _boolean_at(value, arg, key)
+        return None
+    items: list[tuple[Any, Any, Any]] = []
+    if origin is dict and isinstance(value, dict) and len(args) == 2:
+        items = [(k, v, args[1]) for k, v in value.items()]
+    elif origin in (list, tuple) and isinstance(value, list | tuple) and args:
+        same = origin is list or args[-1] is Ellipsis
+        items = [
+            (i, v, args[0] if same else args[min(i, len(args) - 1)]) for i, v in enumerate(value)
+        ]
+    for k, v, arg in items:
+        found = _boolean_at(v, arg, f"{key}.{k}" if key else str(k))
+        if found is not None:
+            return found
+    return None
+
+
+class ConfigModel(BaseModel):
+    """The base of every model read from a configuration file: unknown keys are
+    refused, a float must be finite (YAML's ``.inf`` and ``.nan`` are refused), and a
+    boolean is refused where a number is wanted (pydantic alone reads ``n: true`` as
+    1)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_boolean_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        found = None if field is None else _boolean_at(value, field.annotation, "")
+        if found is not None:
+            key, flag = found
+            where = f"{key}: " if key else ""
+            raise ValueError(f"{where}expected a number, got a boolean ({json.dumps(flag)})")
+        return value
 
 
 def read_yaml(path: Any, source: str, error: type[Exception]) -> Any:

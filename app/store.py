@@ -50,7 +50,15 @@ from typing import Any
 import pandas as pd
 import yaml
 
-__all__ = ["RunError", "RunStore", "catalogue", "fingerprint", "list_runs", "query"]
+__all__ = [
+    "RunError",
+    "RunStore",
+    "catalogue",
+    "environment",
+    "fingerprint",
+    "list_runs",
+    "query",
+]
 
 STATUS = "run.json"
 CONFIG = "config.yaml"
@@ -68,6 +76,68 @@ def fingerprint(config: dict[str, Any]) -> str:
     configurations whatever the YAML's comments or layout. Key order counts: the order
     of a mapping such as a stage's ``scenarios`` changes the draws."""
     return hashlib.sha256(_json(config).encode()).hexdigest()
+
+
+def environment() -> dict[str, Any]:
+    """What a run runs with, for ``run.json``: the package's version, the code's commit
+    (``git rev-parse HEAD`` of the source tree, with whether it had uncommitted changes;
+    ``None`` where the code is not a git checkout), the versions of Python and of the
+    libraries whose numbers a lifetime depends on, the platform and the thread counts of
+    torch and numba."""
+    import importlib.metadata as md
+    import platform
+
+    import numba
+    import torch
+
+    from infancy import __version__
+
+    versions = {}
+    for name in ("numpy", "torch", "numba", "pandas", "pyarrow"):
+        try:
+            versions[name] = md.version(name)
+        except md.PackageNotFoundError:
+            versions[name] = None
+    commit, dirty = _commit(Path(__file__).resolve().parents[1])
+    return {
+        "infancy": __version__,
+        "commit": commit,
+        "commit_dirty": dirty,
+        "python": platform.python_version(),
+        **versions,
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "torch_threads": torch.get_num_threads(),
+        "numba_threads": numba.get_num_threads(),
+    }
+
+
+def _commit(source: Path) -> tuple[str | None, bool | None]:
+    """The commit of the git checkout at ``source`` and whether its tracked files
+    changed since (``None, None`` where it is not one or git is missing)."""
+    import subprocess
+
+    if not (source / ".git").exists():
+        return None, None
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(source), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        if head.returncode != 0:
+            return None, None
+        changes = subprocess.run(
+            ["git", "-C", str(source), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+    dirty = bool(changes.stdout.strip()) if changes.returncode == 0 else None
+    return head.stdout.strip() or None, dirty
 
 
 def _json(value: Any) -> str:
@@ -236,10 +306,20 @@ class RunStore:
             )
 
     def status(self) -> dict[str, Any]:
+        """The run's ``run.json``.
+
+        Raises
+        ------
+        RunError
+            One line: it cannot be read, is not JSON, or is not a mapping.
+        """
         try:
-            return json.loads((self.path / STATUS).read_text())
+            status = json.loads((self.path / STATUS).read_text())
         except (OSError, json.JSONDecodeError) as exc:
             raise RunError(f"{self.path / STATUS}: unreadable ({exc})") from None
+        if not isinstance(status, dict):
+            raise RunError(f"{self.path / STATUS}: expected a mapping at the top level")
+        return status
 
     def write_status(self, status: dict[str, Any]) -> None:
         _write_atomic(self.path / STATUS, json.dumps(status, indent=1).encode())
@@ -339,12 +419,16 @@ class RunStore:
         tmp = root / f".tmp-{seq:06d}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
-        write(tmp)
-        meta = {"seq": seq, **meta}
-        if config is not None:
-            (tmp / "config.json").write_text(json.dumps(config, indent=1))
-            meta["config_sha256"] = fingerprint(config)
-        (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
+        try:
+            write(tmp)
+            meta = {"seq": seq, **meta}
+            if config is not None:
+                (tmp / "config.json").write_text(json.dumps(config, indent=1))
+                meta["config_sha256"] = fingerprint(config)
+            (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)  # half a checkpoint: give the space back
+            raise
         final = root / f"ckpt-{seq:06d}"
         shutil.rmtree(final, ignore_errors=True)
         os.replace(tmp, final)

@@ -18,7 +18,9 @@ completely for the newest one that does.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 from safetensors.numpy import load_file, save_file
 
-from infancy.configfiles import one_line, read_yaml
+from infancy.configfiles import ConfigModel, one_line, read_yaml
 from infancy.infants import Cohort, InfantConfig
 from infancy.infants.config import ConfigError
-from infancy.store import RunError, RunStore
+from infancy.store import RunError, RunStore, environment
 
 from .lifetime import TABLES, Lifecycle
 from .stages import Curriculum, CurriculumError, load_curriculum, merge
@@ -55,10 +57,9 @@ class RunConfigError(ValueError):
     """A run configuration that cannot be used; one line naming the key."""
 
 
-class RunConfig(BaseModel):
-    """What a run is (see the module docstring); unknown keys are refused."""
-
-    model_config = ConfigDict(extra="forbid")
+class RunConfig(ConfigModel):
+    """What a run is (see the module docstring); unknown keys, booleans for numbers
+    and floats that are not finite are refused."""
 
     n: int = Field(8, ge=1, le=4096, description="infants in the cohort")
     seed: int = Field(0, ge=0, lt=2**32, description="seed of every random draw")
@@ -76,7 +77,7 @@ class RunConfig(BaseModel):
         4, ge=1, le=4096, description="chunks lived in one world before the next is drawn"
     )
     checkpoint_every_months: float = Field(
-        0.5, gt=0.0, description="simulated months between checkpoints"
+        0.5, gt=0.0, le=12_000.0, description="simulated months between checkpoints"
     )
 
 
@@ -280,14 +281,18 @@ def execute(
     ``progress(lifecycle)`` is called after every segment. Tables go to the store in
     parts at every checkpoint and are joined when the lifetime ends; a
     ``KeyboardInterrupt`` or an error marks the run ``interrupted`` or ``failed`` (it
-    can be resumed) and is raised again.
+    can be resumed) and is raised again. A write that fails (a full disk) marks it
+    ``interrupted`` and becomes a one-line :class:`RunError`. ``run.json`` records what
+    the run ran with (:func:`~infancy.store.environment`: ``environment`` at the start,
+    one entry of ``resumed_with`` per resume).
 
     Raises
     ------
     RunError
         Before anything is written: another writer holds the run, ``the_plan`` is not
         the configuration the run started with, a stray file among the parts, or no
-        checkpoint reads completely.
+        checkpoint reads completely; or later, a write that failed (disk full: free
+        space and resume).
     """
     store.lock()
     try:
@@ -303,7 +308,13 @@ def _execute(
     store.check_parts()
     life, seq = _restored(store, the_plan)
     store.drop_parts_after(seq)
-    store.update_status(status="running", resumed_from=seq if seq >= 0 else None)
+    here = environment()  # after the lifecycle set its threads
+    status = store.status()
+    if "environment" not in status:
+        envs = {"environment": here}
+    else:  # a resume: the start's is kept, and each resume's added
+        envs = {"resumed_with": [*status.get("resumed_with", []), {"seq": seq, **here}]}
+    store.update_status(status="running", resumed_from=seq if seq >= 0 else None, **envs)
     clock = the_plan.curriculum.clock
     every = max(1, round(the_plan.config.checkpoint_every_months * clock.steps_per_month))
     next_checkpoint = (life.step // every + 1) * every
@@ -332,9 +343,29 @@ def _execute(
         store.update_status(status="interrupted")
         raise
     except Exception as exc:
-        store.update_status(status="failed", error=f"{type(exc).__name__}: {exc}")
-        raise
+        why = _write_problem(exc)
+        if why is None:
+            store.update_status(status="failed", error=f"{type(exc).__name__}: {exc}")
+            raise
+        try:
+            store.update_status(status="interrupted", error=f"cannot write: {why}")
+        except OSError:  # the disk is still full: run.json keeps its last status
+            pass
+        raise RunError(
+            f"{store.path}: cannot write ({why}); the run is kept up to its last checkpoint: "
+            f"free some space and resume with  infancy run --resume {store.path}"
+        ) from None
     return life
+
+
+def _write_problem(exc: BaseException) -> str | None:
+    """What went wrong writing the run (a full disk, a folder that cannot be written),
+    or ``None`` for an error that is not about writing."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return exc.strerror or os.strerror(exc.errno)
+    if "No space left on device" in str(exc):  # safetensors and pyarrow wrap the OSError
+        return os.strerror(errno.ENOSPC)
+    return None
 
 
 def tables(store: RunStore) -> dict[str, pd.DataFrame]:

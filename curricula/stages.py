@@ -12,9 +12,9 @@ import itertools
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from infancy.configfiles import one_line, read_yaml
+from infancy.configfiles import ConfigModel, one_line, read_yaml
 from infancy.worlds import list_worlds
 from infancy.worlds.rules import CaregiverHabits, load_rules
 
@@ -32,6 +32,7 @@ __all__ = [
 
 PRESETS = Path(__file__).parent / "presets"
 PROBE_NAMES = tuple(PROBES)  # the battery, in order: one record per probe
+MAX_BATTERIES = 1000  # probe batteries in one lifetime: keeps a run's work and memory finite
 
 
 def _check_probe(name: str) -> None:
@@ -43,8 +44,8 @@ class CurriculumError(ValueError):
     """A curriculum that cannot be used; one line naming the key."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Strict(ConfigModel):
+    pass
 
 
 class Clock(_Strict):
@@ -117,6 +118,10 @@ class Stage(_Strict):
         for key in value:
             if key not in fields:
                 raise ValueError(f"unknown caregiver habit {key!r}; known: {', '.join(fields)}")
+        try:  # the values too (probabilities in 0..1, whole steps >= 1), as the world will
+            load_rules().habits(value)
+        except ValueError as exc:
+            raise ValueError(str(exc).removeprefix("caregiver.")) from None
         return value
 
     @field_validator("abilities")
@@ -214,6 +219,18 @@ class Curriculum(_Strict):
             raise ValueError(
                 f"stages end at {stages[-1].to_months} months, before the clock's "
                 f"end_months {self.clock.end_months}"
+            )
+        every = self.probes.every_months
+        if every * self.clock.steps_per_month < 1:
+            raise ValueError(
+                f"probes.every_months: {every} is less than one step "
+                f"(1/steps_per_month = {1 / self.clock.steps_per_month:.6g} months)"
+            )
+        batteries = int((self.clock.end_months - self.clock.start_months) / every)
+        if batteries > MAX_BATTERIES:
+            raise ValueError(
+                f"probes.every_months: {every} gives {batteries} probe batteries in a "
+                f"lifetime; at most {MAX_BATTERIES}"
             )
         names = [s.name for s in stages]
         if len(set(names)) != len(names):

@@ -750,22 +750,40 @@ class Cohort:
     def load(cls, path: str | Path, rules: Rules | None = None) -> Cohort:
         """A cohort restored from :meth:`save` (no pickle: safetensors and JSON)."""
         p = Path(path)
+        source = p / "infant.json"
         try:
-            meta = json.loads((p / "infant.json").read_text())
+            meta = json.loads(source.read_text())
             arrays = load_file(str(p / "infant.safetensors"))
         except FileNotFoundError as exc:
             raise ValueError(f"{p}: not an infant checkpoint ({exc.filename} is missing)") from None
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{source}: not valid JSON (line {exc.lineno})") from None
+        if not isinstance(meta, dict):
+            raise ValueError(f"{source}: expected a mapping at the top level")
         if meta.get("version") != CHECKPOINT_VERSION:
-            raise ValueError(f"{p / 'infant.json'}: version: expected {CHECKPOINT_VERSION}")
+            raise ValueError(f"{source}: version: expected {CHECKPOINT_VERSION}")
+        missing = [
+            k for k in ("config", "n", "seed", "view_size", "months_per_step") if k not in meta
+        ]
+        if missing:
+            raise ValueError(f"{source}: {missing[0]}: missing")
+        n = meta["n"]
+        if type(n) is not int or n < 1 or arrays.get("energy", np.zeros(0)).shape[:1] != (n,):
+            have = arrays["energy"].shape[0] if "energy" in arrays else "no"
+            raise ValueError(f"{source}: n: {n!r} does not match the arrays ({have} infants)")
         cohort = cls(
-            InfantConfig.from_dict(meta["config"], source=str(p / "infant.json")),
-            meta["n"],
+            InfantConfig.from_dict(meta["config"], source=str(source)),
+            n,
             seed=meta["seed"],
             rules=rules,
             view_size=meta["view_size"],
             months_per_step=meta["months_per_step"],
         )
-        cohort.load_state_dict(arrays, meta)
+        try:
+            cohort.load_state_dict(arrays, meta)
+        except (KeyError, IndexError, RuntimeError, TypeError, ValueError) as exc:
+            why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ValueError(f"{p}: the arrays do not match {source.name} ({why})") from None
         return cohort
 
     def load_state_dict(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:

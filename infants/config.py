@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     ValidationError,
@@ -19,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from infancy.configfiles import one_line, read_yaml
+from infancy.configfiles import ConfigModel, one_line, read_yaml
 
 __all__ = [
     "AConfig",
@@ -36,8 +35,8 @@ class ConfigError(ValueError):
     """A configuration that cannot be used; the message is one line naming the key."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+class _Strict(ConfigModel):
+    model_config = ConfigDict(frozen=False, validate_assignment=True)
 
 
 class AConfig(_Strict):

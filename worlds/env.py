@@ -231,9 +231,11 @@ class InfantGymEnv(gymnasium.Env):
         self.action_space = spaces.Discrete(len(INFANT_ACTIONS))
         self.render_mode = render_mode
         self._renderer = None
+        self._over = False
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         super().reset(seed=seed)
+        self._over = False
         # The engine has its own generator: seed it from Gymnasium's when given a seed.
         engine_seed = None if seed is None else int(self.np_random.integers(2**63))
         view, senses = self.engine.reset(seed=engine_seed)
@@ -242,6 +244,8 @@ class InfantGymEnv(gymnasium.Env):
         return {"view": view[0, 0].copy(), "senses": senses[0, 0].copy()}, {}
 
     def step(self, action: Any):
+        if self._over:
+            raise RuntimeError("the episode is over (terminated or truncated); call reset()")
         arr = np.asarray(action)
         if (
             arr.shape != ()
@@ -256,13 +260,9 @@ class InfantGymEnv(gymnasium.Env):
         info = {k: (v[0, 0] if v.ndim == 2 else v[0]).item() for k, v in res.info.items()}
         if self.render_mode == "human":
             self.render()
-        return (
-            obs,
-            float(res.reward[0, 0]),
-            bool(res.terminated[0, 0]),
-            bool(res.truncated[0, 0]),
-            info,
-        )
+        terminated, truncated = bool(res.terminated[0, 0]), bool(res.truncated[0, 0])
+        self._over = terminated or truncated
+        return obs, float(res.reward[0, 0]), terminated, truncated, info
 
     def render(self):
         if self.render_mode is None:

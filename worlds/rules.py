@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from infancy.configfiles import one_line, read_yaml
+from infancy.configfiles import ConfigModel, one_line, read_yaml
 
 __all__ = [
     "AFFORDANCES",
@@ -38,8 +38,8 @@ class RulesError(ValueError):
     """A rules file (or an override of it) is malformed."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(ConfigModel):
+    model_config = ConfigDict(frozen=True)
 
 
 class ToyKind(_Strict):

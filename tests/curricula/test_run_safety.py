@@ -366,3 +366,77 @@ def test_a_read_only_folder_is_one_line(tmp_path):
         assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o755)
+
+
+def test_a_full_disk_while_checkpointing_is_one_line_and_leaves_a_run_to_resume(
+    tmp_path, small, monkeypatch
+):
+    import errno
+
+    from typer.testing import CliRunner
+
+    from infancy.cli import app
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("infancy.curricula.runner.save_file", full)
+    config, run = tmp_path / "run.yaml", tmp_path / "run"
+    config.write_text(yaml.safe_dump(small))
+    result = CliRunner().invoke(app, ["run", "--config", str(config), "--out", str(run), "--quiet"])
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == 2, result.stderr
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    for part in (str(run), "No space left on device", f"infancy run --resume {run}"):
+        assert part in lines[0], lines[0]
+    status = json.loads((run / "run.json").read_text())
+    assert status["status"] == "interrupted"
+    assert status["error"] == "cannot write: No space left on device"
+    assert list((run / "checkpoints").iterdir()) == []  # the half checkpoint is gone
+    monkeypatch.undo()
+    store, _ = resume(run)  # the lock was let go and the run resumes from its start
+    assert store.latest_checkpoint() is None
+    store.unlock()
+
+
+def test_a_run_records_what_it_ran_with(finished):
+    import platform
+
+    import numba
+    import numpy
+    import torch
+
+    from infancy import __version__
+
+    env = finished.status()["environment"]
+    assert env["infancy"] == __version__
+    assert env["python"] == platform.python_version()
+    assert env["torch"] == torch.__version__.split("+")[0] or env["torch"] == torch.__version__
+    assert env["numpy"] == numpy.__version__ and env["numba"] == numba.__version__
+    assert env["pandas"] == pd.__version__ and env["pyarrow"]
+    assert env["platform"] == platform.platform()
+    assert env["torch_threads"] >= 1 and env["numba_threads"] >= 1
+    source = Path(__file__).resolve().parents[2]
+    head = subprocess.run(
+        ["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True
+    )
+    if head.returncode == 0:
+        assert env["commit"] == head.stdout.strip()
+        assert isinstance(env["commit_dirty"], bool)
+    else:
+        assert env["commit"] is None
+    assert "resumed_with" not in finished.status()
+
+
+def test_a_resume_records_what_it_resumed_with(cut):
+    store, the_plan = resume(cut)
+
+    def stop(life):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        execute(store, the_plan, progress=stop)
+    status = json.loads((cut / "run.json").read_text())
+    assert status["environment"]["infancy"]
+    (again,) = status["resumed_with"]
+    assert again["seq"] == 3 and again["python"] == status["environment"]["python"]

@@ -102,3 +102,20 @@ def test_register_refuses_bad_or_taken_ids():
 
     with pytest.raises(ValueError, match="already registered"):
         register(Clash)
+
+
+def test_gym_step_after_the_episode_ended_is_refused():
+    env = make_gym("playroom-v0", max_cycles=2)
+    env.reset(seed=0)
+    over = False
+    for _ in range(2):
+        _, _, terminated, truncated, _ = env.step(0)
+        over = terminated or truncated
+        if over:
+            break
+    assert over
+    with pytest.raises(RuntimeError, match=r"call reset\(\)") as err:
+        env.step(0)
+    assert len(str(err.value).splitlines()) == 1
+    env.reset(seed=1)
+    env.step(0)  # a new episode steps again

@@ -13,7 +13,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numba import njit
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
+
+from infancy.configfiles import ConfigModel
 
 from ..core.codes import (
     CG_FLAG,
@@ -50,10 +52,8 @@ HABIT_ORDER = (
 )
 
 
-class WorldConfig(BaseModel):
+class WorldConfig(ConfigModel):
     """Parameters every world accepts (scenarios add their own)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     n_infants: int = Field(1, ge=1, le=4, description="Infants in each world.")
     max_cycles: int = Field(50, ge=1, description="Steps before the episode is truncated.")
