@@ -249,6 +249,18 @@ def run_command(
         Path | None,
         typer.Option("--resume", help="Resume this run directory from its last checkpoint."),
     ] = None,
+    check_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--check",
+            help="Live this run directory's first months again from its config.yaml (nothing"
+            " is written into it) and compare the tables: exit 0 if they match, 1 if not.",
+        ),
+    ] = None,
+    months: Annotated[
+        float | None,
+        typer.Option(help="Months of the run --check lives again (default 1.0)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
     """Run a cohort through a lifetime (8 infants, 0-24 months by default) and print
@@ -256,20 +268,24 @@ def run_command(
     from infancy.curricula.runner import RunConfigError, execute, load_plan, plan, resume, start
     from infancy.store import RunError
 
+    options = {
+        "--preset": preset,
+        "--config": config,
+        "--n": n,
+        "--seed": seed,
+        "--infant": infant,
+        "--out": out,
+    }
+    if check_dir is not None:
+        given = [k for k, v in {**options, "--resume": resume_dir}.items() if v is not None]
+        if given:
+            fail(f"--check: takes no {', '.join(given)} (the run keeps its own config)")
+        _check_run(check_dir, 1.0 if months is None else months)
+    if months is not None:
+        fail("--months: only with --check")
     try:
         if resume_dir is not None:
-            given = [
-                k
-                for k, v in {
-                    "--preset": preset,
-                    "--config": config,
-                    "--n": n,
-                    "--seed": seed,
-                    "--infant": infant,
-                    "--out": out,
-                }.items()
-                if v is not None
-            ]
+            given = [k for k, v in options.items() if v is not None]
             if given:
                 fail(f"--resume: takes no {', '.join(given)} (the run keeps its own config)")
             store, the_plan = resume(resume_dir)
@@ -338,6 +354,24 @@ def run_command(
             bar.stop()
     console.print(f"finished: {store.path} ({life.step} steps, {life.age_months:.1f} months)")
     _milestones(store, stable)
+
+
+def _check_run(path: Path, months: float) -> None:
+    """``infancy run --check``: one line (two when the run does not reproduce)."""
+    import math
+
+    from infancy.curricula.runner import check
+    from infancy.store import RunError
+
+    if not math.isfinite(months) or months <= 0:
+        fail(f"--months: expected a number of months > 0, got {months}")
+    try:
+        result = check(path, months)
+    except RunError as exc:
+        fail(str(exc))
+    for line in result.lines():
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code=0 if result.reproduces else 1)
 
 
 def _check_options(**options: tuple[str, Any]) -> None:

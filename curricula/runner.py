@@ -14,6 +14,9 @@ A writer holds the run's lock from :func:`start` or :func:`resume` until
 naming the first; resuming refuses a ``config.yaml`` that changed since the run started
 and a stray file among the parts, and passes over a checkpoint that does not read
 completely for the newest one that does.
+
+:func:`check` lives a stored run's first months again, in memory, from its own
+``config.yaml`` and compares the tables with the stored ones (``infancy run --check``).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from safetensors.numpy import load_file, save_file
 from infancy.configfiles import ConfigModel, one_line, read_yaml
 from infancy.infants import Cohort, InfantConfig
 from infancy.infants.config import ConfigError
-from infancy.store import RunError, RunStore, environment
+from infancy.store import RunError, RunStore, environment, fingerprint
 
 from .lifetime import TABLES, Lifecycle
 from .stages import Curriculum, CurriculumError, load_curriculum, merge
@@ -42,9 +45,11 @@ from .stages import Curriculum, CurriculumError, load_curriculum, merge
 INFANT_PRESETS = Path(__file__).parents[1] / "infants" / "presets"
 
 __all__ = [
+    "CheckResult",
     "Plan",
     "RunConfig",
     "RunConfigError",
+    "check",
     "execute",
     "load_plan",
     "plan",
@@ -376,4 +381,201 @@ def tables(store: RunStore) -> dict[str, pd.DataFrame]:
             out[name] = store.table(name)
         except RunError:
             continue
+    return out
+
+
+CHECKED = ("probes", "lexicon", "timeline")
+
+
+@dataclass
+class CheckResult:
+    """What :func:`check` found: whether the first ``age`` months of the run at ``path``
+    reproduce, over how many ``rows`` in how many ``tables``; where they do not, the
+    first ``table``, ``at`` (age in months) and ``column`` that differ, with the
+    ``stored`` and ``now`` values; and ``versions``, the entries of the environment
+    recorded in ``run.json`` that differ from this one (``key then -> now``)."""
+
+    path: Path
+    age: float
+    reproduces: bool
+    rows: int = 0
+    tables: int = 0
+    table: str | None = None
+    at: float | None = None
+    column: str | None = None
+    stored: Any = None
+    now: Any = None
+    versions: list[str] | None = None
+    recorded: bool = True
+
+    def lines(self) -> list[str]:
+        """What ``infancy run --check`` prints: one line, and when the run does not
+        reproduce, one more naming the recorded versions that differ from now."""
+        if self.reproduces:
+            return [
+                f"reproduces: the first {_months(self.age)} months of {self.path} match "
+                f"({self.rows} rows in {self.tables} tables)"
+            ]
+        first = (
+            f"does not reproduce: {self.table} differs first at age {_months(self.at)} months, "
+            f"column {self.column} (stored {self.stored}, now {self.now})"
+        )
+        if not self.recorded:
+            second = "run.json records no environment to compare with this one"
+        elif self.versions:
+            second = "recorded versions that differ from now: " + "; ".join(self.versions)
+        else:
+            second = "the recorded environment is the same as this one (same versions)"
+        return [first, second]
+
+
+def _months(value: float) -> str:
+    """An age as the user would write it: ``1.0``, ``2.5``, ``0.0625``."""
+    return f"{value:.1f}" if round(value, 1) == value else f"{value:.6g}"
+
+
+def check(path: str | Path, months: float = 1.0) -> CheckResult:
+    """Live the first ``months`` of the stored run at ``path`` again, in memory, from its
+    own ``config.yaml`` (under the torch thread count it recorded), and compare the
+    ``probes``, ``lexicon`` and ``timeline`` rows with ``age_months`` up to the checked
+    age with the stored tables (finished files, or the parts of a run under way).
+    Nothing in ``path`` is written.
+
+    The checked age is the run's start plus ``months``, no later than its end and, for
+    a run under way, than the age it reached.
+
+    Raises
+    ------
+    RunError
+        One line: ``path`` is missing or not a run, ``months`` is not positive, its
+        ``config.yaml`` no longer plans or changed since the run started.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise RunError(f"{p}: no such run directory")
+    if not p.is_dir():
+        raise RunError(f"{p}: a file, not a run directory")
+    if not months > 0:
+        raise RunError(f"--months: expected a number of months > 0, got {months}")
+    store = RunStore.open(p)
+    status = store.status()
+    try:
+        the_plan = plan(store.config(), source=str(p / "config.yaml"))
+    except RunConfigError as exc:
+        raise RunError(str(exc)) from None
+    then_sha = status.get("config_sha256")
+    if then_sha is not None and then_sha != fingerprint(the_plan.resolved()):
+        raise RunError(f"{p / 'config.yaml'}: changed since the run started; cannot check it")
+    clock = the_plan.curriculum.clock
+    age = min(clock.start_months + months, clock.end_months)
+    reached = status.get("age_months")
+    if status.get("status") != "finished":  # under way: as far as it got
+        ok = isinstance(reached, int | float) and not isinstance(reached, bool)
+        age = min(age, float(reached) if ok else clock.start_months)
+    stored = {name: _upto(_stored(store, name), age) for name in CHECKED}
+    recorded = status.get("environment")
+    now = _relive(the_plan, age, (recorded or {}).get("torch_threads"))
+    result = CheckResult(p, age - clock.start_months, True, recorded=recorded is not None)
+    for name in CHECKED:
+        diff = _first_row_difference(stored[name], now[name])
+        if diff is not None:
+            result.reproduces = False
+            result.table = name
+            result.at, result.column, result.stored, result.now = diff
+            result.versions = _versions(recorded or {}, environment())
+            return result
+        result.rows += len(stored[name])
+        result.tables += bool(len(stored[name]))
+    return result
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({"age_months": pd.Series([], dtype=float)})
+
+
+def _stored(store: RunStore, name: str) -> pd.DataFrame:
+    try:
+        return store.table(name)
+    except RunError:  # none written yet
+        return _empty()
+
+
+def _upto(df: pd.DataFrame, age: float) -> pd.DataFrame:
+    return df[df["age_months"] <= age + 1e-9].reset_index(drop=True)
+
+
+def _relive(the_plan: Plan, age: float, threads: Any) -> dict[str, pd.DataFrame]:
+    """The checked tables of a lifetime lived in memory up to ``age`` (months)."""
+    import torch
+
+    before = torch.get_num_threads()
+    if isinstance(threads, int) and threads > 0:
+        torch.set_num_threads(threads)
+    try:
+        life = the_plan.lifecycle()
+        parts: dict[str, list[pd.DataFrame]] = {k: [] for k in CHECKED}
+        while not life.done and life.age_months <= age + 1e-9:
+            life.segment()
+            for k, v in life.take().items():
+                if k in parts:
+                    parts[k].append(v)
+    finally:
+        torch.set_num_threads(before)
+    return {
+        k: _upto(pd.concat(v, ignore_index=True) if v else _empty(), age) for k, v in parts.items()
+    }
+
+
+def _first_row_difference(
+    stored: pd.DataFrame, now: pd.DataFrame
+) -> tuple[float, str, Any, Any] | None:
+    """The first row (in the order written) at which two tables differ: its age, the
+    column and both values; ``None`` when they are equal."""
+    columns = [*stored.columns, *(c for c in now.columns if c not in stored.columns)]
+    rows = min(len(stored), len(now))
+    first: tuple[int, str] | None = None
+    for c in columns:
+        if c not in stored.columns or c not in now.columns:
+            if rows:
+                first = (0, c)
+                break
+            continue
+        a, b = stored[c].iloc[:rows], now[c].iloc[:rows]
+        same = (a.to_numpy() == b.to_numpy()) | (a.isna().to_numpy() & b.isna().to_numpy())
+        if not same.all():
+            i = int(same.argmin())
+            if first is None or i < first[0]:
+                first = (i, c)
+    if first is not None:
+        i, c = first
+        return (
+            float(stored["age_months"].iloc[i]),
+            c,
+            _value(stored, c, i),
+            _value(now, c, i),
+        )
+    if len(stored) != len(now):
+        longer = stored if len(stored) > len(now) else now
+        at = float(longer["age_months"].iloc[rows])
+        count = {k: int((df["age_months"] == at).sum()) for k, df in (("s", stored), ("n", now))}
+        return at, "(rows at that age)", count["s"], count["n"]
+    return None
+
+
+def _value(df: pd.DataFrame, column: str, row: int) -> Any:
+    if column not in df.columns:
+        return "absent"
+    value = df[column].iloc[row]
+    return f"{value:.10g}" if isinstance(value, float) else value
+
+
+def _versions(then: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """``key then -> now`` for each entry of a recorded environment that differs."""
+    out = []
+    for key in [*then, *(k for k in now if k not in then)]:
+        a, b = then.get(key), now.get(key)
+        if a != b:
+            if key == "commit":
+                a, b = (str(x)[:12] if x else x for x in (a, b))
+            out.append(f"{key} {a} -> {b}")
     return out

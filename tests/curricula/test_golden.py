@@ -1,0 +1,53 @@
+"""The golden lifetime: a tiny lifetime's numbers, pinned.
+
+Any change to what a lifetime computes (a learning rule, a world's draws, a probe, a
+library's numbers) changes this hash. That is allowed, but it must be a decision.
+Pinned under two torch threads (``conftest.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from infancy.curricula.lifetime import live
+from infancy.curricula.stages import load_curriculum
+
+GOLDEN = "b533945059422f2cae752c4e75d5c74fc7cba1bf4369f145c46b746bfdf7656e"
+
+HASHED = ("probes", "lexicon", "timeline")
+
+
+def canonical_csv(df: pd.DataFrame) -> str:
+    """A table as CSV that does not depend on the order of its columns or rows: columns
+    sorted by name, floats rounded to 6 decimals (no negative zero), lines sorted."""
+    df = df[sorted(df.columns)].copy()
+    for c in df.columns:
+        if pd.api.types.is_float_dtype(df[c]):
+            df[c] = df[c].round(6) + 0.0
+    lines = df.to_csv(index=False, header=False, float_format="%.6f", lineterminator="\n")
+    return ",".join(df.columns) + "\n" + "".join(sorted(lines.splitlines(keepends=True)))
+
+
+def digest(tables: dict[str, pd.DataFrame]) -> str:
+    h = hashlib.sha256()
+    for name in HASHED:
+        h.update(f"# {name}\n".encode())
+        h.update(canonical_csv(tables[name]).encode())
+    return h.hexdigest()
+
+
+def test_canonical_csv_ignores_order():
+    df = pd.DataFrame({"b": [2.0000001, -1e-9], "a": ["x", "y"]})
+    shuffled = df.iloc[::-1][["a", "b"]]
+    assert canonical_csv(df) == canonical_csv(shuffled) == "a,b\nx,2.000000\ny,0.000000\n"
+
+
+def test_golden_lifetime():
+    life = live(load_curriculum(overlays=("tiny",)), n=2, seed=0)
+    got = digest(life.tables)
+    assert got == GOLDEN, (
+        "the tiny lifetime's numbers changed: a change of numbers must be a decision: "
+        f"if intended, update GOLDEN to {got} and say why in the commit"
+    )
