@@ -107,9 +107,47 @@ def environment() -> dict[str, Any]:
         **versions,
         "platform": platform.platform(),
         "machine": platform.machine(),
+        # The processor and the kernels the libraries pick for it: float results (and so
+        # the course of a lifetime) can differ between instruction sets and BLAS cores.
+        "cpu": _cpu_model(),
+        "torch_cpu_capability": torch.backends.cpu.get_cpu_capability(),
+        "numba_cpu": _numba_cpu(),
+        "blas_env": {k: os.environ[k] for k in BLAS_ENV if k in os.environ},
         "torch_threads": torch.get_num_threads(),
         "numba_threads": numba.get_num_threads(),
     }
+
+
+BLAS_ENV = (
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_CBWR",
+    "OMP_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+    "NUMBA_CPU_NAME",
+)
+
+
+def _cpu_model() -> str | None:
+    """The processor's model name (Linux), or ``None``."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
+def _numba_cpu() -> str | None:
+    """The CPU name numba compiles its kernels for, or ``None``."""
+    try:
+        import llvmlite.binding as llvm
+
+        return str(llvm.get_host_cpu_name())
+    except Exception:  # a missing name is recorded as unknown
+        return None
 
 
 def _commit(source: Path) -> tuple[str | None, bool | None]:
