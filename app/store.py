@@ -427,11 +427,23 @@ class RunStore:
                 part.unlink()
 
     def finish(self, tables: tuple[str, ...]) -> None:
-        """Join each table's parts into ``<table>.parquet`` and mark the run finished."""
+        """Join each table's parts into ``<table>.parquet`` and mark the run finished.
+
+        Every part of every table is read before any final file is written, so a part
+        that does not read (truncated, garbled) stops the join with one line naming it
+        and leaves the run as it was: parts in place, no table replaced, resumable."""
+        joined: dict[str, pd.DataFrame] = {}
         for name in tables:
-            df = self._joined(name)
-            if df is None:
-                continue
+            try:
+                df = self._joined(name)
+            except (OSError, ValueError) as exc:  # pyarrow's errors are ValueErrors
+                raise RunError(
+                    f"{self.path}: a part of the {name} table does not read "
+                    f"({str(exc).splitlines()[0]}); nothing was replaced"
+                ) from None
+            if df is not None:
+                joined[name] = df
+        for name, df in joined.items():
             tmp = self.path / f".{name}.parquet.tmp"
             df.to_parquet(tmp, index=False)
             os.replace(tmp, self.path / f"{name}.parquet")

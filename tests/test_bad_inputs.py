@@ -344,3 +344,18 @@ def test_load_run_of_a_bad_config_is_one_line_naming_it(tmp_path, config, messag
     line = str(err.value)
     assert len(line.splitlines()) == 1 and message in line and "config.yaml" in line, line
     assert _files(tmp_path) == before
+
+
+def test_a_python_tag_in_a_config_file_is_refused_and_never_run(tmp_path):
+    """YAML is read with safe_load: a ``!!python`` tag is refused, never executed."""
+    marker = tmp_path / "ran"
+    (tmp_path / "run.yaml").write_text(f'n: !!python/object/apply:os.system ["touch {marker}"]\n')
+    proc = subprocess.run(
+        [*CLI, "run", "--config", "run.yaml", "--out", "r"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    _one_line(proc.returncode, proc.stderr, "run.yaml: not valid YAML at line 1")
+    assert not marker.exists()
+    assert set(_files(tmp_path)) == {"run.yaml"}

@@ -440,3 +440,23 @@ def test_a_resume_records_what_it_resumed_with(cut):
     assert status["environment"]["infancy"]
     (again,) = status["resumed_with"]
     assert again["seq"] == 3 and again["python"] == status["environment"]["python"]
+
+
+def test_a_truncated_part_stops_the_final_join_before_anything_is_replaced(tmp_path):
+    import pandas as pd
+
+    from infancy.store import RunError, RunStore
+
+    store = RunStore.create(tmp_path / "run", {"n": 1}, {"n": 1})
+    for seq in (1, 2):
+        store.write_parts(
+            {"probes": pd.DataFrame({"x": [seq]}), "lexicon": pd.DataFrame({"y": [seq]})}, seq
+        )
+    part = sorted((tmp_path / "run" / "parts" / "lexicon").iterdir())[-1]
+    part.write_bytes(part.read_bytes()[:20])  # truncated
+    with pytest.raises(RunError, match=r"a part of the lexicon table does not read"):
+        store.finish(("probes", "lexicon"))
+    assert not (tmp_path / "run" / "probes.parquet").exists()
+    assert not (tmp_path / "run" / "lexicon.parquet").exists()
+    assert len(list((tmp_path / "run" / "parts" / "probes").iterdir())) == 2
+    assert store.status()["status"] != "finished"
