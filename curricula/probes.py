@@ -476,7 +476,6 @@ def a_not_b(
             n_a = rng.integers(2, 4, size=s.b)
             n_b = rng.integers(1, 3, size=s.b)
             toy = _toys(s, rng, 1)[:, 0]
-            searched_last = np.zeros(s.b, dtype=np.int64)
             for k in range(int((n_a + n_b).max())):
                 active = k < n_a + n_b
                 at_b = k >= n_a
@@ -502,7 +501,6 @@ def a_not_b(
                 b_count += on_b
                 errors += on_b & (first == side_a)
                 b_trials += on_b
-                searched_last = np.where(active, first, searched_last)
         ok = (
             (b_right >= 0.75 * b_count)
             & above_chance(b_right, b_count.astype(int), 0.5)
