@@ -152,7 +152,8 @@ class ProbeRoom(Scenario):
 INFANT = (4, 4)
 # Hiding places and toy spots, relative to the infant at (4, 4) facing north.
 SPOTS = {1: (3, 4), 2: (4, 3), 3: (4, 5)}  # north, west, east: one turn and a reach
-HEADING_OF_SPOT = {1: NORTH, 2: 2, 3: 0}  # west 2, east 0
+# The heading that faces each spot, indexed by spot (0, no spot, faces the midline).
+SPOT_HEADING = np.array([NORTH, NORTH, 2, 0])  # west 2, east 0
 LEFT_FRONT, RIGHT_FRONT = (3, 3), (3, 5)  # in view of every body facing north
 
 
@@ -192,7 +193,6 @@ class Session:
         self.st = self.env.state
         self.view_state = _readonly(self.st)
         self.k = scenario.n_objects
-        self.width = scenario.width
 
     # -- staging -----------------------------------------------------------------
     def new_trial(self) -> None:
@@ -363,7 +363,7 @@ def locomotion(policy, bodies, *, trials: int, seed: int) -> pd.DataFrame:
     return _reach_rows("locomotion", policy, bodies, trials=trials, seed=seed, distance=3)
 
 
-def _hide_and_search(s, policy, rng, *, spot, hide, toy, boxes, delay, search=6):
+def _hide_and_search(s, policy, *, spot, hide, toy, boxes, delay, search=6):
     """One hiding trial in every world (``spot``, ``hide``: ``int[B]``/``bool[B]``).
 
     Show: the toy on the floor at its spot, the infant held facing it, the caregiver
@@ -382,7 +382,7 @@ def _hide_and_search(s, policy, rng, *, spot, hide, toy, boxes, delay, search=6)
     for j, where in enumerate(boxes, start=1):
         s.put(j, np.where(spot == where, -1, s.box), SPOTS[where])
     s.put(0, toy, pos[spot])
-    heading = np.array([NORTH, *[HEADING_OF_SPOT[k] for k in (1, 2, 3)]])[spot]
+    heading = SPOT_HEADING[spot]
     for t in range(2):
         s.hold(heading)
         s.cg[:, 1] = np.where(t == 0, 1, s.obj_code(0))  # eye contact, then the toy
@@ -441,9 +441,7 @@ def object_permanence(policy, bodies, *, trials: int, seed: int) -> pd.DataFrame
         spot = rng.integers(1, 4, size=s.b)
         toy = _toys(s, rng, 1)[:, 0]
         hide = plan[:, t]
-        first = _hide_and_search(
-            s, policy, rng, spot=spot, hide=hide, toy=toy, boxes=(1, 2, 3), delay=2
-        )
+        first = _hide_and_search(s, policy, spot=spot, hide=hide, toy=toy, boxes=(1, 2, 3), delay=2)
         correct += hide & (first == spot)
         search_hide += hide & (first > 0)
         search_control += ~hide & (first > 0)
@@ -485,7 +483,6 @@ def a_not_b(
                 first = _hide_and_search(
                     s,
                     policy,
-                    rng,
                     spot=spot,
                     hide=np.ones(s.b, dtype=np.int64),
                     toy=toy,

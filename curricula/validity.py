@@ -42,7 +42,7 @@ from infancy.worlds.core.codes import (
 )
 from infancy.worlds.rules import load_rules
 
-from .probes import ALPHA, PROBES, battery_rows, per_infant
+from .probes import ALPHA, PROBES, SPOT_HEADING, battery_rows, per_infant
 
 ALPHA_TEXT = f"{ALPHA:g}"
 
@@ -58,7 +58,6 @@ __all__ = [
 
 BODIES = ("newborn", "reacher", "crawler", "walker")
 MATURATION = Path(__file__).parent / "data" / "maturation.csv"
-HEADING = {1: 3, 2: 2, 3: 0}  # spot -> heading (north 3, west 2, east 0)
 
 
 def run_battery(
@@ -115,6 +114,12 @@ def _turn(now: np.ndarray, want: np.ndarray) -> np.ndarray:
     """The action that turns from heading ``now`` towards ``want`` (STAY when there)."""
     left = (now + 3) % 4 == want
     return np.where(now == want, STAY, np.where(left, TURN_LEFT, TURN_RIGHT))
+
+
+def _heading_to(dr, dc) -> np.ndarray:
+    """The heading (0 east, 1 south, 2 west, 3 north) that faces an offset ``(dr, dc)``
+    lying west or east (by its column first) or north or south."""
+    return np.where(dc < 0, 2, np.where(dc > 0, 0, np.where(dr < 0, 3, 1)))
 
 
 class _Memory:
@@ -204,7 +209,7 @@ class _FavouriteToy:
         # Heading towards each toy (the one at the front diagonals counts by its side).
         dr = pos[:, :, 0] - me[:, None, 0]
         dc = pos[:, :, 1] - me[:, None, 1]
-        heading = np.where(dc < 0, 2, np.where(dc > 0, 0, np.where(dr < 0, 3, 1)))
+        heading = _heading_to(dr, dc)
         has = kinds == self.fav[:, None]
         want = np.where(has[:, 0], heading[:, 0], np.where(has[:, 1], heading[:, 1], now))
         act = _turn(now, want)
@@ -333,7 +338,7 @@ class _CueIgnorer:
         pos = state.obj_pos[np.arange(b), pick].astype(np.int64)
         me = state.agent_pos[:, 0].astype(np.int64)
         dr, dc = pos[:, 0] - me[:, 0], pos[:, 1] - me[:, 1]
-        want = np.where(dc < 0, 2, np.where(dc > 0, 0, np.where(dr < 0, 3, 1)))
+        want = _heading_to(dr, dc)
         act = _turn(state.agent_dir[:, 0].astype(np.int64), want)
         return np.where(_free(senses), act, STAY)
 
@@ -466,7 +471,7 @@ class _Oracle:
         if self.probe in ("reaching", "locomotion"):
             return np.where(free & (spot > 0), self._fetch(state, now), STAY)
         if self.probe in ("object_permanence", "a_not_b"):
-            want = np.vectorize(HEADING.get)(np.maximum(spot, 1))
+            want = SPOT_HEADING[spot]
             act = _turn(now, want)
             act = np.where(act == STAY, REACH, act)
             go = free & (spot > 0) & cond & (state.agent_hold[:, 0] < 0)
@@ -474,7 +479,7 @@ class _Oracle:
         if self.probe == "violation_of_expectation":
             return np.where(free & ~cond, TURN_LEFT, STAY)
         if self.probe in ("gaze_following", "point_following"):
-            want = np.vectorize(HEADING.get)(np.maximum(spot, 1))
+            want = SPOT_HEADING[spot]
             return np.where(free, _turn(now, want), STAY)
         if self.probe == "word_comprehension":
             want = np.where(spot == 2, 2, 0)  # the named toy's side: west or east
@@ -486,7 +491,7 @@ class _Oracle:
         pos = state.obj_pos[:, 0].astype(np.int64)
         me = state.agent_pos[:, 0].astype(np.int64)
         dr, dc = pos[:, 0] - me[:, 0], pos[:, 1] - me[:, 1]
-        want = np.where(dc < 0, 2, np.where(dc > 0, 0, np.where(dr < 0, 3, 1)))
+        want = _heading_to(dr, dc)
         dist = np.abs(dr) + np.abs(dc)
         act = _turn(now, want)
         return np.where(act != STAY, act, np.where(dist <= 1, REACH, FORWARD))
