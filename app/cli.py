@@ -292,6 +292,14 @@ def run_command(
             console.print(f"resuming {store.path}")
         else:
             _check_options(n=("--n", n), seed=("--seed", seed))
+            if infant is not None:
+                from infancy.curricula.runner import infant_presets
+
+                if infant not in infant_presets():
+                    fail(
+                        f"--infant: unknown infant preset {infant!r}; "
+                        f"known: {', '.join(infant_presets())}"
+                    )
             changes = {"n": n, "seed": seed, "preset": preset, "infant_preset": infant}
             if config is not None:
                 if not config.is_file():

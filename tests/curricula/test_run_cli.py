@@ -97,7 +97,11 @@ def test_a_bad_run_config_is_one_line_exit_2_and_no_run_directory(tmp_path, conf
         (["--n", "0"], "n: Input should be greater than or equal to 1"),
         (["--resume", "{tmp}"], "not a run directory"),
         (["--resume", "{tmp}", "--n", "3"], "--resume: takes no --n"),
-        (["--infant", "adult"], "unknown infant preset 'adult'; known: default, no-learning"),
+        (["--infant", "adult"], "--infant: unknown infant preset 'adult'; known: default"),
+        (
+            ["--preset", "tiny", "--infant", "adult"],
+            "error: --infant: unknown infant preset 'adult'",
+        ),
         (["--resume", "{tmp}", "--infant", "default"], "--resume: takes no --infant"),
     ],
 )
