@@ -40,8 +40,9 @@ import pandas as pd
 
 from infancy.infants import MODES, Cohort
 from infancy.infants.evaluation import lexicon_table
-from infancy.worlds import make_batch
+from infancy.worlds import make_batch, max_infants
 
+from .driver import Driver
 from .probes import run_probes
 from .stages import Curriculum, apply_stage
 
@@ -85,6 +86,13 @@ class Lifecycle:
         An :class:`~infancy.infants.InfantConfig` or mapping (defaults when ``None``).
     segment_chunks
         Chunks lived in one world before the next world is drawn.
+    infants_per_world
+        Infants that share one world where its scenario allows it (the playroom and the
+        noisy-TV room hold up to 4; a task staged for one infant, such as a hiding or a
+        cue trial, puts each infant in its own room). ``n`` must be a multiple.
+    caregiver
+        The caregiver's role in every world (:class:`~infancy.curricula.driver.
+        ScriptedCaregiver`, the worlds' own script, by default).
     """
 
     def __init__(
@@ -95,7 +103,17 @@ class Lifecycle:
         seed: int = 0,
         infant: Any = None,
         segment_chunks: int = 4,
+        infants_per_world: int = 1,
+        caregiver: Any = None,
     ) -> None:
+        if infants_per_world < 1 or n % infants_per_world:
+            raise ValueError(
+                f"infants_per_world: {infants_per_world} must be a positive divisor of n={n}"
+            )
+        self.infants_per_world = infants_per_world
+        self.caregiver = caregiver
+        self.drivers: dict[str, Driver] = {}
+        self.world_id: str | None = None  # the world of the current (or last) segment
         self.curriculum = curriculum
         self.clock = clock = curriculum.clock
         self.n, self.seed = n, seed
@@ -130,12 +148,23 @@ class Lifecycle:
 
     def _world(self, world_id: str):
         if world_id not in self.worlds:
+            k = self.infants_per_world if max_infants(world_id) >= self.infants_per_world else 1
+            kw = {"n_infants": k} if k > 1 else {}
             w = make_batch(
-                world_id, self.n, seed=_world_seed(self.seed, len(self.worlds)), autoreset=True
+                world_id,
+                self.n // k,
+                seed=_world_seed(self.seed, len(self.worlds)),
+                autoreset=True,
+                **kw,
             )
             w.reset()
             self.worlds[world_id] = w
         return self.worlds[world_id]
+
+    def _driver(self, world_id: str) -> Driver:
+        if world_id not in self.drivers:
+            self.drivers[world_id] = Driver(self._world(world_id), self.cohort, self.caregiver)
+        return self.drivers[world_id]
 
     def _mix(self) -> tuple[list[str], np.ndarray]:
         weights: dict[str, float] = {}
@@ -153,16 +182,27 @@ class Lifecycle:
         clock, cohort = self.clock, self.cohort
         ids, p = self._mix()
         world_id = ids[self.rng.choice(len(ids), p=p)]
+        self.world_id = world_id
         world = self._world(world_id)
+        driver = self._driver(world_id)
         stages = self.curriculum.stages
-        for k in np.unique(self.stage):
-            apply_stage(world, stages[k], worlds=self.stage == k)
-        cohort.begin(world)
+        per = world.n_infants  # infants b*per .. b*per+per-1 share world b
+        if per == 1:
+            for k in np.unique(self.stage):
+                apply_stage(world, stages[k], worlds=self.stage == k)
+        else:
+            grid = self.stage.reshape(-1, per)
+            for k in np.unique(self.stage):
+                for j in range(per):  # each infant its own stage's body
+                    world.set_abilities(stages[k].abilities, worlds=grid[:, j] == k, infants=j)
+                # A shared room's caregiver behaves as for its youngest infant.
+                world.set_habits(stages[k].caregiver, worlds=grid.min(1) == k)
+        driver.begin()
         end = min(self.step + cohort.config.chunk * self.segment_chunks, clock.lifetime_steps)
         ready = np.zeros(self.n, dtype=np.int64)
         chunks = 0
         while self.step < end:
-            cohort.step(world)
+            driver.step()
             self.step += 1
             if cohort._t == 0:  # a chunk was just learned and M decided the next
                 tick = time.perf_counter()
@@ -334,10 +374,21 @@ def live(
     seed: int = 0,
     infant: Any = None,
     segment_chunks: int = 4,
+    infants_per_world: int = 1,
+    caregiver: Any = None,
 ) -> Lifetime:
     """Run ``n`` infants through a whole lifetime in memory (no run directory; see
-    :func:`infancy.curricula.runner.start` for a run that is stored and resumable)."""
-    life = Lifecycle(curriculum, n=n, seed=seed, infant=infant, segment_chunks=segment_chunks)
+    :func:`infancy.curricula.runner.start` for a run that is stored and resumable, and
+    :func:`infancy.curricula.work.run_lifetime` for a lifetime as a unit of work)."""
+    life = Lifecycle(
+        curriculum,
+        n=n,
+        seed=seed,
+        infant=infant,
+        segment_chunks=segment_chunks,
+        infants_per_world=infants_per_world,
+        caregiver=caregiver,
+    )
     parts: dict[str, list[pd.DataFrame]] = {k: [] for k in TABLES}
     while not life.done:
         life.segment()

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 from safetensors.numpy import load_file, save_file
 
 from infancy.configfiles import ConfigModel, one_line, read_yaml
@@ -84,6 +84,21 @@ class RunConfig(ConfigModel):
     checkpoint_every_months: float = Field(
         0.5, gt=0.0, le=12_000.0, description="simulated months between checkpoints"
     )
+    infants_per_world: int = Field(
+        1,
+        ge=1,
+        le=4,
+        description="infants sharing one world where its scenario allows it (playroom, "
+        "noisy TV; one-infant tasks stay one per room); a divisor of n",
+    )
+
+    @model_validator(mode="after")
+    def _divides(self) -> RunConfig:
+        if self.n % self.infants_per_world:
+            raise ValueError(
+                f"infants_per_world: {self.infants_per_world} does not divide n={self.n}"
+            )
+        return self
 
 
 @dataclass
@@ -103,6 +118,7 @@ class Plan:
             "seed": self.config.seed,
             "segment_chunks": self.config.segment_chunks,
             "checkpoint_every_months": self.config.checkpoint_every_months,
+            "infants_per_world": self.config.infants_per_world,
             "curriculum": self.curriculum.model_dump(mode="json"),
             "infant": self.infant.model_dump(mode="json"),
         }
@@ -115,6 +131,7 @@ class Plan:
             seed=c.seed,
             infant=self.infant,
             segment_chunks=c.segment_chunks,
+            infants_per_world=c.infants_per_world,
         )
 
 
@@ -313,7 +330,11 @@ def _execute(
     store.check_parts()
     life, seq = _restored(store, the_plan)
     store.drop_parts_after(seq)
-    here = environment()  # after the lifecycle set its threads
+    if the_plan.infant.threads:  # the run owns this process: its torch threads are its call
+        import torch
+
+        torch.set_num_threads(the_plan.infant.threads)
+    here = environment()  # after the threads are set
     status = store.status()
     if "environment" not in status:
         envs = {"environment": here}

@@ -10,6 +10,7 @@ module without touching the others.
 
 from __future__ import annotations
 
+import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ __all__ = [
     "register_a",
     "register_b",
     "register_m",
+    "resolve",
 ]
 
 MODES = ("observe", "act", "imagine", "sleep")
@@ -257,11 +259,40 @@ def available(kind: str) -> list[str]:
     return sorted(_REGISTRIES[kind])
 
 
-def create(kind: str, name: str, *args: Any, **kwargs: Any) -> Any:
-    """Instantiate the registered ``name``; an unknown name lists the known ones."""
+_BASES = {"a": "SystemA", "b": "SystemB", "m": "SystemM"}
+
+
+def resolve(kind: str, name: str) -> Callable[..., Any]:
+    """The implementation class for ``name``: a registered name, or an import path
+    ``"package.module:Class"`` (so that a worker process, which has not run the
+    notebook or test that registered a class, can rebuild it).
+
+    Raises
+    ------
+    ValueError
+        An unknown name (the known ones are listed), a path that does not import, or a
+        class that is not a System ``kind``.
+    """
+    if ":" not in name:
+        try:
+            return _REGISTRIES[kind][name]
+        except KeyError:
+            known = ", ".join(available(kind))
+            raise ValueError(
+                f"{kind}.name: unknown implementation {name!r}; known: {known} "
+                "(or an import path 'package.module:Class')"
+            ) from None
+    module, _, attr = name.partition(":")
     try:
-        cls = _REGISTRIES[kind][name]
-    except KeyError:
-        known = ", ".join(available(kind))
-        raise ValueError(f"{kind}.name: unknown implementation {name!r}; known: {known}") from None
-    return cls(*args, **kwargs)
+        cls = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"{kind}.name: cannot import {name!r} ({exc})") from None
+    base = globals()[_BASES[kind]]
+    if not (isinstance(cls, type) and issubclass(cls, base)):
+        raise ValueError(f"{kind}.name: {name!r} is not a {base.__name__} subclass")
+    return cls
+
+
+def create(kind: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Instantiate ``name`` (see :func:`resolve`); an unknown name lists the known ones."""
+    return resolve(kind, name)(*args, **kwargs)

@@ -145,8 +145,6 @@ class Cohort:
         self.rules = rules or load_rules()
         self.view_size = view_size or self.rules.body.view_size
         self.months_per_step = months_per_step
-        if c.threads:
-            torch.set_num_threads(c.threads)
         seeds = np.random.SeedSequence(seed).generate_state(2)
         self.gen = torch.Generator().manual_seed(int(seeds[0]))
         self.rng = np.random.default_rng(int(seeds[1]))
@@ -246,13 +244,26 @@ class Cohort:
         return self.obs.encode(view, senses)
 
     # ------------------------------------------------------------------ acting
+    # The world loop is not here: :class:`~infancy.curricula.driver.Driver` owns it and
+    # calls :meth:`start`, :meth:`choose` and :meth:`record` (through its infants role),
+    # so several cohorts and any caregiver can share one world.
     def begin(self, world) -> None:
         """Take the world's current observation as the start of the next chunk."""
         self._check_world(world)
+        self.start(world.view.reshape(self.n, -1), world.senses.reshape(self.n, -1))
+
+    def start(self, view: np.ndarray, senses: np.ndarray) -> None:
+        """Take observations ``view[N, ...]`` (flattened cells allowed) and
+        ``senses[N, S]`` as the start of the next chunk, in a new world."""
         self._felt = np.full(self.n, -1.0)  # a new world: write the energy next step
-        self._view[:, self._t] = world.view.reshape(self.n, *self._view.shape[2:])
-        self._senses[:, self._t] = world.senses.reshape(self.n, -1)
+        self._view[:, self._t] = view.reshape(self.n, *self._view.shape[2:])
+        self._senses[:, self._t] = senses
         self._primed = True
+
+    @property
+    def primed(self) -> bool:
+        """Whether :meth:`start` has given the cohort an observation to act on."""
+        return self._primed
 
     def policy(self) -> tuple[np.ndarray, torch.Tensor, torch.Tensor, torch.Tensor]:
         """Actions for the current observation (STAY for infants not acting)."""
@@ -278,40 +289,53 @@ class Cohort:
         action, logp, value = self.b.act(z, generator)
         return action, logp, value, z
 
-    def step(self, world):
-        """One world step for the whole cohort; learns when a chunk is full.
-
-        Returns the world's :class:`~infancy.worlds.core.engine.StepResult`.
-        """
+    def choose(self) -> np.ndarray:
+        """Each infant's action for the current observation, ``int64[N]`` (STAY for the
+        infants not acting); the next :meth:`record` completes the step."""
         if not self._primed:
-            self.begin(world)
-        t = self._t
+            raise RuntimeError("start() the cohort on an observation before choose()")
         clock = time.perf_counter()
         act, logp, value, z = self.policy()
-        tick = time.perf_counter()
-        res = world.step(act.reshape(world.batch_size, world.n_infants))
-        self.timing["inference"] += tick - clock
-        self.timing["world"] += time.perf_counter() - tick
-        n = self.n
-        reward = res.reward.reshape(n)
-        done = (res.terminated | res.truncated).reshape(n)
+        t = self._t
         self._action[:, t] = act
         # Written through numpy views: a torch index assignment costs ~10 us, a third of
         # a cohort's world step.
         self._logp.numpy()[:, t] = logp.numpy()
         self._value.numpy()[:, t] = value.numpy()
         self._z.numpy()[:, t] = z.numpy()
+        self.timing["inference"] += time.perf_counter() - clock
+        return act
+
+    def record(
+        self,
+        view: np.ndarray,
+        senses: np.ndarray,
+        reward: np.ndarray,
+        done: np.ndarray,
+        success: np.ndarray,
+    ) -> bool:
+        """Complete the step :meth:`choose` began with what followed: ``view[N, ...]``,
+        ``senses[N, S]``, ``reward[N]``, ``done[N]`` (terminated or truncated) and
+        ``success[N]``; learns when a chunk is full.
+
+        Returns
+        -------
+        bool
+            Whether the energy the infants feel (an 8-bit sense) changed, so that the
+            caller writes :attr:`energy` into the world.
+        """
+        t, n = self._t, self.n
         self._reward[:, t] = reward
         self._done[:, t] = done
-        self._view[:, t + 1] = res.view.reshape(n, *self._view.shape[2:])
-        self._senses[:, t + 1] = res.senses.reshape(n, -1)
+        self._view[:, t + 1] = view.reshape(n, *self._view.shape[2:])
+        self._senses[:, t + 1] = senses
         mode = self.mode
         # (np.clip and np.array_equal cost several times these ufuncs at this size.)
         energy = self.energy - self._drain[mode]
         self.energy = np.minimum(np.maximum(energy, 0.0, out=energy), 1.0, out=energy)
         felt = np.round(energy * 255)
-        if (felt != self._felt).any():  # the sense is 8-bit: often unchanged
-            world.set_energy(self.energy.reshape(world.batch_size, world.n_infants))
+        changed = bool((felt != self._felt).any())  # the sense is 8-bit: often unchanged
+        if changed:
             self._felt = felt
         acting = mode == ACT
         self.real_steps += acting | (mode == OBSERVE)
@@ -319,7 +343,6 @@ class Cohort:
         self._ep_return += reward
         self._ep_idle += ~acting
         if done.any():
-            success = res.info["success"].reshape(n)
             idx = np.flatnonzero(done)
             self._episodes.append(
                 {
@@ -341,12 +364,29 @@ class Cohort:
             tick = time.perf_counter()
             self.learn()
             self.timing["learning"] += time.perf_counter() - tick
-        return res
+        return changed
+
+    def step(self, world):
+        """One world step for this cohort alone, with the world's scripted caregiver:
+        a shortcut for a one-step :class:`~infancy.curricula.driver.Driver` (the same
+        loop, the same numbers).
+
+        Returns the world's :class:`~infancy.worlds.core.engine.StepResult`.
+        """
+        return self._driver(world).step()
 
     def live(self, world, steps: int) -> None:
-        """Run ``steps`` world steps (learning as chunks fill)."""
-        for _ in range(steps):
-            self.step(world)
+        """Run ``steps`` world steps (learning as chunks fill), as :meth:`step`."""
+        self._driver(world).run(steps)
+
+    def _driver(self, world):
+        from infancy.curricula.driver import Driver  # the loop lives with the curricula
+
+        d = self.__dict__.get("_own_driver")
+        if d is None or d.world is not world:
+            self._check_world(world)
+            d = self._own_driver = Driver(world, self)
+        return d
 
     # ------------------------------------------------------------------ learning
     def learn(self) -> dict[str, Any]:

@@ -216,13 +216,10 @@ class InfantConfig(_Strict):
     def _known_modules(self) -> InfantConfig:
         # Imported here: the implementations import this module.
         from . import system_a, system_b, system_m  # noqa: F401  (they register themselves)
-        from .base import available
+        from .base import resolve
 
         for kind in ("a", "b", "m"):
-            name = getattr(self, kind).name
-            if name not in available(kind):
-                known = ", ".join(available(kind))
-                raise ValueError(f"{kind}.name: unknown implementation {name!r}; known: {known}")
+            resolve(kind, getattr(self, kind).name)  # a registered name or an import path
         return self
 
     @classmethod

@@ -21,7 +21,16 @@ from .core.codes import (
 )
 from .core.engine import BatchWorld, StepResult
 from .env import InfancyParallelEnv, InfantGymEnv
-from .registry import list_worlds, make, make_aec, make_batch, make_gym, register, scenario
+from .registry import (
+    list_worlds,
+    make,
+    make_aec,
+    make_batch,
+    make_gym,
+    max_infants,
+    register,
+    scenario,
+)
 from .rules import Rules, RulesError, load_rules
 
 __all__ = [
@@ -42,6 +51,7 @@ __all__ = [
     "make_aec",
     "make_batch",
     "make_gym",
+    "max_infants",
     "register",
     "scenario",
 ]

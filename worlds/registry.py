@@ -60,6 +60,13 @@ def list_worlds() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def max_infants(world_id: str) -> int:
+    """Most infants one world of ``world_id`` holds (its scenario's ``max_infants``)."""
+    if world_id not in _REGISTRY:
+        raise ValueError(f"unknown world {world_id!r}; known worlds: {list_worlds()}")
+    return _REGISTRY[world_id].max_infants
+
+
 def scenario(world_id: str, rules: Rules | None = None, **kwargs: Any) -> Scenario:
     """A configured scenario (the world's rules, map and script) by id.
 

@@ -123,6 +123,7 @@ class CaregiverHabits(_Strict):
     follow_attention_prob: float = Field(ge=0.0, le=1.0)
     attend_steps: int = Field(ge=1)
     arm_reach: int = Field(ge=1)
+    attend_rule: Literal["turns", "nearest"] = "turns"
 
 
 def _parse(model: type[BaseModel], data: Any, source: str) -> Any:

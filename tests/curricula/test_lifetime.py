@@ -109,3 +109,32 @@ def test_mastery_moves_an_infant_on_when_it_passes_its_stage_probe():
     for i in range(2):
         if not reach[reach["infant"] == i]["passed"].any():
             assert _first_age_in(tl, "walker")[i] > 16.0
+
+
+def test_infants_share_the_worlds_that_hold_several_and_keep_their_own_bodies():
+    from infancy.curricula.lifetime import Lifecycle
+
+    cur = load_curriculum(
+        overlays=("tiny",),
+        clock={"end_months": 10.0},
+        probes={"names": ["reaching"], "trials": 1},
+    )
+    life = Lifecycle(cur, n=4, seed=0, infants_per_world=2)
+    lived = life.stage.copy()
+    while not life.done:
+        life.segment()
+        life.take()
+        # Each infant's body is its own stage's, also where two share a room (the
+        # stage may have changed at the segment's end: compare with the one lived in).
+        world = life.worlds[life.world_id]
+        loco = world.state.locomotion.reshape(-1)
+        for i, k in enumerate(lived):
+            code = {"none": 0, "crawl": 1, "walk": 2}[
+                world.rules.profile(cur.stages[k].abilities).locomotion
+            ]
+            assert loco[i] == code, (i, k, world.n_infants)
+        lived = life.stage.copy()
+    shared = {w: x.n_infants for w, x in life.worlds.items()}
+    assert shared.get("playroom-v0") == 2, shared  # the playroom holds both
+    assert all(k == 1 for w, k in shared.items() if w != "playroom-v0" and w != "noisy-tv-v0")
+    assert all(x.batch_size * x.n_infants == 4 for x in life.worlds.values())

@@ -363,7 +363,7 @@ class BatchWorld:
     @_threads_for_batch
     def step(
         self,
-        infant_actions: np.ndarray | int,
+        infant_actions: np.ndarray | int | dict[str, Any],
         caregiver_actions: np.ndarray | None = None,
     ) -> StepResult:
         """Advance every world by one step.
@@ -371,7 +371,10 @@ class BatchWorld:
         Parameters
         ----------
         infant_actions
-            ``int[B, N]`` (or anything broadcastable to it) from ``INFANT_ACTIONS``.
+            ``int[B, N]`` (or anything broadcastable to it) from ``INFANT_ACTIONS``; or
+            the whole action set keyed by role, ``{"infants": ..., "caregiver": ...}``
+            (the caregiver's entry optional), as :class:`~infancy.curricula.driver.Driver`
+            passes it.
         caregiver_actions
             ``int[B, 7]``; ``None`` lets the scripted caregiver act.
 
@@ -379,6 +382,15 @@ class BatchWorld:
         -------
         StepResult
         """
+        if isinstance(infant_actions, dict):
+            unknown = sorted(set(infant_actions) - {"infants", "caregiver"})
+            if unknown or "infants" not in infant_actions or caregiver_actions is not None:
+                raise ValueError(
+                    "actions: expected the roles 'infants' and optionally 'caregiver', got "
+                    f"{sorted(infant_actions)}"
+                )
+            caregiver_actions = infant_actions.get("caregiver")
+            infant_actions = infant_actions["infants"]
         b, n = self.batch_size, self.n_infants
         acts = self._check_infant_actions(infant_actions)
         cg = None if caregiver_actions is None else self._check_caregiver_actions(caregiver_actions)

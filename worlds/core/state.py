@@ -43,6 +43,7 @@ STATE_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "cg_point": (np.int32, ("B",)),
     "cg_word": (np.int16, ("B",)),  # 0 silent, 1 + vocabulary index
     "cg_flag": (np.int8, ("B",)),
+    "cg_attends": (np.int8, ("B",)),  # the infant the caregiver attends to (its scripts)
     # what each infant does / senses this step
     "inf_point": (np.uint8, ("B", "N")),
     "inf_vocal": (np.uint8, ("B", "N")),

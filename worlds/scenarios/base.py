@@ -38,7 +38,7 @@ from ..rules import BodyProfile, CaregiverHabits, Rules, load_rules
 __all__ = ["Scenario", "WorldConfig"]
 
 # Indices of the caregiver habits in the array the scripts read.
-H_REL, H_LOOK, H_EYE, H_POINT, H_NAME, H_OST, H_FOLLOW, H_ATTEND, H_ARM = range(9)
+H_REL, H_LOOK, H_EYE, H_POINT, H_NAME, H_OST, H_FOLLOW, H_ATTEND, H_ARM, H_WHO = range(10)
 HABIT_ORDER = (
     "reliability",
     "look_prob",
@@ -49,7 +49,10 @@ HABIT_ORDER = (
     "follow_attention_prob",
     "attend_steps",
     "arm_reach",
+    "attend_rule",
 )
+# Codes of ``attend_rule`` in the habits array (see caregiver.yaml).
+ATTEND_RULES = ("turns", "nearest")
 
 
 class WorldConfig(ConfigModel):
@@ -85,6 +88,9 @@ class Scenario:
     aux_names: ClassVar[tuple[str, ...]] = ()
     #: Whether episodes can end before ``max_cycles`` (success, a choice, a script's end).
     ends_early: ClassVar[bool] = True
+    #: Most infants one world of this scenario holds (``n_infants``): a task staged for
+    #: one infant (a hiding, a cue trial) says 1.
+    max_infants: ClassVar[int] = 4
 
     def __init__(self, rules: Rules | None = None, **kwargs: Any) -> None:
         self.rules = rules if rules is not None else load_rules()
@@ -152,7 +158,12 @@ class Scenario:
     def habits_array(self, habits: CaregiverHabits | None = None) -> np.ndarray:
         """Caregiver habits (the world's own by default) as floats in ``HABIT_ORDER``."""
         h = self.habits if habits is None else habits
-        return np.array([float(getattr(h, k)) for k in HABIT_ORDER])
+        return np.array(
+            [
+                float(ATTEND_RULES.index(h.attend_rule) if k == "attend_rule" else getattr(h, k))
+                for k in HABIT_ORDER
+            ]
+        )
 
     def caregiver_action_sizes(self) -> tuple[int, ...]:
         """Sizes of the caregiver's MultiDiscrete action (see ``CAREGIVER_ACTION_FIELDS``)."""
@@ -259,12 +270,13 @@ def play_with(st, b, obj, u, habits, kind_words, out):
     """Everyday joint attention on ``obj``: look, sometimes seek eye contact, point and
     name, following the caregiver's habits. Reads uniforms ``u[b, 0..5]``."""
     n = st.done.shape[1]
+    eye = 1 + st.cg_attends[b]  # the target code of the infant it attends to
     if obj < 0:
-        out[b, CG_GAZE] = 1 if u[b, 0] < habits[b, H_EYE] else 0
+        out[b, CG_GAZE] = eye if u[b, 0] < habits[b, H_EYE] else 0
         return
     code = 1 + n + obj
     if u[b, 0] < habits[b, H_EYE]:
-        out[b, CG_GAZE] = 1  # eye contact with infant 0
+        out[b, CG_GAZE] = eye  # eye contact
     elif u[b, 0] < habits[b, H_EYE] + habits[b, H_LOOK] * (1.0 - habits[b, H_EYE]):
         out[b, CG_GAZE] = code
     if u[b, 1] < habits[b, H_POINT]:
@@ -272,6 +284,28 @@ def play_with(st, b, obj, u, habits, kind_words, out):
     if u[b, 2] < habits[b, H_NAME]:
         flag = FLAG_OSTENSIVE if u[b, 3] < habits[b, H_OST] else 0
         say_name(st, b, obj, u[b, 4], u[b, 5], habits, kind_words, out, flag)
+
+
+@njit(cache=True, inline="always")
+def choose_attended(st, b, habits):
+    """Turn to the infant the caregiver attends to next (``st.cg_attends[b]``), by the
+    ``attend_rule`` habit: ``turns`` takes each infant in turn, ``nearest`` the one
+    closest to the caregiver (city-block; the lower index on a tie). One infant: 0."""
+    n = st.done.shape[1]
+    if n == 1:
+        st.cg_attends[b] = 0
+        return
+    if habits[b, H_WHO] == 0:
+        st.cg_attends[b] = (st.cg_attends[b] + 1) % n
+        return
+    best, who = 1 << 30, 0
+    for i in range(n):
+        d = abs(st.agent_pos[b, i, 0] - st.agent_pos[b, n, 0]) + abs(
+            st.agent_pos[b, i, 1] - st.agent_pos[b, n, 1]
+        )
+        if d < best:
+            best, who = d, i
+    st.cg_attends[b] = who
 
 
 @njit(cache=True, inline="always")

@@ -115,6 +115,7 @@ def _direct_cue(st, u, habits, params, kind_words, kind_flags, out):
 
 
 class _CueScenario(Scenario):
+    max_infants = 1
     height = width = 7
     n_objects = 2
     aux_names = ("correct_toy",)

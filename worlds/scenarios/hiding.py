@@ -130,6 +130,8 @@ class Peekaboo(Scenario):
     ``peekaboo-v0``
     """
 
+    max_infants = 1
+
     id = "peekaboo-v0"
     Config = PeekabooConfig
     height = width = 7
@@ -297,6 +299,8 @@ class ANotB(Scenario):
     ## Registered ids
     ``a-not-b-v0``
     """
+
+    max_infants = 1
 
     id = "a-not-b-v0"
     Config = ANotBConfig

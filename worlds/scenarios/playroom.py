@@ -13,6 +13,7 @@ from .base import (
     H_FOLLOW,
     Scenario,
     WorldConfig,
+    choose_attended,
     clear_action,
     pick_toy,
     play_with,
@@ -36,8 +37,10 @@ def _direct_play(st, u, habits, params, kind_words, kind_flags, out):
             if st.ended[b]:
                 continue
             if st.timer[b] <= 0:
-                # A new focus of play: often what the infant is looking at.
-                seen = st.looking[b, 0]
+                # A new focus of play, with the infant it attends to (its turn, or the
+                # nearest): often what that infant is looking at.
+                choose_attended(st, b, habits)
+                seen = st.looking[b, st.cg_attends[b]]
                 if (
                     u[b, 6] < habits[b, H_FOLLOW]
                     and seen >= 0
@@ -56,7 +59,9 @@ class Playroom(Scenario):
     A 7x7 playroom with toys scattered on the floor. The caregiver plays: every few
     steps it picks a focus of play, often the toy the infant is looking at, and looks
     at it, points at it and names it with the habits in ``caregiver.yaml``. The infant
-    explores freely.
+    explores freely. With several infants, the caregiver attends to one at a time (its
+    eye contact, and the toy it follows), chosen at each new focus of play by the
+    ``attend_rule`` habit.
 
     ## Agents
     ``infant_0`` (up to ``n_infants``) and ``caregiver``.
@@ -210,6 +215,8 @@ class Reach(Scenario):
     ## Registered ids
     ``reach-v0``
     """
+
+    max_infants = 1
 
     id = "reach-v0"
     Config = ReachConfig

@@ -1,0 +1,105 @@
+"""A lifetime as a unit of work, and the executors that run many."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from infancy.curricula.executors import ProcessExecutor, RayExecutor, SerialExecutor, executor
+from infancy.curricula.work import LifetimeSpec, run_lifetime
+from infancy.infants.base import MODES, OBSERVE, SystemM
+
+# A lifetime of a few seconds: the tiny clock, 2 months, two infants, two probes.
+TINY = {
+    "n": 2,
+    "curriculum": {
+        "preset": "tiny",
+        "clock": {"end_months": 2.0},
+        "probes": {"names": ["reaching", "word_comprehension"]},
+    },
+    "tables": ["probes", "lexicon", "audit"],
+}
+
+
+class ShyM(SystemM):
+    """A System M that only ever proposes to observe (defined here, in a test module,
+    and named by import path: a worker process must import it to rebuild it)."""
+
+    def decide(self, meta, age_months):
+        n = self.n
+        return {
+            "mode": np.full(n, OBSERVE, dtype=np.int64),
+            "gate_a": np.ones(n),
+            "gate_b": np.zeros(n),
+            "intrinsic_weight": np.zeros(n),
+            "store_threshold": np.full(n, 0.5),
+            "replay_ratio": np.zeros(n),
+            "one_shot": np.ones(n),
+        }
+
+
+def _same(a, b) -> None:
+    assert a.ok and b.ok, (a.error, b.error)
+    assert set(a.tables) == set(b.tables)
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name], check_exact=True)
+
+
+def test_a_spec_is_plain_data_and_names_its_problems():
+    spec = LifetimeSpec.model_validate({**TINY, "seed": 3, "genome": [0.0] * 4})
+    again = LifetimeSpec.model_validate(json.loads(json.dumps(spec.model_dump(mode="json"))))
+    assert again == spec
+    # The genome goes into the infant config, for an evolvable M by default.
+    assert again.run_config()["infant"]["m"] == {
+        "name": "evolvable",
+        "evolvable": {"genome": [0.0] * 4},
+    }
+    with pytest.raises(ValueError, match="unknown table 'brains'"):
+        LifetimeSpec.model_validate({"tables": ["brains"]})
+    with pytest.raises(ValueError, match="infants_per_world"):
+        LifetimeSpec.model_validate({"n": 3, "infants_per_world": 2})
+
+
+def test_a_failed_lifetime_is_reported_with_its_spec_not_raised():
+    bad = {**TINY, "infant": {"m": {"name": "nowhere.module:M"}}}
+    res = run_lifetime(bad)
+    assert not res.ok and "cannot import 'nowhere.module:M'" in res.error
+    assert res.spec["infant"] == bad["infant"] and res.tables == {}
+
+
+def test_same_spec_same_tables_on_every_executor():
+    specs = [{**TINY, "seed": s} for s in (0, 1)]
+    serial = SerialExecutor().map(specs)
+    assert [r.ok for r in serial] == [True, True]
+    assert not serial[0].tables["probes"].equals(serial[1].tables["probes"])  # seeds differ
+    with executor("process", workers=2) as pool:
+        seen = []
+        process = pool.map(specs, progress=lambda i, r: seen.append(i))
+    assert sorted(seen) == [0, 1]
+    for a, b in zip(serial, process, strict=True):
+        _same(a, b)
+    with RayExecutor(workers=2) as ray_pool:
+        ray = ray_pool.map(specs)
+    for a, b in zip(serial, ray, strict=True):
+        _same(a, b)
+
+
+def test_a_system_m_named_by_import_path_runs_in_a_worker_and_a_failure_stays_alone():
+    shy = {**TINY, "infant": {"m": {"name": f"{__name__}:ShyM"}}}
+    broken = {**TINY, "infant": {"m": {"name": f"{__name__}:Missing"}}}
+    results = ProcessExecutor(workers=2).map([shy, broken, TINY])
+    assert results[0].ok, results[0].error
+    proposed = results[0].tables["audit"]["proposed_mode"]
+    assert (proposed == MODES[OBSERVE]).all()  # ShyM decided, inside the worker
+    assert not results[1].ok and "Missing" in results[1].error
+    assert results[2].ok and (results[2].tables["audit"]["proposed_mode"] != "observe").any()
+
+
+def test_executor_names():
+    assert isinstance(executor("serial"), SerialExecutor)
+    assert isinstance(executor(), ProcessExecutor)
+    with pytest.raises(ValueError, match="unknown 'gpu'; known: serial, process, ray"):
+        executor("gpu")
