@@ -28,7 +28,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from infancy.infants import MODES
+from infancy.constants import MODES
 
 from . import compare, reference
 
