@@ -1,8 +1,9 @@
 """Comparing an agent cohort's development with children's.
 
-Each probe of the battery (:mod:`infancy.curricula.probes`) has a child counterpart in
-the shipped reference data (:func:`child_milestones`); the functions here measure the
-cohort and set it against those ages:
+Each probe of the battery has a child counterpart in the shipped reference data, named
+by its record (:attr:`infancy.curricula.probe_records.Probe.child`) and read by
+:func:`child_milestones`; the functions here measure the cohort and set it against
+those ages:
 
 ========================  ==========================================================
 ``logistic_aoa``          per infant: the 50% point of a logistic fitted to the passes
@@ -32,11 +33,12 @@ import re
 import numpy as np
 import pandas as pd
 
+from infancy.curricula.probe_records import PROBES
+
 from . import reference
 from .acquisition import first_stable_pass
 
 __all__ = [
-    "CHILD_COUNTERPARTS",
     "VOCABULARY_NORMALISATION",
     "a_not_b_slope",
     "age_alignment",
@@ -53,42 +55,6 @@ __all__ = [
     "vocabulary",
     "vocabulary_percentiles",
 ]
-
-# Which published finding each probe stands for, and which age of it. The ages are read
-# from the shipped reference tables at call time (never re-typed here), so a probe's
-# child age always carries the row's source and confidence.
-CHILD_COUNTERPARTS: dict[str, tuple[str, str, str]] = {
-    # probe: (table, row key, which age)
-    "violation_of_expectation": (
-        "findings",
-        "Violation of expectation (drawbridge): longer looking at the impossible event",
-        "low",
-    ),
-    "reaching": ("cdc", "Reaches to grab a toy she wants", "age"),
-    "word_comprehension": (
-        "findings",
-        "Common nouns understood above chance at 6-9 mo; sharp rise about 14 mo (N=49)",
-        "low",
-    ),
-    "a_not_b": ("findings", "A-not-B: delay that produces the error", "low"),
-    "locomotion": ("who", "hands_knees_crawling", "mean"),
-    "object_permanence": (
-        "findings",
-        "Search for hidden objects begins (Piaget, as summarised)",
-        "low",
-    ),
-    "gaze_following": ("findings", "Not reliable before 10 mo; trainable from about 8 mo", "high"),
-    "point_following": (
-        "findings",
-        "Comprehends informative pointing; comprehenders mostly also produce points",
-        "low",
-    ),
-}
-"""Probe -> (reference table, row, age used). ``a_not_b`` passes when the infant finds
-the toy at B with no delay, which Diamond (1985) reports from 7.5 months;
-``word_comprehension`` passes with one word understood, first above chance at 6 months
-(Bergelson & Swingley, PMC4671511); ``gaze_following`` is reliable from 10 months;
-``locomotion`` is crawling, with the WHO window as its window."""
 
 CHILD_COLUMNS = [
     "milestone",
@@ -120,24 +86,26 @@ def child_milestones(probes: list[str] | None = None) -> pd.DataFrame:
     Parameters
     ----------
     probes
-        Probe names (default: all of :data:`CHILD_COUNTERPARTS`, in child order).
+        Probe names (default: every probe of
+        :data:`~infancy.curricula.probe_records.PROBES`); each probe's record names its
+        counterpart (``child``: reference table, row, which age).
 
     Returns
     -------
     pandas.DataFrame
         ``milestone`` (the probe), ``child_milestone`` (the finding), ``age_months``,
         ``low_months, high_months`` (the published window, ``NaN`` where there is none),
-        ``window`` (what the window is), ``source``, ``confidence``; sorted by age.
+        ``window`` (what the window is), ``source``, ``confidence``; sorted by age, then
+        by probe name.
     """
-    names = list(CHILD_COUNTERPARTS) if probes is None else list(probes)
-    unknown = [p for p in names if p not in CHILD_COUNTERPARTS]
+    names = list(PROBES) if probes is None else list(probes)
+    unknown = [p for p in names if p not in PROBES]
     if unknown:
-        raise ValueError(
-            f"probes: no child counterpart for {unknown}; known: {', '.join(CHILD_COUNTERPARTS)}"
-        )
+        raise ValueError(f"probes: no child counterpart for {unknown}; known: {', '.join(PROBES)}")
     rows = []
     for probe in names:
-        table, key, which = CHILD_COUNTERPARTS[probe]
+        c = PROBES[probe].child
+        table, key, which = c.table, c.key, c.which
         if table == "findings":
             df = reference.findings()
             row = df[df["finding"] == key].iloc[0]
@@ -174,7 +142,7 @@ def child_milestones(probes: list[str] | None = None) -> pd.DataFrame:
             )
     out = pd.DataFrame(rows, columns=CHILD_COLUMNS)
     out["age_months"] = out["age_months"].astype(float)
-    return out.sort_values("age_months", kind="stable").reset_index(drop=True)
+    return out.sort_values(["age_months", "milestone"], kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- ages

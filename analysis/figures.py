@@ -28,7 +28,8 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from infancy.infants import MODES
+from infancy.constants import MODES
+from infancy.curricula.probe_records import label
 
 from . import compare, reference
 
@@ -203,7 +204,7 @@ def plot_milestone_windows(
     ax.plot([], [], color="0.6", lw=1.5, label="by this age: 75% of children (CDC)")
     ax.scatter([], [], s=14, color=c_agent, label="infant (agent)")
     ax.plot([], [], color=c_median, lw=2.5, label="cohort median")
-    ax.set_yticks(range(len(child)), [m.replace("_", " ") for m in child["milestone"]])
+    ax.set_yticks(range(len(child)), [label(m) for m in child["milestone"]])
     ax.set_ylim(len(child) - 0.5, -0.5)
     ax.set_xlabel("age (months; agents: simulated)")
     ax.set_title("Age of acquisition: agents and children", loc="left")
@@ -479,7 +480,14 @@ def plot_probe_curves(
     ax.set_xlabel("age (months; agents: simulated)")
     ax.set_ylabel("share of batteries passed" if bin_months > 0 else "share of infants passing")
     ax.set_title("Probe battery over age", loc="left")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="x-small")
+    handles, shown = ax.get_legend_handles_labels()  # the probes by their plain labels
+    ax.legend(
+        handles,
+        [label(n) if n in palette else n for n in shown],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize="x-small",
+    )
     data = p.groupby(["probe", "age_months"])["passed"].mean().reset_index(name="share_passing")
     data = data.merge(
         child[["milestone", "age_months"]].rename(

@@ -19,6 +19,7 @@ import pandas as pd
 import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from infancy.curricula.probe_records import PROBES, label
 from infancy.store import RunError, RunStore
 
 from . import compare, figures
@@ -70,9 +71,7 @@ def compare_run(
         probes, method="first_stable", stable=stable, n_boot=n_boot, seed=seed
     )
     cohort = compare.cohort_aoa(probes, n_boot=n_boot, seed=seed)
-    child = compare.child_milestones(
-        [p for p in compare.CHILD_COUNTERPARTS if p in set(probes["probe"])]
-    )
+    child = compare.child_milestones([p for p in PROBES if p in set(probes["probe"])])
     agent = compare.by_milestone(first)[["milestone", "age_months"]]
     alignment = compare.age_alignment(agent, child)
     table = child[["milestone", "child_milestone", "age_months", "source"]].rename(
@@ -161,6 +160,11 @@ def _modes_by_stage(audit: pd.DataFrame) -> pd.DataFrame:
     per = per.groupby(["stage", "infant"], sort=False).mean().reset_index()
     per.columns = [c.removeprefix("share_") for c in per.columns]
     return per.melt(id_vars=["stage", "infant"], var_name="mode", value_name="share")
+
+
+def _labelled(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the plain label of each milestone (probe) as its first column."""
+    return df.assign(probe=df["milestone"].map(label))[["probe", *df.columns]]
 
 
 def _table_html(df: pd.DataFrame, digits: int = 2) -> str:
@@ -323,7 +327,7 @@ def write_report(
         created=time.strftime("%Y-%m-%d %H:%M", time.localtime(status.get("created", 0))),
         config=yaml.safe_dump(store.config(), sort_keys=False),
         summary=summary,
-        milestones=_table_html(stats["milestones"]),
+        milestones=_table_html(_labelled(stats["milestones"])),
         windows=_table_html(stats["windows"]),
         alignment=_table_html(alignment.drop(columns=["slope", "intercept"])),
         a_not_b=_table_html(stats["a_not_b"].drop(columns="source")),

@@ -160,12 +160,6 @@ runs_app = typer.Typer(
 app.add_typer(runs_app, name="runs")
 
 
-def _probe_short() -> dict[str, str]:
-    from infancy.curricula.probes import PROBES
-
-    return {name: p.short for name, p in PROBES.items()}
-
-
 def _stage_summary(names: list[str]) -> str:
     from collections import Counter
 
@@ -176,11 +170,13 @@ def _stage_summary(names: list[str]) -> str:
 
 
 def _probe_summary(latest) -> str:
+    from infancy.curricula.probe_records import PROBES
+
     if latest is None:
         return "probes: none yet"
     parts = []
     for probe, g in latest.groupby("probe", sort=False):
-        short = _probe_short().get(probe, probe)
+        short = PROBES[probe].short if probe in PROBES else probe
         if probe == "word_comprehension":
             parts.append(f"{short} {g['score'].mean():.1f}")
         else:

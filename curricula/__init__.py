@@ -1,33 +1,37 @@
 """infancy.curricula: development over time.
 
 - the age clock and developmental stages as YAML overlays (here: ``load_curriculum``);
-- the probe battery (``infancy.curricula.probes``);
+- the probe records (``infancy.curricula.probe_records``: ``PROBES``, torch-free) and
+  the probe battery that runs them (``infancy.curricula.probes``);
 - lifetimes in memory (``infancy.curricula.lifetime.live``, ``Lifecycle``);
 - the resumable runner and the run store (``infancy.curricula.runner``: ``plan``,
   ``start``, ``execute``, ``resume``; ``infancy.store``: ``RunStore``,
   ``list_runs``, ``catalogue``).
 
-The submodules that need torch are imported on use, so this package stays light. See
+Every name here is imported on first use (PEP 562), so importing a light submodule
+(``infancy.curricula.probe_records``) does not load the simulator or torch. See
 docs/architecture.md.
 """
 
 from __future__ import annotations
+
+import importlib
 
 if __name__ != "infancy.curricula":
     raise ImportError(
         "import infancy.curricula, not curricula (install the package: pip install -e .)"
     )
 
-from .stages import (
-    PROBE_NAMES,
-    Clock,
-    Curriculum,
-    CurriculumError,
-    Stage,
-    apply_stage,
-    load_curriculum,
-    merge,
-)
+_LAZY = {
+    "PROBE_NAMES": ".stages",
+    "Clock": ".stages",
+    "Curriculum": ".stages",
+    "CurriculumError": ".stages",
+    "Stage": ".stages",
+    "apply_stage": ".stages",
+    "load_curriculum": ".stages",
+    "merge": ".stages",
+}
 
 __all__ = [
     "PROBE_NAMES",
@@ -39,3 +43,15 @@ __all__ = [
     "load_curriculum",
     "merge",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -16,7 +16,9 @@ starts in the worlds of ``mask`` (memory policies forget there). A frozen cohort
 through :class:`CohortPolicy`.
 
 Each probe is one :class:`Probe` record (construct, paradigm and source, measure,
-chance, pass rule, the cheapest shortcut and why it fails, label): the battery, the
+chance, pass rule, the cheapest shortcut and why it fails, labels, child counterpart),
+kept in the torch-free :mod:`infancy.curricula.probe_records` and re-exported here; its
+run function (named by the record's ``runner``) is defined here. The battery, the
 stages, the analysis and the CLI all read :data:`PROBES`. The probes' own tests
 (``tests/curricula/test_validity.py``) run the shortcut policies of
 :mod:`infancy.curricula.validity` and show that each fails the probes it is a shortcut
@@ -26,8 +28,6 @@ for, while an oracle passes wherever the body makes it possible.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -38,6 +38,8 @@ from infancy.worlds.core.codes import FLAG_IMPERATIVE, FLAG_OSTENSIVE, NORTH, RE
 from infancy.worlds.core.engine import BatchWorld
 from infancy.worlds.rules import load_rules
 from infancy.worlds.scenarios.base import Scenario, WorldConfig
+
+from .probe_records import PROBE_ROOM, PROBES, Probe
 
 __all__ = [
     "ALPHA",
@@ -122,7 +124,7 @@ class ProbeRoom(Scenario):
     every cue, and nothing is rewarded or judged.
     """
 
-    id = "probe-room"
+    id = PROBE_ROOM
     Config = ProbeRoomConfig
     height = 6
     width = 9
@@ -809,202 +811,6 @@ def _rows(probe: Probe, score, passed, trials: int) -> pd.DataFrame:
             "chance": probe.chance,
         }
     )
-
-
-# ------------------------------------------------------------------ the record
-@dataclass(frozen=True)
-class Probe:
-    """One probe: everything every layer needs to know about it.
-
-    Attributes
-    ----------
-    name
-        Its key in tables and configs.
-    label, short
-        Plain-English label (figures, report) and a short one (the CLI's table).
-    construct
-        The ability it names.
-    paradigm
-        The child paradigm it follows, with its source.
-    measure
-        What is scored, and the score's unit.
-    chance
-        The score of a policy that ignores the construct (by design, or measured with
-        the random policy; see the tests).
-    pass_rule
-        When a battery counts it as passed.
-    shortcut
-        The cheapest strategy that could fake it, and why it fails here.
-    needs
-        The body abilities without which it cannot be passed (``reach``,
-        ``locomotion``), or none.
-    run
-        ``run(policy, bodies, *, trials, seed) -> DataFrame`` (one row per infant:
-        ``infant, probe, score, passed, trials, chance``, sometimes ``detail``).
-    """
-
-    name: str
-    label: str
-    short: str
-    construct: str
-    paradigm: str
-    measure: str
-    chance: float
-    pass_rule: str
-    shortcut: str
-    needs: tuple[str, ...]
-    run: Callable[..., pd.DataFrame]
-
-
-PROBES: dict[str, Probe] = {
-    p.name: p
-    for p in (
-        Probe(
-            "object_permanence",
-            "Object permanence (search)",
-            "OP",
-            "the toy still exists, and is where it went, when it cannot be seen",
-            "Manual search for a fully hidden object (Piaget 1954, stage IV; Diamond 1985's"
-            " A trials): the toy is shown on one of three places beside the infant and"
-            " covered by a box there while boxes cover the other two; a third of trials are"
-            " controls in which the toy is shown and put away, not hidden.",
-            "share of hide trials whose first search (reach into a box) is at the toy's box",
-            1 / 3,
-            "score >= 0.75, above chance (binomial, 1/3, ALPHA), and searching on at least"
-            " 50 points more of hide trials than of control trials",
-            "a fixed route or a favourite box finds the toy on 1/3 of trials; searching"
-            " every time fails the control trials; the display at search time is the same"
-            " wherever the toy is, so only memory of the hiding passes",
-            ("reach",),
-            object_permanence,
-        ),
-        Probe(
-            "a_not_b",
-            "A-not-B (delay tolerated)",
-            "AnB",
-            "searching where the toy was last hidden, against the pull of past searches,"
-            " over a delay",
-            "Diamond's (1985) A-not-B with delays: two boxes left and right; two or three"
-            " hidings at A (side drawn), then one or two at B; the infant held at the"
-            " midline for the delay.",
-            "the longest delay (steps) at which B trials are found at B (and repeated A"
-            " trials at A) in at least 75% of trials, at every shorter delay too; -1 none;"
-            " the perseverative error rate (search at A on B trials) in ``errors``",
-            0.5,
-            "score >= 0 (the shortest delay passed: B trials >= 75% and above chance 0.5 by"
-            " a binomial test at ALPHA, repeated A trials >= 75%)",
-            "a perseverator scores 0% on B trials; a side bias or an alternator 50%; a"
-            " win-shift rule fails the repeated A trials; the number of A trials is drawn,"
-            " so counting trials does not help",
-            ("reach",),
-            a_not_b,
-        ),
-        Probe(
-            "violation_of_expectation",
-            "Violation of expectation (looking time)",
-            "VoE",
-            "expecting a hidden toy to keep its identity",
-            "Looking time after a possible and an impossible event (Baillargeon 1987;"
-            " identity violations, Wilcox & Baillargeon 1998): two toys go into two boxes,"
-            " one box opens and a toy comes out - the one that went in (possible) or the"
-            " one that went into the other box (impossible). The final display is the same"
-            " in both events; order of events and of the hidings counterbalanced.",
-            "share of pairs with longer looking (steps before the infant first turns away)"
-            " at the impossible event, ties counted half",
-            0.5,
-            "score >= 0.75 and more wins than losses by a sign test at ALPHA",
-            "a novelty detector sees both toys in both events; 'the revealed toy differs"
-            " from the last one that disappeared' is right in half the pairs (the order of"
-            " the hidings is drawn); never turning away ties every pair",
-            (),
-            violation_of_expectation,
-        ),
-        Probe(
-            "gaze_following",
-            "Gaze following",
-            "gaze",
-            "following another's gaze to what it looks at",
-            "Gaze following (Scaife & Bruner 1975; Butterworth & Jarrett 1991): after eye"
-            " contact the caregiver, standing front-left or front-right, turns its head to"
-            " one of two toys placed in two of three directions (west, north, east).",
-            "share of trials whose first toy looked at is the one looked at by the caregiver",
-            0.5,
-            "score >= 0.75 and above chance (binomial, 0.5, ALPHA)",
-            "the view shows the head's direction only, on the caregiver's cell; turning to"
-            " the side the head points to, or to a favourite toy, or staying, is right in"
-            " at most about half the trials, because the caregiver's place changes",
-            (),
-            gaze_following,
-        ),
-        Probe(
-            "point_following",
-            "Point following",
-            "point",
-            "following a pointing gesture to its referent",
-            "Comprehension of pointing (Behne et al. 2012; Butterworth & Morissette 1996):"
-            " as for gaze following, but the caregiver keeps eye contact and points.",
-            "share of trials whose first toy looked at is the one pointed at",
-            0.5,
-            "score >= 0.75 and above chance (binomial, 0.5, ALPHA)",
-            "as for gaze following: the arm's direction is shown on the caregiver's cell"
-            " only, with the caregiver's place and the toys' directions drawn",
-            (),
-            point_following,
-        ),
-        Probe(
-            "word_comprehension",
-            "Word comprehension (looking while listening)",
-            "words",
-            "knowing which toy a word names",
-            "Looking while listening (Fernald et al. 1998; Bergelson & Swingley 2012): two"
-            " toys in front, both in view of every body; the caregiver asks 'where's the"
-            " <word>?'; every word of the vocabulary is named, each with partners it was"
-            " never paired with in training.",
-            "number of words for which looking at the word's toy when it is named exceeds"
-            " looking at the same toy when the other one is named by at least 0.25 of the"
-            " window, by a permutation test at ALPHA / words",
-            0.0,
-            "at least one word known",
-            "a favourite toy, a side bias or ignoring the word leave looking at a toy the"
-            " same whether or not it is named, so the difference cancels",
-            (),
-            word_comprehension,
-        ),
-        Probe(
-            "reaching",
-            "Reaching",
-            "reach",
-            "turning to and grasping a toy within reach",
-            "Reaching for a wanted toy (CDC 2022, 6 months): a toy beside the infant"
-            " (north, west or east, drawn); a third of trials have no toy (controls).",
-            "share of toy trials in which the infant got the toy within 8 steps",
-            1 / 3,
-            "score >= 0.8, above chance (binomial at the random policy's level, ALPHA),"
-            " and reaching on at least 50 points more of toy trials than of empty ones",
-            "reaching ahead gets 1/3 of the toys (chance is set there; a random policy gets"
-            " about 0.17); sweeping every side and reaching gets them"
-            " all but reaches as often when there is no toy, and fails the controls",
-            ("reach",),
-            reaching,
-        ),
-        Probe(
-            "locomotion",
-            "Locomotion (crawl to a toy)",
-            "loco",
-            "moving through the room to get a toy",
-            "Hands-and-knees crawling to a toy (WHO MGRS 2006): a toy three cells away"
-            " (north, west or east, drawn); a third of trials have no toy (controls).",
-            "share of toy trials in which the infant got the toy within 16 steps",
-            1 / 3,
-            "as for reaching",
-            "going straight ahead gets 1/3 at most (chance is set there; a random policy"
-            " gets about 0.02); a sweep reaches on empty trials too",
-            ("locomotion", "reach"),
-            locomotion,
-        ),
-    )
-}
-"""The battery, in battery order (see :class:`Probe`)."""
 
 
 def battery_rows(

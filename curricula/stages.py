@@ -18,7 +18,7 @@ from infancy.configfiles import ConfigModel, one_line, read_yaml
 from infancy.worlds import list_worlds
 from infancy.worlds.rules import CaregiverHabits, load_rules
 
-from .probes import PROBES
+from .probe_records import PROBES
 
 __all__ = [
     "Clock",
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 PRESETS = Path(__file__).parent / "presets"
-PROBE_NAMES = tuple(PROBES)  # the battery, in order: one record per probe
+PROBE_NAMES = tuple(PROBES)  # the battery, in order, from the probe records
 MAX_BATTERIES = 1000  # probe batteries in one lifetime: keeps a run's work and memory finite
 
 

@@ -42,6 +42,7 @@ from infancy.worlds.core.codes import (
 )
 from infancy.worlds.rules import load_rules
 
+from .probe_records import PROBE_ROOM
 from .probes import ALPHA, PROBES, SPOT_HEADING, battery_rows, per_infant
 
 ALPHA_TEXT = f"{ALPHA:g}"
@@ -370,16 +371,7 @@ class _HeadSide:
         return np.where(_free(senses), act, STAY)
 
 
-_ALL = (
-    "object_permanence",
-    "a_not_b",
-    "violation_of_expectation",
-    "gaze_following",
-    "point_following",
-    "word_comprehension",
-    "reaching",
-    "locomotion",
-)
+_ALL = tuple(PROBES)  # shortcuts that aim at every probe
 SHORTCUTS: dict[str, Shortcut] = {
     s.name: s
     for s in (
@@ -615,6 +607,14 @@ def lifetime_schedule(preset: str = "default") -> list[tuple[float, str]]:
     return out
 
 
+def _counterpart(p) -> str:
+    c = p.child
+    age = {"low": "the start of its age range", "high": "the end of its age range"}
+    which = age.get(c.which, f"the {c.which} age")
+    text = f"{c.table} row '{c.key}', at {which} ({c.source})"
+    return f"{text}: {c.why}." if c.why else f"{text}."
+
+
 def probe_docs(table: pd.DataFrame | None = None) -> str:
     """``docs/probes.md``: each probe's record and what each body makes possible (the
     shipped maturation table by default)."""
@@ -622,14 +622,15 @@ def probe_docs(table: pd.DataFrame | None = None) -> str:
     out = [
         "# The probe battery",
         "",
-        "Generated from the probe records (`infancy.curricula.probes.PROBES`) and the",
-        "maturation table (`curricula/data/maturation.csv`) by `python -m",
+        "Generated from the probe records (`infancy.curricula.probe_records.PROBES`) and",
+        "the maturation table (`curricula/data/maturation.csv`) by `python -m",
         "infancy.curricula.validity`; `tests/curricula/test_validity.py` checks it is up to",
-        "date. Every probe runs in a held-out probe room (6 x 9 cells, positions and toy",
-        "pairings that no training world uses) and rewards nothing. The validity kit",
-        "(`infancy.curricula.validity`) runs any policy through it; its shortcut policies",
-        "fail every probe they target, with every body, and each probe's oracle passes",
-        "wherever the body allows (the tests prove both).",
+        f"date. Every probe runs in a held-out probe room (`{PROBE_ROOM}`: 6 x 9 cells,",
+        "positions and toy pairings that no training world uses) and rewards nothing. The",
+        "validity kit (`infancy.curricula.validity`) runs any policy through it; its",
+        "shortcut policies fail every probe they target, with every body, and each probe's",
+        "oracle passes wherever the body allows (the tests prove both). Each probe's child",
+        "counterpart is a row of the shipped reference data (`infancy.analysis.reference`).",
         "",
         f"A pass is also above chance at ALPHA = {ALPHA_TEXT} per battery; a milestone is two",
         "passes in a row.",
@@ -656,6 +657,7 @@ def probe_docs(table: pd.DataFrame | None = None) -> str:
             f"- **Pass rule.** {p.pass_rule}.",
             f"- **What a shortcut would need.** {p.shortcut}.",
             f"- **Body.** Needs {needs}; earliest possible age: {earliest}.",
+            f"- **Child counterpart.** {_counterpart(p)}",
             "",
         ]
     return "\n".join(out)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from infancy.infants.evaluation import IMAGINATION_CONDITIONS, imagination_comparison
+from infancy.curricula.comparisons import IMAGINATION_CONDITIONS, imagination_comparison
 
 
 def _number(x: float) -> float | None:

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from infancy.constants import MODES  # defined torch-free, for the analysis
+
 __all__ = [
     "META_ACTIONS",
     "META_STATES",
@@ -36,7 +38,6 @@ __all__ = [
     "resolve",
 ]
 
-MODES = ("observe", "act", "imagine", "sleep")
 OBSERVE, ACT, IMAGINE, SLEEP = range(4)
 
 META_STATES = (

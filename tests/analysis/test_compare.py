@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from infancy.analysis import compare, reference
+from infancy.curricula.probe_records import PROBES
 
 
 def _switch_probes(switch_ages: dict[int, float], probe="reaching", ages=range(1, 11)):
@@ -39,7 +40,7 @@ def _who_midpoint_cohort(n=5) -> pd.DataFrame:
 
 def test_child_milestones_are_read_from_the_reference_tables():
     child = compare.child_milestones()
-    assert set(child["milestone"]) == set(compare.CHILD_COUNTERPARTS)
+    assert set(child["milestone"]) == set(PROBES)
     assert child["age_months"].is_monotonic_increasing
     assert child["source"].str.len().min() > 10 and child["confidence"].isin(["P", "S"]).all()
     crawl = reference.who_motor_windows().set_index("milestone").loc["hands_knees_crawling"]

@@ -64,7 +64,7 @@ def test_milestone_windows_draws_every_shared_milestone_and_cites(tmp_path):
     _fig, ax = plt.subplots()
     assert figures.plot_milestone_windows(ages, ax=ax) is ax
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels == ["reaching", "a not b", "gaze following"]  # child order
+    assert labels == ["Reaching", "A-not-B (delay tolerated)", "Gaze following"]  # child order
     assert "Diamond 1985" in _cited(ax) and "Zubler" in _cited(ax)
     written = figures.save_figure(ax, tmp_path / "milestones")
     assert sorted(p.suffix for p in written) == [".csv", ".pdf", ".png", ".svg"]
@@ -110,6 +110,8 @@ def test_probe_curves_and_ablation_share_a_figure(tmp_path):
     assert "none" in _cited(b)
     share = a._infancy_data.set_index(["probe", "age_months"])["share_passing"]
     assert share.loc[("reaching", 23.0)] == 1.0 and share.loc[("gaze_following", 1.0)] == 0.0
+    legend = [t.get_text() for t in a.get_legend().get_texts()]
+    assert {"Reaching", "Gaze following", "child age (same colour)"} <= set(legend)
     figures.save_figure(fig, tmp_path / "panels.png", formats=("png",))
     both = pd.read_csv(tmp_path / "panels.csv")
     assert set(both["panel"]) == {0, 1}
