@@ -4,6 +4,11 @@
 - the probe records (``infancy.curricula.probe_records``: ``PROBES``, torch-free) and
   the probe battery that runs them (``infancy.curricula.probes``);
 - lifetimes in memory (``infancy.curricula.lifetime.live``, ``Lifecycle``);
+- the world loop: roles (infants, a scripted or human caregiver) and the driver that
+  steps a world with them (``infancy.curricula.driver``);
+- a lifetime as a unit of work (``infancy.curricula.work``: ``LifetimeSpec``,
+  ``run_lifetime``) and the executors that run many (``infancy.curricula.executors``:
+  serial, process pool, Ray);
 - the resumable runner and the run store (``infancy.curricula.runner``: ``plan``,
   ``start``, ``execute``, ``resume``; ``infancy.store``: ``RunStore``,
   ``list_runs``, ``catalogue``).
@@ -31,18 +36,16 @@ _LAZY = {
     "apply_stage": ".stages",
     "load_curriculum": ".stages",
     "merge": ".stages",
+    "Driver": ".driver",
+    "HumanCaregiver": ".driver",
+    "ScriptedCaregiver": ".driver",
+    "LifetimeSpec": ".work",
+    "LifetimeResult": ".work",
+    "run_lifetime": ".work",
+    "executor": ".executors",
 }
 
-__all__ = [
-    "PROBE_NAMES",
-    "Clock",
-    "Curriculum",
-    "CurriculumError",
-    "Stage",
-    "apply_stage",
-    "load_curriculum",
-    "merge",
-]
+__all__ = sorted(_LAZY)
 
 
 def __getattr__(name: str):
