@@ -30,7 +30,7 @@ def lexicon_table(cohort: Cohort) -> pd.DataFrame:
     (the toy kind it binds most strongly), ``strength``, ``comprehended`` (A's own
     threshold), ``correct`` (the meaning is the toy the word names)."""
     a, rules, n = cohort.a, cohort.rules, cohort.n
-    lex = a.lexicon[:, 1:, 1:].detach().numpy()  # [N, W, K]: words and kinds from 1
+    lex = a.associations()[:, 1:, 1:].detach().numpy()  # [N, W, K]: words and kinds from 1
     best = lex.argmax(-1)
     kinds = np.asarray(rules.kind_names, dtype=object)
     words = np.asarray(rules.vocabulary, dtype=object)
@@ -165,9 +165,10 @@ def imagination_config(condition: str, imagine_every: int = 2) -> dict[str, Any]
     ``imagination`` plus one update of A on remembered transitions in every imagine or
     sleep chunk (``dream_updates`` 1: the default infant's consolidation).
     """
-    m = {"imagine_every": imagine_every, "imagine_after": 128, "social_above": 1.0}
+    rule = {"imagine_every": imagine_every, "imagine_after": 128, "social_above": 1.0}
+    m = {"rule": rule}
     if condition == "none":
-        return {"m": {**m, "imagine_every": 0}, "dream_updates": 0}
+        return {"m": {"rule": {**rule, "imagine_every": 0}}, "dream_updates": 0}
     if condition == "imagination":
         return {"m": m, "dream_updates": 0}
     if condition == "pause":

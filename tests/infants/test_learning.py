@@ -34,7 +34,7 @@ def test_a_prediction_error_falls_by_half():
 def test_b_learns_to_reach():
     """B's success on reach-v0 rises from the random-policy level to at least 80%."""
     # M acts whenever awake (no imagination, no observing): B's own learning.
-    config = {"m": {"imagine_every": 0, "social_above": 1.0}}
+    config = {"m": {"rule": {"imagine_every": 0, "social_above": 1.0}}}
     curve = reach_curve(config, seed=0, acting_steps=3072, n=16, bin_size=256)
     by_bin = curve.groupby("acting_steps")["success"].mean()
     assert by_bin.iloc[0] < 0.6  # a near-uniform policy succeeds about half the time
@@ -52,7 +52,7 @@ def test_m_sleeps_when_tired_wakes_when_rested_and_audits_each_decision():
         energy.append(cohort.energy.copy())
     modes, energy = np.array(modes), np.array(energy)
     sleep = MODES.index("sleep")
-    cfg = cohort.config.m
+    cfg = cohort.config.m.rule
     for i in range(4):
         asleep = np.flatnonzero(modes[:, i] == sleep)
         assert asleep.size, "every infant fell asleep at least once"
@@ -92,11 +92,8 @@ def test_one_shot_naming_needs_the_cue_and_trust():
     uncued_v[:, CH_POINT] = 0
     uncued_s[:, S_EYE_CONTACT] = 0
     cohort = Cohort(n=3, seed=0)
-    cohort._signals["trust_wrong"][2] = 1000.0  # infant 2 has learned not to trust names
-    cohort.meta = cohort._meta_state(
-        {k: cohort.meta[k] for k in ("prediction_error", "uncertainty", "novelty")},
-        social=np.zeros(3),
-    )
+    cohort.signals.state["trust_wrong"][2] = 1000.0  # infant 2 has learned not to trust names
+    cohort.meta = cohort.signals.at_birth(cohort.energy, cohort.memory.sizes())
     cohort.action = cohort.m.decide(cohort.meta, 0.0, 0)
     assert cohort.meta["trust"][2] < 0.01
     cohort.hear(np.stack([view, uncued_v, view]), np.stack([senses, uncued_s, senses]))
@@ -165,9 +162,10 @@ def test_imagination_conditions_are_named():
     pause = InfantConfig.from_dict(imagination_config("pause"))
     imagine = InfantConfig.from_dict(imagination_config("imagination"))
     consolidate = InfantConfig.from_dict(imagination_config("consolidation"))
-    assert pause.m.imagine_every == imagine.m.imagine_every == consolidate.m.imagine_every > 0
+    every = (c.m.rule.imagine_every for c in (pause, imagine, consolidate))
+    assert len(set(every)) == 1 and pause.m.rule.imagine_every > 0
     assert pause.b.imagined_weight == 0.0 < imagine.b.imagined_weight
     assert pause.dream_updates == imagine.dream_updates == 0 < consolidate.dream_updates
-    assert InfantConfig.from_dict(imagination_config("none")).m.imagine_every == 0
+    assert InfantConfig.from_dict(imagination_config("none")).m.rule.imagine_every == 0
     with pytest.raises(ValueError, match="condition: expected one of none, pause, imagination"):
         imagination_config("dream")
