@@ -51,7 +51,10 @@ META_STATES = (
     "social",
     "trust",
 )
-"""What System M reads, one float per infant (see docs/architecture.md for each)."""
+"""What System M reads and the audit log records, one float per infant: the registered
+meta-signals marked ``meta_state``, in this order (one record per signal, with its
+description and constants, in :mod:`infancy.infants.signals`, which checks the two
+agree)."""
 
 META_ACTIONS = (
     "mode",
@@ -97,38 +100,98 @@ class Transitions:
 class SystemA(ABC, torch.nn.Module):
     """Learning from observation: encoder, latent world model, novelty, words.
 
-    Contract: :meth:`encode` maps observations (``Obs`` with axes ``[N, T]``) to
-    latents ``[N, T, Z]`` and never changes state; :meth:`learn` updates A only where
-    ``gate > 0`` (per infant; an infant gated off is left exactly as it was, optimiser
-    state and running scales included) and returns per-infant signals; :meth:`predict` is the
-    world model used for imagination; :meth:`surprise` is the looking-time read-out
-    (no learning).
+    Built as ``cls(config, n, spec, n_actions, n_words, n_kinds, generator, grad_clip)``:
+    its :class:`~infancy.infants.config.AConfig`, the number of infants N, the front end
+    (:class:`~infancy.infants.nn.ObsEncoder`), the sizes of the action set, the
+    vocabulary (W words, numbered from 1; 0 is "no word") and the toy kinds (K, from 1;
+    0 is "no toy"), the generator of its initial weights and the per-infant
+    gradient-norm clip.
+
+    Contract: every method works on the whole cohort (leading axis N). :meth:`encode`,
+    :meth:`predict`, :meth:`surprise`, :meth:`comprehends` and :meth:`associations`
+    change no state; :meth:`learn` and :meth:`refine` update A only where ``gate > 0``
+    (an infant gated off is left exactly as it was, optimiser state and running scales
+    included). A checkpoint holds its ``state_dict()`` and every attribute holding a
+    :class:`~infancy.infants.nn.GroupAdam`, so all state must live there, each tensor
+    with the infants on its leading axis (``N`` or ``N * k``, infant-major).
+
+    Attributes
+    ----------
+    latent : int
+        Z, the size of the latent state.
     """
 
     latent: int
 
     @abstractmethod
-    def encode(self, x: Any) -> torch.Tensor: ...
+    def encode(self, x: Any) -> torch.Tensor:
+        """The latent state of observations.
+
+        Parameters
+        ----------
+        x : Obs
+            Observation features with axes ``[N, T]``.
+
+        Returns
+        -------
+        torch.Tensor
+            ``float32[N, T, Z]``.
+        """
 
     def inference_mlp(self) -> Any:
         """The encoder, if it is one :class:`~infancy.infants.nn.GroupMLP` on the front
-        end's features (``Obs.flat``); else ``None``. With it (and B's), the cohort runs
-        a step's inference in one compiled pass (:func:`~infancy.infants.nn.fused_policy`)."""
+        end's features (``Obs.flat``); else ``None`` (the default). With it (and B's),
+        the cohort runs a step's inference in one compiled pass
+        (:func:`~infancy.infants.nn.fused_policy`)."""
         return None
 
     @abstractmethod
     def learn(self, batch: Transitions, gate: torch.Tensor) -> dict[str, torch.Tensor]:
-        """Learn from ``batch``; returns ``prediction_error``, ``uncertainty``,
-        ``novelty`` (``[N]``) and ``novelty_sample``, ``error_sample`` (``[N, T]``,
-        normalised to mean ~1)."""
+        """Learn from ``batch`` where ``gate > 0``.
+
+        Parameters
+        ----------
+        batch
+            ``[N, T]`` transitions.
+        gate
+            ``float32[N]``: a factor on each infant's learning rate (0: no change).
+
+        Returns
+        -------
+        dict of str to torch.Tensor
+            ``prediction_error``, ``uncertainty``, ``novelty`` (``float32[N]``; the
+            meta-signals M reads) and ``novelty_sample``, ``error_sample``
+            (``float32[N, T]``, normalised to mean ~1; intrinsic reward and salience).
+        """
+
+    def refine(self, batch: Transitions, gate: torch.Tensor, steps: int) -> None:
+        """Offline consolidation after a :meth:`learn` on memories (sleep, imagination):
+        ``steps`` cheap extra updates where ``gate > 0`` (``batch``: ``[N, T]``
+        transitions; ``gate``: ``float32[N]``). Nothing by default."""
 
     @abstractmethod
     def predict(self, z: torch.Tensor, action: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Next latent and predicted reward for ``z[N, S, Z]`` and ``action[N, S]``."""
+        """The world model used for imagination (no learning).
+
+        Parameters
+        ----------
+        z
+            ``float32[N, S, Z]`` latents.
+        action
+            ``int64[N, S]`` actions.
+
+        Returns
+        -------
+        z_next : torch.Tensor
+            ``float32[N, S, Z]``, the predicted next latent.
+        reward : torch.Tensor
+            ``float32[N, S]``, the predicted extrinsic reward.
+        """
 
     @abstractmethod
     def surprise(self, batch: Transitions) -> torch.Tensor:
-        """Normalised prediction error per transition, ``[N, T]`` (looking time)."""
+        """Looking time: the normalised prediction error per transition of ``[N, T]``
+        transitions, ``float32[N, T]`` (no learning)."""
 
     @abstractmethod
     def learn_words(
@@ -139,51 +202,165 @@ class SystemA(ABC, torch.nn.Module):
         communicative: torch.Tensor,
         strength: torch.Tensor,
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Update the lexicon from heard words; returns per-infant counts of names that
-        proved right and wrong (evidence for M's trust)."""
+        """Update the lexicon from heard words.
+
+        Parameters
+        ----------
+        word
+            ``int64[N, T]``: the word heard (0: none).
+        visible, cued
+            ``float32[N, T, K+1]``: multi-hot kinds in view, and cued by the
+            caregiver's gaze or point (column 0, "no toy", is 0).
+        communicative
+            ``bool[N, T]``: a word with eye contact or a cued toy.
+        strength
+            ``float32[N]``: M's one-shot strength.
+
+        Returns
+        -------
+        right, wrong : torch.Tensor
+            ``float32[N]``: names that proved right and wrong (evidence for trust).
+        """
 
     @abstractmethod
     def comprehends(self) -> torch.Tensor:
-        """``bool[N, W]``: which words each infant comprehends."""
+        """``bool[N, W+1]``: which words each infant comprehends (column 0 False)."""
+
+    @abstractmethod
+    def associations(self) -> torch.Tensor:
+        """``float32[N, W+1, K+1]``: the strength of each word-kind association (row
+        0, "no word", and column 0, "no toy", hold nothing)."""
+
+    def referent(self) -> torch.Tensor:
+        """The kind each word means to each infant, ``int64[N, W+1]`` (kind codes from
+        1; 0 where the word is not comprehended). By default the strongest association
+        of each comprehended word."""
+        with torch.no_grad():
+            best = self.associations()[:, :, 1:].argmax(-1) + 1
+            return torch.where(self.comprehends(), best, 0)
 
 
 class SystemB(ABC, torch.nn.Module):
     """Learning from action: a policy and value on A's latent.
 
-    Contract: :meth:`act` samples actions with the given generator and changes no
-    state; :meth:`learn` and :meth:`learn_imagined` update only infants with
-    ``gate > 0`` (the others are left exactly as they were, optimiser state included).
+    Built as ``cls(config, n, latent, n_actions, generator, grad_clip)``: its
+    :class:`~infancy.infants.config.BConfig`, the number of infants N, A's latent size
+    Z, the number of actions, the generator of its initial weights and the per-infant
+    gradient-norm clip.
+
+    Contract: :meth:`act` samples actions with the given generator and, like
+    :meth:`evaluate`, changes no state; :meth:`learn` and :meth:`learn_imagined` update
+    only infants with ``gate > 0`` (the others are left exactly as they were, optimiser
+    state included). A checkpoint holds its ``state_dict()`` and every attribute
+    holding a :class:`~infancy.infants.nn.GroupAdam` (infants on the leading axis).
     """
 
     @abstractmethod
     def act(
         self, z: torch.Tensor, generator: torch.Generator
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Actions, their log-probabilities and values for ``z[N, Z]``."""
+        """Sample one action per infant.
+
+        Parameters
+        ----------
+        z
+            ``float32[N, Z]`` latents.
+        generator
+            Every draw comes from it.
+
+        Returns
+        -------
+        action : torch.Tensor
+            ``int64[N]`` in ``range(n_actions)``.
+        logp : torch.Tensor
+            ``float32[N]``, the log-probability of each action.
+        value : torch.Tensor
+            ``float32[N]``, the critic's value of ``z``.
+        """
+
+    @abstractmethod
+    def evaluate(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The policy's logits and the critic's value (differentiable; no sampling).
+
+        Parameters
+        ----------
+        z
+            ``float32[N, S, Z]`` latents.
+
+        Returns
+        -------
+        logits : torch.Tensor
+            ``float32[N, S, n_actions]``.
+        value : torch.Tensor
+            ``float32[N, S]``.
+        """
+
+    @property
+    @abstractmethod
+    def discount(self) -> float:
+        """The discount the critic's values are computed with (gamma, in (0, 1]); the
+        cohort discounts imagined returns with it."""
 
     def inference_mlp(self) -> Any:
         """The actor-critic, if it is one :class:`~infancy.infants.nn.GroupMLP` on ``z``
         whose outputs are the action logits, then the value, and :meth:`act` samples
         from them as :func:`~infancy.infants.nn.fused_policy` does (one exponential
-        draw per action from the generator); else ``None``."""
+        draw per action from the generator); else ``None`` (the default)."""
         return None
 
     @abstractmethod
-    def learn(self, rollout: dict[str, torch.Tensor], gate: torch.Tensor) -> dict[str, Any]: ...
+    def learn(self, rollout: dict[str, torch.Tensor], gate: torch.Tensor) -> dict[str, Any]:
+        """Learn from the acting infants' rollouts where ``gate > 0``.
+
+        Parameters
+        ----------
+        rollout
+            ``z`` (``float32[N, T, Z]``), ``action`` (``int64[N, T]``), ``logp``,
+            ``value``, ``reward`` (mixed by M), ``done`` (``float32[N, T]``) and
+            ``last_value`` (``float32[N]``, the value after the last step).
+        gate
+            ``float32[N]``: a factor on each infant's learning rate (0: no change).
+
+        Returns
+        -------
+        dict
+            Per-infant statistics (``[N]`` tensors) for the log.
+        """
 
     @abstractmethod
     def learn_imagined(
         self, imagined: dict[str, torch.Tensor], gate: torch.Tensor
-    ) -> dict[str, Any]: ...
+    ) -> dict[str, Any]:
+        """Learn from imagined trajectories where ``gate > 0``.
+
+        Parameters
+        ----------
+        imagined
+            ``z`` (``float32[N, S, H, Z]``), ``action`` (``int64[N, S, H]``), ``ret``
+            (``float32[N, S, H]``, imagined returns to go), ``alive`` (``bool[N, S, H]``,
+            steps up to the imagined episode's end), ``success`` (``bool[N, S]``).
+        gate
+            ``float32[N]``.
+
+        Returns
+        -------
+        dict
+            Per-infant statistics (``[N]`` tensors) for the log.
+        """
 
 
 class SystemM(ABC):
     """Meta-control: from meta-states (``META_STATES``) to meta-actions (``META_ACTIONS``).
 
+    Built as ``cls(config, n)`` with the whole
+    :class:`~infancy.infants.config.MConfig` (its own parameters are in the block named
+    after it, e.g. ``config.rule``) and the number of infants N.
+
     Contract: :meth:`decide` is called once per chunk with ``float[N]`` arrays and the
     simulated age, and returns one array per meta-action. Constraints, the manual
     override and the audit log are applied around it by
     :class:`~infancy.infants.control.Controller`, the same for every implementation.
+    State it keeps across decisions is checkpointed through :meth:`state_arrays`.
     """
 
     def __init__(self, config, n: int) -> None:
@@ -191,7 +368,25 @@ class SystemM(ABC):
         self.n = n
 
     @abstractmethod
-    def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]: ...
+    def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]:
+        """The next chunk's meta-actions.
+
+        Parameters
+        ----------
+        meta
+            ``float64[N]`` per meta-signal (every name in
+            :data:`~infancy.infants.signals.SIGNALS`: ``META_STATES`` and
+            ``memories``).
+        age_months
+            Simulated age.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            One entry per name in ``META_ACTIONS``, a scalar or an ``[N]`` array:
+            ``mode`` integers indexing ``MODES``, the others floats (not NaN;
+            ``store_threshold`` may be ``inf``: store nothing).
+        """
 
     def ready(self, meta: dict[str, np.ndarray]) -> np.ndarray:
         """``bool[N]``: whether each infant is ready to leave its developmental stage

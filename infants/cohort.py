@@ -16,7 +16,6 @@ Randomness: one ``torch.Generator`` (actions, imagination, initial weights) and 
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from pathlib import Path
@@ -25,7 +24,6 @@ from typing import Any
 import numpy as np
 import torch
 from numba import njit
-from safetensors.numpy import load_file, save_file
 
 from infancy.worlds.core.codes import (
     CH_GAZE,
@@ -33,28 +31,21 @@ from infancy.worlds.core.codes import (
     CH_POINT,
     INFANT_ACTIONS,
     S_EYE_CONTACT,
-    S_RESTRAINED,
     S_WORD,
     STAY,
 )
 from infancy.worlds.core.geometry import cue_rays
 from infancy.worlds.rules import Rules, load_rules
 
-from . import system_a, system_b, system_m  # noqa: F401  (registers the implementations)
+from . import checkpoint, system_a, system_b, system_m  # noqa: F401  (registers the implementations)
 from .base import ACT, IMAGINE, MODES, OBSERVE, SLEEP, Transitions, create
 from .config import InfantConfig
-from .control import CONSTRAINTS, Controller
+from .control import Controller
 from .memory import SalienceMemory
-from .nn import GroupAdam, Obs, ObsEncoder, fused_policy
+from .nn import Obs, ObsEncoder, fused_policy
+from .signals import Chunk, MetaSignals
 
 __all__ = ["Cohort"]
-
-CHECKPOINT_VERSION = 1
-
-
-def _optimisers(module: torch.nn.Module) -> list[tuple[str, GroupAdam]]:
-    """The module's optimisers (attributes holding a GroupAdam), by attribute name."""
-    return sorted((k, v) for k, v in vars(module).items() if isinstance(v, GroupAdam))
 
 
 @njit(cache=True, nogil=True)
@@ -203,19 +194,9 @@ class Cohort:
         # Wall time (s) spent stepping worlds, choosing actions and learning, for the
         # lifetime benchmark's shares (not part of the state: a restored cohort starts at 0).
         self.timing = {"world": 0.0, "inference": 0.0, "learning": 0.0}
-        self._signals = {
-            "pe_fast": np.ones(n),
-            "pe_slow": np.ones(n),
-            "ret_fast": np.zeros(n),
-            "ret_slow": np.zeros(n),
-            "stress": np.zeros(n),
-            "trust_right": np.zeros(n),
-            "trust_wrong": np.zeros(n),
-        }
-        self.meta = self._meta_state(
-            {"prediction_error": np.ones(n), "uncertainty": np.zeros(n), "novelty": np.ones(n)},
-            social=np.zeros(n),
-        )
+        # System M's meta-signals (infants/signals.py) and what they read at birth.
+        self.signals = MetaSignals(c.signals, n)
+        self.meta = self.signals.at_birth(self.energy, self.memory.sizes())
         self.action = self.m.decide(self.meta, self.age_months, 0)
         self.last_stats: dict[str, Any] = {}
 
@@ -423,7 +404,7 @@ class Cohort:
             mixed = reward + w_int[:, None] * intrinsic
             with torch.no_grad():
                 z_last = self.a.encode(x.t(t, t + 1))[:, 0]
-                last_value = self.b(z_last[:, None])[1][:, 0]
+                last_value = self.b.evaluate(z_last[:, None])[1][:, 0]
             rollout = {
                 "z": self._z[:, :t],
                 "action": action,
@@ -458,24 +439,20 @@ class Cohort:
             salience,
             keep,
         )
-        # Meta-states, then M's next decision.
-        s = self._signals
-        learned = act["gate_a"] > 0
-        pe = sig["prediction_error"].numpy()
-        s["pe_fast"] = np.where(learned, 0.5 * s["pe_fast"] + 0.5 * pe, s["pe_fast"])
-        s["pe_slow"] = np.where(learned, 0.9 * s["pe_slow"] + 0.1 * pe, s["pe_slow"])
-        acted = mode == ACT
-        ret = self._reward[:, :t].sum(1)
-        s["ret_fast"] = np.where(acted, 0.5 * s["ret_fast"] + 0.5 * ret, s["ret_fast"])
-        s["ret_slow"] = np.where(acted, 0.9 * s["ret_slow"] + 0.1 * ret, s["ret_slow"])
-        restrained = (self._senses[:, :t, S_RESTRAINED] > 0).mean(1)
-        frustrated = np.maximum(restrained, acted * (ret <= 0))
-        s["stress"] = 0.8 * s["stress"] + 0.2 * frustrated
-        s["trust_right"] += right
-        s["trust_wrong"] += wrong
-        self.meta = self._meta_state(
-            {k: sig[k].numpy() for k in ("prediction_error", "uncertainty", "novelty")},
-            social=social.mean(1),
+        # Meta-signals (infants/signals.py), then M's next decision.
+        self.meta = self.signals.update(
+            Chunk(
+                a={k: sig[k].numpy() for k in ("prediction_error", "uncertainty", "novelty")},
+                gate_a=act["gate_a"],
+                mode=mode,
+                reward=self._reward[:, :t],
+                senses=self._senses[:, :t],
+                social=social,
+                right=right,
+                wrong=wrong,
+                energy=self.energy,
+                memories=self.memory.sizes(),
+            )
         )
         self._view[:, 0] = self._view[:, t]
         self._senses[:, 0] = self._senses[:, t]
@@ -484,26 +461,6 @@ class Cohort:
         stats.update({k: v for k, v in sig.items() if not k.endswith("_sample")})
         self.last_stats = stats
         return stats
-
-    def _meta_state(
-        self, a_signals: dict[str, np.ndarray], social: np.ndarray
-    ) -> dict[str, np.ndarray]:
-        s = self._signals
-        prior_r, prior_w = self.config.m.trust_prior
-        trust = (prior_r + s["trust_right"]) / (
-            prior_r + prior_w + s["trust_right"] + s["trust_wrong"]
-        )
-        meta = {
-            **{k: np.asarray(v, dtype=np.float64) for k, v in a_signals.items()},
-            "lp_a": s["pe_slow"] - s["pe_fast"],
-            "lp_b": s["ret_fast"] - s["ret_slow"],
-            "energy": self.energy.copy(),
-            "stress": s["stress"].copy(),
-            "social": np.asarray(social, dtype=np.float64),
-            "trust": trust,
-            "memories": self.memory.sizes().astype(np.float64),
-        }
-        return meta
 
     def _words(self, t: int, mode: np.ndarray, act: dict[str, np.ndarray]):
         return self.hear(
@@ -604,7 +561,7 @@ class Cohort:
             z = self.a.encode(self.features(mem["view"], mem["senses"]))
             zs, acts, rews = [], [], []
             for _ in range(c.imagine_horizon):
-                logits = self.b(z)[0]
+                logits = self.b.evaluate(z)[0]
                 probs = torch.softmax(logits, -1).reshape(-1, self.n_actions)
                 a = torch.multinomial(probs, 1, generator=self.gen).view(z.shape[:2])
                 z_next, r = self.a.predict(z, a)
@@ -618,12 +575,12 @@ class Cohort:
             before = torch.cumsum(hit.float(), -1) - hit.float()
             alive = before == 0
             rew = rew * alive
-            gamma = self.b.config.gamma
+            gamma = self.b.discount
             ret = torch.zeros_like(rew)
             # Bootstrap from the critic where the imagined episode is still going at the
             # horizon: a truncated imagination is not a failure.
             still = alive[..., -1] & ~hit[..., -1]
-            running = torch.where(still, self.b(z)[1], 0.0)
+            running = torch.where(still, self.b.evaluate(z)[1], 0.0)
             for h in range(rew.shape[-1] - 1, -1, -1):
                 running = rew[..., h] + gamma * running
                 ret[..., h] = running
@@ -717,169 +674,18 @@ class Cohort:
     # ------------------------------------------------------------------ checkpoints
     def state_dict(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         """Arrays (for safetensors) and a JSON-serialisable mapping that together
-        restore the cohort exactly."""
-        arrays: dict[str, np.ndarray] = {}
-        for prefix, module in (("a", self.a), ("b", self.b)):
-            for k, v in module.state_dict().items():
-                arrays[f"{prefix}.{k}"] = v.detach().numpy().copy()
-            for name, opt in _optimisers(module):
-                for k, v in opt.state_tensors(f"{prefix}.{name}").items():
-                    arrays[k] = v.detach().numpy().copy()
-        for k, v in self.memory.state_arrays().items():
-            arrays[f"memory.{k}"] = v
-        for k, v in self.m.m.state_arrays().items():
-            arrays[f"m.{k}"] = np.asarray(v)
-        for k, v in self.m.audit.columns().items():
-            arrays[f"audit.{k}"] = v.astype(np.uint8) if v.dtype == bool else v
-        if self._episodes:
-            for k in self._episodes[0]:
-                v = np.concatenate([e[k] for e in self._episodes])
-                arrays[f"episodes.{k}"] = v.astype(np.uint8) if v.dtype == bool else v
-        for k, v in self._signals.items():
-            arrays[f"signals.{k}"] = v
-        for k, v in self.meta.items():
-            arrays[f"meta.{k}"] = v
-        for k, v in self.action.items():
-            arrays[f"action.{k}"] = v
-        arrays.update(
-            {
-                "buf.view": self._view,
-                "buf.senses": self._senses,
-                "buf.action": self._action,
-                "buf.reward": self._reward,
-                "buf.done": self._done.astype(np.uint8),
-                "buf.logp": self._logp.numpy(),
-                "buf.value": self._value.numpy(),
-                "buf.z": self._z.numpy(),
-                "energy": self.energy,
-                "real_steps": self.real_steps,
-                "acting_steps": self.acting_steps,
-                "ep_return": self._ep_return,
-                "ep_idle": self._ep_idle,
-                "torch_rng": self.gen.get_state().numpy(),
-            }
-        )
-        meta = {
-            "version": CHECKPOINT_VERSION,
-            "config": self.config.model_dump(mode="json"),
-            "n": self.n,
-            "seed": self.seed,
-            "view_size": self.view_size,
-            "months_per_step": self.months_per_step,
-            "t": self._t,
-            "primed": self._primed,
-            "steps": self.steps,
-            "numpy_rng": self.rng.bit_generator.state,
-            "violations": self.m.violations,
-            "override": {k: np.asarray(v).tolist() for k, v in self.m.overridden.items()},
-            "audit_columns": list(self.m.audit.columns()),
-            "episode_columns": list(self._episodes[0]) if self._episodes else [],
-        }
-        return {k: np.ascontiguousarray(v) for k, v in arrays.items()}, meta
+        restore the cohort exactly (:func:`~infancy.infants.checkpoint.state_dict`)."""
+        return checkpoint.state_dict(self)
 
     def save(self, path: str | Path) -> Path:
         """Write ``infant.safetensors`` and ``infant.json`` into the folder ``path``."""
-        p = Path(path)
-        p.mkdir(parents=True, exist_ok=True)
-        arrays, meta = self.state_dict()
-        save_file(arrays, str(p / "infant.safetensors"))
-        (p / "infant.json").write_text(json.dumps(meta, indent=1))
-        return p
+        return checkpoint.save(self, path)
 
     @classmethod
     def load(cls, path: str | Path, rules: Rules | None = None) -> Cohort:
         """A cohort restored from :meth:`save` (no pickle: safetensors and JSON)."""
-        p = Path(path)
-        source = p / "infant.json"
-        try:
-            meta = json.loads(source.read_text())
-            arrays = load_file(str(p / "infant.safetensors"))
-        except FileNotFoundError as exc:
-            raise ValueError(f"{p}: not an infant checkpoint ({exc.filename} is missing)") from None
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{source}: not valid JSON (line {exc.lineno})") from None
-        if not isinstance(meta, dict):
-            raise ValueError(f"{source}: expected a mapping at the top level")
-        if meta.get("version") != CHECKPOINT_VERSION:
-            raise ValueError(f"{source}: version: expected {CHECKPOINT_VERSION}")
-        missing = [
-            k for k in ("config", "n", "seed", "view_size", "months_per_step") if k not in meta
-        ]
-        if missing:
-            raise ValueError(f"{source}: {missing[0]}: missing")
-        n = meta["n"]
-        if type(n) is not int or n < 1 or arrays.get("energy", np.zeros(0)).shape[:1] != (n,):
-            have = arrays["energy"].shape[0] if "energy" in arrays else "no"
-            raise ValueError(f"{source}: n: {n!r} does not match the arrays ({have} infants)")
-        cohort = cls(
-            InfantConfig.from_dict(meta["config"], source=str(source)),
-            n,
-            seed=meta["seed"],
-            rules=rules,
-            view_size=meta["view_size"],
-            months_per_step=meta["months_per_step"],
-        )
-        try:
-            cohort.load_state_dict(arrays, meta)
-        except (KeyError, IndexError, RuntimeError, TypeError, ValueError) as exc:
-            why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise ValueError(f"{p}: the arrays do not match {source.name} ({why})") from None
-        return cohort
+        return checkpoint.load(path, rules, cls=cls)
 
     def load_state_dict(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
         """Restore :meth:`state_dict` into this cohort (same config and size)."""
-        for prefix, module in (("a", self.a), ("b", self.b)):
-            opts = _optimisers(module)
-            opt_prefixes = tuple(f"{prefix}.{name}." for name, _ in opts)
-            sd = {
-                k[len(prefix) + 1 :]: torch.from_numpy(v.copy())
-                for k, v in arrays.items()
-                if k.startswith(prefix + ".") and not k.startswith(opt_prefixes)
-            }
-            module.load_state_dict(sd)
-            for name, opt in opts:
-                p = f"{prefix}.{name}."
-                state = {
-                    k: torch.from_numpy(v.copy()) for k, v in arrays.items() if k.startswith(p)
-                }
-                opt.load_state_tensors(f"{prefix}.{name}", state)
-        self.memory.load_state_arrays(
-            {k[len("memory.") :]: v for k, v in arrays.items() if k.startswith("memory.")}
-        )
-        self.m.m.load_state_arrays({k[2:]: v for k, v in arrays.items() if k.startswith("m.")})
-        audit = {c: arrays[f"audit.{c}"] for c in meta["audit_columns"]}
-        for col in ("overridden", *(f"violated_{k}" for k in CONSTRAINTS)):
-            if col in audit:
-                audit[col] = audit[col].astype(bool)
-        self.m.audit.load_columns(audit)
-        self.m.violations = {k: int(v) for k, v in meta["violations"].items()}
-        self.m.release()
-        if meta["override"]:
-            self.m.override(**{k: np.asarray(v) for k, v in meta["override"].items()})
-        if meta["episode_columns"]:
-            ep = {c: arrays[f"episodes.{c}"] for c in meta["episode_columns"]}
-            ep["success"] = ep["success"].astype(bool)
-            self._episodes = [ep]
-        else:
-            self._episodes = []
-        self._signals = {k: arrays[f"signals.{k}"].copy() for k in self._signals}
-        self.meta = {k[5:]: v.copy() for k, v in arrays.items() if k.startswith("meta.")}
-        self.action = {k[7:]: v.copy() for k, v in arrays.items() if k.startswith("action.")}
-        self._view[...] = arrays["buf.view"]
-        self._senses[...] = arrays["buf.senses"]
-        self._action[...] = arrays["buf.action"]
-        self._reward[...] = arrays["buf.reward"]
-        self._done[...] = arrays["buf.done"].astype(bool)
-        self._logp.copy_(torch.from_numpy(arrays["buf.logp"]))
-        self._value.copy_(torch.from_numpy(arrays["buf.value"]))
-        self._z.copy_(torch.from_numpy(arrays["buf.z"]))
-        self.energy = arrays["energy"].copy()
-        self.real_steps = arrays["real_steps"].copy()
-        self.acting_steps = arrays["acting_steps"].copy()
-        self._ep_return = arrays["ep_return"].copy()
-        self._ep_idle = arrays["ep_idle"].copy()
-        self.gen.set_state(torch.from_numpy(arrays["torch_rng"].copy()))
-        self.rng.bit_generator.state = meta["numpy_rng"]
-        self._t = int(meta["t"])
-        self._primed = bool(meta["primed"])
-        self.steps = int(meta["steps"])
+        checkpoint.load_state_dict(self, arrays, meta)

@@ -20,13 +20,18 @@ from pydantic import (
 
 from infancy.configfiles import ConfigModel, one_line, read_yaml
 
+from .signals import SignalsConfig
+
 __all__ = [
     "AConfig",
     "BConfig",
     "ConfigError",
+    "EvolvableMConfig",
     "InfantConfig",
     "MConfig",
     "MemoryConfig",
+    "RecipeMConfig",
+    "RuleMConfig",
     "load_config",
 ]
 
@@ -104,9 +109,67 @@ class MemoryConfig(_Strict):
     capacity: int = Field(2048, ge=16, le=1_000_000, description="transitions kept per infant")
 
 
+class RuleMConfig(_Strict):
+    """The ``rule`` System M's thresholds (see :class:`~infancy.infants.system_m.RuleM`)."""
+
+    sleep_below: float = Field(0.2, ge=0.0, le=1.0, description="sleep when energy falls below")
+    wake_above: float = Field(0.9, ge=0.0, le=1.0, description="wake when energy rises above")
+    social_above: float = Field(
+        0.3, ge=0.0, le=1.0, description="observe when social salience is above"
+    )
+    imagine_every: int = Field(
+        4, ge=0, description="imagine one chunk in this many (0: never imagine)"
+    )
+    imagine_after: int = Field(512, ge=0, description="memories an infant needs before it imagines")
+    intrinsic_weight: float = Field(0.1, ge=0.0, description="base intrinsic-reward weight")
+    store_threshold: float = Field(
+        0.5, ge=0.0, description="salience a transition needs to enter memory"
+    )
+    replay_ratio: float = Field(0.5, ge=0.0, le=16.0, description="replayed per real sample")
+    one_shot: float = Field(1.0, ge=0.0, le=4.0, description="one-shot strength at full trust")
+
+
+class RecipeMConfig(_Strict):
+    """The ``recipe`` System M's schedule (see :class:`~infancy.infants.system_m.RecipeM`)."""
+
+    observe_chunks: int = Field(
+        64, ge=0, description="chunks of observation before it switches to acting"
+    )
+
+
+class EvolvableMConfig(_Strict):
+    """The ``evolvable`` System M's genome (see
+    :class:`~infancy.infants.system_m.EvolvableM`)."""
+
+    genome: list[float] | list[list[float]] | None = Field(
+        None,
+        description="phi: one vector of EvolvableM.n_params numbers (every infant), or one "
+        "such vector per infant; none: the default phi for each",
+    )
+
+    @field_validator("genome")
+    @classmethod
+    def _rectangular(cls, value):
+        if value is None or not value or not isinstance(value[0], list):
+            return value
+        lengths = {len(row) for row in value}
+        if len(lengths) > 1:
+            raise ValueError(f"expected vectors of one length, got lengths {sorted(lengths)}")
+        return value
+
+
+_MOVED_M = {
+    **{k: f"m.rule.{k}" for k in RuleMConfig.model_fields},
+    "recipe_observe_chunks": "m.recipe.observe_chunks",
+    "trust_prior": "signals.trust.prior",
+}
+"""Keys that were flat under ``m`` and where they live now."""
+
+
 class MConfig(_Strict):
-    """System M: meta-control. Thresholds are those of the ``rule`` implementation; the
-    constraints apply to every implementation."""
+    """System M: meta-control. The fields at this level apply to every implementation
+    (readiness, constraints, the body); each implementation's own parameters are in its
+    block (``rule``, ``recipe``, ``evolvable``), read only when it is the one chosen."""
 
     name: str = Field("rule", description="registered System M implementation")
     ready_progress: float = Field(
@@ -120,29 +183,11 @@ class MConfig(_Strict):
         ge=0.0,
         description="... and B's learning progress below this change of return per chunk",
     )
-    sleep_below: float = Field(
-        0.2, ge=0.0, le=1.0, description="rule: sleep when energy falls below"
-    )
-    wake_above: float = Field(0.9, ge=0.0, le=1.0, description="rule: wake when energy rises above")
-    social_above: float = Field(
-        0.3, ge=0.0, le=1.0, description="rule: observe when social salience is above"
-    )
-    imagine_every: int = Field(
-        4, ge=0, description="rule: imagine one chunk in this many (0: never imagine)"
-    )
-    imagine_after: int = Field(
-        512, ge=0, description="rule: memories an infant needs before it imagines"
-    )
-    intrinsic_weight: float = Field(0.1, ge=0.0, description="rule: base intrinsic-reward weight")
-    store_threshold: float = Field(
-        0.5, ge=0.0, description="rule: salience a transition needs to enter memory"
-    )
-    replay_ratio: float = Field(0.5, ge=0.0, le=16.0, description="rule: replayed per real sample")
-    one_shot: float = Field(
-        1.0, ge=0.0, le=4.0, description="rule: one-shot strength at full trust"
-    )
-    recipe_observe_chunks: int = Field(
-        64, ge=0, description="recipe: chunks of observation before it switches to acting"
+    # --- per implementation --------------------------------------------------------
+    rule: RuleMConfig = Field(default_factory=RuleMConfig, description="the rule System M")
+    recipe: RecipeMConfig = Field(default_factory=RecipeMConfig, description="the recipe System M")
+    evolvable: EvolvableMConfig = Field(
+        default_factory=EvolvableMConfig, description="the evolvable System M"
     )
     # --- constraints (every implementation) -------------------------------------
     energy_floor: float = Field(
@@ -168,6 +213,15 @@ class MConfig(_Strict):
         description="energy change per step by mode (negative refills)",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, place in _MOVED_M.items():
+                if key in data:
+                    raise ValueError(f"{key}: moved to {place}")
+        return data
+
     @field_validator("drain")
     @classmethod
     def _every_mode(cls, value: dict[str, float]) -> dict[str, float]:
@@ -175,10 +229,6 @@ class MConfig(_Strict):
         if sorted(value) != sorted(modes):
             raise ValueError(f"expected one number for each of {', '.join(modes)}")
         return value
-
-    trust_prior: tuple[float, float] = Field(
-        (4.0, 1.0), description="Beta prior (right, wrong) on the caregiver's names"
-    )
 
 
 class InfantConfig(_Strict):
@@ -188,6 +238,9 @@ class InfantConfig(_Strict):
     b: BConfig = Field(default_factory=BConfig, description="System B")
     m: MConfig = Field(default_factory=MConfig, description="System M")
     memory: MemoryConfig = Field(default_factory=MemoryConfig, description="episodic memory")
+    signals: SignalsConfig = Field(
+        default_factory=SignalsConfig, description="System M's meta-signals (their constants)"
+    )
     chunk: int = Field(64, ge=2, le=4096, description="world steps between learning updates")
     imagine_starts: int = Field(64, ge=1, description="imagined trajectories per infant and chunk")
     # A trade-off, not a winner (docs/architecture.md): on reach-v0 (12 seeds) these

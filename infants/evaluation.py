@@ -19,7 +19,7 @@ def lexicon_table(cohort: Cohort) -> pd.DataFrame:
     (the toy kind it binds most strongly), ``strength``, ``comprehended`` (A's own
     threshold), ``correct`` (the meaning is the toy the word names)."""
     a, rules, n = cohort.a, cohort.rules, cohort.n
-    lex = a.lexicon[:, 1:, 1:].detach().numpy()  # [N, W, K]: words and kinds from 1
+    lex = a.associations()[:, 1:, 1:].detach().numpy()  # [N, W, K]: words and kinds from 1
     best = lex.argmax(-1)
     kinds = np.asarray(rules.kind_names, dtype=object)
     words = np.asarray(rules.vocabulary, dtype=object)

@@ -276,8 +276,5 @@ class JepaA(SystemA):
         ok[:, 0] = False
         return ok
 
-    @torch.no_grad()
-    def referent(self) -> torch.Tensor:
-        """The kind each word means to each infant (``int[N, W]``; 0 where unknown)."""
-        best = self.lexicon[:, :, 1:].argmax(-1) + 1
-        return torch.where(self.comprehends(), best, 0)
+    def associations(self) -> torch.Tensor:
+        return self.lexicon

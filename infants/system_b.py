@@ -98,13 +98,21 @@ class PpoB(SystemB):
     def inference_mlp(self) -> GroupMLP:
         return self.net
 
-    def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    @property
+    def discount(self) -> float:
+        return self.config.gamma
+
+    def evaluate(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         out = self.net(z)
         return out[..., :-1], out[..., -1]
 
+    def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """:meth:`evaluate` (``b(z)``)."""
+        return self.evaluate(z)
+
     @torch.no_grad()
     def act(self, z: torch.Tensor, generator: torch.Generator):
-        logits, value = self(z[:, None])
+        logits, value = self.evaluate(z[:, None])
         n = logits.shape[0]
         draws = torch.empty(n, self.n_actions).exponential_(1.0, generator=generator)
         action = np.empty(n, dtype=np.int64)
@@ -134,7 +142,7 @@ class PpoB(SystemB):
         action = rollout["action"]
         stats: dict[str, Any] = {}
         for _ in range(c.epochs):
-            logits, value = self(z)
+            logits, value = self.evaluate(z)
             logp_all = torch.log_softmax(logits, -1)
             logp = logp_all.gather(-1, action[..., None])[..., 0]
             ratio = (logp - rollout["logp"]).exp()
@@ -156,7 +164,7 @@ class PpoB(SystemB):
         c = self.config
         z = imagined["z"].detach()
         n, s, h, d = z.shape
-        logits, value = self(z.reshape(n, s * h, d))
+        logits, value = self.evaluate(z.reshape(n, s * h, d))
         logp = torch.log_softmax(logits, -1).gather(-1, imagined["action"].reshape(n, s * h, 1))
         logp = logp[..., 0].view(n, s, h)
         value = value.view(n, s, h)

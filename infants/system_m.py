@@ -33,6 +33,8 @@ def _full(n: int, value: float) -> np.ndarray:
 class RuleM(SystemM):
     """Readable thresholds, in order of priority:
 
+    Its thresholds are ``m.rule`` (:class:`~infancy.infants.config.RuleMConfig`):
+
     1. asleep and energy below ``wake_above``: keep sleeping; energy below
        ``sleep_below``: fall asleep;
     2. the caregiver communicates (social salience above ``social_above``) and the
@@ -50,7 +52,7 @@ class RuleM(SystemM):
         self.chunks = np.zeros(n, dtype=np.int64)
 
     def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]:
-        c, n = self.config, self.n
+        c, n = self.config.rule, self.n
         energy = meta["energy"]
         self.asleep = np.where(self.asleep, energy < c.wake_above, energy < c.sleep_below)
         # Attend to the caregiver when it communicates, but not two chunks running:
@@ -94,7 +96,7 @@ class RuleM(SystemM):
 @register_m("recipe")
 class RecipeM(SystemM):
     """The rigid human pipeline the paper criticises: observe only (A learns, B does not)
-    for ``recipe_observe_chunks`` chunks, then act only (A frozen, B learns), on a fixed
+    for ``m.recipe.observe_chunks`` chunks, then act only (A frozen, B learns), on a fixed
     schedule, whatever the signals say. No imagination, no sleep of its own (the energy
     floor still forces sleep, and the audit counts it), no one-shot words."""
 
@@ -103,8 +105,8 @@ class RecipeM(SystemM):
         self.chunks = np.zeros(n, dtype=np.int64)
 
     def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]:
-        c, n = self.config, self.n
-        pretrain = self.chunks < c.recipe_observe_chunks
+        n = self.n
+        pretrain = self.chunks < self.config.recipe.observe_chunks
         self.chunks += 1
         mode = np.where(pretrain, OBSERVE, ACT).astype(np.int64)
         return {
@@ -126,14 +128,17 @@ class RecipeM(SystemM):
 
 @register_m("evolvable")
 class EvolvableM(SystemM):
-    """A small parametric map with a flat parameter vector ``phi`` for an outer loop.
+    """A small parametric map with a flat parameter vector ``phi`` per infant, for an
+    outer loop.
 
     Inputs: the meta-states (``META_STATES``), memories held (scaled), age / 24 and a
     bias. Outputs: four mode logits (the largest wins), then squashed meta-actions:
     ``gate_a``, ``gate_b`` in [0, 1], ``intrinsic_weight`` in [0, 1],
     ``store_threshold`` in [0, 2], ``replay_ratio`` in [0, 4], ``one_shot`` in [0, 2]
-    times trust. ``phi`` has ``n_inputs * n_outputs`` numbers (row-major weights).
-    The default ``phi`` acts when energy is high and sleeps when it is low.
+    times trust. ``phi`` has ``n_inputs * n_outputs`` numbers (row-major weights) per
+    infant (``self.phi`` is ``[N, P]``); ``m.evolvable.genome`` sets it (one vector for
+    every infant, or one per infant). The default ``phi`` acts when energy is high and
+    sleeps when it is low.
     """
 
     inputs = (*META_STATES, "memories", "age", "bias")
@@ -142,16 +147,23 @@ class EvolvableM(SystemM):
 
     def __init__(self, config: MConfig, n: int, phi: np.ndarray | None = None) -> None:
         super().__init__(config, n)
-        self.phi = self.default_phi() if phi is None else np.asarray(phi, dtype=np.float64)
-        if self.phi.shape != (self.n_params,):
-            raise ValueError(f"phi: expected {self.n_params} numbers, got {self.phi.shape}")
+        genome = config.evolvable.genome
+        if phi is None and genome is not None:
+            try:
+                self.phi = self._per_infant(genome)
+            except ValueError as exc:
+                raise ValueError(f"m.evolvable.genome: {exc}") from None
+        else:
+            self.phi = self._per_infant(self.default_phi() if phi is None else phi)
 
     @property
     def n_params(self) -> int:
+        """P, the numbers in one infant's ``phi``."""
         return len(self.inputs) * len(self.outputs)
 
     @classmethod
     def default_phi(cls) -> np.ndarray:
+        """The default genome, ``float64[P]``."""
         w = np.zeros((len(cls.inputs), len(cls.outputs)))
         i, o = cls.inputs.index, cls.outputs.index
         w[i("bias"), o("act")] = 1.0
@@ -164,12 +176,29 @@ class EvolvableM(SystemM):
         w[i("bias"), o("replay_ratio")] = -1.0
         return w.reshape(-1)
 
-    def set_params(self, phi: np.ndarray) -> None:
-        """Set ``phi`` (the outer loop's genome)."""
+    def _per_infant(self, phi) -> np.ndarray:
+        """``phi`` as ``float64[N, P]`` from ``[P]`` (every infant) or ``[N, P]``."""
         phi = np.asarray(phi, dtype=np.float64)
-        if phi.shape != (self.n_params,):
-            raise ValueError(f"phi: expected {self.n_params} numbers, got {phi.shape}")
-        self.phi = phi.copy()
+        p, n = self.n_params, self.n
+        if phi.shape == (p,):
+            return np.tile(phi, (n, 1))
+        if phi.shape == (n, p):
+            return phi.copy()
+        raise ValueError(f"expected {p} numbers or {n} rows of {p} (phi), got shape {phi.shape}")
+
+    def set_params(self, phi: np.ndarray) -> None:
+        """Set ``phi`` (the outer loop's genome): ``[P]`` for every infant or ``[N, P]``
+        one per infant.
+
+        Raises
+        ------
+        ValueError
+            ``phi`` has another shape.
+        """
+        try:
+            self.phi = self._per_infant(phi)
+        except ValueError as exc:
+            raise ValueError(f"phi: {exc}") from None
 
     def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]:
         n = self.n
@@ -182,7 +211,14 @@ class EvolvableM(SystemM):
             ],
             axis=1,
         )
-        y = x @ self.phi.reshape(len(self.inputs), len(self.outputs))
+        # Each infant its own phi; one product per distinct genome (with one genome for
+        # all, the same numbers as a single product).
+        genomes, which = np.unique(self.phi, axis=0, return_inverse=True)
+        which = which.reshape(-1)
+        y = np.empty((n, len(self.outputs)))
+        for g, phi in enumerate(genomes):
+            rows = which == g
+            y[rows] = x[rows] @ phi.reshape(len(self.inputs), len(self.outputs))
         sig = 1.0 / (1.0 + np.exp(-y[:, 4:]))
         mode = y[:, :4].argmax(1).astype(np.int64)
         return {
@@ -199,4 +235,5 @@ class EvolvableM(SystemM):
         return {"phi": self.phi}
 
     def load_state_arrays(self, arrays: dict[str, np.ndarray]) -> None:
-        self.phi = arrays["phi"].astype(np.float64)
+        # A checkpoint from before per-infant genomes holds one ``[P]`` phi.
+        self.phi = self._per_infant(arrays["phi"])

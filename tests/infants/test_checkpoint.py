@@ -12,7 +12,11 @@ from safetensors.numpy import save_file
 from infancy.infants import Cohort
 from infancy.worlds import make_batch
 
-CONFIG = {"chunk": 16, "memory": {"capacity": 128}, "m": {"imagine_every": 2, "imagine_after": 16}}
+CONFIG = {
+    "chunk": 16,
+    "memory": {"capacity": 128},
+    "m": {"rule": {"imagine_every": 2, "imagine_after": 16}},
+}
 
 
 def _world(seed=0):

@@ -32,7 +32,7 @@ def test_a_prediction_error_falls_by_half():
 def test_b_learns_to_reach():
     """B's success on reach-v0 rises from the random-policy level to at least 80%."""
     # M acts whenever awake (no imagination, no observing): B's own learning.
-    config = {"m": {"imagine_every": 0, "social_above": 1.0}}
+    config = {"m": {"rule": {"imagine_every": 0, "social_above": 1.0}}}
     curve = reach_curve(config, seed=0, acting_steps=3072, n=16, bin_size=256)
     by_bin = curve.groupby("acting_steps")["success"].mean()
     assert by_bin.iloc[0] < 0.6  # a near-uniform policy succeeds about half the time
@@ -50,7 +50,7 @@ def test_m_sleeps_when_tired_wakes_when_rested_and_audits_each_decision():
         energy.append(cohort.energy.copy())
     modes, energy = np.array(modes), np.array(energy)
     sleep = MODES.index("sleep")
-    cfg = cohort.config.m
+    cfg = cohort.config.m.rule
     for i in range(4):
         asleep = np.flatnonzero(modes[:, i] == sleep)
         assert asleep.size, "every infant fell asleep at least once"
@@ -90,11 +90,8 @@ def test_one_shot_naming_needs_the_cue_and_trust():
     uncued_v[:, CH_POINT] = 0
     uncued_s[:, S_EYE_CONTACT] = 0
     cohort = Cohort(n=3, seed=0)
-    cohort._signals["trust_wrong"][2] = 1000.0  # infant 2 has learned not to trust names
-    cohort.meta = cohort._meta_state(
-        {k: cohort.meta[k] for k in ("prediction_error", "uncertainty", "novelty")},
-        social=np.zeros(3),
-    )
+    cohort.signals.state["trust_wrong"][2] = 1000.0  # infant 2 has learned not to trust names
+    cohort.meta = cohort.signals.at_birth(cohort.energy, cohort.memory.sizes())
     cohort.action = cohort.m.decide(cohort.meta, 0.0, 0)
     assert cohort.meta["trust"][2] < 0.01
     cohort.hear(np.stack([view, uncued_v, view]), np.stack([senses, uncued_s, senses]))
@@ -137,3 +134,4 @@ def test_imagination_teaches_b_from_imagined_successes():
         assert torch.equal(p[2:], q[2:])  # awake infants: untouched
         assert not torch.equal(p[:2], q[:2])
     assert not torch.allclose(p_before[:2], p_after[:2])
+

@@ -21,7 +21,7 @@ from infancy.infants import (
     SystemM,
     register_m,
 )
-from infancy.infants.cohort import _optimisers
+from infancy.infants.checkpoint import optimisers
 from infancy.infants.nn import GroupAdam, GroupMLP
 from infancy.worlds import make_batch
 
@@ -71,7 +71,7 @@ def _rows(module, n):
     """Every tensor of a learner (System A or B) and its optimisers (the ones a
     checkpoint saves) as ``[N, -1]`` rows per infant."""
     tensors = dict(module.state_dict())
-    for name, opt in _optimisers(module):
+    for name, opt in optimisers(module):
         tensors.update(opt.state_tensors(name))
     return {k: torch.as_tensor(v).reshape(n, -1).clone() for k, v in tensors.items()}
 
@@ -217,7 +217,7 @@ def test_controller_constraints_override_and_audit():
 
 def test_evolvable_m_parameters():
     m = EvolvableM(MConfig(), 2)
-    assert m.phi.shape == (m.n_params,)
+    assert m.phi.shape == (2, m.n_params)
     d = m.decide(_meta(2, energy=np.array([0.1, 0.9])), 6.0)
     assert [MODES[i] for i in d["mode"]] == ["sleep", "act"]
     with pytest.raises(ValueError, match="phi: expected"):
