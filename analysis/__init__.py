@@ -9,6 +9,9 @@
 - :mod:`infancy.analysis.compare`: each probe's child counterpart, logistic ages of
   acquisition with bootstrap intervals, milestone order, age alignment, WHO windows,
   CDI bands, the A-not-B slope;
+- :mod:`infancy.analysis.experiments`: contrasts between conditions of an experiment
+  (seeds as units, infants nested in seeds): differences and Hedges' g with
+  hierarchical bootstrap CIs, permutation p-values, a verdict in words, seeds needed;
 - :mod:`infancy.analysis.figures`: publication figures (seaborn), ``set_style``,
   ``save_figure`` (imported on use: it loads matplotlib);
 - :mod:`infancy.analysis.report`: the HTML report of a run (``infancy report``).
@@ -23,12 +26,13 @@ if __name__ != "infancy.analysis":
         "import infancy.analysis, not analysis (install the package: pip install -e .)"
     )
 
-from . import compare, reference
+from . import compare, experiments, reference
 from .acquisition import first_stable_pass, milestone_table
 from .runs import load_run, load_runs
 
 __all__ = [
     "compare",
+    "experiments",
     "first_stable_pass",
     "load_run",
     "load_runs",

@@ -202,9 +202,10 @@ def imagination_config(condition: str, imagine_every: int = 2) -> dict[str, Any]
     ValueError
         An unknown condition (the known ones are listed).
     """
-    m = {"imagine_every": imagine_every, "imagine_after": 128, "social_above": 1.0}
+    rule = {"imagine_every": imagine_every, "imagine_after": 128, "social_above": 1.0}
+    m = {"rule": rule}
     if condition == "none":
-        return {"m": {**m, "imagine_every": 0}, "dream_updates": 0}
+        return {"m": {"rule": {**rule, "imagine_every": 0}}, "dream_updates": 0}
     if condition == "imagination":
         return {"m": m, "dream_updates": 0}
     if condition == "pause":

@@ -34,9 +34,10 @@ def test_imagination_conditions_are_named():
     pause = InfantConfig.from_dict(imagination_config("pause"))
     imagine = InfantConfig.from_dict(imagination_config("imagination"))
     consolidate = InfantConfig.from_dict(imagination_config("consolidation"))
-    assert pause.m.imagine_every == imagine.m.imagine_every == consolidate.m.imagine_every > 0
+    every = (c.m.rule.imagine_every for c in (pause, imagine, consolidate))
+    assert len(set(every)) == 1 and pause.m.rule.imagine_every > 0
     assert pause.b.imagined_weight == 0.0 < imagine.b.imagined_weight
     assert pause.dream_updates == imagine.dream_updates == 0 < consolidate.dream_updates
-    assert InfantConfig.from_dict(imagination_config("none")).m.imagine_every == 0
+    assert InfantConfig.from_dict(imagination_config("none")).m.rule.imagine_every == 0
     with pytest.raises(ValueError, match="condition: expected one of none, pause, imagination"):
         imagination_config("dream")
