@@ -189,14 +189,15 @@ class Lifecycle:
         per = world.n_infants  # infants b*per .. b*per+per-1 share world b
         if per == 1:
             for k in np.unique(self.stage):
-                apply_stage(world, stages[k], worlds=self.stage == k)
+                habits = self.curriculum.stage_habits(k)
+                apply_stage(world, stages[k], worlds=self.stage == k, habits=habits)
         else:
             grid = self.stage.reshape(-1, per)
             for k in np.unique(self.stage):
                 for j in range(per):  # each infant its own stage's body
                     world.set_abilities(stages[k].abilities, worlds=grid[:, j] == k, infants=j)
                 # A shared room's caregiver behaves as for its youngest infant.
-                world.set_habits(stages[k].caregiver, worlds=grid.min(1) == k)
+                world.set_habits(self.curriculum.stage_habits(k), worlds=grid.min(1) == k)
         driver.begin()
         end = min(self.step + cohort.config.chunk * self.segment_chunks, clock.lifetime_steps)
         ready = np.zeros(self.n, dtype=np.int64)

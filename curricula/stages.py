@@ -83,7 +83,7 @@ class Stage(_Strict):
     from_months: float = Field(ge=0.0, description="first month of the stage")
     to_months: float = Field(gt=0.0, description="month the stage ends (exclusive)")
     abilities: str | dict[str, Any] = Field(description="body profile name or overrides")
-    caregiver: dict[str, float] = Field(
+    caregiver: dict[str, float | str] = Field(
         default_factory=dict, description="overrides of the caregiver's habits"
     )
     scenarios: dict[str, float] = Field(description="world id -> weight of time spent there")
@@ -113,16 +113,8 @@ class Stage(_Strict):
 
     @field_validator("caregiver")
     @classmethod
-    def _known_habits(cls, value: dict[str, float]) -> dict[str, float]:
-        fields = CaregiverHabits.model_fields
-        for key in value:
-            if key not in fields:
-                raise ValueError(f"unknown caregiver habit {key!r}; known: {', '.join(fields)}")
-        try:  # the values too (probabilities in 0..1, whole steps >= 1), as the world will
-            load_rules().habits(value)
-        except ValueError as exc:
-            raise ValueError(str(exc).removeprefix("caregiver.")) from None
-        return value
+    def _known_habits(cls, value: dict[str, float | str]) -> dict[str, float | str]:
+        return _habits(value)
 
     @field_validator("abilities")
     @classmethod
@@ -193,13 +185,40 @@ class Probes(_Strict):
         return tuple(self.names) if self.names is not None else PROBE_NAMES
 
 
+def _habits(value: dict[str, float | str]) -> dict[str, float | str]:
+    fields = CaregiverHabits.model_fields
+    for key in value:
+        if key not in fields:
+            raise ValueError(f"unknown caregiver habit {key!r}; known: {', '.join(fields)}")
+    try:  # the values too (probabilities in 0..1, whole steps >= 1), as the world will
+        load_rules().habits(value)
+    except ValueError as exc:
+        raise ValueError(str(exc).removeprefix("caregiver.")) from None
+    return value
+
+
 class Curriculum(_Strict):
     """A validated curriculum (see the module docstring)."""
 
     clock: Clock
     transition: Transition = Field(default_factory=Transition)
     probes: Probes = Field(default_factory=Probes)
+    caregiver: dict[str, float | str] = Field(
+        default_factory=dict,
+        description="caregiver habits for every stage, over each stage's own (an "
+        "experiment's condition: no pointing, an unreliable caregiver)",
+    )
     stages: list[Stage] = Field(min_length=1)
+
+    @field_validator("caregiver")
+    @classmethod
+    def _known_habits(cls, value: dict[str, float | str]) -> dict[str, float | str]:
+        return _habits(value)
+
+    def stage_habits(self, index: int) -> dict[str, float | str]:
+        """The caregiver habits of stage ``index``: the stage's own, then the
+        curriculum's ``caregiver`` over them."""
+        return {**self.stages[index].caregiver, **self.caregiver}
 
     @model_validator(mode="after")
     def _contiguous(self) -> Curriculum:
@@ -320,9 +339,9 @@ def load_curriculum(
         raise CurriculumError(one_line(source or path.name, exc)) from None
 
 
-def apply_stage(world, stage: Stage, worlds=None) -> None:
+def apply_stage(world, stage: Stage, worlds=None, habits=None) -> None:
     """Give the infants of ``world`` (a ``BatchWorld``; all worlds, or those indexed by
     ``worlds``) the stage's body, and their caregiver the stage's habits (over the
-    world's own)."""
+    world's own), or ``habits`` when given (:meth:`Curriculum.stage_habits`)."""
     world.set_abilities(stage.abilities, worlds=worlds)
-    world.set_habits(stage.caregiver, worlds=worlds)
+    world.set_habits(stage.caregiver if habits is None else habits, worlds=worlds)

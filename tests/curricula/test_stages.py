@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from infancy.curricula import CurriculumError, load_curriculum, merge
@@ -123,3 +124,25 @@ def test_apply_stage_sets_body_and_caregiver():
     world.set_habits(None)  # back to the world's own caregiver
     assert (world._habits == world.scenario.habits_array()).all()
     world.step(np.zeros((2, 1), dtype=np.int64))  # still steps
+
+
+def test_a_curriculum_wide_caregiver_habit_reaches_every_stage_world():
+    from infancy.curricula.lifetime import Lifecycle
+    from infancy.worlds.scenarios.base import HABIT_ORDER
+
+    cur = load_curriculum(
+        overlays=("tiny",),
+        caregiver={"point_prob": 0.0, "reliability": 0.3},
+        probes={"names": ["reaching"], "trials": 1},
+        clock={"end_months": 6.0},
+    )
+    assert cur.stage_habits(1)["point_prob"] == 0.0  # over the stage's own 0.1
+    life = Lifecycle(cur, n=2, seed=0)
+    while not life.done:
+        life.segment()
+        life.take()
+        habits = life.worlds[life.world_id]._habits
+        assert (habits[:, HABIT_ORDER.index("point_prob")] == 0.0).all()
+        assert np.allclose(habits[:, HABIT_ORDER.index("reliability")], 0.3)
+    with pytest.raises(CurriculumError, match="unknown caregiver habit 'pointy'"):
+        load_curriculum(caregiver={"pointy": 1.0})
