@@ -474,6 +474,146 @@ def runs_sql(
     console.print(table)
 
 
+experiment_app = typer.Typer(
+    help="Experiments: conditions x seeds of lifetimes, with contrasts and their CIs.",
+    no_args_is_help=True,
+)
+app.add_typer(experiment_app, name="experiment")
+
+
+@experiment_app.command("list")
+def experiment_list() -> None:
+    """The shipped experiments, each with its question."""
+    from rich.table import Table
+
+    from infancy.curricula.experiments import list_experiments
+
+    table = Table("name", "question", "conditions", "seeds", "size")
+    for row in list_experiments().itertuples():
+        table.add_row(row.name, row.question, row.conditions, str(row.seeds), row.size)
+    console.print(table)
+
+
+@experiment_app.command("run")
+def experiment_run(
+    experiment: Annotated[
+        str | None, typer.Argument(help="A shipped experiment's name, or a YAML file.")
+    ] = None,
+    seeds: Annotated[int | None, typer.Option(help="Seeds per condition.")] = None,
+    size: Annotated[
+        str | None, typer.Option(help="tiny | small | full: the curriculum preset.")
+    ] = None,
+    executor: Annotated[str | None, typer.Option(help="serial | process (default) | ray.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes or Ray CPUs.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Experiment directory to create.")
+    ] = None,
+    runs_dir: Annotated[
+        Path, typer.Option(help="Folder of run directories (when --out is not given).")
+    ] = Path("runs"),
+    resume_dir: Annotated[
+        Path | None, typer.Option("--resume", help="Finish this experiment directory.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run every condition x seed lifetime of an experiment and print its contrasts."""
+    from infancy.curricula.executors import EXECUTORS
+    from infancy.curricula.experiments import ExperimentError, load_experiment, run_experiment
+    from infancy.store import RunError
+
+    if size is not None and size not in ("tiny", "small", "full"):
+        fail(f"--size: expected tiny, small or full, got {size!r}")
+    if executor is not None and executor not in EXECUTORS:
+        fail(f"--executor: expected one of {', '.join(EXECUTORS)}, got {executor!r}")
+    if seeds is not None and seeds < 1:
+        fail(f"--seeds: expected a positive number, got {seeds}")
+    if workers is not None and workers < 1:
+        fail(f"--workers: expected a positive number, got {workers}")
+    try:
+        if resume_dir is not None:
+            if experiment is not None or seeds is not None or size is not None or out:
+                fail("--resume: takes no experiment, --seeds, --size or --out (it keeps its own)")
+            spec, target = None, None
+        else:
+            if experiment is None:
+                fail("experiment: give a shipped experiment's name or a YAML file")
+            spec = load_experiment(experiment, seeds=seeds, size=size)
+            import time
+
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            target = out or runs_dir / f"experiment-{spec.name}-{spec.size}-{stamp}"
+            if out is not None and not out.parent.is_dir():
+                fail(f"--out: folder {out.parent} does not exist")
+            if out is None:
+                runs_dir.mkdir(exist_ok=True)
+            console.print(f"experiment directory: {target}")
+    except ExperimentError as exc:
+        fail(str(exc))
+    if quiet:
+        report = None
+        bar = None
+    else:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        bar = Progress(
+            TextColumn("lifetimes"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[failed]} failed"),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            console=console,
+        )
+        task = bar.add_task("lifetimes", total=None, failed=0)
+
+        def report(done: int, total: int, failed: int) -> None:
+            bar.update(task, completed=done, total=total, failed=failed)
+
+    try:
+        if bar is not None:
+            bar.start()
+        folder = run_experiment(
+            spec,
+            target,
+            resume=resume_dir,
+            executor=executor,
+            workers=workers,
+            progress=report,
+        )
+    except (ExperimentError, RunError, ValueError) as exc:
+        fail(str(exc))
+    finally:
+        if bar is not None:
+            bar.stop()
+    _print_summary(folder)
+
+
+def _print_summary(folder: Path) -> None:
+    import json
+
+    import pandas as pd
+
+    status = json.loads((folder / "experiment.json").read_text())
+    if status.get("status") != "finished":
+        err_console.print(
+            f"{folder}: {status.get('failed', 0)} of {status.get('lifetimes')} lifetimes failed "
+            f"(see failures.json); fix and finish with: infancy experiment run --resume {folder}"
+        )
+        raise typer.Exit(1)
+    summary = pd.read_parquet(folder / "summary.parquet")
+    for verdict in summary["verdict"]:
+        console.print(verdict, soft_wrap=True)
+    console.print(f"summary: {folder / 'summary.parquet'}")
+
+
 @app.command("report")
 def report_command(
     run: Annotated[Path, typer.Argument(help="A run directory.")],

@@ -268,32 +268,8 @@ class RunStore:
         RunError
             Another writer holds it: one line with its pid and start time.
         """
-        import fcntl
-
-        if self._lock_fd is not None:
-            return
-        path = self.path / LOCK
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise RunError(f"{path}: cannot open the run's lock ({exc.strerror})") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = _holder(fd)
-            os.close(fd)
-            raise RunError(
-                f"{self.path}: in use by another writer ({holder}); a run has one writer at a time"
-            ) from None
-        me = {
-            "pid": os.getpid(),
-            "started": time.time(),
-            "host": socket.gethostname(),
-            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else "",
-        }
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(me, indent=1).encode(), 0)
-        self._lock_fd = fd
+        if self._lock_fd is None:
+            self._lock_fd = take_lock(self.path, "a run")
 
     def unlock(self) -> None:
         """Let the writer lock go (the file stays: removing it would race the next
@@ -568,6 +544,41 @@ def _holder(fd: int) -> str:
     return f"pid {info['pid']}{where}, started {since}"
 
 
+def take_lock(folder: Path, what: str = "a run") -> int:
+    """Take the writer lock of ``folder`` (``lock.json``, ``fcntl.flock``) and write who
+    holds it; returns the open file descriptor (closing it lets the lock go).
+
+    Raises
+    ------
+    RunError
+        Another writer holds it: one line with its pid and start time.
+    """
+    import fcntl
+
+    path = Path(folder) / LOCK
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise RunError(f"{path}: cannot open the lock ({exc.strerror})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = _holder(fd)
+        os.close(fd)
+        raise RunError(
+            f"{folder}: in use by another writer ({holder}); {what} has one writer at a time"
+        ) from None
+    me = {
+        "pid": os.getpid(),
+        "started": time.time(),
+        "host": socket.gethostname(),
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else "",
+    }
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, json.dumps(me, indent=1).encode(), 0)
+    return fd
+
+
 def list_runs(root: str | Path) -> pd.DataFrame:
     """One row per run directory under ``root``: ``run, path, status, n, seed,
     curriculum, age_months, end_months, created`` (newest first)."""
@@ -599,8 +610,10 @@ def list_runs(root: str | Path) -> pd.DataFrame:
 def catalogue(root: str | Path):
     """A DuckDB connection (in memory) with a view ``runs`` (:func:`list_runs`) and one
     view per table found in the runs under ``root`` (finished files and the parts of
-    runs under way), each with a ``run`` column. Views are built from the files at the
-    time of the call, so the catalogue is never stale and needs no locking.
+    runs under way), each with a ``run`` column; and the experiments under ``root``
+    (``experiments``, ``experiment_measures``, ``experiment_summary``). Views are built
+    from the files at the time of the call, so the catalogue is never stale and needs no
+    locking.
 
     The connection reads those files and no others: external access is switched off
     (no other file, no ``ATTACH``, ``INSTALL`` or ``LOAD``) and the configuration is
@@ -634,10 +647,64 @@ def catalogue(root: str | Path):
             f"FROM read_parquet([{listing}], filename=true, union_by_name=true) t "
             f"JOIN _files_{name} f ON t.filename = f.filename"
         )
+    readable += _experiment_views(con, root)
     con.execute(f"SET allowed_paths = [{', '.join(_sql_text(f) for f in readable)}]")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
+
+
+def list_experiments(root: str | Path) -> pd.DataFrame:
+    """One row per experiment directory under ``root`` (``experiment.json``):
+    ``experiment, path, name, status, question, lifetimes, done, failed, created``."""
+    rows = []
+    for status_file in sorted(Path(root).glob("*/experiment.json")):
+        try:
+            st = json.loads(status_file.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        rows.append(
+            {
+                "experiment": status_file.parent.name,
+                "path": str(status_file.parent),
+                "name": st.get("name"),
+                "status": st.get("status"),
+                "question": st.get("question"),
+                "lifetimes": st.get("lifetimes"),
+                "done": st.get("done"),
+                "failed": st.get("failed", 0),
+                "created": pd.to_datetime(st.get("created"), unit="s"),
+            }
+        )
+    cols = ["experiment", "path", "name", "status", "question", "lifetimes", "done", "failed"]
+    return pd.DataFrame(rows, columns=[*cols, "created"])
+
+
+def _experiment_views(con, root: str | Path) -> list[str]:
+    """Views ``experiments`` (:func:`list_experiments`), ``experiment_measures`` and
+    ``experiment_summary`` (finished experiments' tables, with an ``experiment``
+    column); returns the files they read."""
+    found = list_experiments(root)
+    con.register("_experiments", found)
+    con.execute("CREATE VIEW experiments AS SELECT * FROM _experiments")
+    readable: list[str] = []
+    for table, view in (("measures", "experiment_measures"), ("summary", "experiment_summary")):
+        files = [
+            (str(Path(p) / f"{table}.parquet"), e)
+            for e, p in zip(found["experiment"], found["path"], strict=True)
+            if (Path(p) / f"{table}.parquet").exists()
+        ]
+        if not files:
+            continue
+        con.register(f"_files_{view}", pd.DataFrame(files, columns=["filename", "experiment"]))
+        listing = ", ".join(_sql_text(f) for f, _ in files)
+        con.execute(
+            f"CREATE VIEW {view} AS SELECT f.experiment, t.* EXCLUDE (filename) "
+            f"FROM read_parquet([{listing}], filename=true, union_by_name=true) t "
+            f"JOIN _files_{view} f ON t.filename = f.filename"
+        )
+        readable += [f for f, _ in files]
+    return readable
 
 
 def _sql_text(text: str) -> str:

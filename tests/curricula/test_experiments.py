@@ -1,0 +1,161 @@
+"""Experiments as data: shipped files, a tiny experiment end to end, resume after a
+kill, and bad input."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from infancy.curricula.experiments import (
+    ExperimentError,
+    list_experiments,
+    load_experiment,
+    run_experiment,
+)
+from infancy.store import query
+
+TINY = {
+    "name": "tiny-cues",
+    "question": "Do cues matter in a month?",
+    "size": "tiny",
+    "seeds": 2,
+    "base": {
+        "n": 2,
+        "curriculum": {
+            "clock": {"end_months": 1.0},
+            "probes": {"names": ["reaching", "word_comprehension"], "every_months": 0.5},
+        },
+    },
+    "control": "cues",
+    "conditions": {
+        "cues": {},
+        "no-cues": {"curriculum": {"caregiver": {"point_prob": 0.0, "look_prob": 0.0}}},
+    },
+    "measures": [
+        {"name": "reach", "kind": "probe_score", "probe": "reaching", "label": "reaching"},
+        {"name": "words", "kind": "words_associated", "label": "words A binds"},
+        {"name": "act", "kind": "mode_share", "mode": "act"},
+    ],
+}
+
+
+def _write(tmp_path: Path, data: dict) -> Path:
+    p = tmp_path / "exp.yaml"
+    p.write_text(yaml.safe_dump(data))
+    return p
+
+
+def test_every_shipped_experiment_is_valid_and_asks_a_question():
+    shipped = list_experiments()
+    want = {"cue-ablation", "selective-trust", "a-not-b-by-age", "m-vs-recipe", "ablations"}
+    assert want <= set(shipped["name"])
+    assert shipped["question"].str.endswith("?").all()
+    spec = load_experiment("cue-ablation", seeds=3, size="tiny")
+    assert spec.seeds == 3 and len(spec.specs()) == 3 * len(spec.conditions)
+    assert all(s["curriculum"]["preset"] == "tiny" for s in spec.specs())
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("exp")
+    spec = load_experiment(_write(root, TINY))
+    return run_experiment(spec, root / "runs" / "tiny", executor="serial")
+
+
+def test_a_tiny_experiment_writes_measures_a_summary_and_the_catalogue(finished):
+    measures = pd.read_parquet(finished / "measures.parquet")
+    assert set(measures.columns) == {"condition", "seed", "infant", "measure", "value"}
+    assert len(measures) == 2 * 2 * 2 * 3  # conditions x seeds x infants x measures
+    summary = pd.read_parquet(finished / "summary.parquet")
+    assert list(summary["measure"]) == ["reach", "words", "act"]
+    assert (summary["condition"] == "no-cues").all() and (summary["control"] == "cues").all()
+    assert summary["verdict"].str.contains("no-cues minus cues").all()
+    assert not summary["verdict"].str.contains("nan").any()
+    cat = query(finished.parent, "SELECT name, status, done FROM experiments")
+    assert cat.to_dict("records") == [{"name": "tiny-cues", "status": "finished", "done": 4}]
+    rows = query(finished.parent, "SELECT count(*) AS n FROM experiment_measures")
+    assert int(rows["n"][0]) == len(measures)
+
+
+def test_an_experiment_is_never_overwritten(finished):
+    spec = load_experiment(_write(finished.parent, TINY))
+    with pytest.raises(ExperimentError, match="never overwritten"):
+        run_experiment(spec, finished, executor="serial")
+
+
+def test_killed_at_any_moment_resume_finishes_with_the_same_summary(finished, tmp_path):
+    exp = _write(tmp_path, TINY)
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "infancy.cli", "experiment", "run", str(exp), "--out", str(out)]
+    proc = subprocess.Popen(
+        [*cmd, "--executor", "serial", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NUMBA_NUM_THREADS": "1"},
+    )
+    deadline = time.time() + 300
+    while time.time() < deadline and not list((out / "lifetimes").glob("*.parquet")):
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done = list((out / "lifetimes").glob("*.parquet"))
+    assert 1 <= len(done) < 4, "the kill came too late to test a resume"
+    assert not (out / "summary.parquet").exists()
+    res = subprocess.run(
+        [sys.executable, "-m", "infancy.cli", "experiment", "run", "--resume", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NUMBA_NUM_THREADS": "1"},
+    )
+    assert res.returncode == 0, res.stderr
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(out / "summary.parquet"), pd.read_parquet(finished / "summary.parquet")
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"control": "nobody"}, "control: 'nobody' is not one of the conditions"),
+        ({"colour": "red"}, "colour"),
+        ({"measures": [{"name": "x", "kind": "probe_score", "probe": "telepathy"}]}, "telepathy"),
+        ({"conditions": {"cues": {}, "bad": {"n": 0}}}, "n"),
+        ({"conditions": {"cues": {}, "b": {"seed": 3}}}, "'seed' is set by the experiment"),
+        ({"contrasts": [["cues", "ghost"]]}, "'ghost' is not one of the conditions"),
+        ({"seeds": 0}, "seeds"),
+    ],
+)
+def test_bad_experiments_are_one_line_errors(tmp_path, change, message):
+    with pytest.raises(ExperimentError, match=message) as err:
+        load_experiment(_write(tmp_path, {**TINY, **change}))
+    assert "\n" not in str(err.value)
+
+
+def test_the_command_refuses_bad_input_with_exit_2_and_writes_nothing(tmp_path):
+    def cli(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "infancy.cli", "experiment", "run", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
+
+    for args, message in [
+        (("no-such-experiment",), "unknown 'no-such-experiment'"),
+        (("cue-ablation", "--size", "huge"), "--size"),
+        (("cue-ablation", "--executor", "gpu"), "--executor"),
+        (("cue-ablation", "--seeds", "0"), "--seeds"),
+        (("--resume", "nowhere"), "not an experiment directory"),
+    ]:
+        res = cli(*args)
+        assert res.returncode == 2, (args, res.stderr)
+        assert message in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
