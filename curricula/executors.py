@@ -40,8 +40,8 @@ __all__ = [
 Progress = Callable[[int, LifetimeResult], None]
 """Called as each lifetime ends: its index in the specs and its result."""
 
-# One thread per worker: the workers are the parallelism, and oversubscribed threads
-# cost 10-20x on a small machine (docs/measurements.md).
+# One thread per worker: the workers are the parallelism; more threads than cores make
+# numba's and torch's thread pools wait on each other.
 _WORKER_ENV = {"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
