@@ -616,7 +616,7 @@ def _print_summary(folder: Path) -> None:
 
 @app.command("report")
 def report_command(
-    run: Annotated[Path, typer.Argument(help="A run directory.")],
+    run: Annotated[Path, typer.Argument(help="A run directory, or an experiment directory.")],
     out: Annotated[
         Path | None, typer.Option(help="Folder for the report (default: RUN/report).")
     ] = None,
@@ -624,11 +624,24 @@ def report_command(
     boot: Annotated[int, typer.Option(help="Bootstrap resamples of the intervals.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
 ) -> None:
-    """Write a self-contained HTML report of a run: its config, the milestone table
-    against children, every figure (also as PDF, SVG, PNG and CSV), the comparison
-    statistics and System M's audit summary."""
+    """Write a self-contained HTML report of a run (its config, the milestone table
+    against children, every figure also as PDF, SVG, PNG and CSV, the comparison
+    statistics and System M's audit summary) or of an experiment (its question, the
+    effects with their CIs, a verdict per contrast, the figures)."""
     if boot < 10:
         fail(f"--boot: expected at least 10 resamples, got {boot}")
+    if (run / "experiment.json").exists():  # an experiment: its question, effects, figures
+        from infancy.analysis.experiment_report import write_experiment_report
+
+        target = run / "report" if out is None else out
+        if target.exists() and any(target.iterdir()) and not force:
+            fail(f"{target}: a report is already there (use --force to replace it)")
+        try:
+            index = write_experiment_report(run, out)
+        except ValueError as exc:
+            fail(str(exc))
+        console.print(f"report: {index}")
+        return
     from infancy.analysis.report import write_report
     from infancy.store import RunError
 

@@ -467,4 +467,9 @@ def summarise(spec: ExperimentSpec, measures: pd.DataFrame, **kwargs: Any) -> pd
     present = [m for m in labels if m in set(measures["measure"])]
     out = contrasts(measures, spec.pairs(), measure=present, **kwargs)
     out.insert(3, "label", out["measure"].map(labels))
+    # The verdict opens with the measure's plain label rather than its column name.
+    out["verdict"] = [
+        v.replace(f"{m}:", f"{labels[m]}:", 1) if v.startswith(f"{m}:") else v
+        for m, v in zip(out["measure"], out["verdict"], strict=True)
+    ]
     return out

@@ -1,0 +1,222 @@
+"""The HTML page of an experiment (``infancy report EXPERIMENT_DIR``).
+
+An experiment directory (:mod:`infancy.curricula.experiments`) holds the experiment as
+resolved (``experiment.yaml``), one row per condition, seed, infant and measure
+(``measures.parquet``) and one row per contrast and measure (``summary.parquet``, from
+:mod:`infancy.analysis.experiments`). The page states the question and the literature,
+the conditions, the table of effects with their CIs, two figures (each also as PDF, SVG,
+PNG and the CSV behind it) and one sentence per contrast that states the number.
+
+Figures:
+
+``effects``
+    Hedges' g of every contrast and measure with its 95% hierarchical bootstrap CI
+    (seeds resampled, then infants within seeds); 0 is no effect. A measure whose g
+    cannot be computed (every seed scored the same) is drawn as a hollow mark at 0 and
+    named in the caption.
+``conditions``
+    one panel per measure: each seed's mean (dots) and the condition's mean over seeds
+    with its 95% bootstrap CI over seeds (bar).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import textwrap
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import yaml
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from . import figures
+
+__all__ = ["plot_conditions", "plot_effects", "write_experiment_report"]
+
+_COLUMNS = {
+    "condition": "condition",
+    "control": "control",
+    "label": "measure",
+    "difference": "difference",
+    "diff_low": "CI low",
+    "diff_high": "CI high",
+    "effect_size": "Hedges' g",
+    "p_value": "p",
+    "n_seeds_condition": "seeds (condition)",
+    "n_seeds_control": "seeds (control)",
+}
+
+
+def plot_effects(summary: pd.DataFrame, ax=None):
+    """Hedges' g with its CI, one row per contrast and measure (see the module
+    docstring); returns the axes (the data kept for :func:`figures.save_figure`)."""
+    rows = summary.reset_index(drop=True)
+    labels = [f"{r.label}\n{r.condition} vs {r.control}" for r in rows.itertuples()]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 0.55 * len(rows) + 1.2))
+    y = np.arange(len(rows))[::-1]
+    g = rows["effect_size"].to_numpy(dtype=float)
+    ok = np.isfinite(g)
+    low = rows["g_low"].to_numpy(dtype=float)
+    high = rows["g_high"].to_numpy(dtype=float)
+    ax.axvline(0.0, color="0.5", lw=1, zorder=0)
+    ax.hlines(y[ok], low[ok], high[ok], color="0.2", lw=2)
+    ax.plot(g[ok], y[ok], "o", color="0.1", ms=6)
+    ax.plot(np.zeros((~ok).sum()), y[~ok], "o", mfc="white", mec="0.3", ms=6)
+    ax.set_yticks(y, labels)
+    ax.set_xlabel("effect size, Hedges' g (condition minus control, in SDs of seed means)")
+    ax._infancy_data = rows.assign(y=y)[  # type: ignore[attr-defined]
+        ["condition", "control", "measure", "label", "effect_size", "g_low", "g_high"]
+    ]
+    return ax
+
+
+def plot_conditions(measures: pd.DataFrame, labels: dict[str, str], *, seed: int = 0):
+    """One panel per measure: seed means (dots) and each condition's mean over seeds
+    with a 95% bootstrap CI over seeds (bar); returns the figure."""
+    per_seed = measures.groupby(["measure", "condition", "seed"], sort=False)["value"].mean()
+    per_seed = per_seed.reset_index()
+    names = list(dict.fromkeys(per_seed["measure"]))
+    conditions = list(dict.fromkeys(per_seed["condition"]))
+    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names) + 0.6, 3.4), squeeze=False)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for ax, name in zip(axes[0], names, strict=True):
+        d = per_seed[per_seed["measure"] == name]
+        for i, cond in enumerate(conditions):
+            v = d[d["condition"] == cond]["value"].to_numpy(dtype=float)
+            if not v.size:
+                continue
+            boot = rng.choice(v, size=(2000, v.size)).mean(1)
+            lo, hi = np.quantile(boot, [0.025, 0.975])
+            ax.bar(i, v.mean(), color="0.85", edgecolor="0.3")
+            ax.errorbar(i, v.mean(), yerr=[[v.mean() - lo], [hi - v.mean()]], color="0.1")
+            jitter = (rng.random(v.size) - 0.5) * 0.3
+            ax.plot(i + jitter, v, ".", color="0.2", ms=5)
+            rows.append(
+                {
+                    "measure": name,
+                    "condition": cond,
+                    "mean": v.mean(),
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "seeds": v.size,
+                }
+            )
+        ax.set_xticks(range(len(conditions)), conditions, rotation=20, ha="right")
+        ax.set_title(textwrap.fill(labels.get(name, name), 28), fontsize="medium")
+        ax.set_ylabel("per-seed mean")
+    fig.tight_layout()
+    fig._infancy_data = pd.DataFrame(rows)  # type: ignore[attr-defined]
+    return fig
+
+
+def _cell(value, column: str) -> str:
+    if isinstance(value, float) and not np.isfinite(value):
+        return "not computable"
+    if column == "p_value":
+        return "< 0.001" if value < 0.001 else f"{value:.3f}"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return html.escape(str(value))
+
+
+def _effects_table(summary: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(v)}</th>" for v in _COLUMNS.values())
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_cell(r[c], c)}</td>" for c in _COLUMNS) + "</tr>"
+        for _, r in summary.iterrows()
+    )
+    return f'<div class="scroll"><table class="data"><tr>{head}</tr>{body}</table></div>'
+
+
+def write_experiment_report(folder: str | Path, out: str | Path | None = None) -> Path:
+    """Write the experiment's page into ``out`` (default ``FOLDER/report``); returns
+    the path of ``index.html``.
+
+    Raises
+    ------
+    ValueError
+        ``folder`` is not a finished experiment directory (one line saying why).
+    """
+    folder = Path(folder)
+    status_file = folder / "experiment.json"
+    if not status_file.exists():
+        raise ValueError(f"{folder}: not an experiment directory (no experiment.json)")
+    status = json.loads(status_file.read_text())
+    if not (folder / "summary.parquet").exists():
+        raise ValueError(
+            f"{folder}: the experiment is {status.get('status', 'unfinished')}; finish it "
+            f"with: infancy experiment run --resume {folder}"
+        )
+    spec = yaml.safe_load((folder / "experiment.yaml").read_text())
+    summary = pd.read_parquet(folder / "summary.parquet")
+    measures = pd.read_parquet(folder / "measures.parquet")
+    labels = {m["name"]: m.get("label") or m["name"] for m in spec["measures"]}
+    out = folder / "report" if out is None else Path(out)
+    fig_dir = out / "figures"
+    fig_dir.mkdir(parents=True, exist_ok=True)
+    figures.set_style("paper")
+    drawn = []
+    not_computable = summary[~np.isfinite(summary["effect_size"].astype(float))]
+    captions = {
+        "effects": "Effect of each condition against its control: Hedges' g on seed means, "
+        "with 95% hierarchical bootstrap CIs (seeds resampled, then infants within seeds)"
+        + (
+            "; hollow marks at 0: g not computable (every seed scored the same) for "
+            + ", ".join(sorted(set(not_computable["label"])))
+            if len(not_computable)
+            else ""
+        ),
+        "conditions": "Each measure by condition: dots are seed means (each the mean of "
+        "its infants), bars the mean over seeds with a 95% bootstrap CI over seeds",
+    }
+    for stem, make in (
+        ("effects", lambda: plot_effects(summary)),
+        ("conditions", lambda: plot_conditions(measures, labels)),
+    ):
+        fig = make()
+        files = figures.save_figure(fig, fig_dir / stem, data=fig._infancy_data)
+        plt.close(fig if isinstance(fig, plt.Figure) else fig.figure)
+        png = (fig_dir / f"{stem}.png").read_bytes()
+        drawn.append(
+            {
+                "stem": stem,
+                "caption": captions[stem],
+                "files": [f"figures/{p.name}" for p in files],
+                "data": base64.b64encode(png).decode("ascii"),
+            }
+        )
+    n = measures.groupby("condition").agg(
+        seeds=("seed", "nunique"), infants_per_seed=("infant", "nunique")
+    )
+    conditions = [
+        {
+            "name": name,
+            "overrides": yaml.safe_dump(over, sort_keys=False).strip() if over else "(base)",
+            "seeds": int(n.loc[name, "seeds"]) if name in n.index else 0,
+            "control": name == spec["control"],
+        }
+        for name, over in spec["conditions"].items()
+    ]
+    env = Environment(
+        loader=PackageLoader("infancy.analysis", "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+    page = env.get_template("experiment.html").render(
+        spec=spec,
+        status=status,
+        folder=str(folder),
+        conditions=conditions,
+        effects=_effects_table(summary),
+        verdicts=list(summary["verdict"]),
+        figures=drawn,
+        base=yaml.safe_dump(spec.get("base") or {}, sort_keys=False).strip() or "(none)",
+    )
+    index = out / "index.html"
+    index.write_text(page)
+    return index

@@ -1,0 +1,76 @@
+"""The experiment page, from a constructed experiment directory with a planted effect."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from infancy.analysis.experiment_report import write_experiment_report
+from infancy.curricula.experiments import ExperimentSpec, summarise
+
+SPEC = {
+    "name": "planted",
+    "question": "Does the planted condition raise the score?",
+    "source": "a constructed example",
+    "size": "tiny",
+    "seeds": 6,
+    "control": "control",
+    "conditions": {"control": {}, "planted": {"curriculum": {"caregiver": {"point_prob": 0.5}}}},
+    "measures": [
+        {"name": "score", "kind": "probe_score", "probe": "reaching", "label": "reaching score"},
+        {"name": "flat", "kind": "words_known", "label": "words shown by looking"},
+    ],
+}
+
+
+@pytest.fixture
+def experiment(tmp_path):
+    rng = np.random.default_rng(1)
+    rows = []
+    for cond, shift in (("control", 0.0), ("planted", 1.0)):
+        for seed in range(6):
+            for infant in range(4):
+                rows.append((cond, seed, infant, "score", shift + rng.normal(0, 0.5)))
+                rows.append((cond, seed, infant, "flat", 0.0))
+    measures = pd.DataFrame(rows, columns=["condition", "seed", "infant", "measure", "value"])
+    spec = ExperimentSpec.model_validate(SPEC)
+    folder = tmp_path / "planted"
+    folder.mkdir()
+    (folder / "experiment.yaml").write_text(yaml.safe_dump(spec.model_dump(mode="json")))
+    (folder / "experiment.json").write_text(
+        json.dumps({"status": "finished", "lifetimes": 12, "executor": "serial"})
+    )
+    measures.to_parquet(folder / "measures.parquet")
+    summarise(spec, measures, n_boot=400, n_perm=400).to_parquet(folder / "summary.parquet")
+    return folder
+
+
+def test_the_page_states_the_question_the_effects_and_verdicts_in_numbers(experiment):
+    index = write_experiment_report(experiment)
+    page = index.read_text()
+    assert "Does the planted condition raise the score?" in page
+    summary = pd.read_parquet(experiment / "summary.parquet")
+    planted = summary.set_index("measure").loc["score"]
+    assert planted["diff_low"] > 0  # the planted effect is found
+    assert f"{planted['difference']:.3g}" in page
+    assert "reaching score: planted minus control" in page  # the verdict, by its label
+    assert "not computable" in page  # g of the flat measure, said in words
+    assert not re.search(r"\bnan\b", page, re.IGNORECASE)
+    for stem in ("effects", "conditions"):
+        for ext in ("pdf", "svg", "png", "csv"):
+            assert (experiment / "report" / "figures" / f"{stem}.{ext}").stat().st_size > 0
+    # Wide tables scroll inside their own box; the page keeps its 1100-px column.
+    assert page.count('<div class="scroll"><table') == 2 and "max-width: 1100px" in page
+
+
+def test_an_unfinished_experiment_says_how_to_finish_it(experiment):
+    (experiment / "summary.parquet").unlink()
+    with pytest.raises(ValueError, match="infancy experiment run --resume"):
+        write_experiment_report(experiment)
+    with pytest.raises(ValueError, match="not an experiment directory"):
+        write_experiment_report(experiment / "nowhere")
