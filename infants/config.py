@@ -122,6 +122,13 @@ class RuleMConfig(_Strict):
     )
     imagine_after: int = Field(512, ge=0, description="memories an infant needs before it imagines")
     intrinsic_weight: float = Field(0.1, ge=0.0, description="base intrinsic-reward weight")
+    trap_damping: float = Field(
+        0.25,
+        ge=0.0,
+        le=1.0,
+        description="intrinsic weight kept where novelty stays high without learning progress "
+        "(a noisy TV); 1.0: a curiosity-only learner that never damps",
+    )
     store_threshold: float = Field(
         0.5, ge=0.0, description="salience a transition needs to enter memory"
     )

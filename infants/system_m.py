@@ -69,7 +69,7 @@ class RuleM(SystemM):
         self.observed = mode == OBSERVE
         # Novelty without learning progress is a trap: damp curiosity there.
         trapped = (meta["novelty"] > 1.5) & (meta["lp_a"] <= 0.0)
-        intrinsic = np.where(trapped, 0.25, 1.0) * c.intrinsic_weight
+        intrinsic = np.where(trapped, c.trap_damping, 1.0) * c.intrinsic_weight
         return {
             "mode": mode,
             "gate_a": _full(n, 1.0),

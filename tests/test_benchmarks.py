@@ -55,3 +55,26 @@ def test_infant_speed_refuses_bad_rounds():
         timeout=60,
     )
     assert run.returncode == 2 and "--rounds" in run.stderr.strip().splitlines()[-1]
+
+
+def test_experiment_speed_prints_a_table_and_a_json_line():
+    out = (
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "experiment_speed.py"),
+                *("--lifetimes", "2", "--n", "1", "--end-months", "0.5", "--no-ray"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()
+    )
+    result = json.loads(out[-1], parse_constant=_not_json)
+    assert result["benchmark"] == "experiment_speed" and result["identical"] is True
+    assert set(result["lifetimes_per_hour"]) == {"serial/1", "process/1", "process/2"}
+    assert all(v > 0 for v in result["lifetimes_per_hour"].values())
+    assert any("scaling from 1 to 2 workers" in line for line in out)
