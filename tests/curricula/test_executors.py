@@ -103,3 +103,21 @@ def test_executor_names():
     assert isinstance(executor(), ProcessExecutor)
     with pytest.raises(ValueError, match="unknown 'gpu'; known: serial, process, ray"):
         executor("gpu")
+
+
+def test_a_genome_per_infant_reaches_system_m():
+    from infancy.infants.system_m import EvolvableM
+
+    phi = EvolvableM.default_phi()
+    spec = {
+        "n": 2,
+        "curriculum": {"preset": "tiny", "clock": {"end_months": 0.5}},
+        "tables": ["audit"],
+        "genome": [phi.tolist(), (0 * phi).tolist()],  # infant 1: every output 0
+    }
+    res = run_lifetime(spec)
+    assert res.ok, res.error
+    proposed = res.tables["audit"].groupby("infant")["proposed_mode"].agg(set)
+    assert proposed[0] != proposed[1]  # each infant decided with its own genome
+    bad = run_lifetime({**spec, "genome": [1.0, 2.0]})
+    assert not bad.ok and "m.evolvable.genome: expected 120 numbers" in bad.error
