@@ -10,7 +10,7 @@ an infant exactly as it was, that a cohort using it saved mid-life and restored
 continues bit-identically (:func:`check_checkpoint`) and that the same seed gives the
 same life (:func:`check_determinism`). Each check raises ``AssertionError`` naming the
 implementation and what went wrong. In pytest, parametrise over
-:func:`~infancy.infants.base.available` (``tests/infants/test_kit.py``).
+:func:`~infancy.infants.base.available` (``tests/infants/test_infant_kit.py``).
 """
 
 from __future__ import annotations
