@@ -43,7 +43,7 @@ from .control import CONSTRAINTS, AuditLog, Controller
 from .memory import SalienceMemory
 from .system_a import JepaA
 from .system_b import PpoB
-from .system_m import EvolvableM, RecipeM, RuleM
+from .system_m import EvolvableM, RecipeM, RuleM, ScheduleM
 
 __all__ = [
     "CONSTRAINTS",
@@ -66,6 +66,7 @@ __all__ = [
     "RecipeM",
     "RuleM",
     "SalienceMemory",
+    "ScheduleM",
     "SystemA",
     "SystemB",
     "SystemM",

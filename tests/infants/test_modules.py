@@ -258,3 +258,32 @@ def test_cohort_must_match_world():
     world.reset()
     with pytest.raises(ValueError, match="3 worlds x 1 infants != cohort of 2"):
         Cohort(n=2).step(world)
+
+
+def test_the_fixed_schedule_m_ignores_what_the_rule_m_reads():
+    """ScheduleM (the fixed-schedule-m preset) decides from energy, social salience and
+    the chunk count only: novelty, learning progress and trust change nothing, where
+    they change the rule M's intrinsic weight and one-shot strength."""
+    from infancy.infants.base import IMAGINE, META_STATES, OBSERVE, SLEEP, create
+    from infancy.infants.config import MConfig
+
+    def meta(**over):
+        base = {k: np.full(3, 0.5) for k in META_STATES}
+        base.update(energy=np.array([0.1, 1.0, 1.0]), social=np.array([0.0, 0.9, 0.0]))
+        base["memories"] = np.full(3, 1000.0)
+        base.update(over)
+        return base
+
+    plain, odd = create("m", "schedule", MConfig(), 3), create("m", "schedule", MConfig(), 3)
+    weird = {"novelty": np.full(3, 9.0), "lp_a": np.full(3, -1.0), "trust": np.zeros(3)}
+    for chunk in range(1, 9):
+        a, b = plain.decide(meta(), 0.0), odd.decide(meta(**weird), 0.0)
+        for k in a:
+            assert np.array_equal(a[k], b[k]), (chunk, k)
+        assert a["mode"][0] == SLEEP
+        assert a["mode"][1] == (OBSERVE if chunk % 2 else (IMAGINE if chunk % 4 == 0 else 1))
+        assert a["mode"][2] == (IMAGINE if chunk % 4 == 0 else 1)
+    rule = create("m", "rule", MConfig(), 3)
+    r1 = rule.decide(meta(), 0.0)
+    r2 = create("m", "rule", MConfig(), 3).decide(meta(**weird), 0.0)
+    assert not np.array_equal(r1["one_shot"], r2["one_shot"])  # the rule M reads trust
