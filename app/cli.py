@@ -652,6 +652,89 @@ def report_command(
     console.print(f"report: {index}")
 
 
+# ---------------------------------------------------------------------- classroom
+@app.command("demo")
+def demo_command(
+    world: Annotated[str, typer.Option(help="The world, e.g. playroom-v0.")] = "playroom-v0",
+    age: Annotated[
+        float | None,
+        typer.Option(help="Grow the infant up to this age (months) first, tiny curriculum."),
+    ] = None,
+    checkpoint: Annotated[
+        Path | None, typer.Option(help="Start from a saved cohort of one (Cohort.save folder).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the world and the infant.")] = 0,
+    events: Annotated[
+        Path | None,
+        typer.Option(help="Replay a YAML/JSON file of teacher inputs (docs/classroom.md)."),
+    ] = None,
+    seconds: Annotated[float | None, typer.Option(help="Quit after this many seconds.")] = None,
+    screenshot: Annotated[
+        Path | None, typer.Option(help="Write the last frame to this PNG file.")
+    ] = None,
+    story: Annotated[bool, typer.Option(help="The story mode: scenes for a lesson.")] = False,
+    lesson: Annotated[
+        Path | None,
+        typer.Option(help="Write the lesson record (events, lexicon, infant) here at the end."),
+    ] = None,
+    size: Annotated[str, typer.Option(help="Window size WIDTHxHEIGHT.")] = "1280x720",
+    scripted: Annotated[
+        bool, typer.Option(help="The scripted caregiver plays while the teacher is idle.")
+    ] = True,
+    speed: Annotated[str, typer.Option(help="Start speed: 1, 10, 100 or max.")] = "1",
+    timing: Annotated[
+        bool, typer.Option(help="Print the first-frame time and frames/s at the end.")
+    ] = False,
+) -> None:
+    """The classroom: a window in which an infant learns live while you play its
+    caregiver (click a toy: look; right-click: point; 1-7: say a word; E: eye contact;
+    P: pause; Tab: speed; space: next story scene; L: save the lesson)."""
+    import time
+
+    started = time.perf_counter()
+    from infancy.demo.app import DemoError, DemoOptions, run_demo
+
+    w, _, h = size.lower().partition("x")
+    if not (w.isdigit() and h.isdigit()):
+        fail(f"--size: expected WIDTHxHEIGHT such as 1280x720, got {size!r}")
+    pace = speed.lower() if speed.lower() == "max" else speed.lower().removesuffix("x")
+    if pace not in ("1", "10", "100", "max"):
+        fail(f"--speed: expected 1, 10, 100 or max, got {speed!r}")
+    opts = DemoOptions(
+        world=world,
+        age=age,
+        checkpoint=checkpoint,
+        seed=seed,
+        events=events,
+        seconds=seconds,
+        screenshot=screenshot,
+        story=story,
+        lesson=lesson,
+        size=(int(w), int(h)),
+        scripted=scripted,
+        speed=pace,
+        started=started,
+    )
+    try:
+        stats = run_demo(opts)
+    except DemoError as err:
+        fail(str(err))
+    if screenshot is not None:
+        console.print(f"screenshot: {screenshot}")
+    if stats.get("lesson"):
+        console.print(f"lesson: {stats['lesson']}")
+    if timing:
+        fps_1x = stats["fps_1x"]
+        console.print(
+            f"first frame {stats['first_frame_s']:.2f} s, world frame "
+            f"{stats['world_frame_s']:.2f} s, {stats['fps']:.1f} frames/s"
+            + (f" ({fps_1x:.1f} at 1x)" if fps_1x else "")
+            + f", {stats['ms_per_frame']:.1f} ms of work per frame (worst "
+            f"{stats['worst_frame_ms']:.0f} ms), {stats['steps']} steps, "
+            f"age {stats['age_months']:.2f} months"
+        )
+
+
 def main() -> None:
     """Entry point of the ``infancy`` command."""
     app()
