@@ -462,7 +462,7 @@ def plot_meta_timeline(
                 y,
                 color=SIGNAL_PALETTE[k % len(SIGNAL_PALETTE)],
                 ls=SIGNAL_STYLES[k % len(SIGNAL_STYLES)],
-                lw=1.5,
+                lw=1.5 * _size((1.0, 1.0))[0],
                 label=SIGNAL_LABELS.get(name, name.replace("_", " ")),
             )
             rows.append(pd.DataFrame({"age_months": mid, "measure": name, "value": y}))
@@ -601,6 +601,7 @@ def plot_probe_curves(
     child = child[child["milestone"].isin(names)]
     ax = _axes(ax, (7.5, 4.0))
     rng = np.random.default_rng(seed)
+    grow = _size((1.0, 1.0))[0]  # lines and markers grow with the context's fonts
     rows = []
     for k, name in enumerate(names):
         color, marker = PROBE_PALETTE[k], PROBE_MARKERS[k]
@@ -629,8 +630,8 @@ def plot_probe_curves(
             d["share_passing"],
             color=color,
             marker=marker,
-            ms=4,
-            lw=1.4,
+            ms=4 * grow,
+            lw=1.4 * grow,
             label=label(name),
         )
         band = d.dropna(subset=["ci_low"])
@@ -647,7 +648,7 @@ def plot_probe_curves(
     for _, r in child.iterrows():
         if r["age_months"] <= end:
             k = names.index(r["milestone"])
-            ax.axvline(r["age_months"], color=PROBE_PALETTE[k], ls="--", lw=1)
+            ax.axvline(r["age_months"], color=PROBE_PALETTE[k], ls="--", lw=grow)
         else:
             beyond.append(f"{label(r['milestone'])} {r['age_months']:g}")
     ax.plot([], [], color="0.3", ls="--", lw=1, label="child age (same colour)")
