@@ -27,6 +27,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from infancy.constants import MODES
 from infancy.curricula.probe_records import label
@@ -38,6 +39,10 @@ __all__ = [
     "META_MEASURES",
     "MODES",
     "PALETTE",
+    "PROBE_PALETTE",
+    "SIGNAL_GROUPS",
+    "SIGNAL_PALETTE",
+    "palettes",
     "plot_ablation",
     "plot_meta_timeline",
     "plot_milestone_windows",
@@ -61,7 +66,60 @@ META_MEASURES = (
 )
 FORMATS = ("pdf", "svg", "png")
 MODE_COLORS = {"observe": "#332288", "act": "#88CCEE", "imagine": "#DDCC77", "sleep": "#999999"}
-"""Ribbon colours (Paul Tol's colour-blind-safe set), apart from the signals' palette."""
+"""Mode-strip colours (Paul Tol's colour-blind-safe set), drawn opaque; checked in
+:mod:`infancy.analysis.colorvision` (see :func:`palettes`)."""
+PROBE_PALETTE = (
+    "#332288",  # indigo
+    "#D55E00",  # vermilion
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#66CCEE",  # cyan
+    "#000000",  # black
+    "#CCBB44",  # yellow
+    "#AA4499",  # purple
+)
+"""One colour per probe (Okabe & Ito and Paul Tol colours): the 8-colour set of those
+palettes whose smallest CIEDE2000 difference under simulated protanopia, deuteranopia
+and tritanopia is largest. Each probe also has its own marker."""
+PROBE_MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
+SIGNAL_PALETTE = ("#E69F00", "#56B4E9", "#000000")
+"""Colours of the signals within one panel of :func:`plot_meta_timeline` (orange, sky
+blue, black; with solid, dashed and dotted lines)."""
+SIGNAL_STYLES = ("-", "--", ":")
+SIGNAL_GROUPS = {
+    "What surprises System A": ("prediction_error", "uncertainty", "novelty"),
+    "Body": ("energy", "stress"),
+    "People": ("social", "trust"),
+}
+"""Panels of :func:`plot_meta_timeline`: signals that share a unit share a panel."""
+SIGNAL_UNITS = {
+    "What surprises System A": "error / its usual size\n(log above 1; 1 = typical)",
+    "Body": "level (0 to 1)",
+    "People": "level (0 to 1)",
+}
+SIGNAL_LABELS = {
+    "prediction_error": "prediction error",
+    "uncertainty": "uncertainty (predictors disagree)",
+    "novelty": "novelty",
+    "lp_a": "learning progress (System A)",
+    "lp_b": "learning progress (System B)",
+    "energy": "energy (0 exhausted, 1 rested)",
+    "stress": "stress (share frustrated)",
+    "social": "social salience",
+    "trust": "trust in the caregiver's names",
+}
+"""Plain-English names of System M's signals."""
+
+
+def palettes() -> dict[str, list]:
+    """Every categorical palette the figures use, by name (checked for colour-vision
+    deficiencies in the tests: :data:`infancy.analysis.colorvision.MIN_DELTA_E`)."""
+    return {
+        "mode": list(MODE_COLORS.values()),
+        "probe": list(PROBE_PALETTE),
+        "signal": list(SIGNAL_PALETTE),
+        "agents_vs_median": _colors(2),
+    }
 
 
 def set_style(context: str = "paper") -> None:
@@ -89,9 +147,20 @@ def _colors(n: int) -> list:
     return sns.color_palette(PALETTE, n_colors=max(n, 1))
 
 
+_PAPER_FONT = 9.6
+"""seaborn's paper context font size: figures grow with the context's fonts."""
+
+
+def _size(size: tuple[float, float]) -> tuple[float, float]:
+    """A figure size for the current context: grown with the font size (talk 1.9x,
+    poster 2.5x the paper size), so that labels keep their room."""
+    k = max(float(plt.rcParams["font.size"]) / _PAPER_FONT, 1.0)
+    return (size[0] * k, size[1] * k)
+
+
 def _axes(ax: Axes | None, size=(6.0, 4.0)) -> Axes:
     if ax is None:
-        _, ax = plt.subplots(figsize=size, layout="constrained")
+        _, ax = plt.subplots(figsize=_size(size), layout="constrained")
     return ax
 
 
@@ -105,11 +174,13 @@ def _keep(ax: Axes, data: pd.DataFrame, sources: Sequence[str], note: str = "") 
     text = "Child data: " + ("; ".join(cited) if cited else "none")
     if note:
         text += f". {note}"
+    # Below the x label whatever the context's font sizes (a fixed offset collided
+    # with the label in the talk and poster styles).
     ax.annotate(
         text,
         xy=(0, 0),
-        xycoords="axes fraction",
-        xytext=(0, -36),
+        xycoords=("axes fraction", ax.xaxis.label),
+        xytext=(0, -4),
         textcoords="offset points",
         va="top",
         ha="left",
@@ -233,9 +304,14 @@ def plot_vocabulary_growth(
     world_words: int,
     form: str = "WG",
     measure: str = "comprehension",
+    associated: pd.DataFrame | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Agent vocabularies over age against the CDI percentile bands.
+
+    Two agent measures, named apart: the words the infant *shows by looking* (the
+    word-comprehension probe: ``vocabulary``), and, when given, the words System A
+    *associates* with the right toy (its lexicon: ``associated``).
 
     Parameters
     ----------
@@ -246,12 +322,16 @@ def plot_vocabulary_growth(
         CDI checklist (:data:`infancy.analysis.compare.VOCABULARY_NORMALISATION`).
     form, measure
         The CDI norms drawn (:func:`infancy.analysis.reference.cdi_norms`).
+    associated
+        ``infant, age_months, words``: the words System A associates (lexicon), drawn
+        dashed; ``None`` leaves it out.
     ax
         Axes to draw on.
 
     Returns
     -------
     matplotlib.axes.Axes
+        With a right-hand axis in the agents' own words (0 to ``world_words``).
     """
     _need(vocabulary, "vocabulary", ("infant", "age_months", "words"))
     if world_words < 1:
@@ -262,34 +342,46 @@ def plot_vocabulary_growth(
     ax.fill_between(m, wide[10], wide[90], color="0.88", lw=0, label="children 10th-90th")
     ax.fill_between(m, wide[25], wide[75], color="0.75", lw=0, label="children 25th-75th")
     ax.plot(m, wide[50], color="black", lw=1.2, label="children median")
-    v = vocabulary[["infant", "age_months", "words"]].copy()
-    v["cdi_words"] = v["words"].astype(float) / world_words * items
-    c_agent = _colors(1)[0]
-    for k, (_, g) in enumerate(v.sort_values("age_months").groupby("infant")):
+    scale = items / world_words
+    c_shown, c_assoc = _colors(2)
+    series = [("shown", vocabulary, c_shown, "-", "shows by looking (probe)")]
+    if associated is not None:
+        _need(associated, "associated", ("infant", "age_months", "words"))
+        series.append(("associated", associated, c_assoc, "--", "System A associates (lexicon)"))
+    parts = []
+    for name, df, color, ls, text in series:
+        v = df[["infant", "age_months", "words"]].copy()
+        v["cdi_words"] = v["words"].astype(float) * scale
+        for _, g in v.sort_values("age_months").groupby("infant"):
+            ax.plot(g["age_months"], g["cdi_words"], color=color, ls=ls, lw=0.8, alpha=0.45)
+        med = v.groupby("age_months")["cdi_words"].median()
         ax.plot(
-            g["age_months"],
-            g["cdi_words"],
-            color=c_agent,
-            lw=0.8,
-            alpha=0.5,
-            label="infant (agent)" if k == 0 else None,
+            med.index,
+            med.to_numpy(),
+            color=color,
+            ls=ls,
+            lw=2.2,
+            label=f"words the infant {text}" if name == "shown" else f"words {text}",
         )
-    med = v.groupby("age_months")["cdi_words"].median()
-    ax.plot(med.index, med.to_numpy(), color=c_agent, lw=2.2, label="cohort median")
+        parts.append(v.assign(series="agent" if name == "shown" else "agent_associated"))
     ax.set_xlabel("age (months; agents: simulated)")
-    ax.set_ylabel(
-        f"CDI words ({form} {measure}, of {items});\nagents: words known / {world_words} x {items}"
+    ax.set_ylabel(f"CDI words ({form} {measure}, of {items})")
+    right = ax.secondary_yaxis("right", functions=(lambda y: y / scale, lambda w: w * scale))
+    right.set_ylabel(
+        f"agent words (of {world_words} in its world;\n1 agent word = {scale:.0f} CDI words)"
     )
     ax.set_title("Vocabulary: agents on the CDI percentile bands", loc="left")
     ax.legend(loc="upper left", fontsize="x-small")
     norms_out = wide.stack().rename("words").reset_index().assign(series="cdi", infant=np.nan)
-    agents = v.rename(columns={"cdi_words": "words_cdi"}).assign(series="agent")
+    agents = pd.concat(parts, ignore_index=True).rename(columns={"cdi_words": "words_cdi"})
     data = pd.concat([norms_out, agents], ignore_index=True)
     _keep(
         ax,
         data,
         [reference.cdi_norms(form, measure)["source"].iloc[0]],
-        f"Agents normalised: words known / {world_words} world words x {items} items",
+        "Thick lines: median over infants; thin: each infant. Agents normalised:"
+        f" words / {world_words} world words x {items} items"
+        " (right axis: the agents' own count)",
     )
     return ax
 
@@ -304,29 +396,33 @@ def plot_meta_timeline(
     infant: int | None = None,
     bins: int = 48,
     ax: Axes | None = None,
-) -> Axes:
-    """System M's signals over age, with a ribbon of the modes it chose.
+) -> np.ndarray:
+    """System M's signals over age as small multiples: one panel per signal group
+    (:data:`SIGNAL_GROUPS`, in the signals' own units), and a bottom panel of the modes
+    it chose, all on one age axis.
 
     Parameters
     ----------
     timeline
         The long-form timeline (``age_months, infant, measure, value``), with the
-        ``share_<mode>`` measures for the ribbon.
+        ``share_<mode>`` measures for the mode panel.
     measures
-        Meta-state measures to draw; each is rescaled to 0-1 over the plotted range so
-        that signals of different units share an axis.
+        Meta-state measures to draw (grouped as in :data:`SIGNAL_GROUPS`; a measure of
+        no group gets a panel of its own).
     infant
         One infant, or ``None`` for the cohort mean.
     bins
         Age bins.
     ax
-        Axes to draw on.
+        Axes whose place in the figure the panels share (it is replaced by them); a
+        new figure when ``None``.
 
     Returns
     -------
-    matplotlib.axes.Axes
-        Lines above 0; below it, the share of each mode per age bin (stacked, sleep at
-        the bottom), with the children's share of the day asleep as black bars.
+    numpy.ndarray of matplotlib.axes.Axes
+        The panels, top to bottom; the last is the mode panel (the share of steps in
+        each mode per age bin, stacked, sleep at the bottom, with the children's share
+        of the day asleep), which carries the data and the sources.
     """
     _need(timeline, "timeline", ("age_months", "infant", "measure", "value"))
     wanted = [*measures, *(f"share_{m}" for m in MODES)]
@@ -339,42 +435,64 @@ def plot_meta_timeline(
     t = t.assign(bin=np.clip(np.digitize(t["age_months"], edges) - 1, 0, bins - 1))
     mean = t.groupby(["measure", "bin"], observed=True)["value"].mean().unstack(0)
     mid = (edges[:-1] + edges[1:])[mean.index.to_numpy()] / 2
-    ax = _axes(ax, (7.0, 4.2))
-    colors = _colors(len(measures))
+    groups = {
+        g: [m for m in names if m in measures and m in mean] for g, names in SIGNAL_GROUPS.items()
+    }
+    grouped = {m for names in SIGNAL_GROUPS.values() for m in names}
+    groups |= {SIGNAL_LABELS.get(m, m): [m] for m in measures if m not in grouped and m in mean}
+    groups = {g: names for g, names in groups.items() if names}
+    n = len(groups) + 1
+    ratios = [1.0] * len(groups) + [0.8]
+    if ax is None:
+        fig = plt.figure(figsize=_size((7.0, 1.55 * n + 0.9)), layout="constrained")
+        axes = fig.subplots(n, 1, sharex=True, gridspec_kw={"height_ratios": ratios})
+    else:
+        fig, spec = ax.figure, ax.get_subplotspec()
+        ax.remove()
+        grid = spec.subgridspec(n, 1, height_ratios=ratios, hspace=0.15)
+        axes = [fig.add_subplot(grid[0])]
+        axes += [fig.add_subplot(grid[k], sharex=axes[0]) for k in range(1, n)]
+    axes = np.atleast_1d(np.asarray(axes, dtype=object))
     rows = []
-    for c, name in zip(colors, measures, strict=False):
-        if name not in mean:
-            continue
-        y = mean[name].to_numpy(float)
-        lo, hi = np.nanmin(y), np.nanmax(y)
-        scaled = (y - lo) / (hi - lo) if hi > lo else np.zeros_like(y)
-        ax.plot(mid, scaled, color=c, lw=1.4, label=name.replace("_", " "))
-        rows.append(
-            pd.DataFrame({"age_months": mid, "measure": name, "value": y, "scaled": scaled})
-        )
-    base, height = -0.32, 0.27
-    bottom = np.full(len(mid), base)
+    for a, (group, names) in zip(axes, groups.items(), strict=False):
+        for k, name in enumerate(names):
+            y = mean[name].to_numpy(float)
+            a.plot(
+                mid,
+                y,
+                color=SIGNAL_PALETTE[k % len(SIGNAL_PALETTE)],
+                ls=SIGNAL_STYLES[k % len(SIGNAL_STYLES)],
+                lw=1.5 * _size((1.0, 1.0))[0],
+                label=SIGNAL_LABELS.get(name, name.replace("_", " ")),
+            )
+            rows.append(pd.DataFrame({"age_months": mid, "measure": name, "value": y}))
+        if group == "What surprises System A":  # ratios: a first-month spike is tens
+            a.set_yscale("symlog", linthresh=1.0, linscale=1.0)
+            a.axhline(1.0, color="0.7", lw=0.8, zorder=0)
+            a.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        a.set_title(group, loc="left", fontsize="small")
+        a.set_ylabel(SIGNAL_UNITS.get(group, "value"), fontsize="x-small")
+        a.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="x-small")
+        a.tick_params(labelbottom=False)
+    strip = axes[-1]
+    bottom = np.zeros(len(mid))
     for mode in reversed(MODES):
-        c = MODE_COLORS[mode]
         col = f"share_{mode}"
         share = mean[col].fillna(0).to_numpy(float) if col in mean else np.zeros(len(mid))
-        top = bottom + share * height
-        ax.fill_between(
-            mid, bottom, top, color=c, alpha=0.85, lw=0, step="mid", label=f"mode: {mode}"
+        top = bottom + share
+        strip.fill_between(
+            mid, bottom, top, color=MODE_COLORS[mode], lw=0, step="mid", label=f"mode: {mode}"
         )
-        rows.append(
-            pd.DataFrame({"age_months": mid, "measure": col, "value": share, "scaled": np.nan})
-        )
+        rows.append(pd.DataFrame({"age_months": mid, "measure": col, "value": share}))
         bottom = top
     sleep = compare.child_sleep_share()
     for _, s in sleep.iterrows():
-        x = (s["age_months_low"] + s["age_months_high"]) / 2
-        y0, y1 = base + s["share_low"] * height, base + s["share_high"] * height
-        # a range (recommendation) as a bar, a mean as a dot; white edge over the ribbon
-        ax.errorbar(
-            x,
-            (y0 + y1) / 2,
-            yerr=(y1 - y0) / 2,
+        lo, hi = s["share_low"], s["share_high"]
+        # a range (recommendation) as a bar, a mean as a dot; white face over the strip
+        strip.errorbar(
+            (s["age_months_low"] + s["age_months_high"]) / 2,
+            (lo + hi) / 2,
+            yerr=(hi - lo) / 2,
             xerr=(s["age_months_high"] - s["age_months_low"]) / 2,
             fmt="o",
             ms=4,
@@ -384,7 +502,7 @@ def plot_meta_timeline(
             capsize=2,
             zorder=5,
         )
-    ax.errorbar(
+    strip.errorbar(
         [],
         [],
         yerr=[],
@@ -392,20 +510,34 @@ def plot_meta_timeline(
         ms=4,
         color="black",
         mfc="white",
-        label="children asleep (share of day)",
+        label="children asleep\n(share of the day)",
     )
-    ax.axhline(0, color="0.5", lw=0.6)
-    ax.set_ylim(base - 0.02, 1.05)
-    ax.set_xlim(0, edges[-1])
-    ax.set_yticks([base + height / 2, 0, 0.5, 1], ["modes", "0", "0.5", "1"])
-    ax.set_xlabel("age (months; simulated)")
-    ax.set_ylabel("signal (rescaled 0-1)")
+    strip.set_ylim(0, 1)
+    strip.set_xlim(0, edges[-1])
+    strip.set_title("Modes System M chose", loc="left", fontsize="small")
+    strip.set_ylabel("share of steps\n(0 to 1)", fontsize="x-small")
+    strip.set_xlabel("age (months; simulated)")
+    handles, texts = strip.get_legend_handles_labels()  # top of the stack first
+    order = [*reversed(range(len(MODES))), *range(len(MODES), len(texts))]
+    strip.legend(
+        [handles[i] for i in order],
+        [texts[i] for i in order],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize="x-small",
+    )
     who = "cohort mean" if infant is None else f"infant {infant}"
-    ax.set_title(f"System M over a lifetime ({who})", loc="left")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="x-small")
+    fig.suptitle(f"System M over a lifetime ({who})", x=0.02, ha="left")
     data = pd.concat(rows, ignore_index=True)
-    _keep(ax, data, list(sleep["source"]), "Ribbon: share of steps in each mode per bin")
-    return ax
+    _keep(
+        strip,
+        data,
+        list(sleep["source"]),
+        f"Lines: mean per age bin ({bins} bins){'' if infant is not None else ' over infants'}."
+        " Bottom: share of steps in each mode per bin; dots and bars: children's"
+        " share of the day asleep (mean or recommended range) over the age range shown",
+    )
+    return axes
 
 
 # --------------------------------------------------------------------------- probes
@@ -417,13 +549,16 @@ def plot_probe_curves(
     names: Sequence[str] | None = None,
     child: pd.DataFrame | None = None,
     bin_months: float = 2.0,
+    end_months: float | None = None,
+    n_boot: int = 1000,
     seed: int = 0,
     ax: Axes | None = None,
 ) -> Axes:
-    """The share of the cohort passing each probe, by age, with a 95% bootstrap band
-    over infants, and the child age of each probe as a dashed line of its colour.
-    Batteries are pooled in bins of ``bin_months`` (one battery is 8 trials; a single
-    battery's pass is noisy).
+    """The share of batteries each probe passes, by age: the mean over infants per age
+    bin with a 95% percentile bootstrap band over infants (drawn where at least three
+    infants have batteries in the bin), and the child age of each probe as a dashed
+    line of its colour. Batteries are pooled in bins of ``bin_months`` (one battery is
+    8 trials; a single battery's pass is noisy).
 
     Parameters
     ----------
@@ -435,8 +570,11 @@ def plot_probe_curves(
         Child ages (default :func:`infancy.analysis.compare.child_milestones`).
     bin_months
         Width of the age bins (0: every battery on its own).
-    seed
-        Seed of the bootstrap band.
+    end_months
+        End of the age axis (the lifetime's end; default: the last battery's age). Child
+        ages beyond it are listed under the axes instead of drawn.
+    n_boot, seed
+        Bootstrap resamples and seed of the band.
     ax
         Axes to draw on.
 
@@ -446,9 +584,14 @@ def plot_probe_curves(
     """
     _need(probes, "probes", ("age_months", "infant", "probe", "passed"))
     names = list(dict.fromkeys(probes["probe"])) if names is None else list(names)
+    if len(names) > len(PROBE_PALETTE):
+        raise ValueError(f"names: at most {len(PROBE_PALETTE)} probes, got {len(names)}")
     p = probes[probes["probe"].isin(names)].assign(passed=lambda d: d["passed"].astype(float))
-    if bin_months > 0:  # each infant's share of passes per bin, at the bin's centre
-        centre = (np.floor(p["age_months"] / bin_months) + 0.5) * bin_months
+    end = float(p["age_months"].max()) if end_months is None and len(p) else end_months
+    end = 1.0 if end is None else end
+    if bin_months > 0:  # each infant's share of passes per bin (lo, hi], at its centre
+        k = np.maximum(np.ceil(p["age_months"] / bin_months), 1.0)
+        centre = (k - 0.5) * bin_months
         p = (
             p.assign(age_months=centre)
             .groupby(["probe", "infant", "age_months"], as_index=False)["passed"]
@@ -456,39 +599,72 @@ def plot_probe_curves(
         )
     child = compare.child_milestones() if child is None else child
     child = child[child["milestone"].isin(names)]
-    ax = _axes(ax, (7.0, 4.0))
-    palette = dict(zip(names, _colors(len(names)), strict=True))
-    sns.lineplot(
-        data=p,
-        x="age_months",
-        y="passed",
-        hue="probe",
-        hue_order=names,
-        palette=palette,
-        errorbar=("ci", 95),
-        n_boot=500,
-        seed=seed,
-        ax=ax,
-        lw=1.4,
-        marker="o",
-        ms=3,
-    )
+    ax = _axes(ax, (7.5, 4.0))
+    rng = np.random.default_rng(seed)
+    grow = _size((1.0, 1.0))[0]  # lines and markers grow with the context's fonts
+    rows = []
+    for k, name in enumerate(names):
+        color, marker = PROBE_PALETTE[k], PROBE_MARKERS[k]
+        g = p[p["probe"] == name]
+        for age, cell in g.groupby("age_months"):
+            v = cell["passed"].to_numpy(float)
+            lo = hi = np.nan
+            if v.size >= 3:
+                boot = rng.choice(v, (n_boot, v.size)).mean(1)
+                lo, hi = np.quantile(boot, [0.025, 0.975])
+            rows.append(
+                {
+                    "probe": name,
+                    "age_months": age,
+                    "share_passing": v.mean(),
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "n_infants": v.size,
+                }
+            )
+        d = pd.DataFrame([r for r in rows if r["probe"] == name])
+        if d.empty:
+            continue
+        ax.plot(
+            d["age_months"],
+            d["share_passing"],
+            color=color,
+            marker=marker,
+            ms=4 * grow,
+            lw=1.4 * grow,
+            label=label(name),
+        )
+        band = d.dropna(subset=["ci_low"])
+        if len(band):
+            ax.fill_between(
+                band["age_months"],
+                band["ci_low"],
+                band["ci_high"],
+                color=color,
+                alpha=0.15,
+                lw=0,
+            )
+    beyond = []
     for _, r in child.iterrows():
-        ax.axvline(r["age_months"], color=palette[r["milestone"]], ls="--", lw=1)
+        if r["age_months"] <= end:
+            k = names.index(r["milestone"])
+            ax.axvline(r["age_months"], color=PROBE_PALETTE[k], ls="--", lw=grow)
+        else:
+            beyond.append(f"{label(r['milestone'])} {r['age_months']:g}")
     ax.plot([], [], color="0.3", ls="--", lw=1, label="child age (same colour)")
     ax.set_ylim(-0.02, 1.02)
+    ax.set_xlim(0, end)
     ax.set_xlabel("age (months; agents: simulated)")
-    ax.set_ylabel("share of batteries passed" if bin_months > 0 else "share of infants passing")
-    ax.set_title("Probe battery over age", loc="left")
-    handles, shown = ax.get_legend_handles_labels()  # the probes by their plain labels
-    ax.legend(
-        handles,
-        [label(n) if n in palette else n for n in shown],
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        fontsize="x-small",
+    ax.set_ylabel(
+        "share of batteries passed\n(mean over infants)"
+        if bin_months > 0
+        else "share of infants passing"
     )
-    data = p.groupby(["probe", "age_months"])["passed"].mean().reset_index(name="share_passing")
+    ax.set_title("Probe battery over age", loc="left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="x-small")
+    data = pd.DataFrame(
+        rows, columns=["probe", "age_months", "share_passing", "ci_low", "ci_high", "n_infants"]
+    )
     data = data.merge(
         child[["milestone", "age_months"]].rename(
             columns={"milestone": "probe", "age_months": "child_age_months"}
@@ -496,7 +672,13 @@ def plot_probe_curves(
         on="probe",
         how="left",
     )
-    _keep(ax, data, list(child["source"]))
+    note = (
+        f"Bands: 95% bootstrap CI over infants ({n_boot} resamples), where a bin has 3"
+        " infants or more" + (f"; {bin_months:g}-month bins" if bin_months > 0 else "")
+    )
+    if beyond:
+        note += f". Child ages after {end:g} months: " + ", ".join(beyond)
+    _keep(ax, data, list(child["source"]), note)
     return ax
 
 
@@ -510,6 +692,7 @@ def plot_ablation(
     y: str = "value",
     hue: str | None = None,
     child: dict | None = None,
+    palette: str | dict | None = None,
     seed: int = 0,
     ax: Axes | None = None,
 ) -> Axes:
@@ -525,6 +708,8 @@ def plot_ablation(
     child
         The children's value, when the measure has one: ``{"value": ..., "low": ...,
         "high": ..., "source": ...}`` (``low``/``high`` optional), drawn as a band.
+    palette
+        Colours of the ``hue`` levels (default :data:`PALETTE`).
     seed
         Seed of the bootstrap interval.
     ax
@@ -536,7 +721,8 @@ def plot_ablation(
     """
     _need(data, "data", [c for c in (x, y, hue) if c])
     ax = _axes(ax, (4.5, 3.8))
-    kw = {"hue": hue, "palette": PALETTE} if hue else {"color": _colors(1)[0]}
+    palette = PALETTE if palette is None else palette
+    kw = {"hue": hue, "palette": palette} if hue else {"color": _colors(1)[0]}
     sns.stripplot(
         data=data, x=x, y=y, dodge=bool(hue), alpha=0.45, size=4, ax=ax, legend=False, **kw
     )
@@ -552,7 +738,7 @@ def plot_ablation(
         capsize=0.15,
         marker="D",
         ax=ax,
-        **({"hue": hue, "palette": PALETTE} if hue else {"color": "black"}),
+        **({"hue": hue, "palette": palette} if hue else {"color": "black"}),
     )
     sources = []
     if child:
@@ -563,7 +749,11 @@ def plot_ablation(
     ax.set_title(f"{y.replace('_', ' ')} by {x.replace('_', ' ')}", loc="left")
     if child:
         ax.legend(loc="best", fontsize="x-small")
-    _keep(ax, data, sources, "" if child else "No child value for this measure")
+    note = (
+        "Dots: each run; diamonds and bars: the mean and its 95% bootstrap CI over runs"
+        " (1000 resamples)"
+    )
+    _keep(ax, data, sources, note if child else f"No child value for this measure. {note}")
     return ax
 
 
@@ -571,7 +761,7 @@ def plot_ablation(
 
 
 def save_figure(
-    figure: Figure | Axes,
+    figure: Figure | Axes | Sequence[Axes] | np.ndarray,
     path: str | Path,
     *,
     data: pd.DataFrame | None = None,
@@ -582,7 +772,7 @@ def save_figure(
     Parameters
     ----------
     figure
-        The figure, or one of its axes.
+        The figure, one of its axes, or its panels (an array of axes).
     path
         File path without suffix (a suffix is replaced): ``figures/milestones`` writes
         ``figures/milestones.pdf``, ``.svg``, ``.png`` and ``.csv``.
@@ -597,7 +787,12 @@ def save_figure(
     list of pathlib.Path
         The files written.
     """
-    fig = figure.figure if isinstance(figure, Axes) else figure
+    if isinstance(figure, Axes):
+        fig = figure.figure
+    elif isinstance(figure, Figure):
+        fig = figure
+    else:  # the panels of a small-multiples figure
+        fig = np.ravel(figure)[0].figure
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise ValueError(f"formats: expected some of {', '.join(FORMATS)}, got {bad}")

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from jinja2 import Environment, PackageLoader, select_autoescape
+from matplotlib.axes import Axes
 
 from infancy.curricula.probe_records import PROBES, label
 from infancy.store import RunError, RunStore
@@ -25,14 +26,22 @@ from infancy.store import RunError, RunStore
 from . import compare, figures
 from .acquisition import first_stable_pass
 
-__all__ = ["FIGURES", "audit_summary", "compare_run", "write_report"]
+__all__ = ["FIGURES", "audit_summary", "compare_run", "words_associated", "write_report"]
 
 FIGURES = {
-    "milestone_windows": "Age of acquisition of each probe: infants, cohort median, children",
-    "probe_curves": "Share of batteries passed over age, with the child age of each probe",
-    "vocabulary_growth": "Word comprehension against the CDI percentile bands",
-    "meta_timeline": "System M's signals over the lifetime, with the modes it chose",
-    "modes_by_stage": "System M's mode shares by curriculum stage (one dot per infant)",
+    "milestone_windows": "Age of acquisition of each probe: each infant's first stable pass"
+    " (dots), the cohort median (bar) and the children's age and window (diamond, grey)",
+    "probe_curves": "Share of batteries passed over age: mean over infants per 2-month bin,"
+    " band the 95% bootstrap CI over infants (bins with 3 infants or more); dashed: the"
+    " child age of each probe",
+    "vocabulary_growth": "Vocabulary on the CDI percentile bands: words the infant shows by"
+    " looking (word-comprehension probe, solid) and words System A associates (lexicon,"
+    " dashed); right axis: the agents' own word count",
+    "meta_timeline": "System M's signals over the lifetime, one panel per group in its own"
+    " units (cohort mean per age bin), above the share of steps in each mode it chose",
+    "modes_by_stage": "System M's mode shares by curriculum stage: dots, one per infant (its"
+    " share of meta-actions in that mode); diamonds and bars, the cohort mean with its 95%"
+    " bootstrap CI over infants",
 }
 """The report's figures: file stem -> caption."""
 
@@ -162,13 +171,56 @@ def _modes_by_stage(audit: pd.DataFrame) -> pd.DataFrame:
     return per.melt(id_vars=["stage", "infant"], var_name="mode", value_name="share")
 
 
+def _plot_modes_by_stage(audit: pd.DataFrame, seed: int) -> Axes:
+    ax = figures.plot_ablation(
+        _modes_by_stage(audit),
+        x="stage",
+        y="share",
+        hue="mode",
+        palette=figures.MODE_COLORS,
+        seed=seed,
+    )
+    ax.set_ylabel("share of meta-actions (0 to 1)")
+    ax.set_xlabel("curriculum stage")
+    ax.set_title("Modes by curriculum stage", loc="left")
+    ax.legend(title="mode", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="x-small")
+    return ax
+
+
+def words_associated(lexicon: pd.DataFrame) -> pd.DataFrame:
+    """Words System A associates with the right toy, per infant and age: ``infant,
+    age_months, words`` from the lexicon table (a word A comprehends by its own threshold
+    and binds to the toy the word names). Not the word-comprehension probe, which counts
+    the words the infant *shows by looking*."""
+    right = lexicon["comprehended"].astype(bool) & lexicon["correct"].astype(bool)
+    return (
+        lexicon.assign(words=right.astype(int))
+        .groupby(["infant", "age_months"], as_index=False)["words"]
+        .sum()
+    )
+
+
+def _number(value, fmt: str = ".2f") -> str | None:
+    """``value`` formatted, or ``None`` when it is missing or not finite."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return format(v, fmt) if np.isfinite(v) else None
+
+
 def _labelled(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with the plain label of each milestone (probe) as its first column."""
     return df.assign(probe=df["milestone"].map(label))[["probe", *df.columns]]
 
 
 def _table_html(df: pd.DataFrame, digits: int = 2) -> str:
-    return df.to_html(
+    """A table in a scrolling container (the page never scrolls sideways); headers with
+    spaces, so that they wrap; an empty table says so in words."""
+    if df.empty:
+        return '<p class="empty">No rows: nothing to show here for this run.</p>'
+    df = df.rename(columns=lambda c: str(c).replace("_", " "))
+    table = df.to_html(
         index=False,
         na_rep="\u2013",  # an en dash
         float_format=lambda v: f"{v:.{digits}f}",
@@ -176,6 +228,98 @@ def _table_html(df: pd.DataFrame, digits: int = 2) -> str:
         classes="data",
         escape=True,
     )
+    return f'<div class="table-wrap">{table}</div>'
+
+
+def _summary(
+    stats: dict[str, pd.DataFrame],
+    probes: pd.DataFrame,
+    lexicon: pd.DataFrame,
+    world_words: int,
+) -> list[tuple[str, str]]:
+    """The comparison statistics in words; one that cannot be computed says why."""
+    order = stats["order"].iloc[0]
+    tau, p = _number(order.get("tau")), _number(order.get("p_value"), ".3f")
+    if order.get("why_missing") or tau is None:
+        why = order.get("why_missing") or (
+            "fewer than two milestones reached by half the cohort, so there is no order to compare"
+        )
+        order_text = f"not computed: {why}"
+    else:
+        order_text = (
+            f"tau = {tau}, one-sided permutation p = {p or 'not computed'} "
+            f"({'exact' if order['exact'] else 'sampled'}; n = {order['n_milestones']} "
+            f"milestones by the cohort's first-stable median, {order['n_not_reached']} not "
+            "reached by half the cohort and ranked last, tied)"
+        )
+    alignment = stats["alignment"]
+    b = _number(alignment["slope"].iloc[0]) if len(alignment) else None
+    a = _number(alignment["intercept"].iloc[0]) if len(alignment) else None
+    align_text = (
+        f"b = {b}, a = {a}"
+        if b is not None and a is not None
+        else "not computed: fewer than two milestones reached by half the cohort"
+    )
+    anb = stats["a_not_b"].set_index("infant").loc["cohort"]
+    slope = _number(anb["slope_steps_per_month"])
+    if slope is None:
+        anb_text = "not computed: no infant passed the A-not-B probe at two ages or more"
+    else:
+        lo, hi = _number(anb["ci_low"]), _number(anb["ci_high"])
+        ci = f"95% CI {lo} to {hi}" if lo and hi else "no CI: too few infants to resample"
+        implied = _number(anb["seconds_per_step_implied"])
+        anb_text = (
+            f"{slope} steps/month ({ci}); children about {anb['child_s_per_month']:g} s/month "
+            f"({html.escape(compare.short_source(anb['source']))}); "
+            + (
+                f"equal if a step lasted {implied} s"
+                if implied is not None and float(implied) > 0
+                else "no step duration makes them equal (the agents' slope is not positive)"
+            )
+        )
+    summary = [
+        ("Milestone order (Kendall tau-b vs children)", order_text),
+        ("Age alignment (child months = a + b x simulated months)", align_text),
+        ("A-not-B delay slope", anb_text),
+    ]
+    of = f" of {world_words} in the world" if world_words else ""
+    words = probes[probes["probe"] == "word_comprehension"]
+    if len(words):
+        last = words[words["age_months"] == words["age_months"].max()]
+        summary.append(
+            (
+                "Words the infant shows by looking (word-comprehension probe)",
+                f"median {last['score'].median():g}{of} at {last['age_months'].iloc[0]:g}"
+                f" months (n = {len(last)} infants; range {last['score'].min():g} to"
+                f" {last['score'].max():g}). What the infant does: it looks at the named"
+                " toy more than chance.",
+            )
+        )
+    if not lexicon.empty:
+        assoc = words_associated(lexicon)
+        last = assoc[assoc["age_months"] == assoc["age_months"].max()]
+        summary.append(
+            (
+                "Words System A associates (lexicon)",
+                f"median {last['words'].median():g}{of} at {last['age_months'].iloc[0]:g}"
+                f" months (n = {len(last)} infants; range {last['words'].min():g} to"
+                f" {last['words'].max():g}). What the infant's world model binds: a word"
+                " System A comprehends by its own threshold and links to the toy it names;"
+                " it can run ahead of what the infant shows by looking.",
+            )
+        )
+    if "vocabulary" in stats and len(stats["vocabulary"]):
+        v = stats["vocabulary"]
+        last = v[v["age_months"] == v["age_months"].max()]
+        summary.append(
+            (
+                "Words shown by looking, on CDI bands (last normed age)",
+                f"{last['age_months'].iloc[0]:g} months: bands "
+                + ", ".join(f"{b} x{k}" for b, k in last["band"].value_counts().items())
+                + f"; normalisation: {compare.VOCABULARY_NORMALISATION}",
+            )
+        )
+    return summary
 
 
 def write_report(
@@ -223,6 +367,7 @@ def write_report(
     audit = store.table("audit")
     lexicon = store.table("lexicon")
     world_words = int(lexicon["word"].nunique()) if not lexicon.empty else 0
+    associated = words_associated(lexicon) if not lexicon.empty else None
     stats = compare_run(probes, world_words=world_words or None, n_boot=n_boot, seed=seed)
 
     fig_dir = out / "figures"
@@ -231,23 +376,24 @@ def write_report(
     drawn = []
     makers = {
         "milestone_windows": lambda: figures.plot_milestone_windows(stats["ages"]),
-        "probe_curves": lambda: figures.plot_probe_curves(probes, seed=seed),
+        "probe_curves": lambda: figures.plot_probe_curves(
+            probes, end_months=status.get("end_months"), seed=seed
+        ),
         "vocabulary_growth": (
             lambda: figures.plot_vocabulary_growth(
-                compare.vocabulary(probes), world_words=world_words
+                compare.vocabulary(probes), world_words=world_words, associated=associated
             )
         )
         if world_words
         else None,
         "meta_timeline": lambda: figures.plot_meta_timeline(timeline),
-        "modes_by_stage": lambda: figures.plot_ablation(
-            _modes_by_stage(audit), x="stage", y="share", hue="mode", seed=seed
-        ),
+        "modes_by_stage": lambda: _plot_modes_by_stage(audit, seed),
     }
     for stem, make in makers.items():
         if make is None:
             continue
-        ax = make()
+        drawn_on = make()
+        ax = drawn_on if isinstance(drawn_on, Axes) else np.ravel(drawn_on)[-1]
         sources = list(getattr(ax, "_infancy_sources", []))
         files = figures.save_figure(ax, fig_dir / stem)
         plt.close(ax.figure)
@@ -263,59 +409,7 @@ def write_report(
             }
         )
 
-    order = stats["order"].iloc[0]
-    alignment = stats["alignment"]
-    anb = stats["a_not_b"].set_index("infant").loc["cohort"]
-    summary = [
-        (
-            "Milestone order (Kendall tau-b vs children)",
-            f"not computed: {order['why_missing']}"
-            if order.get("why_missing")
-            else f"tau = {order['tau']:.2f}, one-sided permutation p = {order['p_value']:.3f} "
-            f"({'exact' if order['exact'] else 'sampled'}; n = {order['n_milestones']} "
-            f"milestones by the cohort's first-stable median, {order['n_not_reached']} not "
-            "reached by half the cohort and ranked last, tied)",
-        ),
-        (
-            "Age alignment (child months = a + b x simulated months)",
-            f"b = {alignment['slope'].iloc[0]:.2f}, a = {alignment['intercept'].iloc[0]:.2f}"
-            if len(alignment)
-            else "no milestone reached by half the cohort",
-        ),
-        (
-            "A-not-B delay slope",
-            "not computed: no infant passed the A-not-B probe at two ages or more"
-            if not np.isfinite(anb["slope_steps_per_month"])
-            else f"{anb['slope_steps_per_month']:.2f} steps/month (95% CI {anb['ci_low']:.2f} to "
-            f"{anb['ci_high']:.2f}); children about {anb['child_s_per_month']:g} s/month "
-            f"({html.escape(compare.short_source(anb['source']))}); equal if a step lasted "
-            f"{anb['seconds_per_step_implied']:.2f} s",
-        ),
-    ]
-    words = probes[probes["probe"] == "word_comprehension"]
-    if len(words):
-        last = words[words["age_months"] == words["age_months"].max()]
-        of = f" of {world_words} in the world" if world_words else ""
-        summary.append(
-            (
-                "Words known by looking (the behavioural probe)",
-                f"median {last['score'].median():g}{of} at {last['age_months'].iloc[0]:g}"
-                f" months (n = {len(last)} infants; range {last['score'].min():g} to"
-                f" {last['score'].max():g}). System A's lexicon (what it associates) is a"
-                " different measure: see the lexicon table.",
-            )
-        )
-    if "vocabulary" in stats and len(stats["vocabulary"]):
-        v = stats["vocabulary"]
-        last = v[v["age_months"] == v["age_months"].max()]
-        summary.append(
-            (
-                "Vocabulary on CDI bands (last normed age)",
-                f"{last['age_months'].iloc[0]:g} months: bands "
-                + ", ".join(f"{b} x{k}" for b, k in last["band"].value_counts().items())
-                + f"; normalisation: {compare.VOCABULARY_NORMALISATION}",
-            )
-        )
+    summary = _summary(stats, probes, lexicon, world_words)
     env = Environment(
         loader=PackageLoader("infancy.analysis", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -329,7 +423,7 @@ def write_report(
         summary=summary,
         milestones=_table_html(_labelled(stats["milestones"])),
         windows=_table_html(stats["windows"]),
-        alignment=_table_html(alignment.drop(columns=["slope", "intercept"])),
+        alignment=_table_html(stats["alignment"].drop(columns=["slope", "intercept"])),
         a_not_b=_table_html(stats["a_not_b"].drop(columns="source")),
         nulls=_table_html(null_table()),
         audit=_table_html(audit_summary(audit), 3),

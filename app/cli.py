@@ -321,18 +321,8 @@ def run_command(
     if quiet:
         life = _execute_or_exit(execute, store, the_plan, None)
     else:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
         total = the_plan.curriculum.clock.lifetime_steps
-        bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[speed]}"),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[probes]}"),
-            console=err_console,
-            transient=False,
-        )
+        bar = _run_bar(err_console)
         task = bar.add_task("starting", total=total, speed="", probes="")
         started = {"t": None, "step": 0}
 
@@ -358,6 +348,35 @@ def run_command(
             bar.stop()
     console.print(f"finished: {store.path} ({life.step} steps, {life.age_months:.1f} months)")
     _milestones(store, stable)
+
+
+def _run_bar(out: Console):
+    """The run's progress bar on one line: age and stage, bar, time elapsed and left
+    first (they fit 80 columns), then speed and probes, cut with an ellipsis where the
+    terminal ends."""
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.table import Column
+
+    return Progress(
+        TextColumn("{task.description}", table_column=Column(no_wrap=True)),
+        BarColumn(bar_width=14),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        TextColumn(
+            "{task.fields[speed]} {task.fields[probes]}",
+            table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis"),
+        ),
+        console=out,
+        transient=False,
+        expand=True,
+    )
 
 
 def _check_run(path: Path, months: float) -> None:

@@ -57,3 +57,23 @@ def test_installed_command_runs():
         [sys.executable, "-m", "infancy.cli", "--version"], capture_output=True, text=True
     )
     assert proc.returncode == 0 and proc.stdout.strip()
+
+
+def test_run_bar_shows_time_left_within_80_columns():
+    from rich.console import Console
+
+    from infancy.cli import _run_bar
+
+    out = Console(width=80, record=True, force_terminal=False)
+    bar = _run_bar(out)
+    task = bar.add_task(
+        "age  5.25 mo | newbornx3 reacherx5",
+        total=1000,
+        speed="12,345 infant-steps/s",
+        probes="passed: OP 0/8 AnB 0/8 VoE 1/8 gaze 0/8 point 0/8 words 0.4 reach 3/8",
+    )
+    bar.update(task, completed=300)
+    out.print(bar.get_renderable())
+    lines = out.export_text().splitlines()
+    assert len(lines) == 1 and len(lines[0]) <= 80
+    assert "left" in lines[0] and "age  5.25 mo" in lines[0] and lines[0].rstrip().endswith("…")

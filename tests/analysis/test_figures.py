@@ -79,22 +79,46 @@ def test_vocabulary_growth_states_the_normalisation():
     )
     ax = figures.plot_vocabulary_growth(vocab, world_words=7)
     assert "Marchman" in _cited(ax) and "7 world words x 396 items" in _cited(ax)
+    right = [c for c in ax.child_axes if hasattr(c, "get_ylabel")]
+    assert any("1 agent word = 57 CDI words" in c.get_ylabel() for c in right)
+    both = figures.plot_vocabulary_growth(vocab, world_words=7, associated=vocab.assign(words=5))
+    legend = [t.get_text() for t in both.get_legend().get_texts()]
+    assert "words the infant shows by looking (probe)" in legend
+    assert "words System A associates (lexicon)" in legend
     agent = ax._infancy_data.query("series == 'agent'")
     assert agent["words_cdi"].max() == pytest.approx(3 / 7 * 396)
     with pytest.raises(ValueError, match="vocabulary: expected columns"):
         figures.plot_vocabulary_growth(vocab.drop(columns="words"), world_words=7)
 
 
-def test_meta_timeline_ribbon_holds_the_mode_shares():
-    ax = figures.plot_meta_timeline(_timeline(), bins=12)
-    data = ax._infancy_data
+def test_meta_timeline_is_small_multiples_in_units_with_the_mode_shares():
+    axes = figures.plot_meta_timeline(_timeline(), bins=12)
+    assert len(axes) == len(figures.SIGNAL_GROUPS) + 1
+    assert len({a.get_shared_x_axes().get_siblings(a)[0] for a in axes}) >= 1
+    assert all(a.get_ylabel() for a in axes)  # a unit on every axis
+    assert axes[-1].get_xlabel().startswith("age (months")
+    titles = [a.get_title(loc="left") for a in axes]
+    assert titles[:3] == list(figures.SIGNAL_GROUPS)
+    legend = [t.get_text() for t in axes[1].get_legend().get_texts()]
+    assert legend == ["energy (0 exhausted, 1 rested)", "stress (share frustrated)"]
+    data = axes[-1]._infancy_data
     sleep = data[data["measure"] == "share_sleep"]["value"]
     assert len(sleep) == 12 and np.allclose(sleep, 0.1)
-    scaled = data["scaled"].dropna()
-    assert scaled.min() >= 0 and scaled.max() <= 1
-    assert "Iglowstein" in _cited(ax)
+    assert "Iglowstein" in _cited(axes[-1])
     one = figures.plot_meta_timeline(_timeline(), infant=1, bins=12)
-    assert "infant 1" in one.get_title(loc="left")
+    assert "infant 1" in one[0].figure.get_suptitle()
+
+
+@pytest.mark.parametrize("context", figures.CONTEXTS)
+def test_caption_sits_below_the_x_label_in_every_context(context):
+    figures.set_style(context)
+    ax = figures.plot_probe_curves(_probes(), n_boot=50)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    label = ax.xaxis.label.get_window_extent(renderer)
+    caption = next(t for t in ax.texts if t.get_text().startswith("Child data"))
+    assert caption.get_window_extent(renderer).y1 <= label.y0  # display y grows upwards
 
 
 def test_probe_curves_and_ablation_share_a_figure(tmp_path):
@@ -111,7 +135,21 @@ def test_probe_curves_and_ablation_share_a_figure(tmp_path):
     share = a._infancy_data.set_index(["probe", "age_months"])["share_passing"]
     assert share.loc[("reaching", 23.0)] == 1.0 and share.loc[("gaze_following", 1.0)] == 0.0
     legend = [t.get_text() for t in a.get_legend().get_texts()]
-    assert {"Reaching", "Gaze following", "child age (same colour)"} <= set(legend)
+    assert legend == [
+        "Reaching",
+        "A-not-B (delay tolerated)",
+        "Gaze following",
+        "child age (same colour)",
+    ]
+    assert a.get_xlim()[1] == pytest.approx(24.0)  # the last battery, not a child age
+    assert "95% bootstrap CI over infants" in _cited(a)
+    bands = a._infancy_data.dropna(subset=["ci_low"])
+    assert (bands["ci_low"] <= bands["share_passing"]).all()
+    assert (bands["share_passing"] <= bands["ci_high"]).all()
+    gaze = compare.child_milestones(["gaze_following"])["age_months"].iloc[0]
+    short = figures.plot_probe_curves(_probes(), end_months=gaze - 1)
+    assert short.get_xlim() == (0.0, gaze - 1)
+    assert f"Child ages after {gaze - 1:g} months: Gaze following {gaze:g}" in _cited(short)
     figures.save_figure(fig, tmp_path / "panels.png", formats=("png",))
     both = pd.read_csv(tmp_path / "panels.csv")
     assert set(both["panel"]) == {0, 1}

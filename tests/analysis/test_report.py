@@ -65,9 +65,35 @@ def test_report_is_valid_html_that_names_every_figure_file(tiny_run, tmp_path):
         "Diamond 1985",
         "audit summary",
         "Marchman",
-        "steps_per_month",
+        "steps per month",
+        "Words the infant shows by looking (word-comprehension probe)",
+        "Words System A associates (lexicon)",
     ):
         assert needed in text, needed
+    # a statistic that cannot be computed says so in words, never "nan"
+    assert not re.search(r"\bnan\b", text, flags=re.IGNORECASE)
+
+
+def test_report_page_cannot_overflow_1280_px(tiny_run, tmp_path):
+    """No headless browser here: the structure that keeps the page's scroll width at
+    most 1280 px. Every table sits in a container that scrolls on its own, the page's
+    width is capped below 1280 px, images shrink to fit and no rule fixes a wider width."""
+    page = write_report(tiny_run, tmp_path / "rep", n_boot=20).read_text()
+    style = re.search(r"<style>(.*?)</style>", page, flags=re.S).group(1)
+    rules = dict(re.findall(r"([^{}]+)\{([^}]*)\}", style))
+    rules = {k.strip(): v for k, v in rules.items()}
+    wrap = rules[".table-wrap"]
+    assert "overflow-x: auto" in wrap and "max-width: 100%" in wrap
+    body = re.search(r"max-width:\s*(\d+)px", rules["body"]).group(1)
+    assert int(body) <= 1280
+    assert "max-width: 100%" in rules["figure img"]
+    assert "overflow-x: auto" in rules["pre"]
+    widths = [int(w) for w in re.findall(r"(?<![-\w])(?:min-)?width:\s*(\d+)px", style)]
+    assert all(w <= 1280 for w in widths)
+    # every table inside a scrolling container
+    outside = re.sub(r'<div class="table-wrap">\s*<table.*?</table>\s*</div>', "", page, flags=re.S)
+    assert "<table" not in outside
+    assert page.count('<div class="table-wrap">') >= 4  # milestones, windows, nulls, audit
 
 
 def test_report_never_clobbers_an_earlier_one(tiny_run, tmp_path):
