@@ -10,7 +10,9 @@ generators, and its numbers do not depend on the number of threads.
 ``process``
     a local pool of worker processes (``spawn``: a fresh interpreter each, so no
     half-initialised torch or numba threads are inherited), one torch and one numba
-    thread per worker; the default for more than one lifetime;
+    thread per worker; the default for more than one lifetime. As with every ``spawn``
+    pool, each worker imports the main program: in a script, keep the work under
+    ``if __name__ == "__main__":`` (a notebook needs nothing);
 ``ray``
     tasks on a Ray cluster: the one at ``address`` (or ``RAY_ADDRESS``), or a local one
     started on demand. Ray is an optional extra: ``pip install "infancy[ray]"``.
@@ -22,6 +24,7 @@ an executor by name with :func:`executor`.
 from __future__ import annotations
 
 import os
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -116,6 +119,14 @@ class ProcessExecutor(Executor):
         out: list[LifetimeResult | None] = [None] * len(plain)
         if not plain:
             return []
+        # Each worker re-imports the main program (spawn): it needs a file to read.
+        main = getattr(sys.modules.get("__main__"), "__file__", None)
+        if main is not None and not os.path.exists(main):
+            raise RuntimeError(
+                f"executor process: the main program {main!r} is not a file the workers can "
+                "import (python reading stdin?); run it from a .py file or a notebook, or use "
+                "executor('serial')"
+            )
         with ProcessPoolExecutor(
             max_workers=min(self.workers, len(plain)),
             mp_context=mp.get_context("spawn"),

@@ -121,3 +121,20 @@ def test_a_genome_per_infant_reaches_system_m():
     assert proposed[0] != proposed[1]  # each infant decided with its own genome
     bad = run_lifetime({**spec, "genome": [1.0, 2.0]})
     assert not bad.ok and "m.evolvable.genome: expected 120 numbers" in bad.error
+
+
+def test_a_process_pool_from_stdin_says_why_it_cannot_start():
+    import subprocess
+    import sys
+
+    program = (
+        "from infancy.curricula.executors import ProcessExecutor\n"
+        "try:\n"
+        "    ProcessExecutor(workers=1).map([{'n': 1}])\n"
+        "except RuntimeError as exc:\n"
+        "    print(exc)\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-"], input=program, capture_output=True, text=True, timeout=300
+    )
+    assert "is not a file the workers can import" in res.stdout, res.stderr
