@@ -134,4 +134,3 @@ def test_imagination_teaches_b_from_imagined_successes():
         assert torch.equal(p[2:], q[2:])  # awake infants: untouched
         assert not torch.equal(p[:2], q[:2])
     assert not torch.allclose(p_before[:2], p_after[:2])
-
