@@ -316,6 +316,17 @@ class Lifecycle:
                 self.entered[i] = age
                 self.mastered[i] = False
 
+    def run(self, keep: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame]:
+        """Live to the end; the tables named in ``keep`` (the others are dropped as they
+        come, so a long lifetime does not hold them)."""
+        parts: dict[str, list[pd.DataFrame]] = {k: [] for k in keep}
+        while not self.done:
+            self.segment()
+            for k, v in self.take().items():
+                if k in parts:
+                    parts[k].append(v)
+        return {k: pd.concat(v, ignore_index=True) for k, v in parts.items() if v}
+
     def take(self) -> dict[str, pd.DataFrame]:
         """The tables produced since the last call (empty tables are left out)."""
         out = {}
@@ -390,10 +401,4 @@ def live(
         infants_per_world=infants_per_world,
         caregiver=caregiver,
     )
-    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in TABLES}
-    while not life.done:
-        life.segment()
-        for k, v in life.take().items():
-            parts[k].append(v)
-    tables = {k: pd.concat(v, ignore_index=True) for k, v in parts.items() if v}
-    return Lifetime(life.cohort, tables)
+    return Lifetime(life.cohort, life.run(TABLES))

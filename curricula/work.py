@@ -120,14 +120,7 @@ def run_lifetime(spec: LifetimeSpec | dict[str, Any]) -> LifetimeResult:
             execute(store, the_plan)
             got = {k: v for k, v in tables(store).items() if k in s.tables}
         else:
-            life = the_plan.lifecycle()
-            parts: dict[str, list[pd.DataFrame]] = {k: [] for k in s.tables}
-            while not life.done:
-                life.segment()
-                for k, v in life.take().items():
-                    if k in parts:  # the others are dropped as they come
-                        parts[k].append(v)
-            got = {k: pd.concat(v, ignore_index=True) for k, v in parts.items() if v}
+            got = the_plan.lifecycle().run(s.tables)
     except Exception as exc:  # reported with the spec, not raised: see Returns
         why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         return LifetimeResult(

@@ -51,22 +51,27 @@ class RuleM(SystemM):
         self.observed = np.zeros(n, dtype=bool)
         self.chunks = np.zeros(n, dtype=np.int64)
 
-    def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]:
-        c, n = self.config.rule, self.n
+    def _schedule(self, meta: dict[str, np.ndarray], may_imagine) -> np.ndarray:
+        """The mode of each infant by rules 1-4 (imagination where ``may_imagine``);
+        updates the sleep, observation and chunk state."""
+        c = self.config.rule
         energy = meta["energy"]
         self.asleep = np.where(self.asleep, energy < c.wake_above, energy < c.sleep_below)
         # Attend to the caregiver when it communicates, but not two chunks running:
         # an infant in a chatty room still gets to play.
         social = (meta["social"] > c.social_above) & ~self.observed
         self.chunks += 1
-        imagine = np.zeros(n, dtype=bool)
+        mode = np.full(self.n, ACT, dtype=np.int64)
         if c.imagine_every > 0:
-            imagine = (self.chunks % c.imagine_every == 0) & (meta["memories"] >= c.imagine_after)
-        mode = np.full(n, ACT, dtype=np.int64)
-        mode[imagine] = IMAGINE
+            mode[(self.chunks % c.imagine_every == 0) & may_imagine] = IMAGINE
         mode[social] = OBSERVE
         mode[self.asleep] = SLEEP
         self.observed = mode == OBSERVE
+        return mode
+
+    def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]:
+        c, n = self.config.rule, self.n
+        mode = self._schedule(meta, meta["memories"] >= c.imagine_after)
         # Novelty without learning progress is a trap: damp curiosity there.
         trapped = (meta["novelty"] > 1.5) & (meta["lp_a"] <= 0.0)
         intrinsic = np.where(trapped, c.trap_damping, 1.0) * c.intrinsic_weight
@@ -112,16 +117,7 @@ class ScheduleM(RuleM):
 
     def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]:
         c, n = self.config.rule, self.n
-        energy = meta["energy"]
-        self.asleep = np.where(self.asleep, energy < c.wake_above, energy < c.sleep_below)
-        social = (meta["social"] > c.social_above) & ~self.observed
-        self.chunks += 1
-        mode = np.full(n, ACT, dtype=np.int64)
-        if c.imagine_every > 0:
-            mode[self.chunks % c.imagine_every == 0] = IMAGINE
-        mode[social] = OBSERVE
-        mode[self.asleep] = SLEEP
-        self.observed = mode == OBSERVE
+        mode = self._schedule(meta, True)  # no memory-count gate
         return {
             "mode": mode,
             "gate_a": _full(n, 1.0),
