@@ -117,7 +117,7 @@ def main() -> None:
         cohort.a.learn(batch, gate)
     a_rate = reps * n * t / (time.perf_counter() - s)
     rollout = {
-        "z": cohort._z[:, :t],
+        "z": cohort._s[:, :t],
         "action": action,
         "logp": cohort._logp[:, :t],
         "value": cohort._value[:, :t],

@@ -287,16 +287,22 @@ def _begin(policy, mask: np.ndarray) -> None:
 
 class CohortPolicy:
     """A frozen cohort as a probe policy: B's actions sampled with the probe's own
-    generator (the cohort is not changed)."""
+    generator (the cohort is not changed). The infant's mind (its belief state and the
+    word in mind) carries from step to step within a trial and is emptied when a trial
+    begins (:meth:`begin`), as a new scene."""
 
     def __init__(self, frozen, seed: int) -> None:
         import torch
 
         self.frozen = frozen
         self.gen = torch.Generator().manual_seed(int(seed))
+        self.mind = frozen.new_mind()
+
+    def begin(self, mask) -> None:
+        self.mind.reset(mask)
 
     def __call__(self, view, senses, state):
-        return self.frozen.act(view, senses, self.gen)
+        return self.frozen.act(view, senses, self.gen, self.mind)
 
 
 # ------------------------------------------------------------------ the probes

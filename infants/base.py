@@ -117,10 +117,13 @@ class SystemA(ABC, torch.nn.Module):
 
     Attributes
     ----------
+    n : int
+        N, the number of infants.
     latent : int
         Z, the size of the latent state.
     """
 
+    n: int
     latent: int
 
     @abstractmethod
@@ -231,6 +234,32 @@ class SystemA(ABC, torch.nn.Module):
         """``float32[N, W+1, K+1]``: the strength of each word-kind association (row
         0, "no word", and column 0, "no toy", hold nothing)."""
 
+    def remember(self, h: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """The belief state after seeing ``z``: ``h' = d h + (1 - d) z`` with
+        ``d = memory_decay()`` per infant (``h``, ``z``: ``float32[N, ..., Z]``; no
+        state changes). The belief keeps what was seen after it is hidden, fading with
+        the span; with no memory (``d = 0``) it is ``z`` itself."""
+        d = self.memory_decay().view(-1, *([1] * (z.dim() - 1)))
+        return d * h + (1.0 - d) * z
+
+    def memory_decay(self) -> torch.Tensor:
+        """``float32[N]``: the share of the belief state kept at each step. ``0`` (the
+        default) means no memory."""
+        return torch.zeros(self.n)
+
+    def word_attention(self) -> torch.Tensor:
+        """``float32[N, W+1, K+1]`` in [0, 1]: how strongly a word in mind draws each
+        infant's attention to each kind (the word's toy, as A knows it; row 0 and
+        column 0 hold nothing). By default the association over the comprehension
+        threshold, capped at 1, for the strongest kind of each word only."""
+        with torch.no_grad():
+            lex = self.associations().clone()
+            lex[:, :, 0] = 0.0
+            best = lex.amax(-1, keepdim=True)
+            strong = (lex >= best) & (best > 0)
+            thr = getattr(getattr(self, "config", None), "comprehension_threshold", 1.0)
+            return (lex / thr).clamp(0.0, 1.0) * strong
+
     def referent(self) -> torch.Tensor:
         """The kind each word means to each infant, ``int64[N, W+1]`` (kind codes from
         1; 0 where the word is not comprehended). By default the strongest association
@@ -241,15 +270,18 @@ class SystemA(ABC, torch.nn.Module):
 
 
 class SystemB(ABC, torch.nn.Module):
-    """Learning from action: a policy and value on A's latent.
+    """Learning from action: a policy and value on the cohort's state.
 
     Built as ``cls(config, n, latent, n_actions, generator, grad_clip)``: its
-    :class:`~infancy.infants.config.BConfig`, the number of infants N, A's latent size
-    Z, the number of actions, the generator of its initial weights and the per-infant
-    gradient-norm clip.
+    :class:`~infancy.infants.config.BConfig`, the number of infants N, the size D of
+    the state it reads (``Cohort.state_size``: A's latent, A's belief state and the
+    word cue, ``[z, belief, cue]``; "``z``" in the methods below), the number of
+    actions, the generator of its initial weights and the per-infant gradient-norm
+    clip.
 
     Contract: :meth:`act` samples actions with the given generator and, like
-    :meth:`evaluate`, changes no state; :meth:`learn` and :meth:`learn_imagined` update
+    :meth:`evaluate`, changes no state; :meth:`learn`, :meth:`learn_imagined` and
+    :meth:`learn_replayed` update
     only infants with ``gate > 0`` (the others are left exactly as they were, optimiser
     state included). A checkpoint holds its ``state_dict()`` and every attribute
     holding a :class:`~infancy.infants.nn.GroupAdam` (infants on the leading axis).
@@ -328,6 +360,14 @@ class SystemB(ABC, torch.nn.Module):
         """
 
     @abstractmethod
+    def learn_replayed(
+        self, replayed: dict[str, torch.Tensor], gate: torch.Tensor
+    ) -> dict[str, Any]:
+        """Learn from remembered real steps (replay against forgetting) where
+        ``gate > 0``: ``z[N, S, D]`` states, ``action[N, S]``, ``reward[N, S]`` and
+        ``valid[N, S]`` (which steps count). Nothing by default; returns statistics."""
+        return {}
+
     def learn_imagined(
         self, imagined: dict[str, torch.Tensor], gate: torch.Tensor
     ) -> dict[str, Any]:

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CHECKPOINT_VERSION", "load", "load_state_dict", "optimisers", "save", "state_dict"]
 
-CHECKPOINT_VERSION = 1
+# 2: the belief state, the word in mind and B's state input (the belief and word
+# pathway of issue 19); a version-1 checkpoint's B does not fit them.
+CHECKPOINT_VERSION = 2
 
 
 def optimisers(module: torch.nn.Module) -> list[tuple[str, GroupAdam]]:
@@ -95,7 +97,10 @@ def state_dict(cohort: Cohort) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
             "buf.done": cohort._done.astype(np.uint8),
             "buf.logp": cohort._logp.numpy(),
             "buf.value": cohort._value.numpy(),
-            "buf.z": cohort._z.numpy(),
+            "buf.state": cohort._s.numpy(),
+            "mind.belief": cohort.mind.belief,
+            "mind.word": cohort.mind.word,
+            "mind.left": cohort.mind.left,
             "energy": cohort.energy,
             "real_steps": cohort.real_steps,
             "acting_steps": cohort.acting_steps,
@@ -172,7 +177,10 @@ def load(
     if not isinstance(meta, dict):
         raise ValueError(f"{source}: expected a mapping at the top level")
     if meta.get("version") != CHECKPOINT_VERSION:
-        raise ValueError(f"{source}: version: expected {CHECKPOINT_VERSION}")
+        raise ValueError(
+            f"{source}: version: expected {CHECKPOINT_VERSION}, got {meta.get('version')!r} "
+            "(a checkpoint of an earlier infant; re-run the lifetime that made it)"
+        )
     missing = [k for k in ("config", "n", "seed", "view_size", "months_per_step") if k not in meta]
     if missing:
         raise ValueError(f"{source}: {missing[0]}: missing")
@@ -243,7 +251,10 @@ def load_state_dict(cohort: Cohort, arrays: dict[str, np.ndarray], meta: dict[st
     cohort._done[...] = arrays["buf.done"].astype(bool)
     cohort._logp.copy_(torch.from_numpy(arrays["buf.logp"]))
     cohort._value.copy_(torch.from_numpy(arrays["buf.value"]))
-    cohort._z.copy_(torch.from_numpy(arrays["buf.z"]))
+    cohort._s.copy_(torch.from_numpy(arrays["buf.state"]))
+    cohort.mind.belief[...] = arrays["mind.belief"]
+    cohort.mind.word[...] = arrays["mind.word"]
+    cohort.mind.left[...] = arrays["mind.left"]
     cohort.energy = arrays["energy"].copy()
     cohort.real_steps = arrays["real_steps"].copy()
     cohort.acting_steps = arrays["acting_steps"].copy()
@@ -254,3 +265,4 @@ def load_state_dict(cohort: Cohort, arrays: dict[str, np.ndarray], meta: dict[st
     cohort._t = int(meta["t"])
     cohort._primed = bool(meta["primed"])
     cohort.steps = int(meta["steps"])
+    cohort.attend()  # the word-attention table follows the restored lexicon

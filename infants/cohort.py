@@ -34,7 +34,7 @@ from infancy.worlds.core.codes import (
     S_WORD,
     STAY,
 )
-from infancy.worlds.core.geometry import cue_rays
+from infancy.worlds.core.geometry import cue_rays, egocentric_offsets
 from infancy.worlds.rules import Rules, load_rules
 
 from . import checkpoint, system_a, system_b, system_m  # noqa: F401  (registers the implementations)
@@ -45,7 +45,74 @@ from .memory import SalienceMemory
 from .nn import Obs, ObsEncoder, fused_policy
 from .signals import Chunk, MetaSignals
 
-__all__ = ["Cohort"]
+__all__ = ["CUE", "Cohort", "Mind"]
+
+CUE = 4
+"""Size of the word cue B reads: the word in mind (the share of its hold left), how
+strongly its toy is in view, and that toy's mean lateral and forward place in the view
+(each in [-1, 1]); all 0 with no word in mind or no word pathway."""
+
+
+class Mind:
+    """What infants carry from step to step besides their weights: the belief state
+    (``belief``, ``float32[N, Z]``, System A's trace of past latents) and the word in
+    mind (``word``, ``int64[N]``, 0 none, with ``left`` steps of its hold left).
+
+    The cohort keeps one for its life (:attr:`Cohort.mind`); a probe keeps its own per
+    session and :meth:`reset` s it at each new trial."""
+
+    def __init__(self, n: int, latent: int) -> None:
+        self.belief = np.zeros((n, latent), dtype=np.float32)
+        self.word = np.zeros(n, dtype=np.int64)
+        self.left = np.zeros(n, dtype=np.int64)
+
+    def reset(self, mask: np.ndarray | None = None) -> None:
+        """Forget everything (a new scene), for the infants in ``mask`` (all by default)."""
+        m = slice(None) if mask is None else np.asarray(mask, dtype=bool)
+        self.belief[m] = 0.0
+        self.word[m] = 0
+        self.left[m] = 0
+
+
+@njit(cache=True, nogil=True)
+def _word_cue(view, senses, awake, att, hold, pathway, word, left, forward, lateral, cue):
+    """The word cue of one step (see :data:`CUE`) from ``view[N, C, V*V]``,
+    ``senses[N, S]`` and A's word attention ``att[N, W+1, K+1]``; updates the word in
+    mind (``word``, ``left``: a heard word is held ``hold`` steps)."""
+    n, cells = view.shape[0], view.shape[2]
+    half = max(1.0, float(np.max(np.abs(lateral))))
+    depth = max(1.0, float(np.max(forward)))
+    for i in range(n):
+        w = np.int64(senses[i, S_WORD]) if awake[i] else 0
+        if 0 < w < att.shape[1] and hold > 0:
+            word[i] = w
+            left[i] = hold
+        elif left[i] > 0:
+            left[i] -= 1
+        if left[i] <= 0:
+            word[i] = 0
+        for j in range(cue.shape[1]):
+            cue[i, j] = 0.0
+        if word[i] == 0 or not pathway:
+            continue
+        cue[i, 0] = left[i] / hold
+        mass = 0.0
+        best = 0.0
+        lat = 0.0
+        fwd = 0.0
+        for c in range(cells):
+            kind = view[i, CH_KIND, c]
+            if 0 < kind < att.shape[2]:
+                a = att[i, word[i], kind]
+                if a > 0.0:
+                    mass += a
+                    best = max(best, a)
+                    lat += a * lateral[c]
+                    fwd += a * forward[c]
+        if mass > 0.0:
+            cue[i, 1] = best
+            cue[i, 2] = lat / mass / half
+            cue[i, 3] = fwd / mass / depth
 
 
 @njit(cache=True, nogil=True)
@@ -155,7 +222,11 @@ class Cohort:
             self.gen,
             c.grad_clip,
         )
-        self.b = create("b", c.b.name, c.b, n, self.a.latent, self.n_actions, self.gen, c.grad_clip)
+        # B reads the state [z, belief, word cue] (see :meth:`state_of`).
+        self.state_size = 2 * self.a.latent + CUE
+        self.b = create(
+            "b", c.b.name, c.b, n, self.state_size, self.n_actions, self.gen, c.grad_clip
+        )
         self.m = Controller(create("m", c.m.name, c.m, n), c.m)
         v, ch, ns = self.view_size, 6, 10
         self.memory = SalienceMemory(
@@ -169,6 +240,8 @@ class Cohort:
                 "terminal": ((), "bool"),
                 "view_next": ((ch, v, v), "uint8"),
                 "senses_next": ((ns,), "uint8"),
+                "belief": ((self.a.latent,), "float32"),
+                "cue": ((CUE,), "float32"),
             },
         )
         t = c.chunk
@@ -179,7 +252,12 @@ class Cohort:
         self._done = np.zeros((n, t), dtype=bool)
         self._logp = torch.zeros(n, t)
         self._value = torch.zeros(n, t)
-        self._z = torch.zeros(n, t, self.a.latent)
+        self._s = torch.zeros(n, t, self.state_size)  # B's state at each step
+        self.mind = Mind(n, self.a.latent)
+        fwd, lat = egocentric_offsets(self.view_size)
+        self._forward = fwd.reshape(-1).astype(np.float64)
+        self._lateral = lat.reshape(-1).astype(np.float64)
+        self.attend()
         self._t = 0
         self._primed = False
         self.steps = 0
@@ -247,28 +325,80 @@ class Cohort:
         return self._primed
 
     def policy(self) -> tuple[np.ndarray, torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Actions for the current observation (STAY for infants not acting)."""
+        """Actions for the current observation (STAY for infants not acting), with
+        their log-probabilities, values and B's states; the belief and the word in mind
+        move on one step."""
         t = self._t
-        action, logp, value, z = self._infer(self._view[:, t], self._senses[:, t], self.gen)
+        awake = self.mode != SLEEP
+        action, logp, value, state = self._infer(
+            self._view[:, t], self._senses[:, t], self.gen, self.mind, awake
+        )
         act = np.where(self.mode == ACT, action.numpy(), STAY)
-        return act, logp, value, z
+        return act, logp, value, state
+
+    def attend(self) -> None:
+        """Refresh the word-attention table the word cue reads (A's lexicon as it is
+        now: :meth:`~infancy.infants.base.SystemA.word_attention`)."""
+        with torch.no_grad():
+            att = self.a.word_attention()
+        self._att = np.ascontiguousarray(att.numpy(), dtype=np.float32)
+
+    def word_cue(
+        self, view: np.ndarray, senses: np.ndarray, mind: Mind, awake: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The word cue B reads (:data:`CUE`), ``float32[N, CUE]``, for ``view[N, C, V,
+        V]``, ``senses[N, S]``; moves ``mind``'s word in mind on one step (a word heard
+        while ``awake`` is held ``a.word_hold`` steps)."""
+        n = self.n
+        cue = np.empty((n, CUE), dtype=np.float32)
+        _word_cue(
+            np.ascontiguousarray(view, dtype=np.uint8).reshape(n, view.shape[1], -1),
+            np.ascontiguousarray(senses, dtype=np.uint8),
+            np.ones(n, dtype=np.bool_) if awake is None else np.ascontiguousarray(awake),
+            self._att,
+            int(self.config.a.word_hold),
+            bool(self.config.b.word_pathway),
+            mind.word,
+            mind.left,
+            self._forward,
+            self._lateral,
+            cue,
+        )
+        return cue
+
+    def state_of(self, z: torch.Tensor, belief: torch.Tensor, cue: torch.Tensor) -> torch.Tensor:
+        """B's state: ``[z, belief, cue]`` along the last axis."""
+        return torch.cat([z, belief, cue], -1)
 
     @torch.inference_mode()
-    def _infer(self, view: np.ndarray, senses: np.ndarray, generator: torch.Generator):
-        """B's actions, log-probabilities and values and A's latent for ``view[N, C, V,
-        V]``, ``senses[N, S]``: in one compiled pass when A and B are plain MLPs (the
-        same numbers in less than half the time), else module by module."""
+    def _infer(
+        self,
+        view: np.ndarray,
+        senses: np.ndarray,
+        generator: torch.Generator,
+        mind: Mind,
+        awake: np.ndarray | None = None,
+    ):
+        """B's actions, log-probabilities, values and states for ``view[N, C, V, V]``,
+        ``senses[N, S]``, moving ``mind`` on one step: in one compiled pass when A and
+        B are plain MLPs (the same numbers in less than half the time), else module by
+        module."""
+        cue = self.word_cue(view, senses, mind, awake)
         enc, pol = self.a.inference_mlp(), self.b.inference_mlp()
         if enc is not None and pol is not None:
             draws = torch.empty(self.n, self.n_actions).exponential_(1.0, generator=generator)
-            out = fused_policy(self.obs, view, senses, enc, pol, draws)
+            decay = self.a.memory_decay().numpy()
+            out = fused_policy(self.obs, view, senses, enc, pol, draws, mind.belief, decay, cue)
             if out is not None:
-                z, action, logp, value = (torch.from_numpy(a) for a in out)
-                return action, logp, value, z
+                state, action, logp, value = (torch.from_numpy(a) for a in out)
+                return action, logp, value, state
         x = self.features(view[:, None], senses[:, None])
         z = self.a.encode(x)[:, 0]
-        action, logp, value = self.b.act(z, generator)
-        return action, logp, value, z
+        belief = self.a.remember(torch.from_numpy(mind.belief), z)
+        mind.belief[...] = belief.numpy()
+        state = self.state_of(z, belief, torch.from_numpy(cue))
+        action, logp, value = self.b.act(state, generator)
+        return action, logp, value, state
 
     def choose(self) -> np.ndarray:
         """Each infant's action for the current observation, ``int64[N]`` (STAY for the
@@ -276,14 +406,14 @@ class Cohort:
         if not self._primed:
             raise RuntimeError("start() the cohort on an observation before choose()")
         clock = time.perf_counter()
-        act, logp, value, z = self.policy()
+        act, logp, value, state = self.policy()
         t = self._t
         self._action[:, t] = act
         # Written through numpy views: a torch index assignment costs ~10 us, a third of
         # a cohort's world step.
         self._logp.numpy()[:, t] = logp.numpy()
         self._value.numpy()[:, t] = value.numpy()
-        self._z.numpy()[:, t] = z.numpy()
+        self._s.numpy()[:, t] = state.numpy()
         self.timing["inference"] += time.perf_counter() - clock
         return act
 
@@ -325,6 +455,7 @@ class Cohort:
         self._ep_idle += ~acting
         if done.any():
             idx = np.flatnonzero(done)
+            self.mind.reset(done)  # a new episode is a new scene: nothing of it is hidden
             self._episodes.append(
                 {
                     "step": np.full(idx.size, self.steps, dtype=np.int64),
@@ -403,10 +534,14 @@ class Cohort:
             intrinsic = (sig["novelty_sample"][:, :t] - 1.0).clamp(-1.0, 3.0)
             mixed = reward + w_int[:, None] * intrinsic
             with torch.no_grad():
+                # The state after the chunk: its latent, the belief as it now stands and
+                # the last step's cue.
                 z_last = self.a.encode(x.t(t, t + 1))[:, 0]
-                last_value = self.b.evaluate(z_last[:, None])[1][:, 0]
+                belief = self.a.remember(torch.from_numpy(self.mind.belief), z_last)
+                s_last = self.state_of(z_last, belief, self._s[:, t - 1, -CUE:])
+                last_value = self.b.evaluate(s_last[:, None])[1][:, 0]
             rollout = {
-                "z": self._z[:, :t],
+                "z": self._s[:, :t],
                 "action": action,
                 "logp": self._logp[:, :t],
                 "value": self._value[:, :t],
@@ -418,6 +553,7 @@ class Cohort:
         dreaming = ((mode == IMAGINE) | (mode == SLEEP)) & bool(learning)
         if dreaming.any():
             stats.update(self.consolidate(dreaming))
+            stats.update(self.rehearse(dreaming))
             stats.update(self.imagine(dreaming))
         # Memory keeps what was salient.
         # Surprise relative to the infant's own recent level (capped), so that salience
@@ -426,6 +562,7 @@ class Cohort:
         surprise = np.minimum(err / (err.mean(1, keepdims=True) + 1e-6), 3.0)
         salience = surprise + social + 5.0 * np.abs(self._reward[:, :t])
         keep = valid.numpy() & (salience >= act["store_threshold"][:, None])
+        z_dim = self.a.latent
         self.memory.store(
             {
                 "view": self._view[:, :t],
@@ -435,6 +572,8 @@ class Cohort:
                 "terminal": self._done[:, :t],
                 "view_next": self._view[:, 1 : t + 1],
                 "senses_next": self._senses[:, 1 : t + 1],
+                "belief": self._s.numpy()[:, :t, z_dim : 2 * z_dim],
+                "cue": self._s.numpy()[:, :t, 2 * z_dim :],
             },
             salience,
             keep,
@@ -516,6 +655,7 @@ class Cohort:
             torch.from_numpy(communicative),
             torch.as_tensor(one_shot, dtype=torch.float32),
         )
+        self.attend()
         return social, right.numpy(), wrong.numpy()
 
     def _remembered(self, mem: dict[str, np.ndarray], valid: np.ndarray) -> Transitions:
@@ -548,6 +688,32 @@ class Cohort:
             stats["dream_prediction_error"] = out["prediction_error"]
         return stats
 
+    def rehearse(self, dreaming: np.ndarray) -> dict[str, Any]:
+        """Replay against forgetting: B relives ``dream_batch`` remembered steps and
+        imitates the actions that were rewarded, where the reward beats what B now
+        expects there (self-imitation; Oh et al. 2018), for the ``dreaming`` infants
+        with memories; ``b.replay_weight`` 0 turns it off."""
+        c = self.config
+        if c.b.replay_weight <= 0:
+            return {}
+        mem = self.memory.sample(c.dream_batch, self.rng)
+        if mem is None:
+            return {}
+        with torch.no_grad():
+            z = self.a.encode(self.features(mem["view"], mem["senses"]))
+            state = self.state_of(
+                z, torch.from_numpy(mem["belief"]), torch.from_numpy(mem["cue"])
+            )
+        held = np.repeat(mem["held"][:, None], mem["action"].shape[1], 1)
+        replayed = {
+            "z": state,
+            "action": torch.from_numpy(mem["action"]),
+            "reward": torch.from_numpy(mem["reward"]),
+            "valid": torch.from_numpy(held),
+        }
+        gate = torch.as_tensor(dreaming & mem["held"], dtype=torch.float32)
+        return self.b.learn_replayed(replayed, gate)
+
     def imagine(self, dreaming: np.ndarray) -> dict[str, Any]:
         """Imagination: roll memories forward with A's world model under B's policy; B
         learns from the successful imagined trajectories. Only ``dreaming`` infants
@@ -559,16 +725,21 @@ class Cohort:
         gate = torch.as_tensor(dreaming & mem["held"], dtype=torch.float32)
         with torch.no_grad():
             z = self.a.encode(self.features(mem["view"], mem["senses"]))
+            belief = torch.from_numpy(mem["belief"])
+            cue = torch.from_numpy(mem["cue"])  # the word in mind stays as it was
             zs, acts, rews = [], [], []
             for _ in range(c.imagine_horizon):
-                logits = self.b.evaluate(z)[0]
+                state = self.state_of(z, belief, cue)
+                logits = self.b.evaluate(state)[0]
                 probs = torch.softmax(logits, -1).reshape(-1, self.n_actions)
                 a = torch.multinomial(probs, 1, generator=self.gen).view(z.shape[:2])
                 z_next, r = self.a.predict(z, a)
-                zs.append(z)
+                zs.append(state)
                 acts.append(a)
                 rews.append(r)
                 z = z_next
+                belief = self.a.remember(belief, z)
+            z = self.state_of(z, belief, cue)
             rew = torch.stack(rews, -1)  # [N, S, H]
             # An imagined episode ends at its first success (as a real one does).
             hit = rew >= c.imagine_success
@@ -614,13 +785,25 @@ class Cohort:
 
     @torch.inference_mode()
     def act(
-        self, view: np.ndarray, senses: np.ndarray, generator: torch.Generator | None = None
+        self,
+        view: np.ndarray,
+        senses: np.ndarray,
+        generator: torch.Generator | None = None,
+        mind: Mind | None = None,
     ) -> np.ndarray:
         """B's actions for observations ``view[N, C, V, V]``, ``senses[N, S]`` with no
         learning and no record (probes); samples with ``generator`` (the cohort's own by
-        default)."""
-        action, _, _, _ = self._infer(view, senses, self.gen if generator is None else generator)
+        default). ``mind`` (a :class:`Mind`, moved on one step) carries the belief and
+        the word in mind from the previous call; without one the infant acts with an
+        empty mind, as at the first step of a scene."""
+        mind = Mind(self.n, self.a.latent) if mind is None else mind
+        gen = self.gen if generator is None else generator
+        action, _, _, _ = self._infer(view, senses, gen, mind)
         return action.numpy()
+
+    def new_mind(self) -> Mind:
+        """An empty :class:`Mind` for this cohort (a probe's, a demo's)."""
+        return Mind(self.n, self.a.latent)
 
     # ------------------------------------------------------------------ read-outs
     def episodes(self):

@@ -79,6 +79,16 @@ class AConfig(_Strict):
     comprehension_margin: float = Field(
         2.0, ge=1.0, description="ratio of the best kind's association over the runner-up"
     )
+    memory_span: float = Field(
+        16.0,
+        ge=0.0,
+        le=100_000.0,
+        description="time constant (steps) of the belief state, a trace of past latents that "
+        "keeps what was seen and is now hidden; 0: no memory (the no-memory preset)",
+    )
+    word_hold: int = Field(
+        8, ge=0, le=1000, description="steps a heard word stays in mind (its toy attended)"
+    )
 
 
 class BConfig(_Strict):
@@ -101,6 +111,17 @@ class BConfig(_Strict):
         ge=0.0,
         description="learning-rate factor of updates from imagined trajectories",
     )
+    word_pathway: bool = Field(
+        True,
+        description="B reads where the toy of the word in mind is (A's lexicon turned into "
+        "attention); false: the no-word-pathway preset",
+    )
+    replay_weight: float = Field(
+        1.0,
+        ge=0.0,
+        description="learning-rate factor of self-imitation of remembered rewarded actions "
+        "in sleep and imagination (0: none, as in the no-replay preset)",
+    )
 
 
 class MemoryConfig(_Strict):
@@ -118,9 +139,39 @@ class RuleMConfig(_Strict):
         0.3, ge=0.0, le=1.0, description="observe when social salience is above"
     )
     imagine_every: int = Field(
-        4, ge=0, description="imagine one chunk in this many (0: never imagine)"
+        4,
+        ge=0,
+        description="the fixed schedule (m.name schedule) only: imagine one chunk in this "
+        "many (0: never imagine)",
     )
     imagine_after: int = Field(512, ge=0, description="memories an infant needs before it imagines")
+    imagine_error_below: float = Field(
+        0.6,
+        ge=0.0,
+        description="imagine only when A's prediction error is below this (a world model "
+        "good enough for imagination to pay)",
+    )
+    imagine_stress_above: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="... and stress (acting without reward) is above this (acting does not pay)",
+    )
+    shift_above: float = Field(
+        0.05,
+        ge=0.0,
+        description="observe when A's prediction error rose by this over its slow average "
+        "(the world changed: watch before acting)",
+    )
+    trap_novelty: float = Field(
+        1.5, ge=0.0, description="novelty (over its running mean) that may signal a trap"
+    )
+    trap_chunks: int = Field(
+        2,
+        ge=1,
+        description="chunks running with novelty above trap_novelty and no learning progress "
+        "before curiosity is damped",
+    )
     intrinsic_weight: float = Field(0.1, ge=0.0, description="base intrinsic-reward weight")
     trap_damping: float = Field(
         0.25,

@@ -388,24 +388,36 @@ def _policy_rows(
     pb2,
     pw2,
     draws,
-    z,
+    belief,
+    decay,
+    cue,
+    state,
     action,
     logp,
     value,
 ) -> None:
     # The cohort's whole inference for one world step, infant by infant: front end,
-    # encoder (two layers), policy-and-value net (two layers), one sample. As torch ops
-    # (~30 of them on 16 rows) their dispatch cost twice the arithmetic.
+    # encoder (two layers), belief update, policy-and-value net (two layers) on the
+    # state [z, belief, cue], one sample. As torch ops (~30 of them on 16 rows) their
+    # dispatch cost twice the arithmetic.
     n = view.shape[0]
     f = ew1.shape[1]
+    zd = ew2.shape[2]
     for i in prange(n):
         x = np.empty((1, f), dtype=np.float32)
         _embed_row(view, senses, i, table, rows, sense_idx, sense_rows, energy_col, x, 0)
         h = np.empty(ew1.shape[2], dtype=np.float32)
         _dense_row(x[0], i, eb1, ew1, True, h)
-        _dense_row(h, i, eb2, ew2, False, z[i])
+        z = state[i, :zd]
+        _dense_row(h, i, eb2, ew2, False, z)
+        d = decay[i]
+        for k in range(zd):  # the belief: as SystemA.remember computes it, in float32
+            belief[i, k] = d * belief[i, k] + (np.float32(1.0) - d) * z[k]
+            state[i, zd + k] = belief[i, k]
+        for k in range(cue.shape[1]):
+            state[i, 2 * zd + k] = cue[i, k]
         g = np.empty(pw1.shape[2], dtype=np.float32)
-        _dense_row(z[i], i, pb1, pw1, True, g)
+        _dense_row(state[i], i, pb1, pw1, True, g)
         out = np.empty(pw2.shape[2], dtype=np.float32)
         _dense_row(g, i, pb2, pw2, False, out)
         k = out.shape[0] - 1  # logits, then the value
@@ -441,30 +453,46 @@ def fused_policy(
     encoder: GroupMLP,
     policy: GroupMLP,
     draws: torch.Tensor,
+    belief: np.ndarray,
+    decay: np.ndarray,
+    cue: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """One step's inference for the whole cohort in one compiled pass.
 
-    ``view[N, C, V, V]`` and ``senses[N, S]`` (uint8) go through ``obs``'s front end,
-    the ``encoder`` MLP (to the latent ``z``) and the ``policy`` MLP (outputs: action
-    logits, then the value); one action per infant is sampled with the exponential
-    ``draws[N, A]``. Returns ``(z, action, logp, value)``, the same numbers as running
-    the modules one after the other, or ``None`` when either MLP does not have exactly
-    two layers (the caller then runs the modules).
+    ``view[N, C, V, V]`` and ``senses[N, S]`` (uint8) go through ``obs``'s front end
+    and the ``encoder`` MLP (to the latent ``z``); the ``belief[N, Z]`` (float32,
+    updated in place) becomes ``decay * belief + (1 - decay) * z`` (``decay[N]``);
+    the ``policy`` MLP (outputs: action logits, then the value) reads the state
+    ``[z, belief, cue]`` (``cue[N, C]``); one action per infant is sampled with the
+    exponential ``draws[N, A]``. Returns ``(state, action, logp, value)``, the same
+    numbers as running the modules one after the other, or ``None`` when either MLP
+    does not have exactly two layers (the caller then runs the modules).
     """
     if len(encoder.layers) != 2 or len(policy.layers) != 2:
         return None
     (eb1, ew1), (eb2, ew2) = encoder.numpy_layers()
     (pb1, pw1), (pb2, pw2) = policy.numpy_layers()
     n = view.shape[0]
+    zd = ew2.shape[2]
+    width = 2 * zd + cue.shape[1]
     # The kernel indexes without bounds checks: the shapes must agree.
-    if ew1.shape[:2] != (n, obs.size) or pw1.shape[:2] != (n, ew2.shape[2]):
+    if (
+        ew1.shape[:2] != (n, obs.size)
+        or pw1.shape[:2] != (n, width)
+        or belief.shape != (n, zd)
+        or decay.shape != (n,)
+        or cue.shape[0] != n
+    ):
         raise ValueError(
-            f"fused_policy: encoder {ew1.shape} and policy {pw1.shape} do not fit "
-            f"{n} observations of {obs.size} features"
+            f"fused_policy: encoder {ew1.shape}, policy {pw1.shape}, belief {belief.shape}, "
+            f"decay {decay.shape} and cue {cue.shape} do not fit {n} observations of "
+            f"{obs.size} features"
         )
     if draws.shape != (n, pw2.shape[2] - 1):
         raise ValueError(f"fused_policy: draws {tuple(draws.shape)}, expected ({n}, actions)")
-    z = np.empty((n, ew2.shape[2]), dtype=np.float32)
+    if belief.dtype != np.float32 or not belief.flags.c_contiguous:
+        raise ValueError("fused_policy: belief must be a C-contiguous float32 array")
+    state = np.empty((n, width), dtype=np.float32)
     action = np.empty(n, dtype=np.int64)
     logp = np.empty(n, dtype=np.float32)
     value = np.empty(n, dtype=np.float32)
@@ -479,12 +507,15 @@ def fused_policy(
         pb2,
         pw2,
         draws.numpy(),
-        z,
+        belief,
+        np.ascontiguousarray(decay, dtype=np.float32),
+        np.ascontiguousarray(cue, dtype=np.float32),
+        state,
         action,
         logp,
         value,
     )
-    return z, action, logp, value
+    return state, action, logp, value
 
 
 class ObsEncoder:

@@ -15,7 +15,12 @@
 - *Lexicon*: word-by-kind associations. Every heard word adds a little to every visible
   kind (cross-situational learning); in an episode M marks as communicative (eye contact
   or the caregiver's gaze or point on a toy, plus a name) the cued kind gets M's one-shot
-  strength at once.
+  strength at once. The cross-situational evidence alone is also kept (``heard_with``):
+  it is what the world says a word means, against which the caregiver's names are
+  checked (trust).
+- *Belief state*: a trace of past latents with time constant ``memory_span`` steps
+  (:meth:`~infancy.infants.base.SystemA.remember`), per infant (``span``, which a
+  curriculum or M may change): it keeps a toy that was seen and is now hidden.
 """
 
 from __future__ import annotations
@@ -77,6 +82,8 @@ class JepaA(SystemA):
         self.rnd_target = GroupObsNet(n, spec, rnd, generator).requires_grad_(False)
         self.rnd = GroupObsNet(n, spec, rnd, generator)
         self.register_buffer("lexicon", torch.zeros(n, n_words + 1, n_kinds + 1))
+        self.register_buffer("heard_with", torch.zeros(n, n_words + 1, n_kinds + 1))
+        self.register_buffer("span", torch.full((n,), float(c.memory_span)))
         # Running scales: variance of the target latent and mean novelty, per infant.
         self.register_buffer("target_var", torch.ones(n))
         self.register_buffer("novelty_scale", torch.ones(n))
@@ -90,6 +97,19 @@ class JepaA(SystemA):
         self.opt = GroupAdam(params, n)
         # The heads also take extra cheap steps on the detached latent (see learn()).
         self.head_opt = GroupAdam([*self.heads.parameters(), *self.reward_head.parameters()], n)
+
+    # ------------------------------------------------------------------ memory
+    def memory_decay(self) -> torch.Tensor:
+        span = self.span
+        return torch.where(span > 0, torch.exp(-1.0 / span.clamp_min(1e-6)), 0.0)
+
+    def set_memory_span(self, span) -> None:
+        """Set each infant's belief-state time constant (steps; ``float[N]`` or one
+        number; 0: no memory)."""
+        span = torch.as_tensor(span, dtype=torch.float32).expand(self.n)
+        if bool((span < 0).any()):
+            raise ValueError(f"span: expected steps >= 0, got {span.tolist()}")
+        self.span.copy_(span)
 
     # ------------------------------------------------------------------ world model
     def encode(self, x: Obs) -> torch.Tensor:
@@ -239,8 +259,11 @@ class JepaA(SystemA):
         kinds, ``communicative[N, T]`` bool, ``strength[N]`` one-shot strength."""
         n, t = word.shape
         heard = word > 0
-        known = self.comprehends()
-        best = self.lexicon.argmax(-1)  # [N, W]
+        # Evidence for trust comes from the world, not from the caregiver's own lessons:
+        # a name proves right when it agrees with what the word has co-occurred with
+        # (the cross-situational table), where that table is sure of the word.
+        known = self._comprehends(self.heard_with)
+        best = self.heard_with.argmax(-1)  # [N, W]
         ncued = cued.sum(-1)
         # Evidence for trust: a word the infant knows, said with one toy cued.
         checkable = heard & (ncued == 1)
@@ -252,6 +275,10 @@ class JepaA(SystemA):
         # Cross-situational: a little to every visible kind, shared among them.
         nvis = visible.sum(-1, keepdim=True).clamp_min(1.0)
         delta = self.config.word_rate * visible / nvis
+        rows = (idx_n * self.lexicon.shape[1] + word).reshape(-1)
+        seen = (delta * heard[..., None]).reshape(-1, delta.shape[-1])
+        self.heard_with.view(-1, self.heard_with.shape[2]).index_add_(0, rows, seen)
+        self.heard_with[:, 0] = 0.0
         one_shot = communicative & heard & (ncued > 0)
         delta = (
             delta
@@ -260,7 +287,6 @@ class JepaA(SystemA):
             / ncued.clamp_min(1.0)[..., None]
         )
         delta = delta * heard[..., None]
-        rows = (idx_n * self.lexicon.shape[1] + word).reshape(-1)
         flat = self.lexicon.view(-1, self.lexicon.shape[2])
         flat.index_add_(0, rows, delta.reshape(-1, delta.shape[-1]))
         self.lexicon[:, 0] = 0.0  # "no word" learns nothing
@@ -268,7 +294,10 @@ class JepaA(SystemA):
 
     @torch.no_grad()
     def comprehends(self) -> torch.Tensor:
-        lex = self.lexicon[:, :, 1:]  # kind 0 is "no toy"
+        return self._comprehends(self.lexicon)
+
+    def _comprehends(self, table: torch.Tensor) -> torch.Tensor:
+        lex = table[:, :, 1:]  # kind 0 is "no toy"
         top = lex.topk(2, dim=-1).values
         ok = (top[..., 0] >= self.config.comprehension_threshold) & (
             top[..., 0] >= self.config.comprehension_margin * top[..., 1]

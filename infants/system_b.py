@@ -1,10 +1,12 @@
 """System B, ``ppo``: an actor-critic on A's latent, trained with PPO and GAE.
 
 Each infant has its own actor-critic (one trunk, a policy head and a value head).
-Rewards arrive already mixed by System M (extrinsic plus ``intrinsic_weight`` times A's
+B reads the cohort's state: A's latent, A's belief state and the word cue. Rewards
+arrive already mixed by System M (extrinsic plus ``intrinsic_weight`` times A's
 novelty). Imagined trajectories that succeeded (an imagined reward reached
 ``imagine_success``) teach the policy by advantage-weighted imitation, and the critic
-by regression on the imagined returns.
+by regression on the imagined returns. Remembered rewarded steps are relived in sleep
+and imagination (self-imitation, against forgetting).
 """
 
 from __future__ import annotations
@@ -153,6 +155,27 @@ class PpoB(SystemB):
             self._update(loss, gate)
             stats = {"policy_loss": pg.detach(), "value_loss": v_loss.detach(), "entropy": entropy}
         return stats
+
+    def learn_replayed(
+        self, replayed: dict[str, torch.Tensor], gate: torch.Tensor
+    ) -> dict[str, Any]:
+        """Self-imitation on remembered steps ``z[N, S, D]`` (states), ``action[N, S]``,
+        ``reward[N, S]``, ``valid[N, S]``: a rewarded step's action is imitated, and its
+        value raised, by as much as its reward beats the critic (a lower bound of its
+        return: nothing is learned where the critic already expects more)."""
+        c = self.config
+        z = replayed["z"].detach()
+        logits, value = self.evaluate(z)
+        logp = torch.log_softmax(logits, -1).gather(-1, replayed["action"][..., None])[..., 0]
+        reward = replayed["reward"]
+        good = (reward > 0) & replayed["valid"]
+        gap = (reward - value) * good
+        weight = gap.detach().clamp_min(0.0)
+        count = (weight > 0).sum(1).clamp_min(1)
+        pg = -(weight * logp).sum(1) / count
+        v_loss = gap.clamp_min(0.0).pow(2).sum(1) / count
+        self._update(pg + c.value_weight * v_loss, gate * c.replay_weight)
+        return {"replayed_policy_loss": pg.detach(), "replayed_rewarded": good.float().mean(1)}
 
     def learn_imagined(
         self, imagined: dict[str, torch.Tensor], gate: torch.Tensor

@@ -31,55 +31,80 @@ def _full(n: int, value: float) -> np.ndarray:
 
 @register_m("rule")
 class RuleM(SystemM):
-    """Readable thresholds, in order of priority:
+    """Readable rules on the meta-states, in order of priority (thresholds in
+    ``m.rule``: :class:`~infancy.infants.config.RuleMConfig`):
 
-    Its thresholds are ``m.rule`` (:class:`~infancy.infants.config.RuleMConfig`):
-
-    1. asleep and energy below ``wake_above``: keep sleeping; energy below
+    1. *fatigue*: asleep and energy below ``wake_above``: keep sleeping; energy below
        ``sleep_below``: fall asleep;
-    2. the caregiver communicates (social salience above ``social_above``) and the
-       infant did not observe last chunk: observe, with one-shot word learning at
-       ``one_shot`` times trust;
-    3. every ``imagine_every``-th chunk, once ``imagine_after`` memories are held: imagine;
-    4. otherwise act. The intrinsic weight falls when novelty stays high but A makes no
-       progress (an unlearnable source such as a noisy TV).
+    2. *a cue or a change*: the caregiver communicates (social salience above
+       ``social_above``), or A's prediction error rose over its slow average by
+       ``shift_above`` (the world changed): observe, unless the infant observed last
+       chunk (an infant in a chatty room still gets to play);
+    3. *imagination when it should pay*: enough memories (``imagine_after``), a world
+       model that predicts well (prediction error below ``imagine_error_below``) and
+       acting that does not pay (stress above ``imagine_stress_above``): imagine,
+       unless it imagined last chunk;
+    4. otherwise act.
+
+    One-shot word learning is ``one_shot`` times trust. Curiosity (the intrinsic
+    weight) is damped to ``trap_damping`` once novelty has stayed above
+    ``trap_novelty`` without learning progress for ``trap_chunks`` chunks running (an
+    unlearnable source such as a noisy TV; a single novel chunk is not a trap).
     """
 
     def __init__(self, config: MConfig, n: int) -> None:
         super().__init__(config, n)
         self.asleep = np.zeros(n, dtype=bool)
         self.observed = np.zeros(n, dtype=bool)
+        self.imagined = np.zeros(n, dtype=bool)
+        self.trap = np.zeros(n, dtype=np.int64)
         self.chunks = np.zeros(n, dtype=np.int64)
 
-    def _schedule(self, meta: dict[str, np.ndarray], may_imagine) -> np.ndarray:
-        """The mode of each infant by rules 1-4 (imagination where ``may_imagine``);
-        updates the sleep, observation and chunk state."""
+    def _sleep(self, meta: dict[str, np.ndarray]) -> np.ndarray:
         c = self.config.rule
         energy = meta["energy"]
         self.asleep = np.where(self.asleep, energy < c.wake_above, energy < c.sleep_below)
-        # Attend to the caregiver when it communicates, but not two chunks running:
-        # an infant in a chatty room still gets to play.
-        social = (meta["social"] > c.social_above) & ~self.observed
         self.chunks += 1
+        return self.asleep
+
+    def _schedule(self, meta: dict[str, np.ndarray]) -> np.ndarray:
+        """The mode of each infant by rules 1-4; updates the sleep, observation and
+        imagination state."""
+        c = self.config.rule
+        asleep = self._sleep(meta)
+        cue = meta["social"] > c.social_above
+        shift = meta["lp_a"] < -c.shift_above
+        observe = (cue | shift) & ~self.observed
+        imagine = (
+            (meta["memories"] >= c.imagine_after)
+            & (meta["prediction_error"] < c.imagine_error_below)
+            & (meta["stress"] > c.imagine_stress_above)
+            & ~self.imagined
+        )
         mode = np.full(self.n, ACT, dtype=np.int64)
-        if c.imagine_every > 0:
-            mode[(self.chunks % c.imagine_every == 0) & may_imagine] = IMAGINE
-        mode[social] = OBSERVE
-        mode[self.asleep] = SLEEP
+        mode[imagine] = IMAGINE
+        mode[observe] = OBSERVE
+        mode[asleep] = SLEEP
         self.observed = mode == OBSERVE
+        self.imagined = mode == IMAGINE
         return mode
+
+    def _curiosity(self, meta: dict[str, np.ndarray]) -> np.ndarray:
+        c = self.config.rule
+        # Novelty without learning progress is a trap, once it lasts: damp curiosity.
+        suspect = (meta["novelty"] > c.trap_novelty) & (meta["lp_a"] <= 0.0)
+        self.trap = np.where(suspect, self.trap + 1, 0)
+        trapped = self.trap >= c.trap_chunks
+        return np.where(trapped, c.trap_damping, 1.0) * c.intrinsic_weight
 
     def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]:
         c, n = self.config.rule, self.n
-        mode = self._schedule(meta, meta["memories"] >= c.imagine_after)
-        # Novelty without learning progress is a trap: damp curiosity there.
-        trapped = (meta["novelty"] > 1.5) & (meta["lp_a"] <= 0.0)
-        intrinsic = np.where(trapped, c.trap_damping, 1.0) * c.intrinsic_weight
+        mode = self._schedule(meta)
         return {
             "mode": mode,
             "gate_a": _full(n, 1.0),
             "gate_b": (mode == ACT).astype(np.float64),
-            "intrinsic_weight": intrinsic,
+            "intrinsic_weight": self._curiosity(meta),
             "store_threshold": _full(n, c.store_threshold),
             "replay_ratio": _full(n, c.replay_ratio),
             "one_shot": c.one_shot * meta["trust"],
@@ -89,12 +114,16 @@ class RuleM(SystemM):
         return {
             "asleep": self.asleep.astype(np.uint8),
             "observed": self.observed.astype(np.uint8),
+            "imagined": self.imagined.astype(np.uint8),
+            "trap": self.trap,
             "chunks": self.chunks,
         }
 
     def load_state_arrays(self, arrays: dict[str, np.ndarray]) -> None:
         self.asleep = arrays["asleep"].astype(bool)
         self.observed = arrays["observed"].astype(bool)
+        self.imagined = arrays["imagined"].astype(bool)
+        self.trap = arrays["trap"].astype(np.int64)
         self.chunks = arrays["chunks"].astype(np.int64)
 
 
@@ -102,7 +131,7 @@ class RuleM(SystemM):
 class ScheduleM(RuleM):
     """A fixed schedule, blind to everything but energy, social salience and the chunk
     count (the ``fixed-schedule-m`` ablation preset): the four lines that were found to
-    reproduce 99.8% of the ``rule`` M's decisions in a default lifetime.
+    reproduce 99.8% of the earlier ``rule`` M's decisions in a default lifetime.
 
     1. asleep and energy below ``m.rule.wake_above``: keep sleeping; energy below
        ``m.rule.sleep_below``: fall asleep;
@@ -111,13 +140,25 @@ class ScheduleM(RuleM):
     4. otherwise act.
 
     The other meta-actions are constants (the rule's base values): no damping of
-    curiosity, one-shot word learning not scaled by trust, no memory-count gate on
-    imagination.
+    curiosity, one-shot word learning not scaled by trust.
     """
+
+    def _schedule(self, meta: dict[str, np.ndarray]) -> np.ndarray:
+        c = self.config.rule
+        asleep = self._sleep(meta)
+        social = (meta["social"] > c.social_above) & ~self.observed
+        mode = np.full(self.n, ACT, dtype=np.int64)
+        if c.imagine_every > 0:
+            mode[self.chunks % c.imagine_every == 0] = IMAGINE
+        mode[social] = OBSERVE
+        mode[asleep] = SLEEP
+        self.observed = mode == OBSERVE
+        self.imagined = mode == IMAGINE
+        return mode
 
     def decide(self, meta: dict[str, np.ndarray], age_months: float) -> dict[str, np.ndarray]:
         c, n = self.config.rule, self.n
-        mode = self._schedule(meta, True)  # no memory-count gate
+        mode = self._schedule(meta)
         return {
             "mode": mode,
             "gate_a": _full(n, 1.0),

@@ -293,7 +293,8 @@ def check_system_b(name: str) -> None:
     what = f"b {name!r}"
     config = small_config("b", name)
     cohort = Cohort(config, n=N, seed=0)
-    b, n_act, z_dim = cohort.b, cohort.n_actions, cohort.a.latent
+    # B reads the cohort's state [z, belief, cue] (Cohort.state_size numbers).
+    b, n_act, z_dim = cohort.b, cohort.n_actions, cohort.state_size
     assert isinstance(b, SystemB), f"{what}: not a SystemB"
     gamma = b.discount
     assert isinstance(gamma, float) and 0.0 < gamma <= 1.0, f"{what}: discount: {gamma!r}"
@@ -322,10 +323,14 @@ def check_system_b(name: str) -> None:
     # The cohort's fused inference (when A and B both offer plain MLPs) equals the modules.
     world = _world()
     view, senses = world.view.reshape(N, *world.view.shape[2:]), world.senses.reshape(N, -1)
-    fused = cohort._infer(view, senses, torch.Generator().manual_seed(4))
+    fused = cohort._infer(view, senses, torch.Generator().manual_seed(4), cohort.new_mind())
     with torch.no_grad():
         za = cohort.a.encode(cohort.features(view[:, None], senses[:, None]))[:, 0]
-    plain = b.act(za, torch.Generator().manual_seed(4))
+        belief = cohort.a.remember(torch.zeros_like(za), za)
+        cue = torch.from_numpy(cohort.word_cue(view, senses, cohort.new_mind()))
+        state = cohort.state_of(za, belief, cue)
+    torch.testing.assert_close(fused[3], state, msg=f"{what}: the fused state != the modules'")
+    plain = b.act(state, torch.Generator().manual_seed(4))
     assert torch.equal(fused[0], plain[0]), f"{what}: the fused inference samples differently"
     # Learning from real rollouts and from imagination: gate 0 changes nothing.
     t, s, h = 10, 4, 3

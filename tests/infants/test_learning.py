@@ -124,7 +124,9 @@ def test_imagination_teaches_b_from_imagined_successes():
     x = cohort.features(mem["view"], mem["senses"])
     before = [p.detach().clone() for p in cohort.b.parameters()]
     with torch.no_grad():
-        z = cohort.a.encode(x)
+        za = cohort.a.encode(x)
+        belief, cue = torch.from_numpy(mem["belief"]), torch.from_numpy(mem["cue"])
+        z = cohort.state_of(za, belief, cue)  # B's state for the remembered steps
         p_before = torch.softmax(cohort.b(z)[0], -1)
     stats = cohort.imagine(dreaming)
     assert float(stats["imagined_success"][:2].mean()) > 0.0

@@ -199,14 +199,27 @@ def test_fused_policy_equals_the_modules_step_by_step():
             t = cohort._t
             view, senses = cohort._view[:, t], cohort._senses[:, t]
             gen = torch.Generator().manual_seed(compared)
+            # The cohort's own mind (belief, word in mind) as it stands: both paths
+            # start from copies of it.
+            mind = cohort.mind
             with torch.inference_mode():
                 z = cohort.a.encode(cohort.features(view[:, None], senses[:, None]))[:, 0]
-                action, logp, value = cohort.b.act(z, gen)
+                belief = cohort.a.remember(torch.from_numpy(mind.belief.copy()), z)
+                word, left = mind.word.copy(), mind.left.copy()
+                cue = cohort.word_cue(view, senses, mind)
+                mind.word[...], mind.left[...] = word, left  # undo the word's move
+                state = cohort.state_of(z, belief, torch.from_numpy(cue))
+                action, logp, value = cohort.b.act(state, gen)
             gen.manual_seed(compared)
             draws = torch.empty(n, cohort.n_actions).exponential_(1.0, generator=gen)
             enc, pol = cohort.a.inference_mlp(), cohort.b.inference_mlp()
-            z2, action2, logp2, value2 = fused_policy(cohort.obs, view, senses, enc, pol, draws)
-            torch.testing.assert_close(torch.from_numpy(z2), z, rtol=1e-6, atol=1e-6)
+            h = mind.belief.copy()
+            decay = cohort.a.memory_decay().numpy()
+            s2, action2, logp2, value2 = fused_policy(
+                cohort.obs, view, senses, enc, pol, draws, h, decay, cue
+            )
+            torch.testing.assert_close(torch.from_numpy(s2), state, rtol=1e-6, atol=1e-6)
+            torch.testing.assert_close(torch.from_numpy(h), belief, rtol=1e-6, atol=1e-6)
             torch.testing.assert_close(torch.from_numpy(value2), value, rtol=1e-6, atol=1e-6)
             torch.testing.assert_close(torch.from_numpy(logp2), logp, rtol=1e-5, atol=1e-6)
             assert np.array_equal(action2, action.numpy())
@@ -224,26 +237,35 @@ def test_fused_policy_declines_other_depths_and_follows_copies():
     senses = np.zeros((2, 10), dtype=np.uint8)
     draws = torch.ones(2, 3)
     deep = GroupMLP(2, [enc.size, 8, 8, 4], g)
-    head = GroupMLP(2, [4, 8, 4], g)
-    assert fused_policy(enc, view, senses, deep, head, draws) is None
+    head = GroupMLP(2, [2 * 4 + 1, 8, 4], g)  # reads [z, belief, cue]: 4 + 4 + 1
+
+    def fused(encoder, head=head, draws=draws, belief=None):
+        belief = np.zeros((2, 4), dtype=np.float32) if belief is None else belief
+        cue = np.zeros((2, 1), dtype=np.float32)
+        out = fused_policy(enc, view, senses, encoder, head, draws, belief, np.zeros(2), cue)
+        return None if out is None else (out[0][:, :4], *out[1:])
+
+    assert fused(deep) is None
     with pytest.raises(ValueError, match="draws"):
-        fused_policy(enc, view, senses, GroupMLP(2, [enc.size, 8, 4], g), head, torch.ones(2, 5))
+        fused(GroupMLP(2, [enc.size, 8, 4], g), draws=torch.ones(2, 5))
     with pytest.raises(ValueError, match="do not fit"):
-        fused_policy(enc, view, senses, GroupMLP(2, [enc.size, 8, 5], g), head, draws)
+        fused(GroupMLP(2, [enc.size, 8, 5], g))
+    with pytest.raises(ValueError, match="do not fit"):
+        fused(GroupMLP(2, [enc.size, 8, 4], g), belief=np.zeros((2, 3), dtype=np.float32))
     shallow = GroupMLP(2, [enc.size, 8, 4], g)
-    z, *_ = fused_policy(enc, view, senses, shallow, head, draws)
+    z, *_ = fused(shallow)
     with torch.no_grad():  # an in-place update is seen
         shallow.layers[1].bias.add_(1.0)
-    z_after, *_ = fused_policy(enc, view, senses, shallow, head, draws)
+    z_after, *_ = fused(shallow)
     np.testing.assert_allclose(z_after, z + 1.0, rtol=1e-6)
     import copy
 
     twin = copy.deepcopy(shallow)  # a copy reads its own parameters
     with torch.no_grad():
         twin.layers[1].bias.add_(1.0)
-    z_twin, *_ = fused_policy(enc, view, senses, twin, head, draws)
+    z_twin, *_ = fused(twin)
     np.testing.assert_allclose(z_twin, z + 2.0, rtol=1e-6)
-    np.testing.assert_allclose(fused_policy(enc, view, senses, shallow, head, draws)[0], z_after)
+    np.testing.assert_allclose(fused(shallow)[0], z_after)
 
 
 def test_a_cohort_without_plain_mlps_runs_module_by_module_to_the_same_actions():
@@ -259,7 +281,7 @@ def test_a_cohort_without_plain_mlps_runs_module_by_module_to_the_same_actions()
         if not fused:
             cohort.a.inference_mlp = lambda: None  # as a System A that is no plain MLP
         cohort.live(world, 31)  # within the first chunk: nothing learned yet
-        runs.append((cohort._action[:, :31].copy(), cohort._z[:, :31].clone()))
+        runs.append((cohort._action[:, :31].copy(), cohort._s[:, :31].clone()))
     assert np.array_equal(runs[0][0], runs[1][0])
     torch.testing.assert_close(runs[0][1], runs[1][1], rtol=1e-6, atol=1e-6)
 
