@@ -179,7 +179,9 @@ IMAGINATION_CONDITIONS = ("none", "pause", "imagination", "consolidation")
 def imagination_config(condition: str, imagine_every: int = 2) -> dict[str, Any]:
     """The infant configuration of one condition of :func:`imagination_comparison`.
 
-    ``none`` never imagines; ``imagination`` imagines one chunk in ``imagine_every``;
+    Every condition runs System M's fixed schedule (``m.name: schedule``), so that the
+    chunks spent away from acting are the same. ``none`` never imagines;
+    ``imagination`` imagines one chunk in ``imagine_every``;
     ``pause`` is the control: the same chunks away from acting, but no replay at all
     (B learns nothing from imagination, asleep or not); ``consolidation`` is
     ``imagination`` plus one update of A on remembered transitions in every imagine or
@@ -202,10 +204,11 @@ def imagination_config(condition: str, imagine_every: int = 2) -> dict[str, Any]
     ValueError
         An unknown condition (the known ones are listed).
     """
+    # The fixed schedule: every condition spends the same chunks away from acting.
     rule = {"imagine_every": imagine_every, "imagine_after": 128, "social_above": 1.0}
-    m = {"rule": rule}
+    m = {"name": "schedule", "rule": rule}
     if condition == "none":
-        return {"m": {"rule": {**rule, "imagine_every": 0}}, "dream_updates": 0}
+        return {"m": {**m, "rule": {**rule, "imagine_every": 0}}, "dream_updates": 0}
     if condition == "imagination":
         return {"m": m, "dream_updates": 0}
     if condition == "pause":

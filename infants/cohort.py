@@ -690,9 +690,10 @@ class Cohort:
 
     def rehearse(self, dreaming: np.ndarray) -> dict[str, Any]:
         """Replay against forgetting: B relives ``dream_batch`` remembered steps and
-        imitates the actions that were rewarded, where the reward beats what B now
-        expects there (self-imitation; Oh et al. 2018), for the ``dreaming`` infants
-        with memories; ``b.replay_weight`` 0 turns it off."""
+        imitates the actions that were rewarded (in the spirit of self-imitation
+        learning, Oh et al. 2018, without its advantage gate: see
+        :meth:`~infancy.infants.system_b.PpoB.learn_replayed`), for the ``dreaming``
+        infants with memories; ``b.replay_weight`` 0 turns it off."""
         c = self.config
         if c.b.replay_weight <= 0:
             return {}

@@ -141,8 +141,8 @@ class RuleMConfig(_Strict):
     imagine_every: int = Field(
         4,
         ge=0,
-        description="the fixed schedule (m.name schedule) only: imagine one chunk in this "
-        "many (0: never imagine)",
+        description="the fixed schedule (m.name schedule): imagine one chunk in this many; "
+        "0: never imagine (either M)",
     )
     imagine_after: int = Field(512, ge=0, description="memories an infant needs before it imagines")
     imagine_error_below: float = Field(

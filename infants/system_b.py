@@ -6,7 +6,7 @@ arrive already mixed by System M (extrinsic plus ``intrinsic_weight`` times A's
 novelty). Imagined trajectories that succeeded (an imagined reward reached
 ``imagine_success``) teach the policy by advantage-weighted imitation, and the critic
 by regression on the imagined returns. Remembered rewarded steps are relived in sleep
-and imagination (self-imitation, against forgetting).
+and imagination (rehearsal, against forgetting).
 """
 
 from __future__ import annotations
@@ -159,21 +159,22 @@ class PpoB(SystemB):
     def learn_replayed(
         self, replayed: dict[str, torch.Tensor], gate: torch.Tensor
     ) -> dict[str, Any]:
-        """Self-imitation on remembered steps ``z[N, S, D]`` (states), ``action[N, S]``,
-        ``reward[N, S]``, ``valid[N, S]``: a rewarded step's action is imitated, and its
-        value raised, by as much as its reward beats the critic (a lower bound of its
-        return: nothing is learned where the critic already expects more)."""
+        """Rehearsal on remembered steps ``z[N, S, D]`` (states), ``action[N, S]``,
+        ``reward[N, S]``, ``valid[N, S]``: the action of a rewarded step is imitated in
+        proportion to its reward, and the critic's value there is raised to at least
+        the reward (a lower bound of the step's return). Unlike self-imitation gated
+        by the advantage, this keeps a skill whose value new practice elsewhere still
+        props up while its actions drift (tests/infants/test_development.py)."""
         c = self.config
         z = replayed["z"].detach()
         logits, value = self.evaluate(z)
         logp = torch.log_softmax(logits, -1).gather(-1, replayed["action"][..., None])[..., 0]
         reward = replayed["reward"]
         good = (reward > 0) & replayed["valid"]
-        gap = (reward - value) * good
-        weight = gap.detach().clamp_min(0.0)
-        count = (weight > 0).sum(1).clamp_min(1)
+        weight = reward.clamp_min(0.0) * good
+        count = good.sum(1).clamp_min(1)
         pg = -(weight * logp).sum(1) / count
-        v_loss = gap.clamp_min(0.0).pow(2).sum(1) / count
+        v_loss = ((reward - value).clamp_min(0.0) * good).pow(2).sum(1) / count
         self._update(pg + c.value_weight * v_loss, gate * c.replay_weight)
         return {"replayed_policy_loss": pg.detach(), "replayed_rewarded": good.float().mean(1)}
 

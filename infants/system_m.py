@@ -43,7 +43,7 @@ class RuleM(SystemM):
     3. *imagination when it should pay*: enough memories (``imagine_after``), a world
        model that predicts well (prediction error below ``imagine_error_below``) and
        acting that does not pay (stress above ``imagine_stress_above``): imagine,
-       unless it imagined last chunk;
+       unless it imagined last chunk (``imagine_every`` 0: never);
     4. otherwise act.
 
     One-shot word learning is ``one_shot`` times trust. Curiosity (the intrinsic
@@ -76,7 +76,8 @@ class RuleM(SystemM):
         shift = meta["lp_a"] < -c.shift_above
         observe = (cue | shift) & ~self.observed
         imagine = (
-            (meta["memories"] >= c.imagine_after)
+            (c.imagine_every > 0)  # 0: never imagine
+            & (meta["memories"] >= c.imagine_after)
             & (meta["prediction_error"] < c.imagine_error_below)
             & (meta["stress"] > c.imagine_stress_above)
             & ~self.imagined

@@ -1,0 +1,356 @@
+"""The mechanisms of development, each at tiny size (issue 19): a belief state that
+keeps a hidden toy, a word that steers B, replay that keeps a skill, a System M whose
+modes follow its inputs, and trust that checks the caregiver against the world."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from infancy.curricula.probes import Session
+from infancy.infants import Cohort
+from infancy.infants.base import ACT, IMAGINE, OBSERVE, SLEEP, META_STATES
+from infancy.infants.cohort import CUE
+from infancy.infants.config import MConfig
+from infancy.infants.system_m import RuleM, ScheduleM
+from infancy.worlds.core.codes import FLAG_IMPERATIVE, NORTH, TURN_LEFT, TURN_RIGHT
+
+TOYS = ("ball", "rattle", "block", "duck", "doll")
+
+
+def _hidden_toy_beliefs(cohort: Cohort, seed: int, delay: int = 3):
+    """Show one toy (drawn per world) straight ahead for three steps, then cover it with
+    a box for ``delay`` steps: the belief each infant holds then, and the toy's kind."""
+    n = cohort.n
+    s = Session(["reacher"] * n, seed)
+    rng = np.random.default_rng(seed)
+    kinds = np.array([s.kinds(t) for t in TOYS])[rng.integers(0, len(TOYS), n)]
+    gen = torch.Generator().manual_seed(seed)
+    mind = cohort.new_mind()
+
+    def policy(view, senses, state):
+        return cohort.act(view, senses, gen, mind)
+
+    s.new_trial()
+    s.put(0, kinds, (3, 4))
+    for _ in range(3):
+        s.hold(NORTH)
+        s.step(policy)
+    s.put(1, s.box, (3, 4))
+    s.put(0, kinds, (3, 4), inside=1)  # now hidden in the box: the view shows a box
+    for _ in range(delay):
+        s.hold(NORTH)
+        s.step(policy)
+    return mind.belief.copy(), kinds
+
+
+def _decoding_accuracy(span: float) -> float:
+    """A linear read-out (least squares on one-hot kinds), fitted on one session's
+    beliefs and scored on another's: how well the hidden toy's kind is decodable."""
+    cohort = Cohort({"a": {"memory_span": span}}, n=60, seed=0)
+    with torch.no_grad():  # one encoder for all: the read-out is fitted across infants
+        for p in cohort.a.encoder.parameters():
+            p.copy_(p[:1].expand_as(p))
+    x_fit, k_fit = _hidden_toy_beliefs(cohort, seed=1)
+    x_test, k_test = _hidden_toy_beliefs(cohort, seed=2)
+    classes = np.unique(np.r_[k_fit, k_test])
+
+    def design(x):
+        return np.c_[x, np.ones(len(x))]
+
+    y = (k_fit[:, None] == classes[None]).astype(float)
+    a = design(x_fit)
+    w = np.linalg.solve(a.T @ a + 1e-3 * np.eye(a.shape[1]), a.T @ y)
+    guess = classes[(design(x_test) @ w).argmax(1)]
+    return float((guess == k_test).mean())
+
+
+def test_a_hidden_toy_is_decodable_from_the_belief_and_not_without_memory():
+    """Chance is 1/5 (five toys). With a belief state the toy behind the box is read
+    out on new trials; without memory (``no-memory``: span 0) the belief is this step's
+    latent, which is the same for every toy once it is covered."""
+    with_memory = _decoding_accuracy(16.0)
+    without = _decoding_accuracy(0.0)
+    assert with_memory >= 0.9, with_memory
+    assert without <= 0.45, without
+
+
+def _named_toy_states(cohort: Cohort, seed: int, trials: int = 1):
+    """Two toys ahead, left and right; the caregiver names one: B's states (with the
+    word cue) one step later, and the side of the named toy (1 right), for ``trials``
+    trials in one session: ``[N, trials, D]``, ``[N, trials]`` and the cues."""
+    n = cohort.n
+    s = Session(["reacher"] * n, seed)
+    rng = np.random.default_rng(seed)
+    states, sides, cues = [], [], []
+    for _ in range(trials):
+        pair = np.argsort(rng.random((n, len(TOYS))), 1)[:, :2]
+        kinds = np.array([s.kinds(t) for t in TOYS])[pair]
+        named_right = rng.random(n) < 0.5
+        s.new_trial()
+        s.put(0, kinds[:, 0], (3, 3))
+        s.put(1, kinds[:, 1], (3, 5))
+        s.hold(NORTH)
+        s.say(np.where(named_right, kinds[:, 1], kinds[:, 0]), FLAG_IMPERATIVE)
+        s.step(lambda view, senses, state: np.zeros(n, dtype=np.int64))  # held: it hears
+        mind = cohort.new_mind()
+        view, senses = s.env.view[:, 0], s.env.senses[:, 0]
+        with torch.no_grad():
+            z = cohort.a.encode(cohort.features(view[:, None], senses[:, None]))[:, 0]
+            belief = cohort.a.remember(torch.zeros_like(z), z)
+            cue = torch.from_numpy(cohort.word_cue(view, senses, mind))
+        states.append(cohort.state_of(z, belief, cue))
+        sides.append(named_right)
+        cues.append(cue)
+    return torch.stack(states, 1), np.stack(sides, 1), torch.stack(cues, 1)
+
+
+def _pool(cohort: Cohort, seed: int, trials: int):
+    """:func:`_named_toy_states` as states and the right turn (A does not learn here,
+    so the trials can be made once)."""
+    states, right, _ = _named_toy_states(cohort, seed, trials)
+    return states, torch.from_numpy(np.where(right, TURN_RIGHT, TURN_LEFT))
+
+
+def _teach_turning(pathway: bool, updates: int = 150) -> float:
+    """Every infant knows every word (A's lexicon set); B learns by PPO to turn to the
+    named toy (reward 1, else 0), on one-step trials eight at a time; the share of new
+    trials on which its most likely action is the right turn."""
+    cohort = Cohort({"b": {"word_pathway": pathway}}, n=8, seed=0)
+    rules = cohort.rules
+    for w, word in enumerate(rules.vocabulary, start=1):
+        cohort.a.lexicon[:, w, rules.kind_index(word) + 1] = 1.0
+    cohort.attend()
+    train, train_turn = _pool(cohort, 100, 40)
+    test, test_turn = _pool(cohort, 900, 8)
+    gen = torch.Generator().manual_seed(0)
+    n = cohort.n
+    for _ in range(updates):
+        pick = torch.randint(0, train.shape[1], (8,), generator=gen)
+        state, turn = train[:, pick], train_turn[:, pick]
+        with torch.no_grad():
+            logits, value = cohort.b.evaluate(state)
+            probs = torch.softmax(logits, -1)
+            action = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=gen)
+            action = action.view(n, -1)
+            logp = torch.log(probs.gather(-1, action[..., None])[..., 0])
+        reward = (action == turn).float()
+        rollout = {
+            "z": state,
+            "action": action,
+            "logp": logp,
+            "value": value,
+            "reward": reward,
+            "done": torch.ones_like(reward),  # one-step trials
+            "last_value": torch.zeros(n),
+        }
+        cohort.b.learn(rollout, torch.ones(n))
+    with torch.no_grad():
+        best = cohort.b.evaluate(test)[0].argmax(-1)
+    return float((best == test_turn).float().mean())
+
+
+def test_the_word_cue_points_at_the_named_toy():
+    cohort = Cohort(None, n=16, seed=0)
+    for w, word in enumerate(cohort.rules.vocabulary, start=1):
+        cohort.a.lexicon[:, w, cohort.rules.kind_index(word) + 1] = 1.0
+    cohort.attend()
+    _, right, cue = _named_toy_states(cohort, seed=5)
+    right, cue = right[:, 0], cue[:, 0]
+    assert cue.shape == (16, CUE)
+    assert bool((cue[:, 0] == 1.0).all())  # the word is in mind, its hold full
+    assert bool((cue[:, 1] == 1.0).all())  # its toy is in view, fully known
+    assert np.array_equal(cue[:, 2].numpy() > 0, right)  # lateral: right of the midline
+    # An infant who knows no word: the word is in mind, but nothing is attended.
+    naive = Cohort(None, n=16, seed=0)
+    _, _, cue0 = _named_toy_states(naive, seed=5)
+    cue0 = cue0[:, 0]
+    assert bool((cue0[:, 1:] == 0).all()) and bool((cue0[:, 0] == 1.0).all())
+    # The no-word-pathway infant reads no cue at all.
+    off = Cohort({"b": {"word_pathway": False}}, n=16, seed=0)
+    off.a.lexicon.copy_(cohort.a.lexicon)
+    off.attend()
+    _, _, cue_off = _named_toy_states(off, seed=5)
+    cue_off = cue_off[:, 0]
+    assert bool((cue_off == 0).all())
+
+
+def test_a_heard_word_steers_b_through_the_pathway():
+    """With the pathway B learns to turn to the named toy on new trials; without it (the
+    word is still a sense, the toys still in view) it stays near chance in the same
+    number of updates. Chance: 1/2 (the shortcut "always turn one way" scores 1/2)."""
+    with_pathway = _teach_turning(True)
+    without = _teach_turning(False)
+    assert with_pathway >= 0.9, with_pathway
+    assert without <= 0.75, without
+
+
+def _skill_states(g: torch.Generator, n: int, d: int, centre: torch.Tensor):
+    return centre + 0.1 * torch.randn(n, 32, d, generator=g)
+
+
+def _prob(b, states: torch.Tensor, action: int) -> float:
+    with torch.no_grad():
+        logits, _ = b.evaluate(states)
+    return float(torch.softmax(logits, -1)[..., action].mean())
+
+
+@pytest.mark.parametrize("replay", [True, False])
+def test_replay_keeps_a_skill_that_new_learning_would_overwrite(replay):
+    """B learns skill X (action 4 in states near cx), then only skill Y (action 3 in
+    states near cy) is practised. Relived rewarded memories of X keep it; without
+    replay new practice overwrites it."""
+    cohort = Cohort(None, n=4, seed=0)
+    b, n, d = cohort.b, cohort.n, cohort.state_size
+    g = torch.Generator().manual_seed(0)
+    # Y's states lie near X's: practising Y moves B's policy at X's states too.
+    cx, u = torch.randn(d, generator=g), torch.randn(d, generator=g)
+    cy = cx + u / u.norm()
+    ones = torch.ones(n)
+
+    def practise(centre, good_action):
+        states = _skill_states(g, n, d, centre)
+        with torch.no_grad():
+            logits, value = b.evaluate(states)
+            probs = torch.softmax(logits, -1)
+            action = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=g)
+            action = action.view(n, -1)
+            logp = torch.log(probs.gather(-1, action[..., None])[..., 0])
+        reward = (action == good_action).float()
+        b.learn(
+            {
+                "z": states,
+                "action": action,
+                "logp": logp,
+                "value": value,
+                "reward": reward,
+                "done": torch.ones_like(reward),
+                "last_value": torch.zeros(n),
+            },
+            ones,
+        )
+
+    for _ in range(60):
+        practise(cx, 4)
+    learned = _prob(b, _skill_states(g, n, d, cx), 4)
+    assert learned > 0.8, learned
+    memory = {
+        "z": _skill_states(g, n, d, cx),
+        "action": torch.full((n, 32), 4),
+        "reward": torch.ones(n, 32),
+        "valid": torch.ones(n, 32, dtype=torch.bool),
+    }
+    for _ in range(150):
+        practise(cy, 3)
+        if replay:
+            b.learn_replayed(memory, ones)
+    kept = _prob(b, _skill_states(g, n, d, cx), 4)
+    # Y is learned either way (chance 1/8); a little more slowly beside rehearsal.
+    assert _prob(b, _skill_states(g, n, d, cy), 3) > 0.6
+    if replay:
+        assert kept > 0.8, kept
+    else:
+        assert kept < 0.2, kept
+
+
+def _meta(n: int, **values) -> dict[str, np.ndarray]:
+    base = {k: np.zeros(n) for k in META_STATES}
+    base.update(energy=np.ones(n), trust=np.full(n, 0.8), prediction_error=np.ones(n))
+    base["memories"] = np.zeros(n)
+    for k, v in values.items():
+        base[k] = np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
+    return base
+
+
+def test_system_m_modes_follow_its_inputs_not_a_chunk_counter():
+    """Each rule of the rule M, one input at a time; the same inputs give the same mode
+    at any chunk index (no counter), unlike the fixed schedule."""
+    n = 4
+    m = RuleM(MConfig(), n)
+    assert (m.decide(_meta(n), 0.0)["mode"] == ACT).all()
+    assert (m.decide(_meta(n, social=0.9), 0.0)["mode"] == OBSERVE).all()
+    assert (m.decide(_meta(n, social=0.9), 0.0)["mode"] == ACT).all()  # not twice running
+    assert (m.decide(_meta(n, lp_a=-0.5), 0.0)["mode"] == OBSERVE).all()  # error rose
+    ready = _meta(n, memories=5000, prediction_error=0.1, stress=0.9)
+    assert (m.decide(ready, 0.0)["mode"] == IMAGINE).all()
+    assert (m.decide(ready, 0.0)["mode"] == ACT).all()  # not twice running
+    assert (m.decide(ready, 0.0)["mode"] == IMAGINE).all()
+    # Imagination does not pay with a poor world model, or when acting pays.
+    assert (m.decide(_meta(n, memories=5000, prediction_error=0.9, stress=0.9), 0.0)["mode"] == ACT).all()
+    assert (m.decide(_meta(n, memories=5000, prediction_error=0.1, stress=0.1), 0.0)["mode"] == ACT).all()
+    assert (m.decide(_meta(n, energy=0.1), 0.0)["mode"] == SLEEP).all()
+    # No counter: forty chunks of the same quiet inputs, forty times act.
+    fresh = RuleM(MConfig(), n)
+    modes = [int(fresh.decide(_meta(n), 0.0)["mode"][0]) for _ in range(40)]
+    assert set(modes) == {ACT}
+    # The fixed schedule imagines every 4th chunk whatever it reads.
+    schedule = ScheduleM(MConfig(), n)
+    modes = [int(schedule.decide(_meta(n), 0.0)["mode"][0]) for _ in range(40)]
+    assert modes.count(IMAGINE) == 10
+
+
+def test_curiosity_is_damped_only_when_novelty_lasts_without_progress():
+    n = 2
+    m = RuleM(MConfig(), n)
+    base = m.config.rule.intrinsic_weight
+    spike = _meta(n, novelty=3.0, lp_a=-0.01)
+    assert np.allclose(m.decide(spike, 0.0)["intrinsic_weight"], base)  # one chunk: no trap
+    assert np.allclose(m.decide(spike, 0.0)["intrinsic_weight"], base * m.config.rule.trap_damping)
+    assert np.allclose(m.decide(_meta(n, novelty=3.0, lp_a=0.2), 0.0)["intrinsic_weight"], base)
+
+
+def _room(cohort: Cohort, kinds: tuple[int, int], cued: int | None, word: int):
+    """One step's view: two toys in view (kinds, codes from 1), the caregiver on the
+    left looking at the toy ``cued`` (index into ``kinds``), saying ``word``."""
+    from infancy.worlds.core.codes import CH_AGENT, CH_GAZE, CH_KIND, S_EYE_CONTACT, S_WORD
+
+    v = cohort.view_size
+    view = np.zeros((6, v, v), dtype=np.uint8)
+    senses = np.zeros(10, dtype=np.uint8)
+    view[0] = 1
+    view[CH_KIND, 2, 1] = kinds[0]
+    view[CH_KIND, 2, 5] = kinds[1]
+    senses[S_WORD] = word
+    senses[S_EYE_CONTACT] = 1
+    if cued is not None:  # the caregiver right beside the toy, looking along the row
+        view[CH_AGENT, 2, 3] = 1
+        from infancy.worlds.core.geometry import cue_rays
+
+        rays = cue_rays(v)
+        cell = 2 * v + 3
+        target = 2 * v + (1 if cued == 0 else 5)
+        code = next(c for c in range(1, rays.shape[1]) if target in rays[cell, c].tolist())
+        view[CH_GAZE, 2, 3] = code
+    return view, senses
+
+
+@pytest.mark.parametrize("reliability", [1.0, 0.3])
+def test_trust_checks_the_caregivers_names_against_the_world(reliability):
+    """A word co-occurs with its own toy in the world (cross-situational evidence); the
+    caregiver then names toys with ``reliability``. Trust evidence counts a name right
+    when it agrees with the world's evidence, so a caregiver who is always right is
+    never found wrong, and one who is mostly wrong mostly is, whatever the infant's own
+    one-shot lessons from it say."""
+    cohort = Cohort(None, n=1, seed=0)
+    rules = cohort.rules
+    ball, duck = rules.kind_index("ball") + 1, rules.kind_index("duck") + 1
+    w_ball = rules.vocabulary.index("ball") + 1
+    rng = np.random.default_rng(0)
+    # The world: "ball" is heard with the ball in view and, at random, one other toy.
+    for _ in range(150):
+        other = int(rng.choice([k for k in range(1, len(rules.kind_names) + 1) if k != ball]))
+        view, senses = _room(cohort, (ball, other), None, w_ball)
+        cohort.hear(view[None, None], senses[None, None], learn=True)
+    right = wrong = 0.0
+    for _ in range(40):
+        correct = rng.random() < reliability
+        view, senses = _room(cohort, (ball, duck), 0 if correct else 1, w_ball)
+        _, r, w = cohort.hear(view[None, None], senses[None, None])
+        right, wrong = right + r[0], wrong + w[0]
+    assert right + wrong >= 30
+    share = right / (right + wrong)
+    if reliability == 1.0:
+        assert share == 1.0
+    else:
+        assert share < 0.5, share
