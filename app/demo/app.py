@@ -9,7 +9,7 @@ teacher plays the caregiver with the mouse and keys (or an events file replays t
 until the window is closed, ``quit`` or ``seconds`` have passed. Growing up during the
 session (``G``, a ``grow`` event, the story's A-not-B scenes) runs in the background
 too, with a progress bar, and so does the check of the words System B acts on (a
-frozen copy of the infant, every few seconds and when paused).
+frozen copy of the infant, after it has learned, at most every 5 seconds).
 
 Keys: click a toy to look at it, right-click to point at it, ``1``-``7`` say a word
 (while looking or pointing, about that toy), ``E`` eye contact, ``S`` the scripted
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +50,8 @@ GROW_AGES = (3.0, 6.0, 8.0, 12.0, 18.0, 24.0)
 """The ages ``G`` (grow up) goes to, the next one above the infant's age."""
 
 CHECK_EVERY_S = 5.0
-"""Seconds between two checks of the words System B acts on (also whenever paused)."""
+"""At most one check of the words System B acts on in this many seconds (and only after
+the infant has learned since the last one: B changes at learning steps)."""
 
 
 class DemoError(ValueError):
@@ -243,7 +245,11 @@ class _App:
         self.check: Job | None = None  # the background check of B's words
         self.check_for: Any = None  # the cohort it checks
         self.check_step: int | None = None
+        self.check_chunks = -1
         self.check_at = 0.0
+        # Hand the interpreter to the window's thread within 1 ms (5 ms by default)
+        # when background work (a check, growing up) holds it: smoother frames.
+        sys.setswitchinterval(0.001)
 
     def _splash(self, message: str, share: float | None = None) -> None:
         pg = self.pg
@@ -273,10 +279,17 @@ class _App:
         params = self._params(first)
         world = make_world(world_id, params, seed=seed)
         self.screen = Screen(pg, load_rules())
-        job = Job(self._load, "Loading the baby's mind (torch; Systems A, B and M)...")
+        message = "Loading the baby's mind (torch; Systems A, B and M)..."
         caption = (first.title, first.caption) if first else None
+        self.screen.draw_loading(
+            self.window, world, world_id, message=message, share=None, caption=caption
+        )
+        pg.display.flip()
+        self.stats["world_frame_s"] = time.perf_counter() - opts.started
+        job = Job(self._load, message)  # only now: it would slow the first frame down
         clock = pg.time.Clock()
-        while True:
+        while not job.done:
+            clock.tick(30)
             for e in pg.event.get():
                 if e.type == pg.QUIT or (e.type == pg.KEYDOWN and e.key in (pg.K_ESCAPE, pg.K_q)):
                     self.running = False
@@ -287,10 +300,6 @@ class _App:
                 self.window, world, world_id, message=job.message, share=job.share, caption=caption
             )
             pg.display.flip()
-            self.stats.setdefault("world_frame_s", time.perf_counter() - opts.started)
-            if job.done:
-                break
-            clock.tick(30)
         cohort, infant, self.age_params = job.result()
         self._make_room(
             first, world_id, seed, cohort, infant, world if params == self._params(first) else None
@@ -435,10 +444,18 @@ class _App:
                     room.words_b_step = self.check_step
                 self.check, self.check_at = None, now
             return
-        if not self.opts.check_words or self.job is not None or self.check_step == room.steps:
+        if not self.opts.check_words or self.job is not None:
             return
-        if room.paused or room.words_b is None or now - self.check_at >= CHECK_EVERY_S:
-            self.check_for, self.check_step = room.cohort, room.steps
+        # B changes only when the infant learns (a chunk): check then, at most every
+        # CHECK_EVERY_S seconds; and once for a new infant.
+        if room.words_b is None or (
+            room.chunks != self.check_chunks and now - self.check_at >= CHECK_EVERY_S
+        ):
+            self.check_for, self.check_step, self.check_chunks = (
+                room.cohort,
+                room.steps,
+                room.chunks,
+            )
             run = room.word_check(seed=self.opts.seed)
             self.check = Job(lambda progress: run(), "checking the words B acts on")
 
