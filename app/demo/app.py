@@ -293,6 +293,7 @@ class _App:
             for e in pg.event.get():
                 if e.type == pg.QUIT or (e.type == pg.KEYDOWN and e.key in (pg.K_ESCAPE, pg.K_q)):
                     self.running = False
+                    job.wait()  # a thread importing torch at exit aborts Python
                     return
                 if e.type == pg.VIDEORESIZE:
                     self.window = pg.display.set_mode((max(640, e.w), max(400, e.h)), pg.RESIZABLE)
@@ -688,6 +689,9 @@ class _App:
     def close(self) -> None:
         """Write the screenshot and the lesson record, close the window."""
         opts = self.opts
+        for job in (self.check, self.job):  # a thread running torch at exit aborts Python
+            if job is not None:
+                job.wait()
         if opts.screenshot is not None:
             tmp = opts.screenshot.with_name(f".{opts.screenshot.stem}.tmp.png")
             self.pg.image.save(self.window, str(tmp))
