@@ -306,3 +306,16 @@ def test_story_grows_the_baby_for_the_a_not_b_scenes(tmp_path):
     info, folder = _demo(tmp_path, [*events, {"at_frame": at_8 + 3, "quit": True}], "--story")
     assert info["world"] == "a-not-b-v0"
     assert 8.0 <= Cohort.load(folder / "cohort").age_months < 8.5
+
+
+def test_the_window_can_draw_the_world_before_torch_is_imported():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, infancy.demo.app, infancy.demo.screen, infancy.demo.session; "
+        "from infancy.demo.session import make_world; make_world('playroom-v0'); "
+        "assert 'torch' not in sys.modules, 'torch imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-500:]

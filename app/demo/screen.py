@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from infancy.constants import MODES
 from infancy.worlds.render import (
     CAREGIVER_RGB,
     GAZE_RGB,
@@ -389,8 +390,6 @@ class Screen:
 
     def _modes(self, surf, room: Classroom, rect, u: int) -> None:
         """System M's modes over the last chunks, one coloured cell per chunk."""
-        from infancy.infants import MODES
-
         pg = self.pg
         self.text(surf, "modes, one cell per learning step:", (rect.x, rect.y), int(u * 0.95), DIM)
         modes = list(room.modes)[-40:]

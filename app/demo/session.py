@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from infancy.constants import MODES
 from infancy.worlds import make_batch
 from infancy.worlds.rules import load_rules
 
@@ -178,8 +179,6 @@ class Classroom:
         """Hold the infant (``on``): System M's mode stays ``observe``, from this step
         on (through M's manual override, so the audit log says so); ``False`` lets M
         decide again from the next chunk."""
-        from infancy.infants import MODES
-
         m = self.cohort.m
         if on:
             m.override(mode="observe")
@@ -255,8 +254,6 @@ class Classroom:
     @property
     def mode(self) -> str:
         """System M's mode this chunk (one of ``infancy.infants.MODES``)."""
-        from infancy.infants import MODES
-
         return MODES[int(self.cohort.mode[self.infant])]
 
     def gauges(self) -> dict[str, float]:
