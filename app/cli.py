@@ -680,7 +680,15 @@ def demo_command(
         typer.Option(help="Grow the infant up to this age (months) first, tiny curriculum."),
     ] = None,
     checkpoint: Annotated[
-        Path | None, typer.Option(help="Start from a saved cohort of one (Cohort.save folder).")
+        Path | None, typer.Option(help="Start from a saved cohort (Cohort.save folder).")
+    ] = None,
+    run: Annotated[
+        Path | None,
+        typer.Option(help="Start from a run directory's latest checkpoint (with --infant)."),
+    ] = None,
+    infant: Annotated[
+        int | None,
+        typer.Option(help="Which infant of --run or --checkpoint to show (0 = the first)."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the world and the infant.")] = 0,
     events: Annotated[
@@ -707,11 +715,13 @@ def demo_command(
 ) -> None:
     """The classroom: a window in which an infant learns live while you play its
     caregiver (click a toy: look; right-click: point; 1-7: say a word; E: eye contact;
-    P: pause; Tab: speed; space: next story scene; L: save the lesson)."""
+    P: pause; Tab: speed; G: grow up; space: next story scene; L: save the lesson)."""
     import time
 
     started = time.perf_counter()
-    from infancy.demo.app import DemoError, DemoOptions, run_demo
+    from infancy.demo.app import DemoError, DemoOptions, process_age, run_demo
+
+    started -= process_age()  # times count from the command, not from here
 
     w, _, h = size.lower().partition("x")
     if not (w.isdigit() and h.isdigit()):
@@ -723,6 +733,8 @@ def demo_command(
         world=world,
         age=age,
         checkpoint=checkpoint,
+        run=run,
+        infant=infant,
         seed=seed,
         events=events,
         seconds=seconds,
@@ -746,7 +758,8 @@ def demo_command(
         fps_1x = stats["fps_1x"]
         console.print(
             f"first frame {stats['first_frame_s']:.2f} s, world frame "
-            f"{stats['world_frame_s']:.2f} s, {stats['fps']:.1f} frames/s"
+            f"{stats['world_frame_s']:.2f} s, infant ready {stats['ready_s']:.2f} s, "
+            f"{stats['fps']:.1f} frames/s"
             + (f" ({fps_1x:.1f} at 1x)" if fps_1x else "")
             + f", {stats['ms_per_frame']:.1f} ms of work per frame (worst "
             f"{stats['worst_frame_ms']:.0f} ms), {stats['steps']} steps, "

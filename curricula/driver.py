@@ -173,7 +173,7 @@ class ScriptedCaregiver:
         pass
 
 
-_EVENT_KEYS = ("look", "point", "say", "eye_contact", "steps")
+_EVENT_KEYS = ("look", "point", "say", "eye_contact", "object", "steps")
 
 
 class HumanCaregiver:
@@ -190,6 +190,10 @@ class HumanCaregiver:
         or pointing at something in the same event;
     ``eye_contact: true``
         look the infant the caregiver attends to in the eyes;
+    ``object: SLOT``
+        which toy ``look`` or ``point`` means when a world holds several of its kind:
+        the object in that slot (the first of the kind when the slot holds another
+        kind or nothing; without ``object``, the first of the kind);
     ``steps: K``
         keep doing it for ``K`` steps (default 1).
 
@@ -238,6 +242,12 @@ class HumanCaregiver:
         for key in ("look", "point", "say"):
             if key in event and not isinstance(event[key], str):
                 raise ValueError(f"event: {key}: expected a toy's name, got {event[key]!r}")
+        if "object" in event:
+            slot = event["object"]
+            if type(slot) is not int or slot < 0:
+                raise ValueError(f"event: object: expected an object slot >= 0, got {slot!r}")
+            if not {"look", "point"} & set(event):
+                raise ValueError("event: object: says which toy to look or point at; none given")
         e = dict(event)
         for _ in range(steps):
             self.queue.append({k: v for k, v in e.items() if k != "steps"})
@@ -276,7 +286,9 @@ class HumanCaregiver:
             for b in range(world.batch_size):
                 slots = np.flatnonzero(kinds[b] == kind)
                 if slots.size:
-                    code = world.scenario.object_code(int(slots[0]))
+                    slot = event.get("object")
+                    slot = slot if slot is not None and slot in slots else int(slots[0])
+                    code = world.scenario.object_code(slot)
                     out[b, CG_GAZE] = code
                     if key == "point":
                         out[b, CG_POINT] = code

@@ -148,3 +148,174 @@ def test_events_round_trip(tmp_path):
         load_events(
             _events(tmp_path, [{"steps": 3}]), kinds=RULES.kind_names, words=RULES.vocabulary
         )
+
+
+# ---------------------------------------------------------------------- issue 21, part 2
+def _window(**options):
+    """The app's window, built (infant ready), without running its loop."""
+    from infancy.demo.app import DemoOptions, _App, check_options
+
+    opts = DemoOptions(**options)
+    win = _App(opts, check_options(opts))
+    win.build()
+    win.draw()
+    return win
+
+
+def test_the_first_world_frame_comes_before_the_infant_is_ready():
+    win = _window(world="playroom-v0", seed=0, check_words=False)
+    try:
+        stats = win.stats
+        # The world is drawn while the infant is still being built in the background.
+        assert stats["first_frame_s"] <= stats["world_frame_s"] <= stats["ready_s"]
+        assert win.room.steps == 0 and win.room.cohort.n == 1
+    finally:
+        win.pg.display.quit()
+
+
+def test_clicking_a_toy_addresses_that_toy_not_the_first_of_its_kind():
+    pg = pygame
+    # playroom-v0, seed 0: two rattles (and two dolls) on the floor.
+    win = _window(world="playroom-v0", seed=0, scripted=False, check_words=False)
+    try:
+        room, screen = win.room, win.screen
+        st = room.world.state
+        kind = RULES.kind_index("rattle")
+        slots = np.flatnonzero(st.obj_kind[0] == kind)
+        assert len(slots) == 2  # the case this test is about
+        second = int(slots[1])
+        row, col = (int(v) for v in st.obj_pos[0, second])
+        pos = (
+            screen.world_rect.x + col * screen.tile + screen.tile // 2,
+            screen.world_rect.y + row * screen.tile + screen.tile // 2,
+        )
+        win.handle(pg.event.Event(pg.MOUSEBUTTONDOWN, button=3, pos=pos))
+        assert room.caregiver.queue[0] == {"point": "rattle", "object": second}
+        win.handle(pg.event.Event(pg.KEYDOWN, key=pg.K_2))  # "rattle", about the same toy
+        assert room.caregiver.queue[-1] == {"point": "rattle", "object": second, "say": "rattle"}
+        room.advance(1)
+        code = room.world.scenario.object_code(second)
+        assert int(st.cg_point[0]) == code and int(st.cg_gaze[0]) == code
+        assert room.log[0].caregiver == {"point": "rattle", "object": second, "steps": 4}
+    finally:
+        win.pg.display.quit()
+
+
+def test_grow_up_during_the_session_reaches_the_age(tmp_path):
+    events = [{"at": 5, "grow": 1.5}, {"at": 8, "quit": True}]
+    info, folder = _demo(tmp_path, events)
+    assert info["steps"] == 8  # the world waited while the baby grew up
+    grown = Cohort.load(folder / "cohort")
+    assert grown.age_months >= 1.5
+    # 1.5 months of the tiny curriculum (256 steps a month), then 3 steps with the teacher
+    assert grown.steps >= 1.5 * 256
+    recorded = load_events(folder / "events.yaml", kinds=RULES.kind_names, words=RULES.vocabulary)
+    assert recorded[0].control == {"grow": 1.5} and recorded[0].at == 5
+
+
+def test_the_words_panel_shows_what_b_acts_on():
+    from infancy.demo.session import Classroom
+
+    room = Classroom("playroom-v0", seed=6)
+    before = room.cohort.state_dict()[0]
+    check = room.word_check(trials=8, seed=0)  # a frozen copy, taken now
+    looks = check()  # what the app runs in a background thread
+    assert set(looks) == set(RULES.vocabulary)
+    assert all(isinstance(v, bool) for v in looks.values())
+    # A newborn that has heard nothing looks at no named toy more than at the other.
+    assert not any(looks.values())
+    after = room.cohort.state_dict()[0]
+    assert all(np.array_equal(before[k], after[k]) for k in before)  # the infant is untouched
+
+
+def _fake_run(tmp_path, n=3):
+    """A run directory with one checkpoint holding ``n`` infants (as the runner writes)."""
+    from infancy.curricula.runner import plan
+    from infancy.store import RunStore
+
+    the_plan = plan(n=n, seed=0, preset="tiny")
+    store = RunStore.create(tmp_path / "run", the_plan.resolved(), {})
+    cohort = Cohort(None, n=n, seed=0, months_per_step=1 / 256)
+    store.save_checkpoint(1, lambda folder: cohort.save(folder / "cohort"), {"step": 0})
+    store.unlock()
+    return store.path, cohort
+
+
+def test_run_and_infant_show_that_infant_of_the_run(tmp_path):
+    run, cohort = _fake_run(tmp_path)
+    win = _window(run=run, infant=2, check_words=False)
+    try:
+        room = win.room
+        assert room.cohort.n == 3 and room.infant == 2
+        assert room.world.batch_size == 3  # one world per infant of the run
+        lex = cohort.a.associations()[2, 1:, 1:].detach().numpy()
+        assert [s for _, _, s, _ in room.lexicon()] == pytest.approx(lex.max(-1).tolist())
+        assert room.gauges()["energy"] == pytest.approx(float(cohort.energy[2]))
+    finally:
+        win.pg.display.quit()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--run", "{tmp}/nothing"], "--run: {tmp}/nothing: not a run directory"),
+        (
+            ["--run", "{run}", "--infant", "3"],
+            "--infant: expected 0 to 2 (--run holds 3 infants), got 3",
+        ),
+        (
+            ["--run", "{run}"],
+            "--infant: --run {run}/checkpoints/ckpt-000001/cohort holds 3 infants",
+        ),
+        (["--infant", "0"], "--infant: says which infant of --run DIR or --checkpoint DIR"),
+        (["--run", "{run}", "--age", "3"], "--age and --run: give one of them"),
+        (["--run", "{empty}"], "has no checkpoint yet"),
+    ],
+)
+def test_bad_run_or_infant_is_a_one_line_error(tmp_path, args, message):
+    from infancy.curricula.runner import plan
+    from infancy.store import RunStore
+
+    run, _ = _fake_run(tmp_path)
+    empty = RunStore.create(tmp_path / "empty", plan(n=1, preset="tiny").resolved(), {})
+    empty.unlock()
+    fill = {"tmp": str(tmp_path), "run": str(run), "empty": str(empty.path)}
+    result = runner.invoke(app, ["demo", *[a.format(**fill) for a in args], "--seconds", "1"])
+    assert result.exit_code == 2, result.output
+    out = " ".join(result.output.split())
+    assert message.format(**fill) in out, out
+    assert len(result.output.strip().splitlines()) <= 2  # one line (a long path may wrap)
+
+
+def test_story_has_a_not_b_at_8_and_at_12_months():
+    from infancy.demo.story import STORY
+
+    titles = [s.title for s in STORY]
+    anb = [s for s in STORY if s.world == "a-not-b-v0"]
+    assert [s.age for s in anb] == [8.0, 12.0]
+    assert all(s.caption for s in STORY) and len(set(titles)) == len(titles)
+    for word in ("newborn", "Peekaboo", "pointing", "unreliable", "noisy TV"):
+        assert any(word in t for t in titles), word
+
+
+def test_story_grows_the_baby_for_the_a_not_b_scenes(tmp_path):
+    from infancy.demo.story import STORY
+
+    at_8 = next(i for i, s in enumerate(STORY) if s.age == 8.0)
+    events = [{"at_frame": i + 1, "story": "next"} for i in range(at_8)]
+    info, folder = _demo(tmp_path, [*events, {"at_frame": at_8 + 3, "quit": True}], "--story")
+    assert info["world"] == "a-not-b-v0"
+    assert 8.0 <= Cohort.load(folder / "cohort").age_months < 8.5
+
+
+def test_the_window_can_draw_the_world_before_torch_is_imported():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, infancy.demo.app, infancy.demo.screen, infancy.demo.session; "
+        "from infancy.demo.session import make_world; make_world('playroom-v0'); "
+        "assert 'torch' not in sys.modules, 'torch imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-500:]

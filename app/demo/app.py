@@ -1,31 +1,57 @@
 """The classroom window: ``infancy demo``.
 
-:func:`run_demo` opens a resizable pygame window (1280x720 by default), says on screen
-what it is loading, builds the :class:`~infancy.demo.session.Classroom` (a newborn, an
-infant grown up to ``age`` months through the ``tiny`` curriculum, or a checkpoint) and
-runs it: the infant learns live while the teacher plays the caregiver with the mouse and
-keys (or an events file replays them), until the window is closed, ``quit`` or
-``seconds`` have passed.
+:func:`run_demo` opens a resizable pygame window (1280x720 by default) with a loading
+screen, then draws the world the infant will live in (torch is not needed for that)
+while a background thread builds the infant (a newborn, one grown up to ``age`` months
+through the ``tiny`` curriculum, a checkpoint, or infant ``I`` of a run's latest
+checkpoint), saying on screen what it is doing. Then the infant learns live while the
+teacher plays the caregiver with the mouse and keys (or an events file replays them),
+until the window is closed, ``quit`` or ``seconds`` have passed. Growing up during the
+session (``G``, a ``grow`` event, the story's A-not-B scenes) runs in the background
+too, with a progress bar, and so does the check of the words System B acts on (a
+frozen copy of the infant, after it has learned, at most every 5 seconds).
 
 Keys: click a toy to look at it, right-click to point at it, ``1``-``7`` say a word
 (while looking or pointing, about that toy), ``E`` eye contact, ``S`` the scripted
 caregiver on/off while the teacher is idle, ``P`` (or space) pause, ``N`` one step,
-``Tab`` the next speed (1x, 10x, 100x, max), space the next scene in the story mode,
-``L`` save the lesson record, ``Esc`` quit.
+``Tab`` the next speed (1x, 10x, 100x, max), ``G`` grow up (to the next of 3, 6, 8, 12,
+18, 24 months), space the next scene in the story mode, ``L`` save the lesson record,
+``Esc`` quit.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RATES", "DemoError", "DemoOptions", "check_options", "run_demo"]
+from .background import Job
+
+__all__ = [
+    "CHECK_EVERY_S",
+    "GROW_AGES",
+    "RATES",
+    "DemoError",
+    "DemoOptions",
+    "check_options",
+    "process_age",
+    "run_checkpoint",
+    "run_demo",
+]
 
 RATES = {"1": 8, "10": 80, "100": 800}
 """World steps per second at each speed ("max": as many as fit, 5 frames a second)."""
+
+GROW_AGES = (3.0, 6.0, 8.0, 12.0, 18.0, 24.0)
+"""The ages ``G`` (grow up) goes to, the next one above the infant's age."""
+
+CHECK_EVERY_S = 5.0
+"""At most one check of the words System B acts on in this many seconds (and only after
+the infant has learned since the last one: B changes at learning steps)."""
 
 
 class DemoError(ValueError):
@@ -39,6 +65,8 @@ class DemoOptions:
     world: str = "playroom-v0"
     age: float | None = None
     checkpoint: Path | None = None
+    run: Path | None = None
+    infant: int | None = None
     seed: int = 0
     events: Path | None = None
     seconds: float | None = None
@@ -48,7 +76,74 @@ class DemoOptions:
     size: tuple[int, int] = (1280, 720)
     scripted: bool = True
     speed: str = "1"
+    check_words: bool = True
     started: float = field(default_factory=time.perf_counter)
+
+
+def process_age() -> float:
+    """Seconds since this process started (Linux: from ``/proc``; elsewhere 0), so
+    that start-up times count from the command, Python's own start included."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+
+
+def run_checkpoint(run: Path) -> Path:
+    """The latest complete checkpoint of the run directory ``run`` (read only: a run
+    that is still going is not disturbed).
+
+    Parameters
+    ----------
+    run
+        A run directory (``infancy run --out``).
+
+    Returns
+    -------
+    pathlib.Path
+        The checkpoint folder; its ``cohort/`` holds the run's infants.
+
+    Raises
+    ------
+    DemoError
+        One line: not a run directory, or no checkpoint yet.
+    """
+    from infancy.store import RunError, RunStore
+
+    try:
+        RunStore.open(run)
+    except RunError as err:
+        raise DemoError(f"--run: {err}") from None
+    root = run / "checkpoints"
+    seq = None
+    try:
+        seq = json.loads((root / "latest.json").read_text(encoding="utf-8")).get("seq")
+    except (OSError, ValueError, AttributeError):
+        pass
+    named = root / f"ckpt-{seq:06d}" if isinstance(seq, int) else None
+    if named is not None and (named / "cohort" / "infant.json").is_file():
+        return named
+    found = sorted(f for f in root.glob("ckpt-*") if (f / "cohort" / "infant.json").is_file())
+    if not found:
+        raise DemoError(f"--run: {run} has no checkpoint yet (nothing under {root.name}/)")
+    return found[-1]
+
+
+def _infants_in(folder: Path, option: str) -> int:
+    """How many infants the checkpoint ``folder`` holds (its ``infant.json``)."""
+    try:
+        n = json.loads((folder / "infant.json").read_text(encoding="utf-8"))["n"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise DemoError(
+            f"{option}: {folder} is not a checkpoint (no readable infant.json)"
+        ) from None
+    if type(n) is not int or n < 1:
+        raise DemoError(f"{option}: {folder / 'infant.json'}: n: expected a count, got {n!r}")
+    return n
 
 
 def check_options(opts: DemoOptions) -> list[Any]:
@@ -63,16 +158,45 @@ def check_options(opts: DemoOptions) -> list[Any]:
     from infancy.worlds import list_worlds
     from infancy.worlds.rules import load_rules
 
-    from .events import EventsError, load_events
+    from .events import MAX_MONTHS, EventsError, load_events
 
     if opts.world not in list_worlds():
         raise DemoError(f"--world: unknown world {opts.world!r}; known: {', '.join(list_worlds())}")
-    if opts.age is not None and opts.checkpoint is not None:
-        raise DemoError("--age and --checkpoint: give one of them, not both")
-    if opts.age is not None and not 0 <= opts.age <= 24:
-        raise DemoError(f"--age: expected 0 to 24 months, got {opts.age:g}")
+    given = [
+        name
+        for name, value in (
+            ("--age", opts.age),
+            ("--checkpoint", opts.checkpoint),
+            ("--run", opts.run),
+        )
+        if value is not None
+    ]
+    if len(given) > 1:
+        raise DemoError(f"{given[0]} and {given[1]}: give one of them, not both")
+    if opts.age is not None and not 0 <= opts.age <= MAX_MONTHS:
+        raise DemoError(f"--age: expected 0 to {MAX_MONTHS:g} months, got {opts.age:g}")
     if opts.checkpoint is not None and not (opts.checkpoint / "infant.json").is_file():
         raise DemoError(f"--checkpoint: {opts.checkpoint} is not a checkpoint (no infant.json)")
+    if opts.infant is not None and opts.run is None and opts.checkpoint is None:
+        raise DemoError(
+            "--infant: says which infant of --run DIR or --checkpoint DIR; neither given"
+        )
+    folder, option = None, ""
+    if opts.run is not None:
+        folder, option = run_checkpoint(opts.run) / "cohort", "--run"
+    elif opts.checkpoint is not None:
+        folder, option = opts.checkpoint, "--checkpoint"
+    if folder is not None:
+        n = _infants_in(folder, option)
+        if opts.infant is None and n > 1:
+            raise DemoError(
+                f"--infant: {option} {folder} holds {n} infants; "
+                f"pick one with --infant 0 to {n - 1}"
+            )
+        if opts.infant is not None and not 0 <= opts.infant < n:
+            raise DemoError(
+                f"--infant: expected 0 to {n - 1} ({option} holds {n} infants), got {opts.infant}"
+            )
     if opts.seed < 0:
         raise DemoError(f"--seed: expected a number >= 0, got {opts.seed}")
     if opts.seconds is not None and opts.seconds <= 0:
@@ -112,10 +236,20 @@ class _App:
         pg.display.set_caption("infancy classroom")
         self.window = pg.display.set_mode(opts.size, pg.RESIZABLE)
         self.stats: dict[str, Any] = {}
-        self._splash(
-            "Loading the simulator and the infant (compiled code is cached after the first run)..."
-        )
+        self._splash("Opening the world (compiled code is cached after the first run)...")
         self.stats["first_frame_s"] = time.perf_counter() - opts.started
+        self.room: Any = None
+        self.running = True
+        self.job: Job | None = None  # background work the world waits for (growing up)
+        self.after_job: Any = None  # what to do with the job's result
+        self.check: Job | None = None  # the background check of B's words
+        self.check_for: Any = None  # the cohort it checks
+        self.check_step: int | None = None
+        self.check_chunks = -1
+        self.check_at = 0.0
+        # Hand the interpreter to the window's thread within 1 ms (5 ms by default)
+        # when background work (a check, growing up) holds it: smoother frames.
+        sys.setswitchinterval(0.001)
 
     def _splash(self, message: str, share: float | None = None) -> None:
         pg = self.pg
@@ -127,51 +261,102 @@ class _App:
 
     # ------------------------------------------------------------------ setup
     def build(self) -> None:
-        from infancy.infants import Cohort
+        """Draw the world at once, build the infant in the background meanwhile (the
+        window stays responsive and says what it is doing), then make the classroom."""
+        from infancy.worlds.rules import load_rules
 
         from .screen import Screen
-        from .session import Classroom, grow_up
+        from .session import make_world
         from .story import STORY
 
-        opts = self.opts
-        cohort, self.age_params = None, {}
-        if opts.age is not None:
-            self._splash(f"Growing up to {opts.age:g} months (the tiny curriculum)...", 0.0)
-            cohort, self.age_params = grow_up(
-                opts.age,
-                seed=opts.seed,
-                progress=lambda s: self._splash(f"Growing up to {opts.age:g} months...", s),
-            )
-        elif opts.checkpoint is not None:
-            try:
-                cohort = Cohort.load(opts.checkpoint)
-            except Exception as err:  # a damaged checkpoint: say what, do not crash
-                raise DemoError(f"--checkpoint: cannot load {opts.checkpoint} ({err})") from None
-            if cohort.n != 1:
-                raise DemoError(
-                    f"--checkpoint: {opts.checkpoint} holds {cohort.n} infants; the classroom "
-                    "shows one (save a cohort of one)"
-                )
+        pg, opts = self.pg, self.opts
         self.story = STORY if opts.story else ()
         self.scene = 0
+        self.age_params: dict[str, Any] = {}
         first = self.story[0] if self.story else None
-        world = first.world if first else opts.world
+        world_id = first.world if first else opts.world
+        seed = first.seed if first else opts.seed
         params = self._params(first)
+        world = make_world(world_id, params, seed=seed)
+        self.screen = Screen(pg, load_rules())
+        message = "Loading the baby's mind (torch; Systems A, B and M)..."
+        caption = (first.title, first.caption) if first else None
+        self.screen.draw_loading(
+            self.window, world, world_id, message=message, share=None, caption=caption
+        )
+        pg.display.flip()
+        self.stats["world_frame_s"] = time.perf_counter() - opts.started
+        job = Job(self._load, message)  # only now: it would slow the first frame down
+        clock = pg.time.Clock()
+        while not job.done:
+            clock.tick(30)
+            for e in pg.event.get():
+                if e.type == pg.QUIT or (e.type == pg.KEYDOWN and e.key in (pg.K_ESCAPE, pg.K_q)):
+                    self.running = False
+                    job.wait()  # a thread importing torch at exit aborts Python
+                    return
+                if e.type == pg.VIDEORESIZE:
+                    self.window = pg.display.set_mode((max(640, e.w), max(400, e.h)), pg.RESIZABLE)
+            self.screen.draw_loading(
+                self.window, world, world_id, message=job.message, share=job.share, caption=caption
+            )
+            pg.display.flip()
+        cohort, infant, self.age_params = job.result()
+        self._make_room(
+            first, world_id, seed, cohort, infant, world if params == self._params(first) else None
+        )
+        self.stats["ready_s"] = time.perf_counter() - opts.started
+
+    def _load(self, progress: Any) -> tuple[Any, int, dict[str, Any]]:
+        """The infant (``None`` for a newborn), its index and the world parameters of
+        its age; runs in the background thread."""
+        from infancy.curricula.driver import Driver  # noqa: F401  (torch, imported here)
+        from infancy.infants import Cohort
+
+        from .session import grow_up
+
+        opts = self.opts
+        if opts.age is not None:
+            progress(0.0, f"Growing up to {opts.age:g} months (the tiny curriculum)...")
+            cohort, params = grow_up(opts.age, seed=opts.seed, progress=progress)
+            return cohort, 0, params
+        folder = opts.checkpoint
+        if opts.run is not None:
+            folder = run_checkpoint(opts.run) / "cohort"
+        if folder is None:
+            return None, 0, {}
+        progress(0.0, f"Loading the infant from {folder}...")
+        option = "--run" if opts.run is not None else "--checkpoint"
+        try:
+            cohort = Cohort.load(folder)
+        except Exception as err:  # a damaged checkpoint: say what, do not crash
+            raise DemoError(f"{option}: cannot load {folder} ({err})") from None
+        params = _run_params(opts.run, cohort.age_months) if opts.run is not None else {}
+        return cohort, opts.infant or 0, params
+
+    def _make_room(
+        self, first: Any, world_id: str, seed: int, cohort: Any, infant: int, world: Any
+    ) -> None:
+        from .session import Classroom
+
+        opts = self.opts
+        if world is not None and cohort is not None and cohort.n != 1:
+            world = None  # one world per infant of the cohort: made by the classroom
         self.room = Classroom(
-            world,
-            seed=first.seed if first else opts.seed,
+            world_id,
+            seed=seed,
             cohort=cohort,
-            params=params,
+            infant=infant,
+            world=world,
+            params=self._params(first),
             scripted=first.scripted if first else opts.scripted,
         )
         if first:
             self.room.hold(first.hold)
             self._queue_scene(first)
-        self.screen = Screen(self.pg, self.room.rules)
         self.speed = opts.speed
-        self.gesture: dict[str, str] = {}
+        self.gesture: dict[str, Any] = {}
         self.message, self.message_until = "", 0.0
-        self.running = True
 
     def _params(self, scene: Any) -> dict[str, Any]:
         params = dict(scene.params) if scene else {}
@@ -186,17 +371,94 @@ class _App:
             self.room.teach(e, record=False)
 
     def next_scene(self) -> None:
-        """Enter the story's next scene (the last one stays)."""
+        """Enter the story's next scene (the last one stays); a scene with an age first
+        grows a baby up to it in the background."""
         if not self.story or self.scene + 1 >= len(self.story):
             self.say("the story is over: the teacher can go on playing")
+            return
+        if self.job is not None:
+            self.say("wait: the baby is growing up")
             return
         self.scene += 1
         scene = self.story[self.scene]
         self.room.caregiver.queue.clear()
-        self.room.enter(scene.world, self._params(scene), seed=scene.seed)
+        if scene.age is not None:
+            self.grow(scene.age, record=False, then=lambda: self._start_scene(scene, grown=True))
+        else:
+            self._start_scene(scene)
+
+    def _start_scene(self, scene: Any, grown: bool = False) -> None:
+        if not grown:
+            self.room.enter(scene.world, self._params(scene), seed=scene.seed)
         self.room.scripted = scene.scripted
         self.room.hold(scene.hold)
         self._queue_scene(scene)
+
+    def grow(self, months: float | None = None, *, record: bool = True, then: Any = None) -> None:
+        """Grow a baby up to ``months`` (the next of :data:`GROW_AGES` by default) in
+        the background: the world waits, with a progress bar, and the grown baby then
+        replaces the one on screen (in the story's scene, or in the current world with
+        its age's body and caregiver)."""
+        room = self.room
+        if self.job is not None:
+            self.say("the baby is already growing up")
+            return
+        if months is None:
+            months = next((m for m in GROW_AGES if m > room.age_months + 0.01), None)
+            if months is None:
+                self.say(f"the baby is {room.age_months:.0f} months: as old as the demo goes")
+                return
+        if record:
+            room.note({"grow": months})
+        seed = self.opts.seed
+        scene = self.story[self.scene] if self.story else None
+
+        def fn(progress: Any) -> Any:
+            from .session import grow_up
+
+            return grow_up(months, seed=seed, progress=progress)
+
+        def done(result: Any) -> None:
+            cohort, self.age_params = result
+            if scene is not None and then is not None:
+                room.replace(cohort, self._params(scene), world_id=scene.world, seed=scene.seed)
+            else:
+                room.replace(cohort, self._params(None), seed=room.seed)
+            if then is not None:
+                then()
+            self.say(f"grown up to {months:g} months")
+
+        self.job = Job(fn, f"Growing a baby up to {months:g} months (the tiny curriculum)...")
+        self.after_job = done
+
+    def poll(self) -> None:
+        """Finish background work that is done; start a check of B's words when due."""
+        if self.job is not None and self.job.done:
+            job, after = self.job, self.after_job
+            self.job = self.after_job = None
+            after(job.result())
+        room, now = self.room, time.perf_counter()
+        if self.check is not None:
+            if self.check.done:
+                if self.check_for is room.cohort:  # not replaced meanwhile
+                    room.words_b = self.check.result()
+                    room.words_b_step = self.check_step
+                self.check, self.check_at = None, now
+            return
+        if not self.opts.check_words or self.job is not None:
+            return
+        # B changes only when the infant learns (a chunk): check then, at most every
+        # CHECK_EVERY_S seconds; and once for a new infant.
+        if room.words_b is None or (
+            room.chunks != self.check_chunks and now - self.check_at >= CHECK_EVERY_S
+        ):
+            self.check_for, self.check_step, self.check_chunks = (
+                room.cohort,
+                room.steps,
+                room.chunks,
+            )
+            run = room.word_check(seed=self.opts.seed)
+            self.check = Job(lambda progress: run(), "checking the words B acts on")
 
     # ------------------------------------------------------------------ actions
     def say(self, message: str) -> None:
@@ -208,7 +470,9 @@ class _App:
         room, kind = self.room, action[0]
         if kind in ("look", "point"):
             self.gesture = {kind: action[1]}
-            room.teach({kind: action[1], "steps": 4}, record=record)
+            if len(action) > 2:  # the toy clicked: which of its kind
+                self.gesture["object"] = action[2]
+            room.teach({**self.gesture, "steps": 4}, record=record)
         elif kind == "say":
             room.teach({**self.gesture, "say": action[1], "steps": 4}, record=record)
         elif kind == "eye_contact":
@@ -227,6 +491,8 @@ class _App:
         elif kind == "speed":
             order = ("1", "10", "100", "max")
             self.speed = action[1] if len(action) > 1 else order[(order.index(self.speed) + 1) % 4]
+        elif kind == "grow":
+            self.grow(action[1] if len(action) > 1 else None, record=record)
         elif kind == "story":
             self.next_scene()
             if record:
@@ -251,12 +517,15 @@ class _App:
             self.do(("pause", c["pause"]))
         if "advance" in c:
             self.do(("step", c["advance"]))
+        if "grow" in c:
+            self.do(("grow", c["grow"]))
         if c.get("quit"):
             self.running = False
 
     def due(self, frame: int) -> None:
-        """Carry out the replayed events that are due now."""
-        while self.pending and self.running:
+        """Carry out the replayed events that are due now (none while the world waits
+        for the baby to grow up)."""
+        while self.pending and self.running and self.job is None:
             ev = self.pending[0]
             if ev.at is not None and self.room.steps < ev.at:
                 return
@@ -270,7 +539,12 @@ class _App:
         if folder is None:
             folder = Path("lessons") / time.strftime("lesson-%Y%m%d-%H%M%S")
         o = self.opts
-        about = {"story": o.story, "age": o.age, "checkpoint": str(o.checkpoint or "") or None}
+        about = {
+            "story": o.story,
+            "age": o.age,
+            "checkpoint": str(o.checkpoint or "") or None,
+            "run": str(o.run or "") or None,
+        }
         try:
             out = self.room.save_lesson(folder, started_seed=o.seed, **about)
         except (OSError, FileExistsError) as err:
@@ -294,11 +568,11 @@ class _App:
                 return
             cell = self.screen.cell_at(e.pos)
             if cell is not None:
-                toy = room.toy_at(*cell)
-                if toy is None:
+                found = room.object_at(*cell)
+                if found is None:
                     self.gesture = {}
-                else:
-                    self.do(("look" if e.button == 1 else "point", toy))
+                else:  # this toy, not the first of its kind
+                    self.do(("look" if e.button == 1 else "point", *found))
         elif e.type == pg.KEYDOWN:
             k = e.key
             if pg.K_1 <= k <= pg.K_9 and k - pg.K_1 < len(room.words):
@@ -311,6 +585,7 @@ class _App:
                     pg.K_n: ("step",),
                     pg.K_RIGHT: ("step",),
                     pg.K_TAB: ("speed",),
+                    pg.K_g: ("grow",),
                     pg.K_l: ("save",),
                     pg.K_ESCAPE: ("quit",),
                     pg.K_q: ("quit",),
@@ -323,7 +598,7 @@ class _App:
     def run_steps(self, n: int, frame: int) -> None:
         """Run ``n`` steps, carrying out replayed events at their steps."""
         room = self.room
-        while n > 0 and self.running and not room.paused:
+        while n > 0 and self.running and not room.paused and self.job is None:
             nxt = self.pending[0].at if self.pending else None
             k = n if nxt is None or nxt <= room.steps else min(n, nxt - room.steps)
             room.advance(k)
@@ -343,12 +618,18 @@ class _App:
             last = now
             for e in pg.event.get():
                 self.handle(e)
+            self.poll()
             self.due(frame)
             tick = time.perf_counter()
-            if not self.room.paused:
+            if not self.room.paused and self.job is None:
                 if self.speed == "max":
                     stop = tick + 0.2
-                    while time.perf_counter() < stop and self.running and not self.room.paused:
+                    while (
+                        time.perf_counter() < stop
+                        and self.running
+                        and not self.room.paused
+                        and self.job is None
+                    ):
                         self.run_steps(16, frame)
                 else:
                     owed += dt * RATES[self.speed]
@@ -360,15 +641,16 @@ class _App:
             spent = time.perf_counter() - tick
             busy += spent
             worst = max(worst, spent) if frame else 0.0
-            if frame == 0:
-                self.stats["world_frame_s"] = time.perf_counter() - opts.started
             frame += 1
-            if self.speed == "1" and not self.room.paused:
+            if self.speed == "1" and not self.room.paused and self.job is None:
                 at1[0] += 1
                 at1[1] += dt
             if opts.seconds is not None and time.perf_counter() - start >= opts.seconds:
                 break
             clock.tick(60)
+        if self.job is not None:  # quit while growing up: let it finish, for the record
+            self.job.wait()
+            self.poll()
         wall = time.perf_counter() - start
         self.stats.update(
             frames=frame,
@@ -389,8 +671,9 @@ class _App:
         if room.paused:
             parts.insert(0, "PAUSED")
         if self.gesture:
-            ((k, toy),) = self.gesture.items()
-            parts.insert(0, f"{'pointing at' if k == 'point' else 'looking at'} {toy}")
+            k = "point" if "point" in self.gesture else "look"
+            verb = "pointing at" if k == "point" else "looking at"
+            parts.insert(0, f"{verb} {self.gesture[k]}")
         if self.message and time.perf_counter() < self.message_until:
             parts.insert(0, self.message)
         self.screen.speed = self.speed
@@ -400,11 +683,15 @@ class _App:
             room,
             status="   ".join(parts),
             caption=(scene.title, scene.caption) if scene else None,
+            busy=(self.job.message, self.job.share) if self.job is not None else None,
         )
 
     def close(self) -> None:
         """Write the screenshot and the lesson record, close the window."""
         opts = self.opts
+        for job in (self.check, self.job):  # a thread running torch at exit aborts Python
+            if job is not None:
+                job.wait()
         if opts.screenshot is not None:
             tmp = opts.screenshot.with_name(f".{opts.screenshot.stem}.tmp.png")
             self.pg.image.save(self.window, str(tmp))
@@ -426,7 +713,9 @@ def run_demo(opts: DemoOptions) -> dict[str, Any]:
     -------
     dict
         Measurements: ``first_frame_s`` (command start to the first frame drawn, the
-        loading screen), ``world_frame_s`` (to the first frame of the world), ``fps``,
+        loading screen), ``world_frame_s`` (to the first frame of the world, drawn
+        while the infant is still being built), ``ready_s`` (to the infant being
+        ready: the world starts), ``fps``,
         ``fps_1x`` (frames per second while running at 1x), ``ms_per_frame`` (stepping,
         learning and drawing, without waiting), ``worst_frame_ms`` (the slowest after
         the first), ``steps``, ``age_months``.
@@ -440,10 +729,29 @@ def run_demo(opts: DemoOptions) -> dict[str, Any]:
     app = _App(opts, events)
     try:
         app.build()
-        stats = app.loop()
+        stats = app.loop() if app.running else app.stats
     finally:
-        if hasattr(app, "room"):
+        if app.room is not None:
             app.close()
         else:
             app.pg.display.quit()
     return stats
+
+
+def _run_params(run: Path, age_months: float) -> dict[str, Any]:
+    """The body and caregiver habits of the run's curriculum stage at ``age_months``
+    (the world parameters for its infant in the classroom)."""
+    from infancy.curricula.runner import plan
+    from infancy.store import RunStore
+
+    store = RunStore.open(run)
+    try:
+        curriculum = plan(store.config(), source=str(run / "config.yaml")).curriculum
+    except ValueError as err:
+        raise DemoError(f"--run: {err}") from None
+    stages = curriculum.stages
+    index = next(
+        (i for i, s in enumerate(stages) if s.from_months <= age_months < s.to_months),
+        len(stages) - 1,
+    )
+    return {"abilities": stages[index].abilities, "caregiver": curriculum.stage_habits(index)}

@@ -20,14 +20,18 @@ When
     once, after the event before it. Times must not go back.
 What the caregiver does (the teacher as the caregiver,
 :class:`~infancy.curricula.driver.HumanCaregiver`)
-    ``look: TOY``, ``point: TOY``, ``say: WORD``, ``eye_contact: true`` and
-    ``steps: K`` (how long; 1 by default). A toy is a kind's name (``ball``, ``duck``,
-    ...), a word one of the vocabulary.
+    ``look: TOY``, ``point: TOY``, ``say: WORD``, ``eye_contact: true``,
+    ``object: SLOT`` (which toy of that kind, when there are several: the object slot a
+    click on the toy records; the first of the kind without it) and ``steps: K`` (how
+    long; 1 by default). A toy is a kind's name (``ball``, ``duck``, ...), a word one
+    of the vocabulary.
 What the app does
     ``pause: true|false``, ``advance: N`` (N steps now, also while paused),
     ``speed: 1|10|100|max``, ``scripted: true|false`` (the scripted caregiver takes
     over while the teacher is idle), ``story: next`` (the next scene of the story
-    mode) and ``quit: true``.
+    mode), ``grow: MONTHS`` (a new infant raised to that age by the ``tiny``
+    curriculum, in the background; the world waits, and so do the events after it,
+    until it is ready) and ``quit: true``.
 
 :func:`load_events` reads and checks a file; every problem is one line naming the file,
 the event (counted from 1) and the key (:class:`EventsError`).
@@ -46,6 +50,7 @@ from infancy.configfiles import read_yaml
 __all__ = [
     "CAREGIVER_KEYS",
     "CONTROL_KEYS",
+    "MAX_MONTHS",
     "SPEEDS",
     "Event",
     "EventsError",
@@ -54,8 +59,11 @@ __all__ = [
     "load_events",
 ]
 
-CAREGIVER_KEYS = ("look", "point", "say", "eye_contact", "steps")
-CONTROL_KEYS = ("pause", "advance", "speed", "scripted", "story", "quit")
+CAREGIVER_KEYS = ("look", "point", "say", "eye_contact", "object", "steps")
+CONTROL_KEYS = ("pause", "advance", "speed", "scripted", "story", "grow", "quit")
+MAX_MONTHS = 24.0
+"""The oldest age ``grow`` (and ``--age``) can raise the infant to: the ``tiny``
+curriculum's end."""
 TIME_KEYS = ("at", "at_frame")
 SPEEDS = ("1", "10", "100", "max")
 
@@ -155,6 +163,10 @@ def check_event(
         if raw["eye_contact"] is not True:
             raise EventsError(f"{where}: eye_contact: expected true, got {raw['eye_contact']!r}")
         ev.caregiver["eye_contact"] = True
+    if "object" in raw:
+        if not {"look", "point"} & set(ev.caregiver):
+            raise EventsError(f"{where}: object: says which toy to look or point at; none given")
+        ev.caregiver["object"] = _int(raw["object"], f"{where}: object", 0)
     if "steps" in raw:
         if not ev.caregiver:
             raise EventsError(f"{where}: steps: says how long to look, point or say; none given")
@@ -174,6 +186,11 @@ def check_event(
                 f"{where}: speed: expected one of {', '.join(SPEEDS)}, got {raw['speed']!r}"
             )
         ev.control["speed"] = speed
+    if "grow" in raw:
+        months = raw["grow"]
+        if type(months) not in (int, float) or not 0 <= months <= MAX_MONTHS:
+            raise EventsError(f"{where}: grow: expected 0 to {MAX_MONTHS:g} months, got {months!r}")
+        ev.control["grow"] = float(months)
     if "story" in raw:
         if raw["story"] != "next":
             raise EventsError(f"{where}: story: expected 'next', got {raw['story']!r}")

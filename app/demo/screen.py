@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from infancy.infants import MODES
+from infancy.constants import MODES
 from infancy.worlds.render import (
     CAREGIVER_RGB,
     GAZE_RGB,
@@ -120,7 +120,15 @@ class Screen:
         return r
 
     # ------------------------------------------------------------------ frame
-    def draw(self, surf, room: Classroom, *, status: str, caption: tuple[str, str] | None) -> None:
+    def draw(
+        self,
+        surf,
+        room: Classroom,
+        *,
+        status: str,
+        caption: tuple[str, str] | None,
+        busy: tuple[str, float | None] | None = None,
+    ) -> None:
         """Draw a whole frame of ``room`` onto ``surf``.
 
         Parameters
@@ -133,30 +141,119 @@ class Screen:
             The top bar's right-hand text (speed, paused, ...).
         caption
             A story scene's title and caption, or ``None``.
+        busy
+            What the app is doing in the background that stops the world (growing up)
+            and the share done (``None``: unknown), shown over the panel; ``None``:
+            nothing.
         """
         pg = self.pg
         w, h = surf.get_size()
         u = max(10, h // 40)  # the text unit: 18 px at 720 lines
-        surf.fill(BG)
-        top = int(u * 2.2)
-        bar = int(u * 2.6)
-        self.text(surf, "infancy classroom", (u, u // 2), int(u * 1.5), ACCENT)
         head = (
             f"{room.world_id}   age {room.age_months:5.2f} months   step {room.steps}   "
             f"learned {room.chunks}x"
         )
+        self._frame(surf, room.world, room.infant, head, status, caption)
+        bar = int(u * 2.6)
+        top = int(u * 2.2)
+        px = int(w * 0.58) + u
+        panel = pg.Rect(px, top, w - px - u, h - top - bar - u // 2)
+        self._panel(surf, room, panel, u)
+        if busy is not None:
+            self._busy(surf, pg.Rect(panel.x, panel.y, panel.w, int(u * 6.5)), u, *busy)
+        self._bar(surf, room, pg.Rect(0, h - bar, w, bar), u)
+
+    def draw_loading(
+        self,
+        surf,
+        world: Any,
+        world_id: str,
+        *,
+        message: str,
+        share: float | None,
+        caption: tuple[str, str] | None = None,
+    ) -> None:
+        """Draw the world before the infant is ready: the world as it starts (the
+        infant's place in it drawn, not yet acting), and ``message`` with a progress bar
+        where the panel will be.
+
+        Parameters
+        ----------
+        surf
+            The window's surface.
+        world
+            The world (a reset :class:`~infancy.worlds.core.engine.BatchWorld`).
+        world_id
+            Its id, for the top bar.
+        message
+            What is being loaded.
+        share
+            The share done (``None``: unknown).
+        caption
+            A story scene's title and caption, or ``None``.
+        """
+        pg = self.pg
+        w, h = surf.get_size()
+        u = max(10, h // 40)
+        self._frame(surf, world, 0, f"{world_id}   the baby is getting ready", "", caption)
+        top = int(u * 2.2)
+        px = int(w * 0.58) + u
+        rect = pg.Rect(px, top, w - px - u, h - top - u)
+        pg.draw.rect(surf, PANEL, rect, border_radius=8)
+        self._busy(surf, pg.Rect(rect.x, rect.y, rect.w, int(u * 6.5)), u, message, share)
+        lines = (
+            "While you wait: the window shows the world as it starts.",
+            "The baby's mind (System A, B and M) is being built;",
+            "it starts learning the moment it is ready.",
+        )
+        for i, line in enumerate(lines):
+            self.text(surf, line, (rect.x + u, rect.y + int(u * (7.5 + 1.3 * i))), u, DIM)
+
+    def _busy(self, surf, rect, u: int, message: str, share: float | None) -> None:
+        """A box saying what is happening, with a progress bar (a sliding block when
+        the share is unknown)."""
+        import time
+
+        pg = self.pg
+        pg.draw.rect(surf, (58, 52, 40), rect, border_radius=8)
+        pg.draw.rect(surf, ACCENT, rect, 2, border_radius=8)
+        lines = self.wrap(message, int(u * 1.15), rect.w - 2 * u)[:2]
+        for i, line in enumerate(lines):
+            self.text(surf, line, (rect.x + u, rect.y + u // 2 + int(u * 1.2) * i), int(u * 1.15))
+        r = pg.Rect(rect.x + u, rect.bottom - int(u * 2.2), rect.w - 2 * u, int(u * 1.3))
+        pg.draw.rect(surf, PANEL, r, border_radius=6)
+        if share is None:  # unknown: a block sliding back and forth
+            t = time.perf_counter() % 2.0
+            pos = t if t < 1 else 2 - t
+            pg.draw.rect(surf, ACCENT, (r.x + int((r.w - r.w // 5) * pos), r.y, r.w // 5, r.h))
+        else:
+            pg.draw.rect(surf, ACCENT, (r.x, r.y, int(r.w * share), r.h), border_radius=6)
+            self.text(surf, f"{share:.0%}", (r.right - int(u * 3), r.y + u // 6), u, FG)
+
+    def _frame(
+        self, surf, eng: Any, b: int, head: str, status: str, caption: tuple[str, str] | None
+    ) -> None:
+        """The top bar, the world ``b`` of ``eng`` at the largest tile that fits, the
+        caption and the legend."""
+        pg = self.pg
+        w, h = surf.get_size()
+        u = max(10, h // 40)
+        surf.fill(BG)
+        top = int(u * 2.2)
+        bar = int(u * 2.6)
+        self.text(surf, "infancy classroom", (u, u // 2), int(u * 1.5), ACCENT)
         self.text(surf, head, (int(u * 13), int(u * 0.7)), int(u * 1.2))
-        label = self.font(int(u * 1.2)).size(status)[0]
-        self.text(surf, status, (w - label - u, int(u * 0.7)), int(u * 1.2), ACCENT)
+        if status:
+            label = self.font(int(u * 1.2)).size(status)[0]
+            self.text(surf, status, (w - label - u, int(u * 0.7)), int(u * 1.2), ACCENT)
         # The world: the largest tile that fits the left part.
-        eng = room.world
         legend_h = int(u * 2.4)
         cap_h = int(u * 4.6) if caption else 0
         avail_w = int(w * 0.58) - u
         avail_h = h - top - bar - legend_h - cap_h - u
         tile = max(8, min(avail_w // eng.width, avail_h // eng.height))
         self.tile = tile
-        world_surf = self.renderer(tile).surface(eng, 0)
+        world_surf = self.renderer(tile).surface(eng, b)
         x0 = u + (avail_w - world_surf.get_width()) // 2
         y0 = top + cap_h
         # The top bar says what the renderer's HUD line says: the room alone.
@@ -165,9 +262,6 @@ class Screen:
         if caption:
             self._caption(surf, caption, pg.Rect(u, top, avail_w, cap_h - u // 3), u)
         self._legend(surf, u, self.world_rect.bottom + u // 3, u)
-        px = int(w * 0.58) + u
-        self._panel(surf, room, pg.Rect(px, top, w - px - u, h - top - bar - u // 2), u)
-        self._bar(surf, room, pg.Rect(0, h - bar, w, bar), u)
 
     def _caption(self, surf, caption: tuple[str, str], rect, u: int) -> None:
         pg = self.pg
@@ -235,12 +329,15 @@ class Screen:
             self._sparkline(surf, spark, list(room.history[key]), rgb)
             y += int(u * 1.35)
         y += u // 3
-        self.text(surf, "Words (what System A binds each word to)", (x, y), int(u * 1.05), DIM)
+        self.text(surf, "Words: A binds it to (strength)", (x, y), int(u * 1.05), DIM)
+        b_x = rect.right - u - int(u * 3.2)
+        self.text(surf, "B looks", (b_x, y), int(u * 1.05), DIM)
         y += int(u * 1.3)
         lex = room.lexicon()
         top = max((s for _, _, s, _ in lex), default=1.0) or 1.0
         bar_x = x + int(u * 9.5)
-        bar_w = rect.right - u - bar_x - int(u * 3)
+        bar_w = b_x - u // 2 - bar_x - int(u * 3)
+        acts = room.words_b
         for word, toy, strength, known in lex:
             good = word == toy
             rgb = (120, 210, 120) if good else (240, 130, 100)
@@ -263,10 +360,30 @@ class Screen:
                 int(u * 0.95),
                 FG if known else DIM,
             )
+            if acts is not None:
+                looks = acts.get(word, False)
+                self.text(
+                    surf,
+                    "yes" if looks else "no",
+                    (b_x + u, y),
+                    int(u * 1.0),
+                    (120, 210, 120) if looks else DIM,
+                )
             y += int(u * 1.15)
             if y > rect.bottom - u:
                 break
-        self.text(surf, "* = understood (green: the right toy)", (x, y + u // 4), int(u * 0.9), DIM)
+        when = (
+            "B: being checked..."
+            if room.words_b_step is None
+            else f"B: checked at step {room.words_b_step}"
+        )
+        self.text(
+            surf,
+            f"* = A understands it   green: the right toy   {when}",
+            (x, y + u // 4),
+            int(u * 0.9),
+            DIM,
+        )
         y += int(u * 1.6)
         if y + 3 * u < rect.bottom:
             self._modes(surf, room, pg.Rect(x, y, rect.w - 2 * u, rect.bottom - y - u // 2), u)
@@ -328,6 +445,7 @@ class Screen:
         x += u // 2
         button("P pause" if not room.paused else "P play", ("pause",), room.paused)
         button("N step", ("step",))
+        button("G grow up", ("grow",))
         for speed in ("1", "10", "100", "max"):
             button(
                 speed + ("x" if speed != "max" else ""),

@@ -1,11 +1,13 @@
 """The classroom's model: one learning infant, a world, and the teacher as its caregiver.
 
 :class:`Classroom` holds no window: the app (:mod:`infancy.demo.app`) draws it and
-feeds it the teacher's inputs, and tests drive it directly. The infant is a
-:class:`~infancy.infants.Cohort` of one that learns as in a lifetime (every
-``config.chunk`` steps, inside :meth:`Cohort.record`); the caregiver is a
+feeds it the teacher's inputs, and tests drive it directly. The infant is one of a
+:class:`~infancy.infants.Cohort` (a cohort of one, or infant ``I`` of a run's cohort,
+each of whose infants lives in its own copy of the world) that learns as in a lifetime
+(every ``config.chunk`` steps, inside :meth:`Cohort.record`); the caregiver is a
 :class:`~infancy.curricula.driver.HumanCaregiver` whose idle steps are the world's
 script or stillness; one :class:`~infancy.curricula.driver.Driver` steps them.
+Nothing here imports torch at import time: the window draws the world first.
 """
 
 from __future__ import annotations
@@ -14,18 +16,21 @@ import json
 from collections import deque
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from infancy.curricula.driver import Driver, HumanCaregiver
-from infancy.infants import MODES, Cohort
+from infancy.constants import MODES
 from infancy.worlds import make_batch
 from infancy.worlds.rules import load_rules
 
 from .events import Event, check_event, dump_events
 
-__all__ = ["GAUGES", "STEPS_PER_MONTH", "Classroom", "grow_up"]
+if TYPE_CHECKING:  # torch comes with these: imported on use, after the first frame
+    from infancy.curricula.driver import Driver
+    from infancy.infants import Cohort
+
+__all__ = ["GAUGES", "STEPS_PER_MONTH", "Classroom", "grow_up", "make_world"]
 
 STEPS_PER_MONTH = 256
 """The demo's age clock, the ``tiny`` curriculum's: world steps per simulated month."""
@@ -40,6 +45,17 @@ GAUGES = (
 """The System M gauges the screen shows: label and ``cohort.meta`` key."""
 
 
+def make_world(
+    world_id: str, params: Mapping[str, Any] | None = None, *, seed: int = 0, n: int = 1
+) -> Any:
+    """The classroom's world, reset: ``n`` copies of ``world_id`` (one per infant of
+    the cohort shown), autoresetting. Needs no torch, so the window can draw it while
+    the infant is still being loaded. Raises ``ValueError`` for bad parameters."""
+    world = make_batch(world_id, n, seed=seed, autoreset=True, **dict(params or {}))
+    world.reset()
+    return world
+
+
 class Classroom:
     """One infant in one world with the teacher as the caregiver.
 
@@ -50,7 +66,14 @@ class Classroom:
     seed
         Seed of the world and of a new infant.
     cohort
-        A cohort of one to continue (grown up or loaded); a newborn when ``None``.
+        A cohort to continue (grown up or loaded); a newborn when ``None``. Each of
+        its infants lives in its own copy of the world; the screen shows ``infant``.
+    infant
+        The infant of ``cohort`` the classroom shows (and the teacher looks after).
+    world
+        The world already made with :func:`make_world` from the same ``world_id``,
+        ``params`` and ``seed`` (the app draws it before the infant is ready); made
+        here when ``None``.
     params
         Parameters of the world (``abilities``, ``caregiver`` habits, ...).
     scripted
@@ -65,19 +88,25 @@ class Classroom:
         *,
         seed: int = 0,
         cohort: Cohort | None = None,
+        infant: int = 0,
+        world: Any = None,
         params: Mapping[str, Any] | None = None,
         scripted: bool = True,
         history: int = 120,
     ) -> None:
+        from infancy.curricula.driver import HumanCaregiver
+        from infancy.infants import Cohort
+
         self.rules = load_rules()
         self.kinds = self.rules.kind_names
         self.words = self.rules.vocabulary
         self.seed = seed
         if cohort is None:
             cohort = Cohort(None, n=1, seed=seed, months_per_step=1.0 / STEPS_PER_MONTH)
-        if cohort.n != 1:
-            raise ValueError(f"cohort: the classroom shows one infant, got {cohort.n}")
+        if not 0 <= infant < cohort.n:
+            raise ValueError(f"infant: expected 0 to {cohort.n - 1}, got {infant}")
         self.cohort = cohort
+        self.infant = infant
         self.caregiver = HumanCaregiver(idle="script" if scripted else "still")
         self.steps = 0  # world steps of this session
         self.paused = False
@@ -88,19 +117,32 @@ class Classroom:
         self.world_id = ""
         self.world: Any = None
         self.driver: Driver | None = None
-        self.enter(world_id, params)
+        self.words_b: dict[str, bool] | None = None  # what B acts on (check_words)
+        self.words_b_step: int | None = None
+        self.enter(world_id, params, world=world)
         self._sample()
 
     # ------------------------------------------------------------------ world
     def enter(
-        self, world_id: str, params: Mapping[str, Any] | None = None, *, seed: int | None = None
+        self,
+        world_id: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        seed: int | None = None,
+        world: Any = None,
     ) -> None:
         """Move the infant into a new world (a story scene; the infant keeps what it
-        learned), seeded with ``seed`` (the classroom's by default). Raises
+        learned), seeded with ``seed`` (the classroom's by default), or into ``world``
+        when given (made by :func:`make_world` with the same arguments). Raises
         ``ValueError`` for an unknown world or bad parameters."""
+        from infancy.curricula.driver import Driver
+
         seed = self.seed if seed is None else seed
-        world = make_batch(world_id, 1, seed=seed, autoreset=True, **dict(params or {}))
-        world.reset()
+        self.params = dict(params or {})
+        if world is None:
+            world = make_world(world_id, params, seed=seed, n=self.cohort.n)
+        elif world.batch_size * world.n_infants != self.cohort.n:
+            raise ValueError(f"world: holds {world.batch_size} infants, the cohort {self.cohort.n}")
         self.world_id, self.world = world_id, world
         self.driver = Driver(world, self.cohort, self.caregiver)
         self.driver.begin()
@@ -113,6 +155,25 @@ class Classroom:
     @scripted.setter
     def scripted(self, value: bool) -> None:
         self.caregiver.idle = "script" if value else "still"
+
+    def replace(
+        self,
+        cohort: Cohort,
+        params: Mapping[str, Any] | None = None,
+        *,
+        world_id: str | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """Put another infant (a cohort of one, e.g. grown up) into a new world:
+        ``world_id`` (the current one by default) made anew with ``params`` (its body
+        and caregiver habits) and ``seed``; the session's steps, record and gauge
+        history go on."""
+        if cohort.n != 1:
+            raise ValueError(f"cohort: expected a cohort of one, got {cohort.n}")
+        self.cohort, self.infant = cohort, 0
+        self.words_b = self.words_b_step = None
+        self.enter(world_id or self.world_id, params, seed=seed)
+        self._sample()
 
     def hold(self, on: bool) -> None:
         """Hold the infant (``on``): System M's mode stays ``observe``, from this step
@@ -143,17 +204,24 @@ class Classroom:
         self.log.append(Event(at=self.steps, caregiver=ev.caregiver, control=ev.control))
 
     def toy_at(self, row: int, col: int) -> str | None:
-        """The kind of the toy on cell ``(row, col)`` of the world (``None``: none)."""
-        st = self.world.state
+        """The kind of the toy on cell ``(row, col)`` of the world shown (``None``:
+        none)."""
+        found = self.object_at(row, col)
+        return None if found is None else found[0]
+
+    def object_at(self, row: int, col: int) -> tuple[str, int] | None:
+        """The toy on cell ``(row, col)`` of the world shown: its kind and its object
+        slot (which of several toys of one kind; ``None``: no toy there)."""
+        st, b = self.world.state, self.infant
         for k in range(st.obj_kind.shape[1]):
-            kind = int(st.obj_kind[0, k])
-            if kind < 0 or st.obj_inside[0, k] >= 0:
+            kind = int(st.obj_kind[b, k])
+            if kind < 0 or st.obj_inside[b, k] >= 0:
                 continue
-            pos = st.obj_pos[0, k]
-            if st.obj_holder[0, k] >= 0:
-                pos = st.agent_pos[0, st.obj_holder[0, k]]
+            pos = st.obj_pos[b, k]
+            if st.obj_holder[b, k] >= 0:
+                pos = st.agent_pos[b, st.obj_holder[b, k]]
             if (int(pos[0]), int(pos[1])) == (row, col):
-                return self.kinds[kind]
+                return self.kinds[kind], k
         return None
 
     # ------------------------------------------------------------------ time
@@ -172,10 +240,10 @@ class Classroom:
         return steps
 
     def _sample(self) -> None:
-        meta = self.cohort.meta
+        meta, i = self.cohort.meta, self.infant
         for _, key in GAUGES:
-            self.history[key].append(float(np.asarray(meta[key])[0]))
-        self.modes.append(int(self.cohort.mode[0]))
+            self.history[key].append(float(np.asarray(meta[key])[i]))
+        self.modes.append(int(self.cohort.mode[i]))
 
     # ------------------------------------------------------------------ read-outs
     @property
@@ -185,31 +253,66 @@ class Classroom:
 
     @property
     def mode(self) -> str:
-        """System M's mode this chunk (one of ``MODES``)."""
-        return MODES[int(self.cohort.mode[0])]
+        """System M's mode this chunk (one of ``infancy.infants.MODES``)."""
+        return MODES[int(self.cohort.mode[self.infant])]
 
     def gauges(self) -> dict[str, float]:
         """The System M gauges now (label to value; energy is live, the rest per
         chunk)."""
         out = {label: self.history[key][-1] for label, key in GAUGES}
-        out["energy"] = float(self.cohort.energy[0])
+        out["energy"] = float(self.cohort.energy[self.infant])
         return out
 
     def lexicon(self) -> list[tuple[str, str, float, bool]]:
         """What A associates with each word: ``(word, toy, strength, comprehended)``,
         the toy it binds most strongly, in vocabulary order."""
-        lex = self.cohort.a.associations()[0, 1:, 1:].detach().numpy()  # [W, K]
-        known = self.cohort.vocabulary()[0, 1:]
+        lex = self.cohort.a.associations()[self.infant, 1:, 1:].detach().numpy()  # [W, K]
+        known = self.cohort.vocabulary()[self.infant, 1:]
         best = lex.argmax(-1)
         return [
             (w, self.kinds[int(best[i])], float(lex[i, best[i]]), bool(known[i]))
             for i, w in enumerate(self.words)
         ]
 
+    def word_check(self, *, trials: int = 8, seed: int = 0) -> Callable[[], dict[str, bool]]:
+        """What System B acts on, as a behavioural check that can run in another
+        thread: a frozen copy of the infant is taken now (cheap); the returned function
+        runs the probe battery's word comprehension on it (looking while listening: two
+        toys in view, the caregiver names one; does the infant look at the named one
+        more than at the other, over ``trials`` namings per word) and returns, per word,
+        whether it does. Nothing done with the copy changes the infant.
+
+        Parameters
+        ----------
+        trials
+            Namings per word (8, as in the battery; fewer cannot pass its test).
+        seed
+            Seed of the check's trials and of the copy's action sampling.
+
+        Returns
+        -------
+        callable
+            ``run() -> {word: looks at its toy}`` for the infant shown.
+        """
+        from infancy.curricula.probes import PROBES, CohortPolicy
+
+        frozen = self.cohort.frozen()
+        bodies = [self.world.scenario.config.abilities] * self.cohort.n
+        infant, words = self.infant, self.words
+
+        def run() -> dict[str, bool]:
+            rows = PROBES["word_comprehension"].run(
+                CohortPolicy(frozen, seed), bodies, trials=trials, seed=seed
+            )
+            known = str(rows["known_words"].iloc[infant]).split(",")
+            return {w: w in known for w in words}
+
+        return run
+
     def association(self, word: str, toy: str) -> float:
         """How strongly A binds ``word`` to the kind ``toy``."""
         lex = self.cohort.a.associations()
-        return float(lex[0, 1 + self.words.index(word), 1 + self.kinds.index(toy)])
+        return float(lex[self.infant, 1 + self.words.index(word), 1 + self.kinds.index(toy)])
 
     # ------------------------------------------------------------------ record
     def save_lesson(self, folder: str | Path, **about: Any) -> Path:
@@ -229,6 +332,7 @@ class Classroom:
             [*self.log, Event(at=self.steps, control={"quit": True})], folder / "events.yaml"
         )
         table = lexicon_table(self.cohort)
+        table = table[table["infant"] == self.infant].reset_index(drop=True)
         table.insert(0, "step", self.steps)
         table.insert(1, "age_months", self.age_months)
         table.to_parquet(folder / "lexicon.parquet", index=False)
@@ -236,6 +340,7 @@ class Classroom:
         info = {
             "world": self.world_id,
             "seed": self.seed,
+            "infant": self.infant,
             "steps": self.steps,
             "age_months": self.age_months,
             "events": len(self.log),

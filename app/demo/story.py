@@ -32,6 +32,11 @@ class Scene:
     hold
         Whether the caregiver holds the baby, watching (System M's mode kept at
         ``observe`` for the scene).
+    age
+        Grow a baby up to this age (months) for the scene first: a new lifetime
+        through the ``tiny`` curriculum, in the background with a progress bar (a few
+        seconds); the baby of the scenes before is replaced. ``None``: the same baby
+        goes on.
     events
         The caregiver's scripted actions, queued when the scene starts.
     """
@@ -43,6 +48,7 @@ class Scene:
     seed: int = 0
     scripted: bool = True
     hold: bool = False
+    age: float | None = None
     events: tuple[dict[str, Any], ...] = ()
 
 
@@ -97,15 +103,24 @@ STORY: tuple[Scene, ...] = (
         ),
     ),
     Scene(
-        "5. A-not-B",
-        "A toy is hidden at A three times, then at B while the baby watches. At 8 months "
-        "babies search at A; by 12 months at B. Where does ours search? "
-        "(Compare: infancy demo --story --age 8, then --age 12.)",
+        "5. A-not-B at 8 months",
+        "A baby grown up to 8 months (a progress bar while it grows). A toy is hidden at A "
+        "three times, then at B while the baby watches. Most 8-month-olds then search at "
+        "A, where it was. Where does ours search?",
         "a-not-b-v0",
         seed=3,
+        age=8.0,
     ),
     Scene(
-        "6. The noisy TV",
+        "6. A-not-B at 12 months",
+        "The same game with a baby grown up to 12 months. By 12 months most babies search "
+        "at B, where they saw it go. Does ours? Ask: what changed between 8 and 12 months?",
+        "a-not-b-v0",
+        seed=3,
+        age=12.0,
+    ),
+    Scene(
+        "7. The noisy TV",
         "The TV shows random colours and sounds: it never stops being surprising, yet there "
         "is nothing to learn. Watch 'surprise' and 'progress': does the baby get stuck "
         "staring, or move on? Ask: why is the TV not worth watching?",

@@ -70,6 +70,25 @@ def test_human_events_become_caregiver_actions_and_bad_events_are_named():
     assert HumanCaregiver(idle="script").act(obs) is None
 
 
+def test_human_caregiver_object_picks_which_toy_of_a_kind():
+    world = make_batch("playroom-v0", 1, seed=0)  # seed 0: two rattles
+    world.reset()
+    kind = world.rules.kind_index("rattle")
+    first, second = (int(k) for k in np.flatnonzero(world.state.obj_kind[0] == kind))
+    person = HumanCaregiver()
+    code = world.scenario.object_code
+    assert person.actions(world, {"look": "rattle"})[0, 1] == code(first)
+    acts = person.actions(world, {"point": "rattle", "object": second})
+    assert acts[0, 1] == code(second) and acts[0, 2] == code(second)
+    # A slot that holds another kind falls back to the first of the kind.
+    other = int(np.flatnonzero(world.state.obj_kind[0] != kind)[0])
+    assert person.actions(world, {"look": "rattle", "object": other})[0, 1] == code(first)
+    with pytest.raises(ValueError, match="object: says which toy"):
+        person.push({"say": "ball", "object": 1})
+    with pytest.raises(ValueError, match="object: expected an object slot"):
+        person.push({"look": "ball", "object": -1})
+
+
 def test_two_learning_infants_share_a_world_and_the_caregiver_attends_to_each():
     world = make_batch("playroom-v0", 1, seed=1, n_infants=2, caregiver={"eye_contact_prob": 0.6})
     world.reset()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
+import numba
 import numpy as np
 from numba.core import types
 from numba.experimental import structref
@@ -125,6 +126,17 @@ class KernelState(structref.StructRefProxy):
 structref.define_proxy(KernelState, _KernelStateType, list(STATE_FIELDS))
 
 
+@numba.njit(cache=True)
+def _new_kernel_state(*arrays):  # pragma: no cover - compiled
+    return KernelState(*arrays)
+
+
 def kernel_state(state: State) -> KernelState:
-    """A :class:`KernelState` sharing ``state``'s arrays (no copy)."""
-    return KernelState(*state)
+    """A :class:`KernelState` sharing ``state``'s arrays (no copy).
+
+    Built by a cached compiled constructor: the proxy's own constructor
+    (``KernelState(*arrays)`` from Python) is compiled anew in every process, about
+    2 s for 46 fields, which was most of the first world's start-up (the classroom's
+    first frame).
+    """
+    return _new_kernel_state(*state)
