@@ -702,9 +702,7 @@ class Cohort:
             return {}
         with torch.no_grad():
             z = self.a.encode(self.features(mem["view"], mem["senses"]))
-            state = self.state_of(
-                z, torch.from_numpy(mem["belief"]), torch.from_numpy(mem["cue"])
-            )
+            state = self.state_of(z, torch.from_numpy(mem["belief"]), torch.from_numpy(mem["cue"]))
         held = np.repeat(mem["held"][:, None], mem["action"].shape[1], 1)
         replayed = {
             "z": state,

@@ -10,7 +10,7 @@ import torch
 
 from infancy.curricula.probes import Session
 from infancy.infants import Cohort
-from infancy.infants.base import ACT, IMAGINE, OBSERVE, SLEEP, META_STATES
+from infancy.infants.base import ACT, IMAGINE, META_STATES, OBSERVE, SLEEP
 from infancy.infants.cohort import CUE
 from infancy.infants.config import MConfig
 from infancy.infants.system_m import RuleM, ScheduleM
@@ -277,8 +277,12 @@ def test_system_m_modes_follow_its_inputs_not_a_chunk_counter():
     assert (m.decide(ready, 0.0)["mode"] == ACT).all()  # not twice running
     assert (m.decide(ready, 0.0)["mode"] == IMAGINE).all()
     # Imagination does not pay with a poor world model, or when acting pays.
-    assert (m.decide(_meta(n, memories=5000, prediction_error=0.9, stress=0.9), 0.0)["mode"] == ACT).all()
-    assert (m.decide(_meta(n, memories=5000, prediction_error=0.1, stress=0.1), 0.0)["mode"] == ACT).all()
+    assert (
+        m.decide(_meta(n, memories=5000, prediction_error=0.9, stress=0.9), 0.0)["mode"] == ACT
+    ).all()
+    assert (
+        m.decide(_meta(n, memories=5000, prediction_error=0.1, stress=0.1), 0.0)["mode"] == ACT
+    ).all()
     assert (m.decide(_meta(n, energy=0.1), 0.0)["mode"] == SLEEP).all()
     # No counter: forty chunks of the same quiet inputs, forty times act.
     fresh = RuleM(MConfig(), n)

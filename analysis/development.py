@@ -1,0 +1,289 @@
+"""Does development happen? The criteria of issue 19, from a lifetime's tables.
+
+Torch-free, tidy DataFrames in and out. :func:`development_criteria` reads a cohort's
+probe table and says, criterion by criterion, what was measured, the target and whether
+it was met; :func:`schedule_fit` asks how much of System M's decisions a rule on the
+chunk index and energy alone could reproduce (the construct: "M decides from what it
+reads"; the cheapest fake: a fixed schedule, which this statistic catches);
+:func:`trap_firing` says where M damped curiosity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .acquisition import first_stable_pass
+from .compare import child_milestones, kendall_tau
+
+__all__ = ["development_criteria", "schedule_fit", "trap_firing"]
+
+MODE_NAMES = ("observe", "act", "imagine", "sleep")
+
+
+def _row(criterion: str, value, target: str, met, detail: str) -> dict:
+    return {"criterion": criterion, "value": value, "target": target, "met": met, "detail": detail}
+
+
+def _slope_ci(x: np.ndarray, y: np.ndarray, groups: np.ndarray, seed: int = 0, n_boot: int = 1000):
+    """Least-squares slope of y on x, with a bootstrap 95% CI over ``groups`` (infants)."""
+
+    def slope(xs, ys):
+        if len(xs) < 2 or np.ptp(xs) == 0:
+            return np.nan
+        return float(np.polyfit(xs, ys, 1)[0])
+
+    est = slope(x, y)
+    rng = np.random.default_rng(seed)
+    ids = np.unique(groups)
+    boots = []
+    for _ in range(n_boot):
+        pick = rng.choice(ids, ids.size)
+        idx = np.concatenate([np.flatnonzero(groups == g) for g in pick])
+        boots.append(slope(x[idx], y[idx]))
+    boots = np.array([b for b in boots if np.isfinite(b)])
+    if not np.isfinite(est) or boots.size == 0:
+        return est, np.nan, np.nan
+    return est, float(np.quantile(boots, 0.025)), float(np.quantile(boots, 0.975))
+
+
+def development_criteria(
+    probes: pd.DataFrame, *, stable: int = 2, end_months: float = 24.0, n_infants: int | None = None
+) -> pd.DataFrame:
+    """Issue 19's criteria for one cohort's probe table.
+
+    Parameters
+    ----------
+    probes
+        Long-form probe rows (``age_months, infant, probe, score, passed``; ``errors``
+        for A-not-B).
+    stable
+        Consecutive passing batteries that make a milestone.
+    end_months
+        The age by which milestones count (the last battery at or before it is "the
+        end").
+    n_infants
+        Cohort size (the number of infants in ``probes`` by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``criterion, value, target, met, detail``: ``met`` is ``True``/``False``, or
+        ``None`` where the statistic cannot be computed (``detail`` says why).
+    """
+    p = probes[probes["age_months"] <= end_months + 1e-9]
+    n = int(n_infants or p["infant"].nunique())
+    names = list(dict.fromkeys(p["probe"]))
+    first = first_stable_pass(p, stable)
+    rows = []
+    # 1. milestones reached stably, and kept
+    reached = first.dropna().groupby("probe")["infant"].nunique().reindex(names, fill_value=0)
+    enough = int((reached >= int(np.ceil(0.75 * n))).sum())
+    rows.append(
+        _row(
+            "probes passed stably by >= 3/4 of the infants",
+            enough,
+            f">= 7 of {len(names)}",
+            enough >= 7,
+            "; ".join(f"{k}: {v}/{n}" for k, v in reached.items()),
+        )
+    )
+    share = p.groupby(["probe", "age_months"])["passed"].mean().unstack(0)
+    last_age = share.index.max()
+    kept = []
+    for probe in names:
+        col = share[probe]
+        peak = col.max()
+        if peak > 0:
+            kept.append((probe, float(col.loc[last_age] / peak)))
+    if kept:
+        worst = min(v for _, v in kept)
+        rows.append(
+            _row(
+                "a passed probe stays passed (share at the end / its peak)",
+                round(worst, 3),
+                ">= 0.8 for every probe ever passed",
+                worst >= 0.8,
+                "; ".join(f"{k}: {v:.2f}" for k, v in kept),
+            )
+        )
+    else:
+        rows.append(
+            _row(
+                "a passed probe stays passed (share at the end / its peak)",
+                None,
+                ">= 0.8 for every probe ever passed",
+                None,
+                "no probe was passed by any infant in any battery: nothing to keep",
+            )
+        )
+    # 2. milestone order against children (cohort medians; not reached = later than all)
+    med = {}
+    for probe in names:
+        ages = first.loc[first["probe"] == probe, "age_months"].to_numpy(dtype=float)
+        ages = np.where(np.isnan(ages), np.inf, ages)
+        m = float(np.median(ages)) if ages.size else np.inf
+        med[probe] = m
+    children = child_milestones(names).set_index("milestone")["age_months"]
+    common = [k for k in names if k in children.index and np.isfinite(med[k])]
+    if len(common) >= 3:
+        tau = kendall_tau([med[k] for k in common], [children[k] for k in common])
+        rows.append(
+            _row(
+                "milestone order against children (Kendall tau-b, cohort medians)",
+                round(float(tau), 3),
+                ">= 0.6",
+                bool(tau >= 0.6),
+                f"over {len(common)} probes whose median infant reached them",
+            )
+        )
+    else:
+        rows.append(
+            _row(
+                "milestone order against children (Kendall tau-b, cohort medians)",
+                None,
+                ">= 0.6",
+                None,
+                f"cannot be computed: the median infant reached {len(common)} of "
+                f"{len(names)} milestones (3 are needed for an order)",
+            )
+        )
+    # 3. words
+    words = p[p["probe"] == "word_comprehension"]
+    if len(words):
+        by_age = words.groupby("age_months")["score"].median()
+        end_words = float(by_age.iloc[-1])
+        rises = (
+            kendall_tau(by_age.index.to_numpy(), by_age.to_numpy()) if by_age.nunique() > 1 else 0.0
+        )
+        rows.append(
+            _row(
+                "words known by looking, median infant at the end",
+                end_words,
+                ">= 4 of 7, rising with age",
+                bool(end_words >= 4 and rises > 0),
+                f"median by age: {', '.join(f'{a:g}: {v:g}' for a, v in by_age.items())}",
+            )
+        )
+    # 4. A-not-B errors fall with age; VoE above chance by 6 months
+    anb = p[(p["probe"] == "a_not_b") & p.get("errors", pd.Series(index=p.index)).notna()]
+    if len(anb) and "errors" in anb:
+        est, lo, hi = _slope_ci(
+            anb["age_months"].to_numpy(float),
+            anb["errors"].to_numpy(float),
+            anb["infant"].to_numpy(),
+        )
+        if np.isfinite(est):
+            rows.append(
+                _row(
+                    "A-not-B perseverative errors fall with age (slope per month, 95% CI)",
+                    round(est, 4),
+                    "CI below 0",
+                    bool(hi < 0),
+                    f"95% bootstrap CI over infants [{lo:.4f}, {hi:.4f}]",
+                )
+            )
+    delay = p[(p["probe"] == "a_not_b") & (p["score"] >= 0)]
+    if delay["infant"].nunique() >= 2:
+        est, lo, hi = _slope_ci(
+            delay["age_months"].to_numpy(float),
+            delay["score"].to_numpy(float),
+            delay["infant"].to_numpy(),
+        )
+        rows.append(
+            _row(
+                "A-not-B delay tolerated rises with age (steps per month, 95% CI)",
+                round(est, 4) if np.isfinite(est) else None,
+                "CI above 0",
+                bool(lo > 0) if np.isfinite(lo) else None,
+                f"95% bootstrap CI over infants [{lo:.4f}, {hi:.4f}]",
+            )
+        )
+    else:
+        rows.append(
+            _row(
+                "A-not-B delay tolerated rises with age (steps per month, 95% CI)",
+                None,
+                "CI above 0",
+                None,
+                "cannot be computed: fewer than two infants ever found the toy at B at any delay",
+            )
+        )
+    voe = p[(p["probe"] == "violation_of_expectation") & (p["age_months"] <= 6.0)]
+    if len(voe):
+        by = voe.groupby("infant")["passed"].any()
+        rows.append(
+            _row(
+                "violation of expectation above chance by 6 months (infants passing)",
+                int(by.sum()),
+                f"a majority of {n}",
+                bool(by.sum() > n / 2),
+                "passed at least one battery at or before 6 months",
+            )
+        )
+    return pd.DataFrame(rows, columns=["criterion", "value", "target", "met", "detail"])
+
+
+def schedule_fit(
+    audit: pd.DataFrame, *, periods=range(1, 9), energy_bins: int = 10
+) -> pd.DataFrame:
+    """How much of System M's decisions a rule on the chunk index and energy could
+    reproduce: the in-sample accuracy of the best lookup table from (chunk index modulo
+    ``p``, energy decile, the previous mode) to the mode, over ``p`` in ``periods``; and
+    the same with social salience (in two bins) added, the four-line rule's inputs.
+    Being in-sample, it is an upper bound for any rule of that form.
+
+    Parameters
+    ----------
+    audit
+        System M's audit (``infant, step, mode, energy``, ``social``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``inputs, period, accuracy, decisions``: the best period per set of inputs.
+    """
+    a = audit.sort_values(["infant", "step"]).copy()
+    a["chunk"] = a.groupby("infant").cumcount()
+    a["previous"] = a.groupby("infant")["mode"].shift(1).fillna("none")
+    a["energy_bin"] = np.minimum(
+        (a["energy"].to_numpy() * energy_bins).astype(int), energy_bins - 1
+    )
+    a["social_bin"] = (a["social"] > a["social"].median()).astype(int) if "social" in a else 0
+    out = []
+    for inputs, keys in (
+        ("chunk index, energy, previous mode", ["phase", "energy_bin", "previous"]),
+        ("+ social salience", ["phase", "energy_bin", "previous", "social_bin"]),
+    ):
+        best = (0.0, 0)
+        for period in periods:
+            a["phase"] = a["chunk"] % period
+            counts = a.groupby(keys)["mode"].value_counts()
+            hits = counts.groupby(level=list(range(len(keys)))).max().sum()
+            acc = float(hits / len(a))
+            if acc > best[0]:
+                best = (acc, period)
+        out.append(
+            {
+                "inputs": inputs,
+                "period": best[1],
+                "accuracy": round(best[0], 4),
+                "decisions": len(a),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def trap_firing(audit: pd.DataFrame, base_weight: float) -> pd.DataFrame:
+    """Where System M damped curiosity: the share of decisions with an intrinsic weight
+    below ``base_weight``, by ``stage`` (or overall), from its audit."""
+    a = audit.copy()
+    a["damped"] = a["intrinsic_weight"] < base_weight - 1e-9
+    key = "stage" if "stage" in a else None
+    g = a.groupby(key) if key else a.assign(stage="all").groupby("stage")
+    return (
+        g["damped"]
+        .agg(["mean", "sum", "size"])
+        .rename(columns={"mean": "share_damped", "sum": "damped", "size": "decisions"})
+        .reset_index()
+    )

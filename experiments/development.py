@@ -1,0 +1,185 @@
+"""Issue 19's table: does development happen, and what do its mechanisms contribute?
+
+Runs lifetimes of 8 infants for every condition and seed through an executor, keeps
+each lifetime's probe table and System M's audit as Parquet in ``--out`` (a lifetime
+already there is not run again: re-run the same command to resume), then prints:
+
+1. per condition and seed, the criteria of :func:`infancy.analysis.development.development_criteria`
+   (milestones passed stably and kept, the order against children, words, A-not-B,
+   violation of expectation);
+2. the ablations side by side (probes passed stably by at least 6 of the 8 infants, and
+   by any infant);
+3. System M's responsiveness: how much of its decisions a rule on the chunk index and
+   energy reproduces (:func:`~infancy.analysis.development.schedule_fit`), trust at the
+   end under caregivers of reliability 1.0, 0.7 and 0.3, and the share of decisions in
+   which curiosity was damped with and without a noisy TV;
+
+and one JSON line with the numbers. Usage::
+
+    python experiments/development.py --size small --seeds 3 --out dev-small
+    python experiments/development.py --size full --seeds 3 --conditions default --out dev-full
+
+``--size full`` is the default lifetime (about 12 minutes per lifetime here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from infancy.analysis.development import development_criteria, schedule_fit, trap_firing
+
+SIZES = {"tiny": "tiny", "small": "small", "full": None}
+
+NOISY = [
+    {
+        "name": "crawler",
+        "from_months": 0,
+        "to_months": 24,
+        "abilities": "crawler",
+        "scenarios": {"noisy-tv-v0": 0.5, "reach-v0": 0.5},
+    }
+]
+QUIET = [{**NOISY[0], "scenarios": {"playroom-v0": 0.5, "reach-v0": 0.5}}]
+
+CONDITIONS = {
+    "default": {"infant": "default"},
+    "no-learning": {"infant": "no-learning"},
+    "no-memory": {"infant": "no-memory"},
+    "no-word-pathway": {"infant": "no-word-pathway"},
+    "no-replay": {"infant": "no-replay"},
+    "fixed-schedule-m": {"infant": "fixed-schedule-m"},
+    "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
+    "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
+    "noisy-tv": {"curriculum": {"stages": NOISY}},
+    "no-tv": {"curriculum": {"stages": QUIET}},
+}
+"""Each condition's overrides of the run configuration."""
+
+
+def specs(conditions: list[str], seeds: int, size: str) -> list[dict]:
+    out = []
+    for cond in conditions:
+        config = json.loads(json.dumps(CONDITIONS[cond]))
+        cur = config.setdefault("curriculum", {})
+        if SIZES[size] is not None:
+            cur["preset"] = SIZES[size]
+        for seed in range(seeds):
+            out.append(
+                {**config, "seed": seed, "tables": ["probes", "audit"], "label": f"{cond}__s{seed}"}
+            )
+    return out
+
+
+def run(args: argparse.Namespace) -> Path:
+    from infancy.curricula.executors import executor
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    todo = [
+        s
+        for s in specs(args.conditions, args.seeds, args.size)
+        if not (out / f"{s['label']}.probes.parquet").exists()
+    ]
+    with executor(args.executor, args.workers) as pool:
+        for spec, result in zip(todo, pool.map(todo), strict=True):
+            if not result.ok:
+                print(f"{spec['label']}: failed: {result.error}", file=sys.stderr)
+                continue
+            for name in ("probes", "audit"):
+                result.tables[name].to_parquet(out / f"{spec['label']}.{name}.parquet")
+            print(f"{spec['label']}: done in {result.seconds:.0f} s", flush=True)
+    return out
+
+
+def report(out: Path, conditions: list[str], seeds: int) -> dict:
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_colwidth", 90)
+    summary: dict = {"criteria": {}, "ablations": {}, "m": {}}
+    tables = {}
+    for cond in conditions:
+        for seed in range(seeds):
+            f = out / f"{cond}__s{seed}.probes.parquet"
+            if f.exists():
+                tables[cond, seed] = (
+                    pd.read_parquet(f),
+                    pd.read_parquet(out / f"{cond}__s{seed}.audit.parquet"),
+                )
+    for (cond, seed), (probes, _) in tables.items():
+        if cond != "default":
+            continue
+        crit = development_criteria(probes)
+        print(f"\n## default, seed {seed}\n")
+        print(crit[["criterion", "value", "target", "met"]].to_string(index=False))
+        summary["criteria"][f"s{seed}"] = crit[["criterion", "value", "met"]].to_dict("records")
+    rows = []
+    for (cond, seed), (probes, _) in tables.items():
+        from infancy.analysis.acquisition import first_stable_pass
+
+        first = first_stable_pass(probes).dropna()
+        per_probe = first.groupby("probe")["infant"].nunique()
+        n = probes["infant"].nunique()
+        rows.append(
+            {
+                "condition": cond,
+                "seed": seed,
+                "probes passed stably by >= 6 of 8": int((per_probe >= 0.75 * n).sum()),
+                "probes passed stably by any infant": int((per_probe >= 1).sum()),
+                "milestones (infant x probe)": len(first),
+                "words at the end (median)": float(
+                    probes[probes["probe"] == "word_comprehension"]
+                    .groupby("age_months")["score"]
+                    .median()
+                    .iloc[-1]
+                ),
+            }
+        )
+    ablations = pd.DataFrame(rows)
+    print("\n## conditions side by side\n")
+    print(ablations.to_string(index=False))
+    summary["ablations"] = ablations.to_dict("records")
+    m_rows = []
+    for (cond, seed), (_, audit) in tables.items():
+        fit = schedule_fit(audit)
+        trust_end = audit.sort_values("step").groupby("infant")["trust"].last().mean()
+        damped = trap_firing(audit.assign(stage="all"), 0.1)["share_damped"].iloc[0]
+        m_rows.append(
+            {
+                "condition": cond,
+                "seed": seed,
+                "rule fit (chunk index, energy)": fit["accuracy"].iloc[0],
+                "rule fit (+ social)": fit["accuracy"].iloc[1],
+                "trust at the end": round(float(trust_end), 3),
+                "share of decisions damping curiosity": round(float(damped), 4),
+            }
+        )
+    m = pd.DataFrame(m_rows)
+    print("\n## System M\n")
+    print(m.to_string(index=False))
+    summary["m"] = m.to_dict("records")
+    print(json.dumps({"benchmark": "development", **summary}, default=str))
+    return summary
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=list(SIZES), default="small")
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument(
+        "--conditions", nargs="+", default=list(CONDITIONS), choices=list(CONDITIONS)
+    )
+    parser.add_argument("--executor", default="serial", choices=["serial", "process", "ray"])
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--report-only", action="store_true", help="print the tables of --out")
+    args = parser.parse_args(argv)
+    out = Path(args.out) if args.report_only else run(args)
+    report(out, args.conditions, args.seeds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""experiments/development.py at tiny size: it runs, writes each lifetime's tables,
+resumes without running them again, and prints the table and one JSON line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "experiments" / "development.py"),
+            *("--size", "tiny", "--seeds", "1", "--conditions", "default", "--out", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_development_table_at_tiny_size(tmp_path):
+    out = tmp_path / "dev"
+    first = _run(out)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "default__s0.audit.parquet",
+        "default__s0.probes.parquet",
+    ]
+    assert "default__s0: done" in first.stdout
+    line = json.loads(first.stdout.strip().splitlines()[-1])
+    assert line["benchmark"] == "development"
+    criteria = {r["criterion"] for r in line["criteria"]["s0"]}
+    assert "probes passed stably by >= 3/4 of the infants" in criteria
+    assert line["m"][0]["condition"] == "default"
+    assert 0.0 < line["m"][0]["rule fit (chunk index, energy)"] <= 1.0
+    again = _run(out)  # everything is there: nothing runs again
+    assert again.returncode == 0 and "done in" not in again.stdout
