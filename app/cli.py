@@ -217,6 +217,7 @@ def worlds_show(
         fail(f"--steps: expected a number >= 0, got {steps}")
     params = parse_params(param or [])
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from infancy.compiling import WORLD_KERNELS, CompilingNotice
     from infancy.worlds import make
     from infancy.worlds.render import Renderer
 
@@ -224,12 +225,13 @@ def worlds_show(
         env = make(world_id, **params)
     except ValueError as err:
         fail(str(err))
-    env.reset(seed=seed)
-    for _ in range(steps):
-        if not env.agents:
-            break
-        acts = {a: 1 for a in env.agents if a != "caregiver"}  # infants look around
-        env.step(acts)
+    with CompilingNotice(WORLD_KERNELS, console=err_console):
+        env.reset(seed=seed)
+        for _ in range(steps):
+            if not env.agents:
+                break
+            acts = {a: 1 for a in env.agents if a != "caregiver"}  # infants look around
+            env.step(acts)
     renderer = Renderer(env.engine.rules, tile=tile)
     surf = renderer.surface(env.engine, 0)
     tmp = out.with_name(f".{out.stem}.tmp.png")
@@ -412,14 +414,18 @@ def run_command(
     if quiet:
         life = _execute_or_exit(execute, store, the_plan, None)
     else:
+        from infancy.compiling import RUN_KERNELS, CompilingNotice
+
         total = the_plan.curriculum.clock.lifetime_steps
         bar = _run_bar(err_console)
         task = bar.add_task("starting", total=total, speed="", probes="")
         started = {"t": None, "step": 0}
+        notice = CompilingNotice(RUN_KERNELS, console=err_console)
 
         def progress_cb(life) -> None:
             import time
 
+            notice.stop()  # the kernels are compiled by the end of the first segment
             bar.start()  # at the first segment: an error before it stays one line
             now = time.perf_counter()
             if started["t"] is None:
@@ -434,8 +440,10 @@ def run_command(
             )
 
         try:
+            notice.start()
             life = _execute_or_exit(execute, store, the_plan, progress_cb)
         finally:
+            notice.stop(say=False)
             bar.stop()
     console.print(f"finished: {store.path} ({life.step} steps, {life.age_months:.1f} months)")
     _milestones(store, stable)
@@ -684,13 +692,22 @@ def experiment_run(
             console=console,
         )
         task = bar.add_task("lifetimes", total=None, failed=0)
+        from infancy.compiling import RUN_KERNELS, CompilingNotice
+
+        # the workers compile into the same cache, which the notice counts
+        notice = CompilingNotice(RUN_KERNELS, console=err_console)
 
         def report(done: int, total: int, failed: int) -> None:
+            notice.stop()
+            bar.start()
             bar.update(task, completed=done, total=total, failed=failed)
 
     try:
         if bar is not None:
-            bar.start()
+            if notice.cold:
+                notice.start()  # the bar starts when the first lifetime is done
+            else:
+                bar.start()
         folder = run_experiment(
             spec,
             target,
@@ -703,6 +720,7 @@ def experiment_run(
         fail(str(exc))
     finally:
         if bar is not None:
+            notice.stop(say=False)
             bar.stop()
     _print_summary(folder)
 
