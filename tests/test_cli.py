@@ -151,3 +151,25 @@ def test_unwrap_joins_lines_and_keeps_paragraphs():
     assert unwrap("One line\n    and the next.\n\n    A second\n    paragraph.") == (
         "One line and the next.\n\nA second paragraph."
     )
+
+
+def test_the_readme_picture_is_what_worlds_show_draws(tmp_path):
+    """docs/img/playroom.png is the README's `infancy worlds show playroom-v0 --seed 2`:
+    the same pixels (regenerate with that command and --out docs/img/playroom.png)."""
+    from pathlib import Path
+
+    import numpy as np
+
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    picture = readme.parent / "docs" / "img" / "playroom.png"
+    assert "`infancy worlds show playroom-v0 --seed 2`" in readme.read_text()
+    out = tmp_path / "playroom.png"
+    result = runner.invoke(app, ["worlds", "show", "playroom-v0", "--seed", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    drawn = pygame.surfarray.array3d(pygame.image.load(str(out)))
+    shipped = pygame.surfarray.array3d(pygame.image.load(str(picture)))
+    assert drawn.shape == shipped.shape
+    assert np.array_equal(drawn, shipped), (
+        f"{int((drawn != shipped).any(axis=-1).sum())} pixels differ: regenerate "
+        "docs/img/playroom.png and check the README's caption"
+    )
