@@ -178,6 +178,7 @@ def _plot_modes_by_stage(audit: pd.DataFrame, seed: int) -> Axes:
         y="share",
         hue="mode",
         palette=figures.MODE_COLORS,
+        unit="infant",
         seed=seed,
     )
     ax.set_ylabel("share of meta-actions (0 to 1)")
@@ -418,7 +419,9 @@ def write_report(
         run=store.path.name,
         path=str(store.path),
         status=status,
-        created=time.strftime("%Y-%m-%d %H:%M", time.localtime(status.get("created", 0))),
+        created=time.strftime("%Y-%m-%d %H:%M", time.localtime(status["created"]))
+        if isinstance(status.get("created"), int | float)
+        else "at a time not recorded",
         config=yaml.safe_dump(store.config(), sort_keys=False),
         summary=summary,
         milestones=_table_html(_labelled(stats["milestones"])),
