@@ -744,8 +744,9 @@ def plot_ablation(
     ax = _axes(ax, (4.5, 3.8))
     palette = PALETTE if palette is None else palette
     kw = {"hue": hue, "palette": palette} if hue else {"color": _colors(1)[0]}
+    grow = _size((1.0, 1.0))[0]  # dots grow with the context's fonts
     sns.stripplot(
-        data=data, x=x, y=y, dodge=bool(hue), alpha=0.45, size=4, ax=ax, legend=False, **kw
+        data=data, x=x, y=y, dodge=bool(hue), alpha=0.5, size=4 * grow, ax=ax, legend=False, **kw
     )
     sns.pointplot(
         data=data,
