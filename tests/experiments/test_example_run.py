@@ -62,3 +62,27 @@ def test_differences_name_the_table_that_changed(tmp_path):
     lexicon.to_parquet(copy / "lexicon.parquet", index=False)
     diff = script.differences(copy, example_run())
     assert len(diff) == 1 and diff[0].startswith("lexicon:")
+
+
+def test_figure_gallery_draws_every_figure_of_the_example(tmp_path):
+    import subprocess
+    import sys
+
+    script = SCRIPT.with_name("figure_gallery.py")
+    res = subprocess.run(
+        [sys.executable, str(script), "--out", str(tmp_path), "--contexts", "paper"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    sizes = json.loads(res.stdout.strip().splitlines()[-1])["inches"]
+    names = {p.stem for p in (tmp_path / "paper").glob("*.png")}
+    assert names == {k.split("/")[1] for k in sizes} and len(names) == 7
+    bad = subprocess.run(
+        [sys.executable, str(script), "--out", str(tmp_path), "--contexts", "slides"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert bad.returncode == 2 and "--contexts" in bad.stderr
