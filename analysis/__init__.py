@@ -3,7 +3,8 @@
 - :mod:`infancy.analysis.reference`: published child data shipped as package data
   (WHO motor windows, CDI norms, findings, Piaget, CDC 2022), each row with its source;
 - :mod:`infancy.analysis.runs`: ``load_run``/``load_runs``, runs from the run store as
-  one tidy table (``run, infant, seed, age_months, measure, value``);
+  one tidy table (``run, infant, seed, age_months, measure, value``), and
+  ``example_run()``, a small finished run shipped with the package;
 - :mod:`infancy.analysis.acquisition`: ages of acquisition from probe tables (first
   stable pass, the milestone table);
 - :mod:`infancy.analysis.compare`: each probe's child counterpart, logistic ages of
@@ -28,10 +29,11 @@ if __name__ != "infancy.analysis":
 
 from . import compare, experiments, reference
 from .acquisition import first_stable_pass, milestone_table
-from .runs import load_run, load_runs
+from .runs import example_run, load_run, load_runs
 
 __all__ = [
     "compare",
+    "example_run",
     "experiments",
     "first_stable_pass",
     "load_run",

@@ -56,22 +56,32 @@ def plot_effects(summary: pd.DataFrame, ax=None):
     docstring); returns the axes (the data kept for :func:`figures.save_figure`)."""
     rows = summary.reset_index(drop=True)
     labels = [f"{r.label}\n{r.condition} vs {r.control}" for r in rows.itertuples()]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 0.55 * len(rows) + 1.2))
+    if ax is None:  # grown with the style's fonts (talk, poster), as every figure
+        size = figures._size((6.5, 0.6 * len(rows) + 1.4))
+        _, ax = plt.subplots(figsize=size, layout="constrained")
     y = np.arange(len(rows))[::-1]
     g = rows["effect_size"].to_numpy(dtype=float)
     ok = np.isfinite(g)
     low = rows["g_low"].to_numpy(dtype=float)
     high = rows["g_high"].to_numpy(dtype=float)
-    ax.axvline(0.0, color="0.5", lw=1, zorder=0)
-    ax.hlines(y[ok], low[ok], high[ok], color="0.2", lw=2)
-    ax.plot(g[ok], y[ok], "o", color="0.1", ms=6)
-    ax.plot(np.zeros((~ok).sum()), y[~ok], "o", mfc="white", mec="0.3", ms=6)
-    ax.set_yticks(y, labels)
+    grow = figures._size((1.0, 1.0))[0]  # marks grow with the style's fonts
+    ax.axvline(0.0, color="0.5", lw=grow, zorder=0)
+    ax.hlines(y[ok], low[ok], high[ok], color="0.2", lw=2 * grow)
+    ax.plot(g[ok], y[ok], "o", color="0.1", ms=6 * grow)
+    ax.plot(np.zeros((~ok).sum()), y[~ok], "o", mfc="white", mec="0.3", ms=6 * grow)
+    ax.set_yticks(y, labels, fontsize="small")
+    ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlabel("effect size, Hedges' g (condition minus control, in SDs of seed means)")
-    ax._infancy_data = rows.assign(y=y)[  # type: ignore[attr-defined]
+    note = (
+        "Dots: Hedges' g on seed means; lines: its 95% hierarchical bootstrap CI (seeds"
+        " resampled, then infants within seeds); 0: no effect"
+    )
+    if (~ok).any():
+        note += "; hollow marks at 0: g not computable (every seed scored the same)"
+    data = rows.assign(y=y)[
         ["condition", "control", "measure", "label", "effect_size", "g_low", "g_high"]
     ]
+    figures._keep(ax, data, [], note, cite=False)
     return ax
 
 
@@ -82,8 +92,15 @@ def plot_conditions(measures: pd.DataFrame, labels: dict[str, str], *, seed: int
     per_seed = per_seed.reset_index()
     names = list(dict.fromkeys(per_seed["measure"]))
     conditions = list(dict.fromkeys(per_seed["condition"]))
-    fig, axes = plt.subplots(1, len(names), figsize=(3.2 * len(names) + 0.6, 3.4), squeeze=False)
+    fig, axes = plt.subplots(
+        1,
+        len(names),
+        figsize=figures._size((3.2 * len(names) + 0.6, 3.6)),
+        squeeze=False,
+        layout="constrained",
+    )
     rng = np.random.default_rng(seed)
+    grow = figures._size((1.0, 1.0))[0]  # marks grow with the style's fonts
     rows = []
     for ax, name in zip(axes[0], names, strict=True):
         d = per_seed[per_seed["measure"] == name]
@@ -94,9 +111,16 @@ def plot_conditions(measures: pd.DataFrame, labels: dict[str, str], *, seed: int
             boot = rng.choice(v, size=(2000, v.size)).mean(1)
             lo, hi = np.quantile(boot, [0.025, 0.975])
             ax.bar(i, v.mean(), color="0.85", edgecolor="0.3")
-            ax.errorbar(i, v.mean(), yerr=[[v.mean() - lo], [hi - v.mean()]], color="0.1")
+            ax.errorbar(
+                i,
+                v.mean(),
+                yerr=[[v.mean() - lo], [hi - v.mean()]],
+                color="0.1",
+                lw=1.5 * grow,
+                capsize=4 * grow,
+            )
             jitter = (rng.random(v.size) - 0.5) * 0.3
-            ax.plot(i + jitter, v, ".", color="0.2", ms=5)
+            ax.plot(i + jitter, v, "o", color="0.2", ms=3.5 * grow, alpha=0.8)
             rows.append(
                 {
                     "measure": name,
@@ -109,8 +133,13 @@ def plot_conditions(measures: pd.DataFrame, labels: dict[str, str], *, seed: int
             )
         ax.set_xticks(range(len(conditions)), conditions, rotation=20, ha="right")
         ax.set_title(textwrap.fill(labels.get(name, name), 28), fontsize="medium")
-        ax.set_ylabel("per-seed mean")
-    fig.tight_layout()
+        ax.set_ylabel("seed mean (over its infants)")
+    fig.supxlabel(
+        "Dots: each seed's mean over its infants; bars: the mean over seeds, whiskers its"
+        " 95% bootstrap CI over seeds",
+        fontsize="x-small",
+        color="0.3",
+    )
     fig._infancy_data = pd.DataFrame(rows)  # type: ignore[attr-defined]
     return fig
 

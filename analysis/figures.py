@@ -164,8 +164,11 @@ def _axes(ax: Axes | None, size=(6.0, 4.0)) -> Axes:
     return ax
 
 
-def _keep(ax: Axes, data: pd.DataFrame, sources: Sequence[str], note: str = "") -> None:
-    """Keep the figure's data on the axes and write its child-data sources under it."""
+def _keep(
+    ax: Axes, data: pd.DataFrame, sources: Sequence[str], note: str = "", *, cite: bool = True
+) -> None:
+    """Keep the figure's data on the axes and write its child-data sources (unless
+    ``cite`` is false: a figure with no child counterpart) and ``note`` under it."""
     ax._infancy_data = data.reset_index(drop=True)  # read by save_figure
     cited = list(
         dict.fromkeys(compare.short_source(s) for s in sources if isinstance(s, str) and s)
@@ -174,6 +177,8 @@ def _keep(ax: Axes, data: pd.DataFrame, sources: Sequence[str], note: str = "") 
     text = "Child data: " + ("; ".join(cited) if cited else "none")
     if note:
         text += f". {note}"
+    if not cite:
+        text = note
     # Below the x label whatever the context's font sizes (a fixed offset collided
     # with the label in the talk and poster styles).
     ax.annotate(
@@ -337,7 +342,7 @@ def plot_vocabulary_growth(
     if world_words < 1:
         raise ValueError(f"world_words: expected at least 1 word, got {world_words}")
     wide, items = compare.cdi_bands(form, measure)
-    ax = _axes(ax)
+    ax = _axes(ax, (7.5, 4.0))  # wider: the legend stands beside the right-hand axis
     m = wide.index.to_numpy(float)
     ax.fill_between(m, wide[10], wide[90], color="0.88", lw=0, label="children 10th-90th")
     ax.fill_between(m, wide[25], wide[75], color="0.75", lw=0, label="children 25th-75th")
@@ -371,7 +376,8 @@ def plot_vocabulary_growth(
         f"agent words (of {world_words} in its world;\n1 agent word = {scale:.0f} CDI words)"
     )
     ax.set_title("Vocabulary: agents on the CDI percentile bands", loc="left")
-    ax.legend(loc="upper left", fontsize="x-small")
+    # Beside the right-hand axis: inside, it hid the agents' early lines.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.18, 1.0), fontsize="x-small")
     norms_out = wide.stack().rename("words").reset_index().assign(series="cdi", infant=np.nan)
     agents = pd.concat(parts, ignore_index=True).rename(columns={"cdi_words": "words_cdi"})
     data = pd.concat([norms_out, agents], ignore_index=True)
@@ -662,6 +668,18 @@ def plot_probe_curves(
     )
     ax.set_title("Probe battery over age", loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="x-small")
+    if rows and max(r["share_passing"] for r in rows) == 0:
+        ax.text(
+            0.5,
+            0.5,
+            "No infant passed any of these probes:\nevery line lies at 0",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize="small",
+            color="0.25",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+        )
     data = pd.DataFrame(
         rows, columns=["probe", "age_months", "share_passing", "ci_low", "ci_high", "n_infants"]
     )
@@ -693,6 +711,7 @@ def plot_ablation(
     hue: str | None = None,
     child: dict | None = None,
     palette: str | dict | None = None,
+    unit: str = "run",
     seed: int = 0,
     ax: Axes | None = None,
 ) -> Axes:
@@ -710,6 +729,8 @@ def plot_ablation(
         "high": ..., "source": ...}`` (``low``/``high`` optional), drawn as a band.
     palette
         Colours of the ``hue`` levels (default :data:`PALETTE`).
+    unit
+        What one row (a dot) is, for the caption: ``"run"``, ``"seed"``, ``"infant"``.
     seed
         Seed of the bootstrap interval.
     ax
@@ -723,8 +744,9 @@ def plot_ablation(
     ax = _axes(ax, (4.5, 3.8))
     palette = PALETTE if palette is None else palette
     kw = {"hue": hue, "palette": palette} if hue else {"color": _colors(1)[0]}
+    grow = _size((1.0, 1.0))[0]  # dots grow with the context's fonts
     sns.stripplot(
-        data=data, x=x, y=y, dodge=bool(hue), alpha=0.45, size=4, ax=ax, legend=False, **kw
+        data=data, x=x, y=y, dodge=bool(hue), alpha=0.5, size=4 * grow, ax=ax, legend=False, **kw
     )
     sns.pointplot(
         data=data,
@@ -750,8 +772,8 @@ def plot_ablation(
     if child:
         ax.legend(loc="best", fontsize="x-small")
     note = (
-        "Dots: each run; diamonds and bars: the mean and its 95% bootstrap CI over runs"
-        " (1000 resamples)"
+        f"Dots: each {unit}; diamonds and bars: the mean and its 95% bootstrap CI over"
+        f" {unit}s (1000 resamples)"
     )
     _keep(ax, data, sources, note if child else f"No child value for this measure. {note}")
     return ax

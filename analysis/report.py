@@ -178,6 +178,7 @@ def _plot_modes_by_stage(audit: pd.DataFrame, seed: int) -> Axes:
         y="share",
         hue="mode",
         palette=figures.MODE_COLORS,
+        unit="infant",
         seed=seed,
     )
     ax.set_ylabel("share of meta-actions (0 to 1)")
@@ -209,9 +210,58 @@ def _number(value, fmt: str = ".2f") -> str | None:
     return format(v, fmt) if np.isfinite(v) else None
 
 
-def _labelled(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with the plain label of each milestone (probe) as its first column."""
-    return df.assign(probe=df["milestone"].map(label))[["probe", *df.columns]]
+def _plain(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``df`` with the probes in ``column`` by their plain labels (not raw names)."""
+    if column not in df.columns or df.empty:
+        return df
+    return df.assign(**{column: df[column].map(lambda p: label(p) if p in PROBES else p)})
+
+
+def _with_ci(value, low, high) -> str:
+    """``"6.00 [5.00, 7.00]"``; an en dash where the value is missing, and no interval
+    where it cannot be computed."""
+    v = _number(value)
+    if v is None:
+        return "\u2013"
+    lo, hi = _number(low), _number(high)
+    return f"{v} [{lo}, {hi}]" if lo is not None and hi is not None else v
+
+
+def _milestones_for_page(table: pd.DataFrame) -> pd.DataFrame:
+    """The milestone table as the page shows it, narrow enough for a 1280-px screen:
+    plain probe labels (no raw names), each age with its 95% CI in one cell, the infants
+    that reached it as "k of n"."""
+    t = table
+    return pd.DataFrame(
+        {
+            "probe": t["milestone"].map(label),
+            "child milestone": t["child_milestone"],
+            "child months": t["child_months"],
+            "source": t["source"],
+            "first stable months [95% CI]": [
+                _with_ci(*r)
+                for r in zip(
+                    t["first_stable_months"],
+                    t["first_stable_ci_low"],
+                    t["first_stable_ci_high"],
+                    strict=True,
+                )
+            ],
+            "reached": [
+                f"{int(k)} of {int(n)}" if pd.notna(k) and pd.notna(n) else "\u2013"
+                for k, n in zip(t["n_reached"], t["n_infants"], strict=True)
+            ],
+            "logistic months [95% CI]": [
+                _with_ci(*r)
+                for r in zip(
+                    t["logistic_months"], t["logistic_ci_low"], t["logistic_ci_high"], strict=True
+                )
+            ],
+            "residual months": t["residual_months"],
+            "earliest possible months": t["earliest_possible_months"],
+            "learning delay months": t["learning_delay_months"],
+        }
+    )
 
 
 def _table_html(df: pd.DataFrame, digits: int = 2) -> str:
@@ -418,14 +468,18 @@ def write_report(
         run=store.path.name,
         path=str(store.path),
         status=status,
-        created=time.strftime("%Y-%m-%d %H:%M", time.localtime(status.get("created", 0))),
+        created=time.strftime("%Y-%m-%d %H:%M", time.localtime(status["created"]))
+        if isinstance(status.get("created"), int | float)
+        else "at a time not recorded",
         config=yaml.safe_dump(store.config(), sort_keys=False),
         summary=summary,
-        milestones=_table_html(_labelled(stats["milestones"])),
-        windows=_table_html(stats["windows"]),
-        alignment=_table_html(stats["alignment"].drop(columns=["slope", "intercept"])),
+        milestones=_table_html(_milestones_for_page(stats["milestones"])),
+        windows=_table_html(_plain(stats["windows"], "milestone")),
+        alignment=_table_html(
+            _plain(stats["alignment"].drop(columns=["slope", "intercept"]), "milestone")
+        ),
         a_not_b=_table_html(stats["a_not_b"].drop(columns="source")),
-        nulls=_table_html(null_table()),
+        nulls=_table_html(_plain(null_table(), "probe")),
         audit=_table_html(audit_summary(audit), 3),
         figures=drawn,
     )

@@ -5,6 +5,9 @@ row per run, infant, age and measure, with columns ``run, infant, seed, age_mont
 measure, value``. The measures are the timeline's (System M's meta-states,
 ``share_<mode>``, the losses; one value per chunk) and, from the probe battery,
 ``probe:<name>`` (the score) and ``passed:<name>`` (1 or 0).
+
+``example_run()`` is the path of a small finished run shipped with the package (made by
+``python experiments/example_run.py``), for notebooks and tests that only show analysis.
 """
 
 from __future__ import annotations
@@ -16,9 +19,41 @@ import pandas as pd
 
 from infancy.store import RunError, RunStore, query
 
-__all__ = ["COLUMNS", "load_run", "load_runs"]
+__all__ = ["COLUMNS", "EXAMPLE_TABLES", "example_run", "load_run", "load_runs"]
 
 COLUMNS = ["run", "infant", "seed", "age_months", "measure", "value"]
+
+EXAMPLE_TABLES = ("probes", "timeline", "audit", "lexicon")
+"""The tables the shipped example run keeps (the report's; not the episodes)."""
+
+
+def example_run() -> Path:
+    """The shipped example run: a finished run directory (``config.yaml``, ``run.json``
+    and the :data:`EXAMPLE_TABLES` as Parquet, a few hundred kB) made by the project's
+    own runner with ``python experiments/example_run.py``, whose docstring gives its
+    size. Open it like any run: ``load_run(example_run())``,
+    ``RunStore.open(example_run())``; it lives inside the installed package, so give
+    ``write_report`` an ``out`` folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The run directory.
+
+    Raises
+    ------
+    infancy.store.RunError
+        The package was installed without it.
+    """
+    from importlib.resources import files
+
+    path = Path(str(files("infancy.analysis") / "data" / "example_run"))
+    if not (path / "run.json").is_file():
+        raise RunError(
+            f"{path}: the example run is missing from this installation "
+            "(python experiments/example_run.py makes it)"
+        )
+    return path
 
 
 def load_run(path: str | Path, *, timeline: bool = True) -> pd.DataFrame:

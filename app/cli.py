@@ -15,13 +15,70 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperCommand, TyperGroup
+
+
+def unwrap(text: str) -> str:
+    """A help text's paragraphs, each on one line: the help pages wrap them to the
+    terminal, so a docstring's own line breaks never cut a sentence mid-line.
+
+    Parameters
+    ----------
+    text
+        A docstring or help text; paragraphs are separated by blank lines.
+
+    Returns
+    -------
+    str
+        The paragraphs, separated by blank lines, each without line breaks.
+    """
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
+
+
+def _no_flag_types(params: list[Any]) -> list[Any]:
+    """Flags (``--force``, ``--help``) without a type on the help page: ``<bool>``
+    says nothing a user types."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class _Command(TyperCommand):
+    """A command whose help page shows no type for a flag."""
+
+    def get_params(self, ctx: typer.Context) -> list[Any]:
+        return _no_flag_types(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    """A command group whose help page shows no type for a flag; its commands' help
+    texts are unwrapped (:func:`unwrap`) and their pages are :class:`_Command`'s."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.help:
+            self.help = unwrap(self.help)
+        for command in self.commands.values():
+            if command.help:
+                command.help = unwrap(command.help)
+            if type(command) is TyperCommand:  # the same state, another help page
+                command.__class__ = _Command
+
+    def get_params(self, ctx: typer.Context) -> list[Any]:
+        return _no_flag_types(super().get_params(ctx))
+
 
 app = typer.Typer(
+    cls=_Group,
     help="infancy: a testbed in which infant-like agents grow up.",
     no_args_is_help=True,
     add_completion=False,
 )
-worlds_app = typer.Typer(help="List, describe and picture the worlds.", no_args_is_help=True)
+worlds_app = typer.Typer(
+    cls=_Group, help="List, describe and picture the worlds.", no_args_is_help=True
+)
 app.add_typer(worlds_app, name="worlds")
 
 console = Console()
@@ -61,30 +118,63 @@ def _root(
         raise typer.Exit()
 
 
+def first_sentence(doc: str) -> str:
+    """The first sentence of a world's ``## Description`` section (or of its first
+    paragraph), on one line (still Markdown).
+
+    Parameters
+    ----------
+    doc
+        A scenario's Markdown docstring.
+
+    Returns
+    -------
+    str
+        Text up to the first full stop, question or exclamation mark that ends a
+        sentence (outside brackets, before a capital letter or the end); the whole
+        section when no sentence ends in it.
+    """
+    import re
+
+    section = re.search(r"##\s*Description\s*\n(.*?)(?=\n\s*##|\Z)", doc, flags=re.S)
+    text = section.group(1) if section else doc.split("\n\n")[0]
+    text = " ".join(text.split())
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch in ".?!" and depth == 0:
+            rest = text[i + 1 :]
+            if not rest or (rest[0] == " " and rest[1:2].isupper()):
+                return text[: i + 1]
+    return text
+
+
 @worlds_app.command("list")
 def worlds_list() -> None:
-    """List the registered worlds with a one-line description."""
+    """List the registered worlds, each with the first sentence of its description."""
+    from rich.markdown import Markdown
+
     from infancy.worlds import list_worlds
     from infancy.worlds.registry import _REGISTRY
 
     table = Table("id", "description", title="infancy worlds")
     for wid in list_worlds():
-        doc = inspect.getdoc(_REGISTRY[wid]) or ""
-        lines = [ln.strip() for ln in doc.splitlines() if ln.strip() and not ln.startswith("#")]
-        table.add_row(wid, lines[0] if lines else "")
+        table.add_row(wid, Markdown(first_sentence(inspect.getdoc(_REGISTRY[wid]) or "")))
     console.print(table)
 
 
 @worlds_app.command("describe")
 def worlds_describe(world_id: Annotated[str, typer.Argument(help="A world id.")]) -> None:
-    """Print a world's documentation and its parameters."""
+    """Print a world's documentation (rendered Markdown) and its parameters."""
+    from rich.markdown import Markdown
+
     from infancy.worlds import list_worlds
     from infancy.worlds.registry import _REGISTRY
 
     if world_id not in _REGISTRY:
         fail(f"unknown world {world_id!r}; known worlds: {', '.join(list_worlds())}")
     cls = _REGISTRY[world_id]
-    console.print(inspect.getdoc(cls) or "", markup=False)
+    console.print(Markdown(inspect.getdoc(cls) or "", code_theme="ansi_light"))
     table = Table("parameter", "default", "description", title="parameters")
     for name, field in cls.Config.model_fields.items():
         default = field.default_factory() if field.default_factory else field.default
@@ -127,6 +217,7 @@ def worlds_show(
         fail(f"--steps: expected a number >= 0, got {steps}")
     params = parse_params(param or [])
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from infancy.compiling import WORLD_KERNELS, CompilingNotice
     from infancy.worlds import make
     from infancy.worlds.render import Renderer
 
@@ -134,12 +225,13 @@ def worlds_show(
         env = make(world_id, **params)
     except ValueError as err:
         fail(str(err))
-    env.reset(seed=seed)
-    for _ in range(steps):
-        if not env.agents:
-            break
-        acts = {a: 1 for a in env.agents if a != "caregiver"}  # infants look around
-        env.step(acts)
+    with CompilingNotice(WORLD_KERNELS, console=err_console):
+        env.reset(seed=seed)
+        for _ in range(steps):
+            if not env.agents:
+                break
+            acts = {a: 1 for a in env.agents if a != "caregiver"}  # infants look around
+            env.step(acts)
     renderer = Renderer(env.engine.rules, tile=tile)
     surf = renderer.surface(env.engine, 0)
     tmp = out.with_name(f".{out.stem}.tmp.png")
@@ -154,6 +246,7 @@ def worlds_show(
 
 # ---------------------------------------------------------------------- lifetimes
 runs_app = typer.Typer(
+    cls=_Group,
     help="List the runs under a folder, or query them with SQL (DuckDB).",
     invoke_without_command=True,
 )
@@ -321,14 +414,18 @@ def run_command(
     if quiet:
         life = _execute_or_exit(execute, store, the_plan, None)
     else:
+        from infancy.compiling import RUN_KERNELS, CompilingNotice
+
         total = the_plan.curriculum.clock.lifetime_steps
         bar = _run_bar(err_console)
         task = bar.add_task("starting", total=total, speed="", probes="")
         started = {"t": None, "step": 0}
+        notice = CompilingNotice(RUN_KERNELS, console=err_console)
 
         def progress_cb(life) -> None:
             import time
 
+            notice.stop()  # the kernels are compiled by the end of the first segment
             bar.start()  # at the first segment: an error before it stays one line
             now = time.perf_counter()
             if started["t"] is None:
@@ -343,8 +440,10 @@ def run_command(
             )
 
         try:
+            notice.start()
             life = _execute_or_exit(execute, store, the_plan, progress_cb)
         finally:
+            notice.stop(say=False)
             bar.stop()
     console.print(f"finished: {store.path} ({life.step} steps, {life.age_months:.1f} months)")
     _milestones(store, stable)
@@ -494,6 +593,7 @@ def runs_sql(
 
 
 experiment_app = typer.Typer(
+    cls=_Group,
     help="Experiments: conditions x seeds of lifetimes, with contrasts and their CIs.",
     no_args_is_help=True,
 )
@@ -592,13 +692,22 @@ def experiment_run(
             console=console,
         )
         task = bar.add_task("lifetimes", total=None, failed=0)
+        from infancy.compiling import RUN_KERNELS, CompilingNotice
+
+        # the workers compile into the same cache, which the notice counts
+        notice = CompilingNotice(RUN_KERNELS, console=err_console)
 
         def report(done: int, total: int, failed: int) -> None:
+            notice.stop()
+            bar.start()
             bar.update(task, completed=done, total=total, failed=failed)
 
     try:
         if bar is not None:
-            bar.start()
+            if notice.cold:
+                notice.start()  # the bar starts when the first lifetime is done
+            else:
+                bar.start()
         folder = run_experiment(
             spec,
             target,
@@ -611,6 +720,7 @@ def experiment_run(
         fail(str(exc))
     finally:
         if bar is not None:
+            notice.stop(say=False)
             bar.stop()
     _print_summary(folder)
 

@@ -74,3 +74,33 @@ def test_an_unfinished_experiment_says_how_to_finish_it(experiment):
         write_experiment_report(experiment)
     with pytest.raises(ValueError, match="not an experiment directory"):
         write_experiment_report(experiment / "nowhere")
+
+
+@pytest.mark.parametrize("context", ["talk", "poster"])
+def test_experiment_figures_grow_with_the_style_and_say_what_marks_are(experiment, context):
+    import matplotlib.pyplot as plt
+
+    from infancy.analysis import figures
+    from infancy.analysis.experiment_report import plot_conditions, plot_effects
+
+    summary = pd.read_parquet(experiment / "summary.parquet")
+    measures = pd.read_parquet(experiment / "measures.parquet")
+    figures.set_style("paper")
+    small = plot_effects(summary).figure.get_size_inches()
+    small_c = plot_conditions(measures, {"score": "reaching score"}).get_size_inches()
+    figures.set_style(context)
+    ax = plot_effects(summary)
+    fig = plot_conditions(measures, {"score": "reaching score"})
+    try:
+        assert (ax.figure.get_size_inches() > 1.5 * small).all()
+        assert (fig.get_size_inches() > 1.5 * small_c).all()
+        notes = " ".join(t.get_text() for t in ax.texts)
+        assert "95% hierarchical bootstrap CI" in notes and "hollow marks" in notes
+        assert "95% bootstrap CI over seeds" in fig.get_supxlabel()
+        for a in fig.axes:  # y tick labels of one panel never run into the next panel
+            fig.canvas.draw()
+            r = fig.canvas.get_renderer()
+            assert a.get_tightbbox(r).x1 <= fig.bbox.x1 + 1
+    finally:
+        figures.set_style("paper")
+        plt.close("all")

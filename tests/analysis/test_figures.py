@@ -162,3 +162,28 @@ def test_bad_style_and_format_are_named():
     ax = figures.plot_ablation(pd.DataFrame({"condition": ["a"], "value": [1.0]}))
     with pytest.raises(ValueError, match="formats"):
         figures.save_figure(ax, "x", formats=("jpg",))
+
+
+def test_probe_curves_say_in_words_when_no_infant_passed():
+    none = _probes().assign(passed=False)
+    ax = figures.plot_probe_curves(none, n_boot=20)
+    assert any("No infant passed any of these probes" in t.get_text() for t in ax.texts)
+    some = figures.plot_probe_curves(_probes(), n_boot=20)
+    assert not any("No infant passed" in t.get_text() for t in some.texts)
+
+
+def test_ablation_caption_names_what_a_dot_is():
+    table = pd.DataFrame({"condition": np.repeat(["a", "b"], 4), "value": np.arange(8.0)})
+    ax = figures.plot_ablation(table, unit="infant")
+    assert "Dots: each infant" in _cited(ax) and "CI over infants" in _cited(ax)
+    assert "each run" not in _cited(ax)
+
+
+def test_vocabulary_legend_stands_outside_the_data():
+    vocab = pd.DataFrame({"infant": [0, 0], "age_months": [1.0, 24.0], "words": [0, 3]})
+    ax = figures.plot_vocabulary_growth(vocab, world_words=7, associated=vocab)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.x0 >= ax.get_window_extent(renderer).x1  # beside the axes, not on the lines

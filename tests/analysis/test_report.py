@@ -125,3 +125,17 @@ def test_report_command(tiny_run, tmp_path):
     assert missing.exit_code == 2 and "not a run directory" in missing.output
     bad = runner.invoke(app, ["report", str(tiny_run), "--boot", "0"])
     assert bad.exit_code == 2 and "--boot" in bad.output
+
+
+def test_report_of_the_shipped_example_run_says_what_is_missing_in_words(tmp_path):
+    """The example run (no milestone reached, no start time recorded): every missing
+    statistic and time is said in words."""
+    from infancy.analysis import example_run
+
+    page = write_report(example_run(), tmp_path / "rep", n_boot=20).read_text()
+    checker = _Checker()
+    checker.feed(page)
+    text = " ".join(checker.text)
+    assert "started at a time not recorded" in text and "1970" not in text
+    assert not re.search(r"\bnan\b", text, flags=re.IGNORECASE)
+    assert len(checker.images) == len(FIGURES)

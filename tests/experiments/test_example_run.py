@@ -1,0 +1,88 @@
+"""The example run shipped with the package: small, complete, opened in one call, and
+what the project's code makes now (regenerate: python experiments/example_run.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from infancy.analysis import example_run, load_run
+from infancy.analysis.runs import EXAMPLE_TABLES
+from infancy.curricula.runner import check
+from infancy.store import RunStore
+
+SCRIPT = Path(__file__).resolve().parents[2] / "experiments" / "example_run.py"
+REGENERATE = "out of date: regenerate it with  python experiments/example_run.py"
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("example_run_script", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_example_run_is_a_small_complete_run():
+    path = example_run()
+    script = _script()
+    files = sorted(p.name for p in path.iterdir())
+    assert files == sorted(["config.yaml", "run.json", *(f"{t}.parquet" for t in EXAMPLE_TABLES)])
+    assert sum(p.stat().st_size for p in path.iterdir()) < 800_000  # a few hundred kB
+    status = json.loads((path / "run.json").read_text())
+    assert status["status"] == "finished" and status["n"] == script.N
+    assert status["curriculum"] == script.PRESET and status["age_months"] == 24.0
+    assert "created" not in status and "commit" not in status["environment"]
+    store = RunStore.open(path)
+    probes = store.table("probes")
+    assert probes["infant"].nunique() == script.N
+    assert sorted(probes["age_months"].unique()) == list(range(1, 25))  # monthly batteries
+    data = load_run(path)
+    assert set(data["measure"]) >= {"probe:reaching", "share_act", "trust"}
+    assert data["value"].notna().all()
+
+
+def test_the_shipped_example_is_what_the_code_makes_now():
+    """The first month lived again from its config.yaml gives the same tables."""
+    result = check(example_run(), months=1.0)
+    assert result.reproduces, f"{REGENERATE}\n" + "\n".join(result.lines())
+    assert result.tables == 3 and result.rows > 0
+
+
+def test_differences_name_the_table_that_changed(tmp_path):
+    script = _script()
+    copy = tmp_path / "example_run"
+    shutil.copytree(example_run(), copy)
+    assert script.differences(copy, example_run()) == []
+    lexicon = pd.read_parquet(copy / "lexicon.parquet")
+    lexicon.loc[0, "strength"] += 1.0
+    lexicon.to_parquet(copy / "lexicon.parquet", index=False)
+    diff = script.differences(copy, example_run())
+    assert len(diff) == 1 and diff[0].startswith("lexicon:")
+
+
+def test_figure_gallery_draws_every_figure_of_the_example(tmp_path):
+    import subprocess
+    import sys
+
+    script = SCRIPT.with_name("figure_gallery.py")
+    res = subprocess.run(
+        [sys.executable, str(script), "--out", str(tmp_path), "--contexts", "paper"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    sizes = json.loads(res.stdout.strip().splitlines()[-1])["inches"]
+    names = {p.stem for p in (tmp_path / "paper").glob("*.png")}
+    assert names == {k.split("/")[1] for k in sizes} and len(names) == 7
+    bad = subprocess.run(
+        [sys.executable, str(script), "--out", str(tmp_path), "--contexts", "slides"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert bad.returncode == 2 and "--contexts" in bad.stderr
