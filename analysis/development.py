@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .acquisition import first_stable_pass
-from .compare import child_milestones, kendall_tau
+from .compare import a_not_b_slope, child_milestones, kendall_tau
 
 __all__ = ["development_criteria", "schedule_fit", "trap_firing"]
 
@@ -166,8 +166,8 @@ def development_criteria(
             )
         )
     # 4. A-not-B errors fall with age; VoE above chance by 6 months
-    anb = p[(p["probe"] == "a_not_b") & p.get("errors", pd.Series(index=p.index)).notna()]
-    if len(anb) and "errors" in anb:
+    anb = p[(p["probe"] == "a_not_b") & p["errors"].notna()] if "errors" in p else p[:0]
+    if len(anb):
         est, lo, hi = _slope_ci(
             anb["age_months"].to_numpy(float),
             anb["errors"].to_numpy(float),
@@ -183,30 +183,29 @@ def development_criteria(
                     f"95% bootstrap CI over infants [{lo:.4f}, {hi:.4f}]",
                 )
             )
-    delay = p[(p["probe"] == "a_not_b") & (p["score"] >= 0)]
-    if delay["infant"].nunique() >= 2:
-        est, lo, hi = _slope_ci(
-            delay["age_months"].to_numpy(float),
-            delay["score"].to_numpy(float),
-            delay["infant"].to_numpy(),
-        )
+    # The delay tolerated: the project's own A-not-B slope (per infant from its first
+    # pass, the cohort's mean with a bootstrap CI over infants).
+    cohort = a_not_b_slope(p).set_index("infant").loc["cohort"]
+    name = "A-not-B delay tolerated rises with age (steps per month, 95% CI)"
+    if np.isfinite(cohort["ci_low"]):
         rows.append(
             _row(
-                "A-not-B delay tolerated rises with age (steps per month, 95% CI)",
-                round(est, 4) if np.isfinite(est) else None,
+                name,
+                round(float(cohort["slope_steps_per_month"]), 4),
                 "CI above 0",
-                bool(lo > 0) if np.isfinite(lo) else None,
-                f"95% bootstrap CI over infants [{lo:.4f}, {hi:.4f}]",
+                bool(cohort["ci_low"] > 0),
+                f"95% bootstrap CI over infants [{cohort['ci_low']:.4f}, {cohort['ci_high']:.4f}]",
             )
         )
     else:
         rows.append(
             _row(
-                "A-not-B delay tolerated rises with age (steps per month, 95% CI)",
+                name,
                 None,
                 "CI above 0",
                 None,
-                "cannot be computed: fewer than two infants ever found the toy at B at any delay",
+                "cannot be computed: fewer than two infants found the toy at B at two "
+                "batteries or more",
             )
         )
     voe = p[(p["probe"] == "violation_of_expectation") & (p["age_months"] <= 6.0)]
