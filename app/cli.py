@@ -321,8 +321,9 @@ def run_command(
     infant: Annotated[
         str | None,
         typer.Option(
-            help="Shipped infant preset: default, or no-learning (every learning gate shut"
-            " from birth: the battery's null distribution)."
+            help="Shipped infant preset: default, or an ablation: no-learning (every"
+            " learning gate shut from birth: the battery's null distribution), no-memory,"
+            " no-word-pathway, no-replay, fixed-schedule-m."
         ),
     ] = None,
     out: Annotated[
