@@ -73,6 +73,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -194,6 +195,24 @@ def _seed_table(g: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     for i, r in enumerate(rows):
         m[i, : len(r)] = r
     return m, n
+
+
+def _pair(
+    d: pd.DataFrame, m: str, condition: str, control: str
+) -> tuple[tuple[pd.DataFrame, tuple], tuple[pd.DataFrame, tuple], dict[str, Any]]:
+    """Measure ``m``'s rows and seed table for the condition and the control, and the
+    head of its result row (the pair, the measure and the seeds of each)."""
+    dm = d[d["measure"] == m]
+    ga, gb = dm[dm["condition"] == condition], dm[dm["condition"] == control]
+    ta, tb = _seed_table(ga), _seed_table(gb)
+    head = {
+        "condition": condition,
+        "control": control,
+        "measure": m,
+        "n_seeds_condition": len(ta[1]),
+        "n_seeds_control": len(tb[1]),
+    }
+    return (ga, ta), (gb, tb), head
 
 
 def _check_levels(ci: float, n_boot: int, n_perm: int) -> None:
@@ -392,16 +411,10 @@ def contrast(
     rows = []
     for m in measures:
         rng = np.random.default_rng(seed)  # per measure: a row does not depend on the others
-        dm = d[d["measure"] == m]
-        ga, gb = dm[dm["condition"] == condition], dm[dm["condition"] == control]
-        (ma, na), (mb, nb) = _seed_table(ga), _seed_table(gb)
+        (ga, (ma, na)), (gb, (mb, nb)), head = _pair(d, m, condition, control)
         sa, sb = _seed_means(ma, na), _seed_means(mb, nb)
         r = {
-            "condition": condition,
-            "control": control,
-            "measure": m,
-            "n_seeds_condition": len(sa),
-            "n_seeds_control": len(sb),
+            **head,
             "n_infants_condition": int(ga[["seed", "infant"]].dropna().drop_duplicates().shape[0]),
             "n_infants_control": int(gb[["seed", "infant"]].dropna().drop_duplicates().shape[0]),
             "mean_condition": float(sa.mean()),
@@ -519,18 +532,10 @@ def seeds_needed(
     z = NormalDist().inv_cdf((1 + ci) / 2)
     rows = []
     for m in measures:
-        dm = d[d["measure"] == m]
-        ta, tb = (
-            _seed_table(dm[dm["condition"] == condition]),
-            _seed_table(dm[dm["condition"] == control]),
-        )
+        (_, ta), (_, tb), head = _pair(d, m, condition, control)
         sa, sb = _seed_means(*ta), _seed_means(*tb)
         r = {
-            "condition": condition,
-            "control": control,
-            "measure": m,
-            "n_seeds_condition": len(sa),
-            "n_seeds_control": len(sb),
+            **head,
             "sd_seeds_condition": np.nan,
             "sd_seeds_control": np.nan,
             "halfwidth_now": np.nan,

@@ -26,7 +26,8 @@ from __future__ import annotations
 import os
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from .work import LifetimeResult, LifetimeSpec, run_lifetime
@@ -94,10 +95,30 @@ class SerialExecutor(Executor):
 
 
 def _worker_init() -> None:
-    os.environ.update(_WORKER_ENV)  # before numba or torch is imported in the worker
+    # The environment is already the workers' (see ProcessExecutor.map): numba reads it
+    # when the initializer's own module is unpickled, before this body runs.
+    import numba
     import torch
 
+    numba.set_num_threads(1)
     torch.set_num_threads(1)
+
+
+@contextmanager
+def _worker_environment() -> Iterator[None]:
+    # Spawned workers inherit the parent's environment at spawn: set it around the pool
+    # (os.environ.update inside the worker came too late, numba had read its thread
+    # count already, and two workers ran four spinning threads on two cores).
+    saved = {k: os.environ.get(k) for k in _WORKER_ENV}
+    os.environ.update(_WORKER_ENV)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 class ProcessExecutor(Executor):
@@ -127,11 +148,14 @@ class ProcessExecutor(Executor):
                 "import (python reading stdin?); run it from a .py file or a notebook, or use "
                 "executor('serial')"
             )
-        with ProcessPoolExecutor(
-            max_workers=min(self.workers, len(plain)),
-            mp_context=mp.get_context("spawn"),
-            initializer=_worker_init,
-        ) as pool:
+        with (
+            _worker_environment(),
+            ProcessPoolExecutor(
+                max_workers=min(self.workers, len(plain)),
+                mp_context=mp.get_context("spawn"),
+                initializer=_worker_init,
+            ) as pool,
+        ):
             futures = {pool.submit(run_lifetime, s): i for i, s in enumerate(plain)}
             for fut in as_completed(futures):
                 i = futures[fut]

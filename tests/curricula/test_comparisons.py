@@ -12,7 +12,8 @@ from infancy.infants.config import InfantConfig
 
 def test_imagining_infants_are_ahead_at_equal_real_steps():
     """A small deterministic case of the imagination experiment's contrast with "none"
-    (the claim itself rests on experiments/imagination_replay.py over 12 seeds): with
+    (the claim itself rested on experiments/imagination_replay.py over 12 seeds, now
+    retired for the sleep-and-imagination experiment): with
     the same real acting steps, infants that imagine are ahead of infants that never do
     over the budget (learning-curve area, and the first half alone) and reach 80%
     reaching success no later (here in the same 256-step bin). Since infants' gates were

@@ -138,3 +138,29 @@ def test_a_process_pool_from_stdin_says_why_it_cannot_start():
         [sys.executable, "-"], input=program, capture_output=True, text=True, timeout=300
     )
     assert "is not a file the workers can import" in res.stdout, res.stderr
+
+
+def _threads_in_worker(_: int) -> tuple[int, int, int]:
+    import numba
+    import torch
+
+    return numba.config.NUMBA_NUM_THREADS, numba.get_num_threads(), torch.get_num_threads()
+
+
+def test_process_workers_run_one_numba_and_one_torch_thread_each():
+    # numba reads its thread count once, at import; a worker that set the variable in
+    # its initializer ran a full-size thread pool beside its siblings (2 workers were
+    # slower than 1 on two cores). The pool's workers must see it from their start.
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from infancy.curricula.executors import _worker_environment, _worker_init
+
+    with (
+        _worker_environment(),
+        ProcessPoolExecutor(
+            2, mp_context=mp.get_context("spawn"), initializer=_worker_init
+        ) as pool,
+    ):
+        seen = list(pool.map(_threads_in_worker, range(2)))
+    assert seen == [(1, 1, 1), (1, 1, 1)]

@@ -63,6 +63,19 @@ def test_every_shipped_experiment_is_valid_and_asks_a_question():
     assert all(s["curriculum"]["preset"] == "tiny" for s in spec.specs())
 
 
+def test_the_ablations_experiment_compares_every_shipped_infant_preset():
+    from importlib.resources import files
+
+    presets = {
+        p.name.removesuffix(".yaml")
+        for p in files("infancy.infants").joinpath("presets").iterdir()
+        if p.name.endswith(".yaml")
+    }
+    spec = load_experiment("ablations")
+    assert {c["infant"] for c in spec.conditions.values()} == presets
+    assert spec.control == "default"
+
+
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("exp")
