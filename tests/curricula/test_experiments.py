@@ -76,6 +76,25 @@ def test_the_ablations_experiment_compares_every_shipped_infant_preset():
     assert spec.control == "default"
 
 
+def test_every_shipped_experiment_has_its_paragraph_and_its_child_sources_exist():
+    # docs/experiments.md: one section per shipped experiment; every child finding it
+    # quotes as (`topic`: Author ...) is a row of the shipped reference data.
+    import re
+
+    from infancy.analysis.reference import findings
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "experiments.md").read_text()
+    sections = set(re.findall(r"^## (\S+)$", doc, flags=re.M))
+    assert sections == set(list_experiments()["name"])
+    rows = findings()
+    cited = re.findall(r"`([a-z_]+)`: ([^,;)]+)", doc)
+    assert len(cited) >= 8
+    for topic, source in cited:
+        author = source.split(" 19")[0].split(" 20")[0].strip()
+        mine = rows[rows["topic"] == topic]
+        assert mine["source"].str.startswith(author).any(), (topic, source)
+
+
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("exp")
