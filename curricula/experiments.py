@@ -16,6 +16,7 @@ listed by ``infancy experiment list``)::
     measures:
       - {name: words_24, kind: words_known, at_months: 24, label: words known at 24 months}
     contrasts: [[cues-off, cues-on]]   # default: every condition against the control
+    headline: words_24     # the measure a one-line result quotes (default: the first)
 
 Measures (one value per infant and lifetime; ``at_months``: the battery at or before
 that age, the last one by default):
@@ -157,6 +158,9 @@ class ExperimentSpec(ConfigModel):
     conditions: dict[str, dict[str, Any]] = Field(min_length=2)
     measures: list[Measure] = Field(min_length=1)
     contrasts: list[tuple[str, str]] | None = None
+    headline: str | None = Field(
+        None, description="the measure a one-line result quotes (default: the first)"
+    )
 
     @model_validator(mode="after")
     def _names(self) -> ExperimentSpec:
@@ -169,11 +173,18 @@ class ExperimentSpec(ConfigModel):
         names = [m.name for m in self.measures]
         if len(set(names)) != len(names):
             raise ValueError("measures: two measures share a name")
+        if self.headline is not None and self.headline not in names:
+            raise ValueError(f"headline: {self.headline!r} is not one of the measures")
         for key in ("seed", "tables", "run_dir", "label"):
             for name, over in {"base": self.base, **self.conditions}.items():
                 if key in over:
                     raise ValueError(f"{name}: {key!r} is set by the experiment, not here")
         return self
+
+    @property
+    def headline_measure(self) -> str:
+        """The measure a one-line result quotes: ``headline``, or the first."""
+        return self.headline or self.measures[0].name
 
     def pairs(self) -> list[tuple[str, str]]:
         """The contrasts: the listed ones, or every condition against the control."""

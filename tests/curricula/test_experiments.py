@@ -163,6 +163,7 @@ def test_killed_at_any_moment_resume_finishes_with_the_same_summary(finished, tm
         ({"conditions": {"cues": {}, "b": {"seed": 3}}}, "'seed' is set by the experiment"),
         ({"contrasts": [["cues", "ghost"]]}, "'ghost' is not one of the conditions"),
         ({"seeds": 0}, "seeds"),
+        ({"headline": "fame"}, "headline: 'fame' is not one of the measures"),
     ],
 )
 def test_bad_experiments_are_one_line_errors(tmp_path, change, message):
