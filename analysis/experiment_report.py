@@ -66,7 +66,8 @@ def plot_effects(summary: pd.DataFrame, ax=None):
     high = rows["g_high"].to_numpy(dtype=float)
     grow = figures._size((1.0, 1.0))[0]  # marks grow with the style's fonts
     ax.axvline(0.0, color="0.5", lw=grow, zorder=0)
-    ax.hlines(y[ok], low[ok], high[ok], color="0.2", lw=2 * grow)
+    with_ci = ok & np.isfinite(low) & np.isfinite(high)
+    ax.hlines(y[with_ci], low[with_ci], high[with_ci], color="0.2", lw=2 * grow)
     ax.plot(g[ok], y[ok], "o", color="0.1", ms=6 * grow)
     ax.plot(np.zeros((~ok).sum()), y[~ok], "o", mfc="white", mec="0.3", ms=6 * grow)
     ax.set_yticks(y, labels, fontsize="small")
@@ -76,6 +77,8 @@ def plot_effects(summary: pd.DataFrame, ax=None):
         "Dots: Hedges' g on seed means; lines: its 95% hierarchical bootstrap CI (seeds"
         " resampled, then infants within seeds); 0: no effect"
     )
+    if (ok & ~with_ci).any():
+        note += "; a dot without a line: no CI (most resamples had no spread between seeds)"
     if (~ok).any():
         note += "; hollow marks at 0: g not computable (every seed scored the same)"
     data = rows.assign(y=y)[

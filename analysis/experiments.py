@@ -437,9 +437,18 @@ def contrast(
             r["effect_size"] = float(_hedges_g(sa, sb))
             if np.isfinite(r["effect_size"]):
                 gs = _hedges_g(ba, bb)
-                gs = gs[np.isfinite(gs)]
-                if len(gs):
-                    r["g_low"], r["g_high"] = np.percentile(gs, q)
+                # g is undefined in a resample with no spread between its seeds (a few
+                # seeds differ, the rest tie). Percentiles of the defined ones alone
+                # would keep only resamples that drew a differing seed and exclude 0
+                # where the difference's own CI does not: report no interval instead.
+                undefined = float(np.mean(~np.isfinite(gs)))
+                if undefined > (1 - ci) / 2:
+                    g_note = (
+                        f"no CI for the effect size: {undefined:.0%} of the bootstrap "
+                        "resamples had no spread between seeds"
+                    )
+                else:
+                    r["g_low"], r["g_high"] = np.percentile(gs[np.isfinite(gs)], q)
             else:
                 g_note = (
                     "effect size not computable: every seed scored the same within its condition"

@@ -202,6 +202,20 @@ def test_no_spread_between_seeds_says_g_is_not_computable():
     assert "nan" not in r.verdict.lower()
 
 
+def test_an_effect_size_ci_from_resamples_that_mostly_tie_is_not_reported():
+    # Found at small size (cue-ablation, words shown by looking): every control seed and
+    # 8 of 10 condition seeds scored 0, so most resamples have no spread and g is
+    # undefined there. The defined ones alone gave a g CI excluding 0 beside a
+    # difference CI that includes it and p = 0.47; the interval must not be reported.
+    on = [[0.0] * 8] * 10
+    off = [[0.0] * 8] * 8 + [[1.0] + [0.0] * 7] * 2
+    r = contrast(from_seed_values({"on": on, "off": off}), "off", "on").iloc[0]
+    assert r.diff_low <= 0 <= r.diff_high
+    assert np.isfinite(r.effect_size)
+    assert np.isnan(r.g_low) and np.isnan(r.g_high)
+    assert "no CI for the effect size" in r.verdict and "nan" not in r.verdict.lower()
+
+
 def test_conclusive_rules():
     rng = np.random.default_rng(5)
     # No effect, tight CI: not conclusive without a smallest effect of interest, an
