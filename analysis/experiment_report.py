@@ -78,7 +78,9 @@ def plot_effects(summary: pd.DataFrame, ax=None):
         " resampled, then infants within seeds); 0: no effect"
     )
     if (ok & ~with_ci).any():
-        note += "; a dot without a line: no CI (over 2.5% of the resamples had no spread between seeds)"
+        note += (
+            "; a dot without a line: no CI (over 2.5% of the resamples had no spread between seeds)"
+        )
     if (~ok).any():
         note += "; hollow marks at 0: g not computable (every seed scored the same)"
     data = rows.assign(y=y)[
