@@ -27,6 +27,10 @@ def _num(x: float, k: int = 2) -> str:
     return "not computable" if not math.isfinite(x) else f"{x:.{k}f}"
 
 
+def _p(p: float) -> str:
+    return "< 0.001" if math.isfinite(p) and p < 0.001 else _num(p, 3)
+
+
 def _row(exp: str, r: pd.Series) -> dict:
     return {
         "experiment": exp,
@@ -66,7 +70,7 @@ def _markdown(rows: list[dict]) -> str:
             ci = f"{_num(r['difference'])} (no CI: fewer than 2 seeds)"
         lines.append(
             f"| {r['experiment']} | {r['contrast']} | {r['measure']} | {_num(r['condition'])} "
-            f"| {_num(r['control'])} | {ci} | {_num(r['g'])} | {_num(r['p'], 3)} "
+            f"| {_num(r['control'])} | {ci} | {_num(r['g'])} | {_p(r['p'])} "
             f"| {r['seeds'][0]} vs {r['seeds'][1]} |"
         )
     return "\n".join(lines)
