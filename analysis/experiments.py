@@ -78,7 +78,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CONTRAST_COLUMNS", "SEEDS_NEEDED_COLUMNS", "contrast", "contrasts", "seeds_needed"]
+__all__ = [
+    "CONTRAST_COLUMNS",
+    "SEEDS_NEEDED_COLUMNS",
+    "contrast",
+    "contrasts",
+    "format_number",
+    "format_p",
+    "seeds_needed",
+]
 
 KEYS = ["condition", "seed", "infant", "measure"]
 """The key of a measurement row (``infant`` may be missing)."""
@@ -300,8 +308,35 @@ def _decimals(*xs: float) -> int:
     return int(min(6, max(0, 2 - math.floor(math.log10(scale)))))
 
 
+def format_number(x: float, *scale: float) -> str:
+    """``x`` with three significant digits of the largest of ``x`` and ``scale``.
+
+    Parameters
+    ----------
+    x : float
+        The number to write.
+    *scale : float
+        Numbers written beside it (a CI's bounds), so that all get the same decimals.
+
+    Returns
+    -------
+    str
+        ``"not computable"`` where ``x`` is not finite, never ``nan``.
+    """
+    if not np.isfinite(x):
+        return "not computable"
+    return f"{x:.{_decimals(x, *scale)}f}"
+
+
+def format_p(p: float) -> str:
+    """A p-value as a table writes it: ``< 0.001`` below one in a thousand."""
+    if not np.isfinite(p):
+        return "not computable"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
 def _p_words(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    return f"p {format_p(p)}" if p < 0.001 else f"p = {format_p(p)}"
 
 
 def _verdict(r: dict, min_effect: float | None, g_note: str) -> str:

@@ -22,13 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-
-def _num(x: float, k: int = 2) -> str:
-    return "not computable" if not math.isfinite(x) else f"{x:.{k}f}"
-
-
-def _p(p: float) -> str:
-    return "< 0.001" if math.isfinite(p) and p < 0.001 else _num(p, 3)
+from infancy.analysis.experiments import format_number, format_p
 
 
 def _row(exp: str, r: pd.Series) -> dict:
@@ -65,12 +59,19 @@ def _markdown(rows: list[dict]) -> str:
     lines = [head]
     for r in rows:
         lo, hi = r["ci"]
-        ci = f"{_num(r['difference'])} ({_num(lo)} to {_num(hi)})"
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            ci = f"{_num(r['difference'])} (no CI: fewer than 2 seeds)"
+        # One number of decimals per row part: three significant digits of its largest.
+        pair = (r["condition"], r["control"])
+        means = [format_number(x, *pair) for x in pair]
+        diff = format_number(r["difference"], lo, hi)
+        if math.isfinite(lo) and math.isfinite(hi):
+            ci = f"{diff} ({format_number(lo, r['difference'], hi)} to "
+            ci += f"{format_number(hi, r['difference'], lo)})"
+        else:
+            ci = f"{diff} (no CI: fewer than 2 seeds)"
+        g = f"{r['g']:.2f}" if math.isfinite(r["g"]) else "not computable"
         lines.append(
-            f"| {r['experiment']} | {r['contrast']} | {r['measure']} | {_num(r['condition'])} "
-            f"| {_num(r['control'])} | {ci} | {_num(r['g'])} | {_p(r['p'])} "
+            f"| {r['experiment']} | {r['contrast']} | {r['measure']} | {means[0]} "
+            f"| {means[1]} | {ci} | {g} | {format_p(r['p'])} "
             f"| {r['seeds'][0]} vs {r['seeds'][1]} |"
         )
     return "\n".join(lines)

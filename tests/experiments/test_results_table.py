@@ -18,7 +18,9 @@ from infancy.curricula.experiments import load_experiment
 SCRIPT = Path(__file__).resolve().parents[2] / "experiments" / "results_table.py"
 
 
-def _experiment(folder: Path, name: str, effect: float, status: str = "finished") -> Path:
+def _experiment(
+    folder: Path, name: str, effect: float, status: str = "finished", scale: float = 1.0
+) -> Path:
     # A finished experiment directory made by hand: the shipped spec, constructed measures
     # with a planted effect on the headline, and its summary from the real statistics.
     spec = load_experiment(name)
@@ -35,7 +37,8 @@ def _experiment(folder: Path, name: str, effect: float, status: str = "finished"
             for infant in range(4):
                 for m in spec.measures:
                     bump = shift if m.name == spec.headline_measure else 0.0
-                    rows.append((cond, seed, infant, m.name, rng.normal(1.0 + bump, 0.1)))
+                    value = scale * rng.normal(1.0 + bump, 0.1)
+                    rows.append((cond, seed, infant, m.name, value))
     measures = pd.DataFrame(rows, columns=["condition", "seed", "infant", "measure", "value"])
     summary = contrasts(measures, spec.pairs(), n_boot=200, n_perm=200)
     summary.insert(3, "label", summary["measure"])
@@ -66,3 +69,18 @@ def test_not_an_experiment_directory_is_one_line_and_exit_2(tmp_path):
     res = run(tmp_path)
     assert res.returncode == 2
     assert res.stderr.strip().count("\n") == 0 and "experiment.json" in res.stderr
+
+
+def test_a_small_effect_keeps_its_significant_digits(tmp_path):
+    # An effect of about 0.002 (noisy-tv's intrinsic weight is of this size) must not be
+    # printed as 0.00 (0.00 to 0.00).
+    done = _experiment(tmp_path / "cue", "cue-ablation", effect=1.5, scale=0.001)
+    res = run(done)
+    assert res.returncode == 0, res.stderr
+    (line,) = [x for x in res.stdout.splitlines() if x.startswith("| cue-ablation")]
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    diff = cells[5]
+    assert not diff.startswith("0.00 ") and not diff.startswith("-0.00 "), line
+    value = json.loads(res.stdout.strip().splitlines()[-1])["headline"][0]["difference"]
+    # three significant digits: within half a percent of the value
+    assert abs(float(diff.split()[0]) - value) <= 0.005 * abs(value), (diff, value)
