@@ -698,9 +698,16 @@ def experiment_run(
         # the workers compile into the same cache, which the notice counts
         notice = CompilingNotice(RUN_KERNELS, console=err_console)
 
+        started: list[int] = []
+
         def report(done: int, total: int, failed: int) -> None:
-            notice.stop()
-            bar.start()
+            # The first call says where a resumed experiment starts; the compile notice
+            # stays up until a lifetime is done in this process.
+            if not started:
+                started.append(done)
+            if done > started[0] or done == total or not notice.cold:
+                notice.stop()
+                bar.start()
             bar.update(task, completed=done, total=total, failed=failed)
 
     try:

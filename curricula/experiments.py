@@ -387,7 +387,8 @@ def run_experiment(
     executor, workers
         :func:`infancy.curricula.executors.executor` (``process`` by default).
     progress
-        Called after each lifetime with ``(done, total, failed)``.
+        Called with ``(done, total, failed)`` once before any lifetime runs (where a
+        resumed experiment stands) and after each lifetime.
 
     Returns
     -------
@@ -451,6 +452,8 @@ def _run(spec: ExperimentSpec, folder: Path, pool, progress) -> Path:
         if progress is not None:
             progress(done, total, len(failed_list))
 
+    if progress is not None:
+        progress(done, total, 0)  # where a resumed experiment starts from
     with pool:
         pool.map(todo, progress=finished)
     if failed_list:

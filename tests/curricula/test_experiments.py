@@ -153,6 +153,16 @@ def test_killed_at_any_moment_resume_finishes_with_the_same_summary(finished, tm
     )
 
 
+def test_progress_starts_where_a_resumed_experiment_stands(finished):
+    # The first call tells a progress bar how far the experiment already is (it showed
+    # 0/? until a lifetime finished in this process); a finished one is 4 of 4.
+    calls = []
+    before = pd.read_parquet(finished / "summary.parquet")
+    run_experiment(resume=finished, executor="serial", progress=lambda *a: calls.append(a))
+    assert calls == [(4, 4, 0)]
+    pd.testing.assert_frame_equal(pd.read_parquet(finished / "summary.parquet"), before)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
