@@ -23,11 +23,12 @@ from rich.console import Console
 __all__ = ["RUN_KERNELS", "WORLD_KERNELS", "CompilingNotice", "cached", "uncached"]
 
 WORLD_KERNELS = (
-    "infancy.worlds.core.draws:fill_uniforms",
-    "infancy.worlds.core.kernels:step_observe",
-    "infancy.worlds.core.kernels:observe",
+    "infancy.worlds.core.draws:fill_uniforms_serial",
+    "infancy.worlds.core.kernels:step_observe_serial",
+    "infancy.worlds.core.kernels:observe_serial",
 )
-"""The kernels every world needs (the step's draws, the fused step, the observation)."""
+"""The kernels every small batch of worlds needs (the step's draws, the fused step, the
+observation): the serial twins, which is what the commands step with."""
 
 RUN_KERNELS = (*WORLD_KERNELS, "infancy.infants.nn:_policy_rows")
 """A lifetime's: the worlds' and the infants' compiled policy pass."""

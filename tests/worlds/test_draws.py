@@ -5,7 +5,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from infancy.worlds.core.draws import fill_uniforms
+from infancy.worlds.core.draws import fill_uniforms, fill_uniforms_serial
 
 
 def reference(key: int, b: int, j: int, cols: int) -> np.float32:
@@ -46,6 +46,13 @@ def test_uniforms_do_not_depend_on_the_threads():
     finally:
         numba.set_num_threads(before)
     fill_uniforms(u2, np.uint64(7))
+    assert np.array_equal(u1, u2)
+
+
+def test_the_serial_twin_draws_the_same_numbers():
+    u1, u2 = np.empty((37, 11), np.float32), np.empty((37, 11), np.float32)
+    fill_uniforms(u1, np.uint64(2**63 + 5))
+    fill_uniforms_serial(u2, np.uint64(2**63 + 5))
     assert np.array_equal(u1, u2)
 
 

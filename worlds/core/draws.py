@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["fill_uniforms"]
+__all__ = ["fill_uniforms", "fill_uniforms_serial"]
 
 _M1 = np.uint32(0x7FEB352D)
 _M2 = np.uint32(0x846CA68B)
@@ -32,19 +32,34 @@ def _mix(x):
     return np.uint32(x ^ (x >> np.uint32(16)))
 
 
+@njit(cache=True, inline="always")
+def _fill_row(out, b, lo, hi):
+    cols = out.shape[1]
+    base = np.uint32(np.uint64(b) * np.uint64(cols))
+    for j in range(cols):
+        x = _mix(np.uint32(np.uint32(base + np.uint32(j)) ^ lo))
+        x = _mix(np.uint32(x ^ hi))
+        out[b, j] = np.float32(x >> np.uint32(8)) * _SCALE
+
+
 @njit(cache=True, parallel=True)
 def fill_uniforms(out: np.ndarray, key: np.uint64) -> None:
     """Fill ``out[B, C]`` (float32) with uniforms in [0, 1) from ``key``.
 
     Number ``(b, j)`` is two keyed rounds of the hash over its position ``b * C + j``,
-    reduced to 24 bits (a float32's precision).
+    reduced to 24 bits (a float32's precision). :func:`fill_uniforms_serial` writes the
+    same numbers on one thread (and compiles faster).
     """
     lo = np.uint32(key & np.uint64(0xFFFFFFFF))
     hi = np.uint32(key >> np.uint64(32))
-    rows, cols = out.shape
-    for b in prange(rows):
-        base = np.uint32(np.uint64(b) * np.uint64(cols))
-        for j in range(cols):
-            x = _mix(np.uint32(np.uint32(base + np.uint32(j)) ^ lo))
-            x = _mix(np.uint32(x ^ hi))
-            out[b, j] = np.float32(x >> np.uint32(8)) * _SCALE
+    for b in prange(out.shape[0]):
+        _fill_row(out, b, lo, hi)
+
+
+@njit(cache=True)
+def fill_uniforms_serial(out: np.ndarray, key: np.uint64) -> None:
+    """:func:`fill_uniforms` on one thread."""
+    lo = np.uint32(key & np.uint64(0xFFFFFFFF))
+    hi = np.uint32(key >> np.uint64(32))
+    for b in range(out.shape[0]):
+        _fill_row(out, b, lo, hi)

@@ -6,12 +6,10 @@ environments are thin views on a batch of one.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numba
 import numpy as np
 
 from . import kernels
@@ -22,7 +20,7 @@ from .codes import (
     SENSES,
     VIEW_CHANNELS,
 )
-from .draws import fill_uniforms
+from .draws import fill_uniforms, fill_uniforms_serial
 from .geometry import box_view, ray_table, sight_mask, world_offsets
 from .state import KernelState, State, allocate_state, kernel_state, take_worlds
 
@@ -37,32 +35,30 @@ LOCOMOTION_CODE = {"none": 0, "crawl": 1, "walk": 2}
 POSTURE_CODE = {"lying": 0, "sitting": 1, "crawling": 2, "standing": 3}
 
 
-# Below this many worlds a step's parallel kernels run on one thread: waking a second
-# thread for a few worlds costs more than it saves (a batched step at B=1 took 42 us on
-# two threads and 26 us on one; the two are equal near 32 worlds; docs/architecture.md
-# has the measurements). The results do not depend on the thread count (tested).
+# Below this many worlds a step runs the serial twins of the batch kernels: waking a
+# second thread for a few worlds costs more than it saves (a batched step at B=1 took
+# 42 us on two threads and 26 us on one; the two are equal near 32 worlds;
+# docs/architecture.md has the measurements), and the serial twins compile in a
+# fraction of the parallel ones' time. Both give the same numbers (tested).
 SERIAL_BELOW = 32
 
-_F = TypeVar("_F", bound=Callable[..., Any])
+
+class _Kernels(NamedTuple):
+    """The batch kernels a world steps with: parallel ones or their serial twins."""
+
+    fill_uniforms: Callable[..., None]
+    refresh_worlds: Callable[..., None]
+    step_observe: Callable[..., None]
+    observe: Callable[..., None]
 
 
-def _threads_for_batch(method: _F) -> _F:
-    """Run ``method`` with one numba thread when the batch is small."""
-
-    @functools.wraps(method)
-    def wrapper(self: BatchWorld, *args: Any, **kwargs: Any) -> Any:
-        if self.batch_size >= SERIAL_BELOW:
-            return method(self, *args, **kwargs)
-        threads = numba.get_num_threads()
-        if threads == 1:
-            return method(self, *args, **kwargs)
-        numba.set_num_threads(1)
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            numba.set_num_threads(threads)
-
-    return wrapper  # type: ignore[return-value]
+_PARALLEL = _Kernels(fill_uniforms, kernels.refresh_worlds, kernels.step_observe, kernels.observe)
+_SERIAL = _Kernels(
+    fill_uniforms_serial,
+    kernels.refresh_worlds_serial,
+    kernels.step_observe_serial,
+    kernels.observe_serial,
+)
 
 
 def _kernel_array(arr: np.ndarray) -> np.ndarray:
@@ -207,6 +203,11 @@ class BatchWorld:
 
     # ------------------------------------------------------------------ set-up
     @property
+    def _k(self) -> _Kernels:
+        # read at each call, so that a test can move SERIAL_BELOW
+        return _SERIAL if self.batch_size < SERIAL_BELOW else _PARALLEL
+
+    @property
     def target_count(self) -> int:
         """Number of caregiver target codes (see :mod:`.kernels`)."""
         return 1 + self.n_infants + self.n_objects + self.height * self.width
@@ -250,7 +251,7 @@ class BatchWorld:
         self._needs_reset = bool(meta["needs_reset"])
         # The derived maps are redrawn from the state rather than trusted: their
         # bookkeeping (``ray_key``) may come from an older version of the engine.
-        kernels.refresh_worlds(self._kstate, self._all_worlds, self._kind_flags, self._rays)
+        self._k.refresh_worlds(self._kstate, self._all_worlds, self._kind_flags, self._rays)
 
     def set_abilities(
         self,
@@ -300,7 +301,6 @@ class BatchWorld:
         self.state.energy[...] = np.round(e * 255).astype(np.uint8)
 
     # ------------------------------------------------------------------ episodes
-    @_threads_for_batch
     def reset(
         self, seed: int | None = None, worlds: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -327,10 +327,9 @@ class BatchWorld:
             if name not in _PERSISTENT:
                 arr[idx] = -1 if name in _MINUS_ONE else 0
         self.scenario.layout(st, idx, self._rng)
-        kernels.refresh_worlds(self._kstate, mask, self._kind_flags, self._rays)
+        self._k.refresh_worlds(self._kstate, mask, self._kind_flags, self._rays)
         self._planned_u = None
 
-    @_threads_for_batch
     def scripted_caregiver(self) -> np.ndarray:
         """The scripted caregiver's actions for the coming step, ``int64[B, 7]``.
 
@@ -347,7 +346,7 @@ class BatchWorld:
         if self._planned_u is None:
             b, n, k = self.batch_size, self.n_infants, self.n_objects
             u = np.empty((b, N_SCRIPT_UNIFORMS + n + 2 * k), dtype=np.float32)
-            fill_uniforms(u, self._rng.integers(0, 2**64, dtype=np.uint64))
+            self._k.fill_uniforms(u, self._rng.integers(0, 2**64, dtype=np.uint64))
             self.scenario.direct(
                 self._kstate,
                 u,  # the script reads columns 0..N_SCRIPT_UNIFORMS-1
@@ -360,7 +359,6 @@ class BatchWorld:
             self._planned_u = u
         return self._planned_u
 
-    @_threads_for_batch
     def step(
         self,
         infant_actions: np.ndarray | int | dict[str, Any],
@@ -402,7 +400,7 @@ class BatchWorld:
         terminated = np.empty((b, n), dtype=np.bool_)
         truncated = np.empty((b, n), dtype=np.bool_)
         episode_over = np.empty(b, dtype=np.bool_)
-        kernels.step_observe(
+        self._k.step_observe(
             self._kstate,
             acts,
             cg,
@@ -471,7 +469,6 @@ class BatchWorld:
             )
         return _kernel_array(arr)
 
-    @_threads_for_batch
     def update_seen(self, world: int | None = None) -> None:
         """Bring ``state.seen_map`` up to date for one world (or all) when the engine
         does not track it every step."""
@@ -486,7 +483,7 @@ class BatchWorld:
     def _observe(self, worlds: np.ndarray | None = None, *, track_seen: bool | None = None) -> None:
         mask = self._all_worlds if worlds is None else worlds
         track = self.track_seen if track_seen is None else track_seen
-        kernels.observe(
+        self._k.observe(
             self._kstate,
             self._view_flat,
             self.senses,
@@ -512,12 +509,11 @@ class BatchWorld:
             info[name] = st.aux[:, j].copy()
         return info
 
-    @_threads_for_batch
     def refresh(self, worlds: np.ndarray | None = None) -> None:
         """Rebuild derived maps and observations after editing ``state`` by hand
         (e.g. placing a toy for a demonstration or a probe)."""
         mask = np.ones(self.batch_size, dtype=bool) if worlds is None else np.asarray(worlds, bool)
-        kernels.refresh_worlds(self._kstate, mask, self._kind_flags, self._rays)
+        self._k.refresh_worlds(self._kstate, mask, self._kind_flags, self._rays)
         self._observe()
 
     @property

@@ -559,6 +559,89 @@ def judge_world(st, b, reward, use_look, terminate, any_choice_ends):
 # task touches the StructRef's reference count, which is one cache line shared by the
 # threads (benchmarks/world_speed.py measures the effect). One kernel does a world's
 # whole step, so the world's state is read from memory once per step.
+#
+# Each batch kernel comes twice: parallel over chunks of worlds, and serial (suffix
+# ``_serial``) for batches too small to share between threads. The two run the same
+# per-world code in the same order, so they give the same numbers; the serial one also
+# compiles in a fraction of the time (numba's parallel passes copy and re-analyse the
+# whole inlined step), which is what a first run, a notebook and CI wait for.
+@njit(cache=True, inline="always")
+def _step_observe_world(
+    st,
+    b,
+    infant_actions,
+    caregiver_actions,
+    u,
+    u0,
+    kind_flags,
+    move_success,
+    arm_reach,
+    n_colours,
+    flat,
+    senses,
+    view_off,
+    los_off,
+    los_len,
+    box_view,
+    rays,
+    posture_code,
+    track_seen,
+    reward,
+    judge_rule,
+    max_cycles,
+    reward_out,
+    terminated,
+    truncated,
+    episode_over,
+):
+    n = st.done.shape[1]
+    for i in range(n):
+        st.reward[b, i] = 0.0
+    step_world(
+        st,
+        b,
+        infant_actions,
+        caregiver_actions,
+        u,
+        u0,
+        kind_flags,
+        move_success,
+        arm_reach,
+        n_colours,
+        rays,
+    )
+    observe_world(
+        st,
+        b,
+        flat,
+        senses,
+        view_off,
+        los_off,
+        los_len,
+        box_view,
+        rays,
+        posture_code,
+        track_seen,
+    )
+    for i in range(n):
+        terminated[b, i] = st.done[b, i]  # done before the judge
+    judge_world(st, b, reward, judge_rule[0], judge_rule[1], judge_rule[2])
+    ended = st.ended[b] != 0
+    over_time = st.t[b] >= max_cycles
+    all_done = True
+    for i in range(n):
+        was_done = terminated[b, i]
+        done = st.done[b, i] != 0
+        terminated[b, i] = (done or ended) and not was_done
+        truncated[b, i] = over_time and not ended and not done
+        all_done = all_done and done
+        reward_out[b, i] = st.reward[b, i]
+        senses[b, i, S_APPROVAL] = st.approval[b, i]
+    episode_over[b] = ended or over_time or all_done
+    if episode_over[b]:
+        st.ended[b] = 1
+
+
 @njit(cache=True, parallel=True)
 def step_observe(
     st,
@@ -596,16 +679,14 @@ def step_observe(
     ``judge_rule`` is ``(use_look, terminate, any_choice_ends)`` of
     :func:`judge_world`. Writes the infants' views and senses, then ``reward_out``,
     ``terminated`` and ``truncated`` ``[B, N]`` and ``episode_over[B]``; a world whose
-    episode is over is marked ``ended``.
+    episode is over is marked ``ended``. :func:`step_observe_serial` is the same on
+    one thread.
     """
     n_worlds = st.cells.shape[0]
-    n = st.done.shape[1]
     size = chunk_size(n_worlds)
     for chunk in prange((n_worlds + size - 1) // size):
         for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
-            for i in range(n):
-                st.reward[b, i] = 0.0
-            step_world(
+            _step_observe_world(
                 st,
                 b,
                 infant_actions,
@@ -616,11 +697,6 @@ def step_observe(
                 move_success,
                 arm_reach,
                 n_colours,
-                rays,
-            )
-            observe_world(
-                st,
-                b,
                 flat,
                 senses,
                 view_off,
@@ -630,24 +706,74 @@ def step_observe(
                 rays,
                 posture_code,
                 track_seen,
+                reward,
+                judge_rule,
+                max_cycles,
+                reward_out,
+                terminated,
+                truncated,
+                episode_over,
             )
-            for i in range(n):
-                terminated[b, i] = st.done[b, i]  # done before the judge
-            judge_world(st, b, reward, judge_rule[0], judge_rule[1], judge_rule[2])
-            ended = st.ended[b] != 0
-            over_time = st.t[b] >= max_cycles
-            all_done = True
-            for i in range(n):
-                was_done = terminated[b, i]
-                done = st.done[b, i] != 0
-                terminated[b, i] = (done or ended) and not was_done
-                truncated[b, i] = over_time and not ended and not done
-                all_done = all_done and done
-                reward_out[b, i] = st.reward[b, i]
-                senses[b, i, S_APPROVAL] = st.approval[b, i]
-            episode_over[b] = ended or over_time or all_done
-            if episode_over[b]:
-                st.ended[b] = 1
+
+
+@njit(cache=True)
+def step_observe_serial(
+    st,
+    infant_actions,
+    caregiver_actions,
+    u,
+    u0,
+    kind_flags,
+    move_success,
+    arm_reach,
+    n_colours,
+    flat,
+    senses,
+    view_off,
+    los_off,
+    los_len,
+    box_view,
+    rays,
+    posture_code,
+    track_seen,
+    reward,
+    judge_rule,
+    max_cycles,
+    reward_out,
+    terminated,
+    truncated,
+    episode_over,
+):
+    """:func:`step_observe` on one thread, world after world."""
+    for b in range(st.cells.shape[0]):
+        _step_observe_world(
+            st,
+            b,
+            infant_actions,
+            caregiver_actions,
+            u,
+            u0,
+            kind_flags,
+            move_success,
+            arm_reach,
+            n_colours,
+            flat,
+            senses,
+            view_off,
+            los_off,
+            los_len,
+            box_view,
+            rays,
+            posture_code,
+            track_seen,
+            reward,
+            judge_rule,
+            max_cycles,
+            reward_out,
+            terminated,
+            truncated,
+            episode_over,
+        )
 
 
 @njit(cache=True, parallel=True)
@@ -659,6 +785,14 @@ def refresh_worlds(st, mask, kind_flags, rays):
         for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
             if mask[b]:
                 refresh_world(st, b, kind_flags, rays)
+
+
+@njit(cache=True)
+def refresh_worlds_serial(st, mask, kind_flags, rays):
+    """:func:`refresh_worlds` on one thread."""
+    for b in range(st.cells.shape[0]):
+        if mask[b]:
+            refresh_world(st, b, kind_flags, rays)
 
 
 @njit(cache=True, inline="always")
@@ -875,6 +1009,28 @@ def observe(
                     posture_code,
                     track_seen,
                 )
+
+
+@njit(cache=True)
+def observe_serial(
+    st, flat, senses, view_off, los_off, los_len, box_view, rays, posture_code, mask, track_seen
+):
+    """:func:`observe` on one thread."""
+    for b in range(st.cells.shape[0]):
+        if mask[b]:
+            observe_world(
+                st,
+                b,
+                flat,
+                senses,
+                view_off,
+                los_off,
+                los_len,
+                box_view,
+                rays,
+                posture_code,
+                track_seen,
+            )
 
 
 @njit(cache=True)
