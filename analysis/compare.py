@@ -19,6 +19,8 @@ those ages:
                           :data:`VOCABULARY_NORMALISATION`)
 ``a_not_b_slope``         growth of the A-not-B delay tolerated, against Diamond's
                           ~2 s/month
+``score_slopes``          each infant's growth of a probe's score with age, from its
+                          first pass on
 ========================  ==========================================================
 
 All take and return tidy DataFrames; every random draw goes through ``seed``.
@@ -50,6 +52,7 @@ __all__ = [
     "kendall_tau",
     "logistic_aoa",
     "milestone_order",
+    "score_slopes",
     "share_in_windows",
     "short_source",
     "vocabulary",
@@ -641,6 +644,58 @@ def _diamond_slope() -> tuple[float, str]:
     return float(re.search(r"[\d.]+", row["value"]).group()), row["source"]
 
 
+def score_slopes(
+    probes: pd.DataFrame,
+    probe: str,
+    *,
+    from_months: float | None = None,
+    to_months: float | None = None,
+) -> pd.DataFrame:
+    """Each infant's least-squares slope of a probe's score on age, from its first pass on.
+
+    Before an infant's first pass the score is a floor, not a measurement (A-not-B
+    scores -1 until a delay is passed), so each infant's slope is fitted over the
+    batteries from its first pass on (a later fail counts as a score of 0), within
+    ``from_months`` .. ``to_months``. An infant with fewer than two such batteries has no
+    slope (NaN, with ``n_batteries`` saying why).
+
+    Parameters
+    ----------
+    probes
+        Long-form probe rows (``age_months, infant, probe, score``, and ``passed``; a
+        table without ``passed`` uses A-not-B's pass rule, ``score >= 0``).
+    probe
+        The probe's name.
+    from_months, to_months
+        The age window (inclusive); the whole table by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``infant, slope`` (score units per month), ``n_batteries`` (from the first pass
+        on, in the window).
+    """
+    g = probes[probes["probe"] == probe].sort_values("age_months")
+    if from_months is not None:
+        g = g[g["age_months"] >= from_months - 1e-9]
+    if to_months is not None:
+        g = g[g["age_months"] <= to_months + 1e-9]
+    rows = []
+    for infant, h in g.groupby("infant", sort=True):
+        s = h["score"].to_numpy(float)
+        a = h["age_months"].to_numpy(float)
+        ok = h["passed"].to_numpy(bool) if "passed" in h.columns else s >= 0
+        started = np.flatnonzero(ok)
+        slope, n = np.nan, 0
+        if started.size:
+            a, s = a[started[0] :], s[started[0] :]
+            n = len(a)
+            if n >= 2 and np.ptp(a) > 0:
+                slope = float(np.polyfit(a, np.maximum(s, 0.0), 1)[0])
+        rows.append({"infant": infant, "slope": slope, "n_batteries": n})
+    return pd.DataFrame(rows, columns=["infant", "slope", "n_batteries"])
+
+
 def a_not_b_slope(
     probes: pd.DataFrame, *, n_boot: int = 1000, ci: float = 0.95, seed: int = 0
 ) -> pd.DataFrame:
@@ -665,21 +720,7 @@ def a_not_b_slope(
         a world step has no duration of its own), ``source``.
     """
     child, source = _diamond_slope()
-    g = probes[probes["probe"] == "a_not_b"].sort_values("age_months")
-    rows = []
-    for infant, h in g.groupby("infant", sort=True):
-        s = h["score"].to_numpy(float)
-        a = h["age_months"].to_numpy(float)
-        started = np.flatnonzero(s >= 0)
-        slope = np.nan
-        n = 0
-        if started.size:
-            a, s = a[started[0] :], s[started[0] :]
-            n = len(a)
-            if n >= 2 and np.ptp(a) > 0:
-                slope = float(np.polyfit(a, np.maximum(s, 0.0), 1)[0])
-        rows.append({"infant": infant, "slope_steps_per_month": slope, "n_batteries": n})
-    per = pd.DataFrame(rows, columns=["infant", "slope_steps_per_month", "n_batteries"])
+    per = score_slopes(probes, "a_not_b").rename(columns={"slope": "slope_steps_per_month"})
     slopes = per["slope_steps_per_month"].dropna().to_numpy()
     mean = float(slopes.mean()) if slopes.size else np.nan
     lo = hi = np.nan

@@ -26,6 +26,12 @@ that age, the last one by default):
 ``probe_age``
     the age of the first stable pass of ``probe``; an infant that never passes counts
     at the lifetime's end (right-censored: a difference then understates the effect);
+``probe_slope``
+    the growth of ``probe``'s score per month between ``from_months`` and
+    ``at_months``, fitted from the infant's first pass on (before it the score is a
+    floor, such as A-not-B's -1); an infant with fewer than two batteries from its
+    first pass on has no value and is left out (a condition where none has one says
+    so instead of giving a number);
 ``words_known``
     words shown by looking (the word-comprehension probe's known words);
 ``words_associated``
@@ -91,6 +97,7 @@ TABLES_BY_KIND = {
     "probe_score": "probes",
     "probe_passed": "probes",
     "probe_age": "probes",
+    "probe_slope": "probes",
     "words_known": "probes",
     "words_associated": "lexicon",
     "mode_share": "timeline",
@@ -109,6 +116,7 @@ class Measure(ConfigModel):
         "probe_score",
         "probe_passed",
         "probe_age",
+        "probe_slope",
         "words_known",
         "words_associated",
         "mode_share",
@@ -118,6 +126,9 @@ class Measure(ConfigModel):
     probe: str | None = None
     mode: str | None = None
     at_months: float | None = Field(None, ge=0.0)
+    from_months: float | None = Field(
+        None, ge=0.0, description="probe_slope: the start of the age window"
+    )
     table: str | None = None
     column: str | None = None
     aggregate: Literal["mean", "last", "max"] = "mean"
@@ -133,6 +144,17 @@ class Measure(ConfigModel):
             raise ValueError(f"mode: expected one of {', '.join(MODES)}, got {self.mode!r}")
         if self.kind == "column" and not (self.table and self.column):
             raise ValueError("a column measure needs 'table' and 'column'")
+        if self.from_months is not None and self.kind != "probe_slope":
+            raise ValueError("from_months: only a probe_slope measure takes an age window")
+        if (
+            self.from_months is not None
+            and self.at_months is not None
+            and self.from_months >= self.at_months
+        ):
+            raise ValueError(
+                f"from_months: expected less than at_months ({self.at_months:g}), "
+                f"got {self.from_months:g}"
+            )
         return self
 
     @property
@@ -312,6 +334,11 @@ def measure_rows(
                 got = got[got["age_months"] <= m.at_months + 1e-9]
             ages = first_stable_pass(got).set_index("infant")["age_months"]
             value = ages.reindex(infants).fillna(m.at_months or end_months)
+        elif m.kind == "probe_slope":
+            from infancy.analysis.compare import score_slopes
+
+            slopes = score_slopes(df, m.probe, from_months=m.from_months, to_months=m.at_months)
+            value = slopes.set_index("infant")["slope"]  # NaN (left out): < 2 passed batteries
         elif m.kind == "words_known":
             rows = _at(df[df["probe"] == "word_comprehension"], m.at_months)
             known = rows.set_index("infant")["known_words"].fillna("")
@@ -472,14 +499,49 @@ def _run(spec: ExperimentSpec, folder: Path, pool, progress) -> Path:
     return folder
 
 
+def _why_empty(m: Measure) -> str:
+    if m.kind == "probe_slope":
+        return f"a slope needs two batteries from the infant's first pass of {m.probe} on"
+    if m.kind.startswith("probe_"):
+        return f"the {m.probe} probe was not given"
+    return f"the lifetimes' {m.needs} table has no rows for it"
+
+
 def summarise(spec: ExperimentSpec, measures: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
     """One row per contrast and measure (:func:`infancy.analysis.experiments.contrasts`),
-    with the measures' labels."""
-    from infancy.analysis.experiments import contrasts
+    with the measures' labels.
+
+    A measure with no value in a condition of a pair (no infant ever passed the probe
+    whose slope it is, say) still gets its row: every number missing and a verdict that
+    says, in words, which condition has no value and why.
+    """
+    from infancy.analysis.experiments import CONTRAST_COLUMNS, contrasts
 
     labels = {m.name: m.text for m in spec.measures}
-    present = [m for m in labels if m in set(measures["measure"])]
-    out = contrasts(measures, spec.pairs(), measure=present, **kwargs)
+    has = measures.groupby("measure")["condition"].agg(set).to_dict()
+    frames = []
+    for a, b in spec.pairs():
+        for m in spec.measures:
+            empty = [c for c in (a, b) if c not in has.get(m.name, set())]
+            if not empty:
+                frames.append(contrasts(measures, [(a, b)], measure=[m.name], **kwargs))
+                continue
+            row = dict.fromkeys(CONTRAST_COLUMNS, np.nan)
+            row.update(condition=a, control=b, measure=m.name, conclusive=False)
+            row.update(n_seeds_condition=0, n_seeds_control=0)
+            row.update(n_infants_condition=0, n_infants_control=0)
+            for c, key in ((a, "condition"), (b, "control")):
+                if c not in empty:
+                    g = measures[(measures["measure"] == m.name) & (measures["condition"] == c)]
+                    row[f"n_seeds_{key}"] = int(g["seed"].nunique())
+                    row[f"n_infants_{key}"] = len(g[["seed", "infant"]].drop_duplicates())
+            row["ci_level"] = kwargs.get("ci", 0.95)
+            row["verdict"] = (
+                f"{m.name}: {a} minus {b} is not computable: no infant of "
+                f"{' or '.join(empty)} has a value ({_why_empty(m)})."
+            )
+            frames.append(pd.DataFrame([row], columns=CONTRAST_COLUMNS))
+    out = pd.concat(frames, ignore_index=True)
     out.insert(3, "label", out["measure"].map(labels))
     # The verdict opens with the measure's plain label rather than its column name.
     out["verdict"] = [

@@ -66,6 +66,11 @@ def _markdown(rows: list[dict]) -> str:
         if math.isfinite(lo) and math.isfinite(hi):
             ci = f"{diff} ({format_number(lo, r['difference'], hi)} to "
             ci += f"{format_number(hi, r['difference'], lo)})"
+        elif 0 in r["seeds"]:
+            names = r["contrast"].split(" - ")
+            empty = [c for c, n in zip(names, r["seeds"], strict=True) if n == 0]
+            which = "either condition" if len(empty) == 2 else empty[0]
+            ci = f"{diff}: no infant of {which} has a value"
         else:
             ci = f"{diff} (no CI: fewer than 2 seeds)"
         g = f"{r['g']:.2f}" if math.isfinite(r["g"]) else "not computable"

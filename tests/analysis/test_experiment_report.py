@@ -24,6 +24,15 @@ SPEC = {
     "measures": [
         {"name": "score", "kind": "probe_score", "probe": "reaching", "label": "reaching score"},
         {"name": "flat", "kind": "words_known", "label": "words shown by looking"},
+        # no infant ever passed A-not-B: the measure has no value in any condition
+        {
+            "name": "slope",
+            "kind": "probe_slope",
+            "probe": "a_not_b",
+            "from_months": 7.5,
+            "at_months": 12,
+            "label": "growth of the delay tolerated",
+        },
     ],
 }
 
@@ -60,6 +69,11 @@ def test_the_page_states_the_question_the_effects_and_verdicts_in_numbers(experi
     assert f"{planted['difference']:.3g}" in page
     assert "reaching score: planted minus control" in page  # the verdict, by its label
     assert "not computable" in page  # g of the flat measure, said in words
+    # the measure no infant has: its row says so and why, in words
+    assert "growth of the delay tolerated: planted minus control is not computable" in page
+    assert "a slope needs two batteries from the infant&#39;s first pass of a_not_b" in page or (
+        "a slope needs two batteries from the infant's first pass of a_not_b" in page
+    )
     assert not re.search(r"\bnan\b", page, re.IGNORECASE)
     for stem in ("effects", "conditions"):
         for ext in ("pdf", "svg", "png", "csv"):

@@ -10,15 +10,19 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
 from infancy.curricula.experiments import (
     ExperimentError,
+    Measure,
     list_experiments,
     load_experiment,
+    measure_rows,
     run_experiment,
+    summarise,
 )
 from infancy.store import query
 
@@ -174,6 +178,28 @@ def test_progress_starts_where_a_resumed_experiment_stands(finished):
         ({"contrasts": [["cues", "ghost"]]}, "'ghost' is not one of the conditions"),
         ({"seeds": 0}, "seeds"),
         ({"headline": "fame"}, "headline: 'fame' is not one of the measures"),
+        (
+            {
+                "measures": [
+                    {"name": "x", "kind": "probe_score", "probe": "a_not_b", "from_months": 7.5}
+                ]
+            },
+            "from_months: only a probe_slope measure takes an age window",
+        ),
+        (
+            {
+                "measures": [
+                    {
+                        "name": "x",
+                        "kind": "probe_slope",
+                        "probe": "a_not_b",
+                        "from_months": 12,
+                        "at_months": 8,
+                    }
+                ]
+            },
+            "from_months: expected less than at_months",
+        ),
     ],
 )
 def test_bad_experiments_are_one_line_errors(tmp_path, change, message):
@@ -202,3 +228,66 @@ def test_the_command_refuses_bad_input_with_exit_2_and_writes_nothing(tmp_path):
         assert res.returncode == 2, (args, res.stderr)
         assert message in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_slope_measure_fits_each_infant_from_its_first_pass_on():
+    # Infant 0 passes from 8 months and its delay grows 2 steps a month; infant 1 passes
+    # once at 12 months only (one battery: no slope, left out); infant 2 never passes.
+    rows = []
+    for age in np.arange(6.0, 15.0):
+        for infant, start in ((0, 8.0), (1, 12.0), (2, 99.0)):
+            passed = age >= start and (infant != 1 or age == 12.0)
+            score = 2.0 * (age - start) if passed else -1.0
+            rows.append((age, infant, "a_not_b", score, passed))
+    probes = pd.DataFrame(rows, columns=["age_months", "infant", "probe", "score", "passed"])
+    m = Measure(name="s", kind="probe_slope", probe="a_not_b", from_months=7.5, at_months=12)
+    out = measure_rows({"probes": probes}, [m], end_months=24, n=3)
+    assert out["infant"].tolist() == [0]
+    assert out["value"].iloc[0] == pytest.approx(2.0)
+    # to 14 months, infant 1 has three batteries from its pass at 12 on, the later fails
+    # counting as a delay of 0: a slope of 0, not of the -1 floor
+    m14 = Measure(name="s", kind="probe_slope", probe="a_not_b", from_months=10, at_months=14)
+    out = measure_rows({"probes": probes}, [m14], end_months=24, n=3)
+    assert out["infant"].tolist() == [0, 1]
+    assert out["value"].tolist() == [pytest.approx(2.0), pytest.approx(0.0)]
+
+
+def test_a_measure_no_infant_has_gets_a_row_that_says_why(tmp_path):
+    # Nothing to fit in any condition: the summary keeps the measure, with every number
+    # missing and a verdict in words, where it used to drop it (or fail on one condition).
+    spec = load_experiment(
+        _write(
+            tmp_path,
+            {
+                **TINY,
+                "measures": [
+                    {"name": "reach", "kind": "probe_score", "probe": "reaching"},
+                    {
+                        "name": "slope",
+                        "kind": "probe_slope",
+                        "probe": "a_not_b",
+                        "label": "delay growth",
+                    },
+                ],
+            },
+        )
+    )
+    rows = [
+        (c, s, i, "reach", float(s + i))
+        for c in ("cues", "no-cues")
+        for s in (0, 1, 2)
+        for i in (0, 1)
+    ]
+    rows += [("cues", 0, 0, "slope", 1.0), ("cues", 1, 0, "slope", 2.0)]  # one side only
+    measures = pd.DataFrame(rows, columns=["condition", "seed", "infant", "measure", "value"])
+    out = summarise(spec, measures, n_boot=50, n_perm=50).set_index("measure")
+    assert list(out.index) == ["reach", "slope"]
+    slope = out.loc["slope"]
+    assert np.isnan(slope["difference"]) and np.isnan(slope["diff_low"])
+    assert slope["n_seeds_condition"] == 0  # "no-cues" is the condition: no value
+    assert slope["n_seeds_control"] == 2 and slope["n_infants_control"] == 2
+    assert slope["verdict"] == (
+        "delay growth: no-cues minus cues is not computable: no infant of no-cues has a "
+        "value (a slope needs two batteries from the infant's first pass of a_not_b on)."
+    )
+    assert "nan" not in slope["verdict"]
