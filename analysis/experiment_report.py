@@ -12,8 +12,9 @@ Figures:
 ``effects``
     Hedges' g of every contrast and measure with its 95% hierarchical bootstrap CI
     (seeds resampled, then infants within seeds); 0 is no effect. A measure whose g
-    cannot be computed (every seed scored the same) is drawn as a hollow mark at 0 and
-    named in the caption.
+    cannot be computed (every seed scored the same) is drawn as a hollow mark at 0, and
+    one that a condition has no value of (no infant passed the probe whose slope it
+    is) as a cross at 0; the caption names both.
 ``conditions``
     one panel per measure: each seed's mean (dots) and the condition's mean over seeds
     with its 95% bootstrap CI over seeds (bar).
@@ -69,7 +70,12 @@ def plot_effects(summary: pd.DataFrame, ax=None):
     with_ci = ok & np.isfinite(low) & np.isfinite(high)
     ax.hlines(y[with_ci], low[with_ci], high[with_ci], color="0.2", lw=2 * grow)
     ax.plot(g[ok], y[ok], "o", color="0.1", ms=6 * grow)
-    ax.plot(np.zeros((~ok).sum()), y[~ok], "o", mfc="white", mec="0.3", ms=6 * grow)
+    # g missing: every seed scored the same (a hollow mark), or a condition has no value
+    # at all (a cross), as when no infant passed the probe whose slope is measured
+    empty = ~np.isfinite(rows["difference"].to_numpy(dtype=float))
+    flat = ~ok & ~empty
+    ax.plot(np.zeros(flat.sum()), y[flat], "o", mfc="white", mec="0.3", ms=6 * grow)
+    ax.plot(np.zeros(empty.sum()), y[empty], "x", color="0.3", ms=6 * grow)
     ax.set_yticks(y, labels, fontsize="small")
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlabel("effect size, Hedges' g (condition minus control, in SDs of seed means)")
@@ -81,8 +87,10 @@ def plot_effects(summary: pd.DataFrame, ax=None):
         note += (
             "; a dot without a line: no CI (over 2.5% of the resamples had no spread between seeds)"
         )
-    if (~ok).any():
+    if flat.any():
         note += "; hollow marks at 0: g not computable (every seed scored the same)"
+    if empty.any():
+        note += "; crosses at 0: not computable (a condition has no value)"
     data = rows.assign(y=y)[
         ["condition", "control", "measure", "label", "effect_size", "g_low", "g_high"]
     ]

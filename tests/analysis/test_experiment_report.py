@@ -110,6 +110,7 @@ def test_experiment_figures_grow_with_the_style_and_say_what_marks_are(experimen
         assert (fig.get_size_inches() > 1.5 * small_c).all()
         notes = " ".join(t.get_text() for t in ax.texts)
         assert "95% hierarchical bootstrap CI" in notes and "hollow marks" in notes
+        assert "crosses at 0: not computable (a condition has no value)" in notes
         assert "95% bootstrap CI over seeds" in fig.get_supxlabel()
         for a in fig.axes:  # y tick labels of one panel never run into the next panel
             fig.canvas.draw()
