@@ -250,6 +250,23 @@ def test_a_slope_measure_fits_each_infant_from_its_first_pass_on():
     out = measure_rows({"probes": probes}, [m14], end_months=24, n=3)
     assert out["infant"].tolist() == [0, 1]
     assert out["value"].tolist() == [pytest.approx(2.0), pytest.approx(0.0)]
+    # The cheap fake: an infant that starts to pass at delay 0 at 11 months and never
+    # tolerates a longer delay. A fit over every battery reads its step from the -1
+    # floor to 0 as growth; the measure does not.
+    ages = np.arange(8.0, 13.0)
+    scores = np.where(ages >= 11, 0.0, -1.0)
+    fake = pd.DataFrame(
+        {
+            "age_months": ages,
+            "infant": 0,
+            "probe": "a_not_b",
+            "score": scores,
+            "passed": scores >= 0,
+        }
+    )
+    assert np.polyfit(ages, scores, 1)[0] > 0.2
+    got = measure_rows({"probes": fake}, [m], end_months=24, n=1)
+    assert got["value"].tolist() == [pytest.approx(0.0)]
 
 
 def test_a_measure_no_infant_has_gets_a_row_that_says_why(tmp_path):
