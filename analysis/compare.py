@@ -21,6 +21,8 @@ those ages:
                           ~2 s/month
 ``score_slopes``          each infant's growth of a probe's score with age, from its
                           first pass on
+``child_growth``          the children's growth rate of a probe's score, where the
+                          literature gives one (the record's ``growth`` row)
 ========================  ==========================================================
 
 All take and return tidy DataFrames; every random draw goes through ``seed``.
@@ -46,6 +48,7 @@ __all__ = [
     "age_alignment",
     "by_milestone",
     "cdi_bands",
+    "child_growth",
     "child_milestones",
     "child_sleep_share",
     "cohort_aoa",
@@ -638,10 +641,43 @@ def vocabulary_percentiles(
 # --------------------------------------------------------------------------- A-not-B
 
 
+def child_growth(probe: str) -> dict | None:
+    """The children's growth rate of a probe's score, from its record's ``growth`` row.
+
+    Parameters
+    ----------
+    probe
+        A probe's name (:data:`~infancy.curricula.probe_records.PROBES`).
+
+    Returns
+    -------
+    dict or None
+        ``rate`` (the number in the finding's value), ``unit`` (its words, e.g.
+        ``s/month``), ``value`` (as published), ``ages`` (the age range it covers),
+        ``finding`` and ``source``; ``None`` when the literature in the shipped
+        reference gives no rate for it.
+    """
+    if probe not in PROBES:
+        raise ValueError(f"probe: expected one of {', '.join(PROBES)}, got {probe!r}")
+    c = PROBES[probe].growth
+    if c is None:
+        return None
+    row = reference.findings()
+    row = row[row["finding"] == c.key].iloc[0]
+    number = re.search(r"[\d.]+", row["value"])
+    return {
+        "rate": float(number.group()),
+        "unit": row["value"][number.end() :].strip(),
+        "value": row["value"],
+        "ages": row["age"],
+        "finding": c.key,
+        "source": row["source"],
+    }
+
+
 def _diamond_slope() -> tuple[float, str]:
-    row = reference.findings("object_permanence")
-    row = row[row["finding"] == "A-not-B: delay tolerated grows about 2 s per month"].iloc[0]
-    return float(re.search(r"[\d.]+", row["value"]).group()), row["source"]
+    growth = child_growth("a_not_b")
+    return growth["rate"], growth["source"]
 
 
 def score_slopes(

@@ -5,7 +5,10 @@ resolved (``experiment.yaml``), one row per condition, seed, infant and measure
 (``measures.parquet``) and one row per contrast and measure (``summary.parquet``, from
 :mod:`infancy.analysis.experiments`). The page states the question and the literature,
 the conditions, the table of effects with their CIs, two figures (each also as PDF, SVG,
-PNG and the CSV behind it) and one sentence per contrast that states the number.
+PNG and the CSV behind it) and one sentence per contrast that states the number. Where
+a ``probe_slope`` measure's probe has a published growth rate (its record's ``growth``,
+such as Diamond's ~2 s/month for A-not-B), the page sets each condition's slope against
+the children's (:func:`against_children`).
 
 Figures:
 
@@ -36,7 +39,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import figures
 
-__all__ = ["plot_conditions", "plot_effects", "write_experiment_report"]
+__all__ = ["against_children", "plot_conditions", "plot_effects", "write_experiment_report"]
 
 _COLUMNS = {
     "condition": "condition",
@@ -157,6 +160,98 @@ def plot_conditions(measures: pd.DataFrame, labels: dict[str, str], *, seed: int
     return fig
 
 
+def against_children(spec: dict, measures: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
+    """Each condition's growth of a probe's score against the children's rate.
+
+    For every ``probe_slope`` measure of ``spec`` whose probe has a published growth rate
+    (:func:`infancy.analysis.compare.child_growth`): the condition's mean over seeds of
+    the seed means, with a 95% bootstrap CI over seeds. A world step has no duration of
+    its own, so a slope in steps per month meets the children's seconds per month only
+    at one step length, ``step_seconds_implied`` (the children's rate over the
+    condition's; missing when the condition's slope is not above 0).
+
+    Parameters
+    ----------
+    spec
+        The experiment as resolved (``experiment.yaml``).
+    measures
+        ``condition, seed, infant, measure, value`` (``measures.parquet``).
+    seed
+        The bootstrap's seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per such measure and condition: ``measure, label, probe, condition,
+        seeds, mean, ci_low, ci_high, child_rate, child_value, child_ages, source,
+        step_seconds_implied, sentence`` (the row in words; a condition none of whose
+        infants has a slope says so). Empty when the experiment has no such measure.
+    """
+    from .compare import child_growth
+    from .experiments import format_number
+
+    rows = []
+    rng = np.random.default_rng(seed)
+    for m in spec["measures"]:
+        growth = child_growth(m["probe"]) if m.get("kind") == "probe_slope" else None
+        if growth is None:
+            continue
+        mine = measures[measures["measure"] == m["name"]]
+        for cond in spec["conditions"]:
+            v = mine[mine["condition"] == cond].groupby("seed")["value"].mean().dropna()
+            v = v.to_numpy(dtype=float)
+            mean = lo = hi = implied = np.nan
+            if v.size:
+                mean = float(v.mean())
+                lo, hi = np.quantile(rng.choice(v, size=(2000, v.size)).mean(1), [0.025, 0.975])
+            if v.size == 0:
+                sentence = (
+                    f"{cond}: not computable: no infant has a slope (fewer than two batteries"
+                    f" from its first pass of {m['probe']} on), so nothing can be set against"
+                    f" the children's {growth['value']}"
+                )
+            else:
+                where = (
+                    f"{cond}: {format_number(mean, lo, hi)} steps per month (95% CI"
+                    f" {format_number(lo, mean, hi)} to {format_number(hi, mean, lo)} over"
+                    f" {v.size} seed{'s' if v.size > 1 else ''})"
+                )
+                if mean > 0:
+                    implied = growth["rate"] / mean
+                    sentence = (
+                        f"{where}; on the children's {growth['value']} if a world step lasts"
+                        f" {format_number(implied)} s"
+                    )
+                else:
+                    sentence = (
+                        f"{where}; the delay tolerated did not grow, so no step length puts"
+                        f" it on the children's {growth['value']}"
+                    )
+            rows.append(
+                {
+                    "measure": m["name"],
+                    "label": m.get("label") or m["name"],
+                    "probe": m["probe"],
+                    "condition": cond,
+                    "seeds": int(v.size),
+                    "mean": mean,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "child_rate": growth["rate"],
+                    "child_value": growth["value"],
+                    "child_ages": growth["ages"],
+                    "source": growth["source"],
+                    "step_seconds_implied": implied,
+                    "sentence": sentence,
+                }
+            )
+    columns = [
+        "measure", "label", "probe", "condition", "seeds", "mean", "ci_low", "ci_high",
+        "child_rate", "child_value", "child_ages", "source", "step_seconds_implied", "sentence",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
 def _cell(value, column: str) -> str:
     if isinstance(value, float) and not np.isfinite(value):
         return "not computable"
@@ -174,6 +269,10 @@ def _effects_table(summary: pd.DataFrame) -> str:
         for _, r in summary.iterrows()
     )
     return f'<div class="scroll"><table class="data"><tr>{head}</tr>{body}</table></div>'
+
+
+def _marks(what: str, rows: pd.DataFrame) -> str:
+    return f"; {what} for " + ", ".join(sorted(set(rows["label"]))) if len(rows) else ""
 
 
 def write_experiment_report(folder: str | Path, out: str | Path | None = None) -> Path:
@@ -204,16 +303,16 @@ def write_experiment_report(folder: str | Path, out: str | Path | None = None) -
     fig_dir.mkdir(parents=True, exist_ok=True)
     figures.set_style("paper")
     drawn = []
-    not_computable = summary[~np.isfinite(summary["effect_size"].astype(float))]
+    no_g = ~np.isfinite(summary["effect_size"].astype(float))
+    empty = ~np.isfinite(summary["difference"].astype(float))
     captions = {
         "effects": "Effect of each condition against its control: Hedges' g on seed means, "
         "with 95% hierarchical bootstrap CIs (seeds resampled, then infants within seeds)"
-        + (
-            "; hollow marks at 0: g not computable (every seed scored the same) for "
-            + ", ".join(sorted(set(not_computable["label"])))
-            if len(not_computable)
-            else ""
-        ),
+        + _marks(
+            "hollow marks at 0: g not computable (every seed scored the same)",
+            summary[no_g & ~empty],
+        )
+        + _marks("crosses at 0: not computable (a condition has no value)", summary[empty]),
         "conditions": "Each measure by condition: dots are seed means (each the mean of "
         "its infants), bars the mean over seeds with a 95% bootstrap CI over seeds",
     }
@@ -245,6 +344,7 @@ def write_experiment_report(folder: str | Path, out: str | Path | None = None) -
         }
         for name, over in spec["conditions"].items()
     ]
+    children = against_children(spec, measures)
     env = Environment(
         loader=PackageLoader("infancy.analysis", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -256,6 +356,15 @@ def write_experiment_report(folder: str | Path, out: str | Path | None = None) -
         conditions=conditions,
         effects=_effects_table(summary),
         verdicts=list(summary["verdict"]),
+        children=[
+            {
+                "label": label,
+                "child": f"{g['child_value'].iloc[0]} ({g['child_ages'].iloc[0]}, "
+                f"{g['source'].iloc[0]})",
+                "sentences": list(g["sentence"]),
+            }
+            for label, g in children.groupby("label", sort=False)
+        ],
         figures=drawn,
         base=yaml.safe_dump(spec.get("base") or {}, sort_keys=False).strip() or "(none)",
     )

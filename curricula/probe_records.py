@@ -47,7 +47,8 @@ class ChildCounterpart:
         age Diamond tested).
     which
         The age used: ``low`` or ``high`` (a finding's age range), ``age`` (CDC),
-        ``mean`` (WHO; its 1st to 99th percentile is the window).
+        ``mean`` (WHO; its 1st to 99th percentile is the window); ``value`` for a
+        :attr:`Probe.growth` (the finding's value, a rate).
     source
         The citation (the start of the row's ``source``; the tests check they agree).
     why
@@ -89,6 +90,10 @@ class Probe:
         ``locomotion``), or none.
     child
         Its child counterpart in the reference data.
+    growth
+        How fast the children's score grows with age, where the literature gives a rate
+        (a ``findings`` row whose ``value`` is the rate, ``which="value"``): the child
+        line of a ``probe_slope`` measure; ``None`` where there is none.
     runner
         Import path ``"package.module:function"`` of the function that runs it (see
         :attr:`run`).
@@ -109,6 +114,7 @@ class Probe:
     child: ChildCounterpart
     runner: str
     world: str = PROBE_ROOM
+    growth: ChildCounterpart | None = None
 
     @property
     def run(self) -> Callable:
@@ -177,6 +183,14 @@ PROBES: dict[str, Probe] = {
                 " which Diamond (1985) reports from 7.5 months",
             ),
             runner=f"{_RUNS}:a_not_b",
+            growth=ChildCounterpart(
+                "findings",
+                "A-not-B: delay tolerated grows about 2 s per month",
+                "value",
+                "Diamond 1985",
+                why="the delay at which infants still find the toy at B grows about 2 s"
+                " per month from 7.5 to 12 months",
+            ),
         ),
         Probe(
             name="violation_of_expectation",

@@ -74,12 +74,46 @@ def test_the_page_states_the_question_the_effects_and_verdicts_in_numbers(experi
     assert "a slope needs two batteries from the infant&#39;s first pass of a_not_b" in page or (
         "a slope needs two batteries from the infant's first pass of a_not_b" in page
     )
+    # Diamond's line is set against the slope, and where no infant has one the page says so
+    assert "Against the children" in page and "~2 s/month" in page and "Diamond 1985" in page
+    assert "control: not computable: no infant has a slope" in page
     assert not re.search(r"\bnan\b", page, re.IGNORECASE)
     for stem in ("effects", "conditions"):
         for ext in ("pdf", "svg", "png", "csv"):
             assert (experiment / "report" / "figures" / f"{stem}.{ext}").stat().st_size > 0
     # Wide tables scroll inside their own box; the page keeps its 1100-px column.
     assert page.count('<div class="scroll"><table') == 2 and "max-width: 1100px" in page
+    caption = page[page.index('<figure id="effects">') :].split("</figcaption>")[0]
+    assert "crosses at 0: not computable (a condition has no value) for growth of" in caption
+    assert "hollow marks at 0: g not computable (every seed scored the same) for words" in caption
+
+
+def test_a_slope_is_set_against_the_childrens_rate_at_the_step_length_where_they_meet():
+    from infancy.analysis.experiment_report import against_children
+
+    spec = ExperimentSpec.model_validate(SPEC).model_dump(mode="json")
+    rows = [("control", s, i, "slope", 4.0) for s in range(6) for i in range(3)]
+    rows += [("planted", s, i, "slope", -1.0 + 0.5 * (s % 2)) for s in range(6) for i in range(3)]
+    rows += [("planted", s, 0, "score", 1.0) for s in range(6)]  # not a slope: not set against
+    measures = pd.DataFrame(rows, columns=["condition", "seed", "infant", "measure", "value"])
+    out = against_children(spec, measures).set_index("condition")
+    assert list(out.index) == ["control", "planted"] and set(out["measure"]) == {"slope"}
+    assert out.loc["control", "mean"] == pytest.approx(4.0)
+    assert out.loc["control", "ci_low"] == pytest.approx(4.0)
+    # Diamond's ~2 s/month against 4 steps/month: the lines meet at a step of 0.5 s
+    assert out.loc["control", "step_seconds_implied"] == pytest.approx(0.5)
+    assert (
+        "on the children's ~2 s/month if a world step lasts 0.500 s"
+        in out.loc["control", "sentence"]
+    )
+    assert out.loc["planted", "mean"] == pytest.approx(-0.75)
+    assert out.loc["planted", "ci_low"] < -0.75 < out.loc["planted", "ci_high"]
+    assert np.isnan(out.loc["planted", "step_seconds_implied"])
+    assert "did not grow, so no step length" in out.loc["planted", "sentence"]
+    assert (out["source"].str.startswith("Diamond 1985")).all()
+    # an experiment without a slope measure of a probe with a published rate: no rows
+    plain = {**spec, "measures": spec["measures"][:2]}
+    assert against_children(plain, measures).empty
 
 
 def test_an_unfinished_experiment_says_how_to_finish_it(experiment):

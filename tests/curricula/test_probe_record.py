@@ -51,6 +51,29 @@ def test_the_child_counterpart_is_a_row_of_the_shipped_data_with_its_source(name
     assert len(c.source) > 3 and c.source in row["source"]  # the record cites the row's source
 
 
+@pytest.mark.parametrize("name", [n for n, p in PROBES.items() if p.growth is not None])
+def test_a_child_growth_rate_is_a_findings_row_whose_value_is_a_rate(name):
+    from infancy.analysis.compare import child_growth
+
+    c = PROBES[name].growth
+    assert c.table == "findings" and c.which == "value"
+    row = _reference_row(c)
+    assert c.source in row["source"]
+    growth = child_growth(name)
+    assert growth["rate"] > 0 and "/month" in growth["unit"], growth
+    assert growth["value"] == row["value"]
+
+
+def test_probes_without_a_published_rate_have_no_child_growth():
+    from infancy.analysis.compare import child_growth
+
+    assert PROBES["a_not_b"].growth is not None  # Diamond 1985: ~2 s/month
+    without = [n for n, p in PROBES.items() if p.growth is None]
+    assert without and all(child_growth(n) is None for n in without)
+    with pytest.raises(ValueError, match="probe: expected one of"):
+        child_growth("not_a_probe")
+
+
 @pytest.mark.parametrize("name", list(PROBES))
 def test_the_runner_is_the_probe_room_battery_function(name):
     from infancy.curricula.probes import ProbeRoom
