@@ -20,6 +20,19 @@ def small() -> dict:
     return SMALL
 
 
+@pytest.fixture(scope="session")
+def finished_small(tmp_path_factory, small):
+    """The small run lived once, uninterrupted, for every module that only reads it
+    (``run --check``, the runner, run safety): ``(store, plan)`` of a run named
+    ``whole``. Read only: copy it before changing it."""
+    from infancy.curricula.runner import execute, plan, start
+
+    the_plan = plan(small)
+    store = start(the_plan, tmp_path_factory.mktemp("whole") / "whole")
+    execute(store, the_plan)
+    return store, the_plan
+
+
 @pytest.fixture(autouse=True)
 def _two_threads():
     # Runs are compared with runs (in this process and in subprocesses): same threads.

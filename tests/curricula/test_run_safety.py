@@ -64,12 +64,9 @@ def _same_tables(store: RunStore, reference: RunStore) -> None:
 
 
 @pytest.fixture(scope="module")
-def finished(tmp_path_factory, small):
+def finished(finished_small):
     """The run uninterrupted (the tables every resume below must end with)."""
-    the_plan = plan(small)
-    store = start(the_plan, tmp_path_factory.mktemp("whole") / "whole")
-    execute(store, the_plan)
-    return store
+    return finished_small[0]
 
 
 @pytest.fixture(scope="module")

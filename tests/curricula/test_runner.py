@@ -26,12 +26,9 @@ def _frames_equal(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> Non
 
 
 @pytest.fixture(scope="module")
-def finished(tmp_path_factory, small):
+def finished(finished_small):
     """One uninterrupted small run, shared by the tests that only read it."""
-    the_plan = plan(small)
-    store = start(the_plan, tmp_path_factory.mktemp("runs") / "whole")
-    execute(store, the_plan)
-    return store, the_plan
+    return finished_small
 
 
 def test_a_run_writes_every_table_and_a_config_that_replans_the_same_run(finished):
