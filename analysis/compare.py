@@ -675,11 +675,6 @@ def child_growth(probe: str) -> dict | None:
     }
 
 
-def _diamond_slope() -> tuple[float, str]:
-    growth = child_growth("a_not_b")
-    return growth["rate"], growth["source"]
-
-
 def score_slopes(
     probes: pd.DataFrame,
     probe: str,
@@ -755,7 +750,8 @@ def a_not_b_slope(
         ``seconds_per_step_implied`` (the step length at which the two slopes agree:
         a world step has no duration of its own), ``source``.
     """
-    child, source = _diamond_slope()
+    growth = child_growth("a_not_b")
+    child, source = growth["rate"], growth["source"]
     per = score_slopes(probes, "a_not_b").rename(columns={"slope": "slope_steps_per_month"})
     slopes = per["slope_steps_per_month"].dropna().to_numpy()
     mean = float(slopes.mean()) if slopes.size else np.nan
