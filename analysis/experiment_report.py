@@ -101,6 +101,11 @@ def plot_effects(summary: pd.DataFrame, ax=None):
     return ax
 
 
+def _seed_mean_ci(v: np.ndarray, rng: np.random.Generator) -> tuple[float, float]:
+    """The 95% bootstrap CI of the mean of seed means ``v`` (2,000 resamples)."""
+    return tuple(np.quantile(rng.choice(v, size=(2000, v.size)).mean(1), [0.025, 0.975]))
+
+
 def plot_conditions(measures: pd.DataFrame, labels: dict[str, str], *, seed: int = 0):
     """One panel per measure: seed means (dots) and each condition's mean over seeds
     with a 95% bootstrap CI over seeds (bar); returns the figure."""
@@ -124,8 +129,7 @@ def plot_conditions(measures: pd.DataFrame, labels: dict[str, str], *, seed: int
             v = d[d["condition"] == cond]["value"].to_numpy(dtype=float)
             if not v.size:
                 continue
-            boot = rng.choice(v, size=(2000, v.size)).mean(1)
-            lo, hi = np.quantile(boot, [0.025, 0.975])
+            lo, hi = _seed_mean_ci(v, rng)
             ax.bar(i, v.mean(), color="0.85", edgecolor="0.3")
             ax.errorbar(
                 i,
@@ -203,7 +207,7 @@ def against_children(spec: dict, measures: pd.DataFrame, *, seed: int = 0) -> pd
             mean = lo = hi = implied = np.nan
             if v.size:
                 mean = float(v.mean())
-                lo, hi = np.quantile(rng.choice(v, size=(2000, v.size)).mean(1), [0.025, 0.975])
+                lo, hi = _seed_mean_ci(v, rng)
             if v.size == 0:
                 sentence = (
                     f"{cond}: not computable: no infant has a slope (fewer than two batteries"
