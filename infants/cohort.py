@@ -30,6 +30,7 @@ from infancy.worlds.core.codes import (
     CH_KIND,
     CH_POINT,
     INFANT_ACTIONS,
+    REACH,
     S_EYE_CONTACT,
     S_WORD,
     STAY,
@@ -533,6 +534,9 @@ class Cohort:
             w_int = torch.as_tensor(act["intrinsic_weight"], dtype=torch.float32)
             intrinsic = (sig["novelty_sample"][:, :t] - 1.0).clamp(-1.0, 3.0)
             mixed = reward + w_int[:, None] * intrinsic
+            effort = self.config.b.reach_effort
+            if effort:
+                mixed = mixed - effort * (action == REACH).float()
             with torch.no_grad():
                 # The state after the chunk: its latent, the belief as it now stands and
                 # the last step's cue.

@@ -122,6 +122,13 @@ class BConfig(_Strict):
         description="learning-rate factor of self-imitation of remembered rewarded actions "
         "in sleep and imagination (0: none, as in the no-replay preset)",
     )
+    reach_effort: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="cost of one reach in B's reward (a reach is effortful, so reaching at "
+        "nothing is not free)",
+    )
 
 
 class MemoryConfig(_Strict):

@@ -287,3 +287,31 @@ def test_the_fixed_schedule_m_ignores_what_the_rule_m_reads():
     r1 = rule.decide(meta(), 0.0)
     r2 = create("m", "rule", MConfig(), 3).decide(meta(**weird), 0.0)
     assert not np.array_equal(r1["one_shot"], r2["one_shot"])  # the rule M reads trust
+
+
+def test_a_reach_costs_b_its_effort_and_nothing_else_changes():
+    """``b.reach_effort`` is subtracted from B's reward on every reach step, and only
+    there: two cohorts that differ only in it live the same first chunk, and the
+    rewards B learns from differ by the effort exactly where the action was a reach."""
+    from infancy.worlds.core.codes import REACH
+
+    seen = {}
+    for effort in (0.0, 0.25):
+        config = {"chunk": 16, "m": {"rule": {"imagine_every": 0, "social_above": 1.0}}}
+        config["b"] = {"reach_effort": effort}
+        cohort = Cohort(config, n=4, seed=3)
+        world = make_batch("reach-v0", 4, seed=3, autoreset=True)
+        world.reset()
+        learn = cohort.b.learn
+
+        def spy(rollout, gate, learn=learn, effort=effort):
+            seen.setdefault(effort, (rollout["reward"].clone(), rollout["action"].clone()))
+            return learn(rollout, gate)
+
+        cohort.b.learn = spy
+        cohort.live(world, 16)
+    (r0, a0), (r1, a1) = seen[0.0], seen[0.25]
+    assert torch.equal(a0, a1)
+    reach = a0 == REACH
+    assert reach.any() and (~reach).any()
+    torch.testing.assert_close(r1, r0 - 0.25 * reach.float())

@@ -317,3 +317,29 @@ def test_cue_channels_show_the_caregivers_head_and_arm_direction_not_a_ray():
                 assert along and along[0] == int(st.obj_kind[b, target]) + 1
                 checked += 1
     assert checked > 20
+
+
+def test_an_empty_reach_episode_has_nothing_to_reach_for_and_never_pays():
+    n = 64
+    env = make_batch("reach-v0", n, seed=0, empty_share=0.5, autoreset=False)
+    env.reset()
+    st = env.state
+    empty = st.target < 0
+    assert 0.25 < empty.mean() < 0.75  # about the share asked for
+    assert (st.obj_kind[empty, 0] == -1).all() and (st.obj_colour[empty, 0] == 0).all()
+    assert (st.obj_kind[~empty, 0] >= 0).all()
+    # Nothing of a toy is drawn in an empty room's view.
+    assert not (env.view[empty, 0, CH["kind"]] > 0).any()
+    paid = np.zeros(n)
+    rng = np.random.default_rng(0)
+    for _ in range(20):  # turn and reach at random: every direction is tried
+        res = env.step(rng.choice([A["turn_left"], A["reach"]], size=(n, 1)))
+        paid += res.reward[:, 0]
+    assert (paid[empty] == 0).all()
+    assert (paid[~empty] > 0).any()
+
+
+def test_reach_rooms_have_a_toy_in_every_episode_by_default():
+    env = make_batch("reach-v0", 64, seed=0)
+    env.reset()
+    assert (env.state.target >= 0).all() and (env.state.obj_kind[:, 0] >= 0).all()

@@ -175,6 +175,13 @@ class ReachConfig(WorldConfig):
     abilities: str | dict = Field("reacher", description="Body profile or overrides.")
     distance: int = Field(1, ge=1, le=2, description="Cells between the infant and the toy.")
     distractors: int = Field(0, ge=0, le=3, description="Other toys in the room.")
+    empty_share: float = Field(
+        0.0,
+        ge=0.0,
+        lt=1.0,
+        description="Share of episodes with no wanted toy (nothing to reach for: they only "
+        "truncate), so that reaching at nothing earns nothing.",
+    )
 
 
 @njit(cache=True, parallel=True)
@@ -243,8 +250,16 @@ class Reach(Scenario):
         d = self.config.distance
         toy = np.stack([centre[0] + d * dr, centre[1] + d * dc], axis=1)
         kinds = self.distinct_kinds(rng, n, 1 + self.config.distractors)
+        if self.config.empty_share > 0:  # drawn only when asked: the default's draws stay
+            empty = rng.random(n) < self.config.empty_share
+            kinds[:, 0] = np.where(empty, -1, kinds[:, 0])
+            st.target[idx] = np.where(empty, -1, 0)
+        else:
+            st.target[idx] = 0
         self.put(st, idx, 0, kinds[:, 0], toy)
-        st.target[idx] = 0
+        if self.config.empty_share > 0:  # an empty slot, as a reset leaves it
+            st.obj_colour[idx, 0] = np.where(kinds[:, 0] >= 0, st.obj_colour[idx, 0], 0)
+            st.obj_pos[idx, 0] = np.where(kinds[:, :1] >= 0, st.obj_pos[idx, 0], 0)
         free = self.interior(((int(centre[0]), int(centre[1])),))
         # Caregiver and distractors go to cells other than the toy's.
         order = np.argsort(rng.random((n, len(free))), axis=1)
