@@ -12,12 +12,19 @@ as the first share far above the second; a blind reach (the cheapest way to get 
 in ``reach-v0``) shows as both high. At the end it prints how well "a toy in the cell in
 front" (what decides whether a reach can pay) is decodable from System A's latent, the
 state B reads: the balanced accuracy of a logistic read-out on held-out steps (chance
-0.5), beside the same read-out of an untrained cohort's latent. One JSON line closes.
+0.5), beside the same read-out of an untrained cohort's latent. The read-out is one
+linear map for the latents of all infants pooled, while each infant's B reads its own
+A's latent through a non-linear network: it is a lower bound on what one B could read.
+The held-out steps come from the same episodes as the fitted ones (views repeat while
+an infant turns in place), which makes it somewhat optimistic. One JSON line closes.
 
 ``--effort`` is B's cost of a reach (``b.reach_effort``) and ``--empty-share`` the share
 of ``reach-v0`` episodes with no toy (the world's ``empty_share``): the two changes to
-the practice world that should make reaching at nothing lose. System M acts whenever
-awake (no observing, no imagination), so what is measured is B's own learning.
+the practice world that should make reaching at nothing lose. System M never imagines
+and is not drawn to observe by the caregiver (``imagine_every: 0``, ``social_above:
+1``); it still observes when A's error rises and sleeps when tired, so not every step
+is an acting step. ``--trials`` (16 by default) is twice the battery's 8, so "passing"
+uses the probe's rule with a binomial test on 16 trials.
 """
 
 from __future__ import annotations

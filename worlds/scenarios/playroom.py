@@ -201,7 +201,9 @@ class Reach(Scenario):
     four directions, and optional distractor toys. The infant must turn to face the
     toy (and, when ``distance`` is 2, move next to it) and reach. The caregiver looks at
     and sometimes names the wanted toy. The default body is a ``reacher`` (no
-    locomotion), so ``distance=2`` needs ``abilities="crawler"`` or better.
+    locomotion), so ``distance=2`` needs ``abilities="crawler"`` or better. With
+    ``empty_share`` above 0, that share of episodes has no wanted toy: nothing there
+    can be earned, so reaching at nothing does not pay.
 
     ## Agents
     ``infant_0`` (up to ``n_infants``, all aiming at the same toy) and ``caregiver``.
@@ -217,7 +219,7 @@ class Reach(Scenario):
 
     ## Termination
     An infant terminates when it grasps the wanted toy; truncated after ``max_cycles``
-    steps (default 20).
+    steps (default 20). An episode without a toy only truncates.
 
     ## Registered ids
     ``reach-v0``
