@@ -14,15 +14,6 @@ from infancy.curricula.probes import PROBES
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "experiments" / script), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "tiny"
@@ -48,20 +39,20 @@ def tiny_run(tmp_path_factory):
     return out
 
 
-def test_battery_summary_of_an_untrained_run_shows_no_milestone(tiny_run):
-    res = run("battery_summary.py", str(tiny_run))
+def test_battery_summary_of_an_untrained_run_shows_no_milestone(tiny_run, scripts):
+    res = scripts.run("battery_summary.py", str(tiny_run))
     assert res.returncode == 0, res.stderr
     summary = json.loads(res.stdout.strip().splitlines()[-1])["tiny"]
     assert [r["probe"] for r in summary] == list(PROBES)
     assert all(r["stable_milestones"] == 0 and r["infants"] == 2 for r in summary)
 
 
-def test_battery_summary_of_a_missing_run_is_one_line(tmp_path):
-    res = run("battery_summary.py", str(tmp_path / "nope"))
+def test_battery_summary_of_a_missing_run_is_one_line(tmp_path, scripts):
+    res = scripts.run("battery_summary.py", str(tmp_path / "nope"))
     assert res.returncode == 2
     assert len(res.stderr.strip().splitlines()) == 1 and "nope" in res.stderr
 
 
-def test_validity_table_refuses_bad_sizes():
-    res = run("validity_table.py", "--n", "0")
+def test_validity_table_refuses_bad_sizes(scripts):
+    res = scripts.run("validity_table.py", "--n", "0")
     assert res.returncode == 2 and "--n" in res.stderr

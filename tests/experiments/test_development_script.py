@@ -4,29 +4,13 @@ resumes without running them again, and prints the table and one JSON line."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ARGS = ("--size", "tiny", "--seeds", "1", "--conditions", "default", "--out")
 
 
-def _run(out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "experiments" / "development.py"),
-            *("--size", "tiny", "--seeds", "1", "--conditions", "default", "--out", str(out)),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-def test_development_table_at_tiny_size(tmp_path):
+def test_development_table_at_tiny_size(tmp_path, scripts):
     out = tmp_path / "dev"
-    first = _run(out)
+    first = scripts.run("development.py", *ARGS, out)
     assert first.returncode == 0, first.stderr[-2000:]
     assert sorted(p.name for p in out.iterdir()) == [
         "default__s0.audit.parquet",
@@ -39,5 +23,5 @@ def test_development_table_at_tiny_size(tmp_path):
     assert "probes passed stably by >= 3/4 of the infants" in criteria
     assert line["m"][0]["condition"] == "default"
     assert 0.0 < line["m"][0]["rule fit (chunk index, energy)"] <= 1.0
-    again = _run(out)  # everything is there: nothing runs again
+    again = scripts.run("development.py", *ARGS, out)  # everything is there: nothing runs again
     assert again.returncode == 0 and "done in" not in again.stdout

@@ -3,10 +3,8 @@ what the project's code makes now (regenerate: python experiments/example_run.py
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-from pathlib import Path
 
 import pandas as pd
 
@@ -15,20 +13,12 @@ from infancy.analysis.runs import EXAMPLE_TABLES
 from infancy.curricula.runner import check
 from infancy.store import RunStore
 
-SCRIPT = Path(__file__).resolve().parents[2] / "experiments" / "example_run.py"
 REGENERATE = "out of date: regenerate it with  python experiments/example_run.py"
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location("example_run_script", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_example_run_is_a_small_complete_run():
+def test_example_run_is_a_small_complete_run(scripts):
     path = example_run()
-    script = _script()
+    script = scripts.load("example_run.py")
     files = sorted(p.name for p in path.iterdir())
     assert files == sorted(["config.yaml", "run.json", *(f"{t}.parquet" for t in EXAMPLE_TABLES)])
     assert sum(p.stat().st_size for p in path.iterdir()) < 800_000  # a few hundred kB
@@ -52,8 +42,8 @@ def test_the_shipped_example_is_what_the_code_makes_now():
     assert result.tables == 3 and result.rows > 0
 
 
-def test_differences_name_the_table_that_changed(tmp_path):
-    script = _script()
+def test_differences_name_the_table_that_changed(tmp_path, scripts):
+    script = scripts.load("example_run.py")
     copy = tmp_path / "example_run"
     shutil.copytree(example_run(), copy)
     assert script.differences(copy, example_run()) == []
@@ -64,25 +54,11 @@ def test_differences_name_the_table_that_changed(tmp_path):
     assert len(diff) == 1 and diff[0].startswith("lexicon:")
 
 
-def test_figure_gallery_draws_every_figure_of_the_example(tmp_path):
-    import subprocess
-    import sys
-
-    script = SCRIPT.with_name("figure_gallery.py")
-    res = subprocess.run(
-        [sys.executable, str(script), "--out", str(tmp_path), "--contexts", "paper"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def test_figure_gallery_draws_every_figure_of_the_example(tmp_path, scripts):
+    res = scripts.run("figure_gallery.py", "--out", tmp_path, "--contexts", "paper")
     assert res.returncode == 0, res.stderr[-2000:]
     sizes = json.loads(res.stdout.strip().splitlines()[-1])["inches"]
     names = {p.stem for p in (tmp_path / "paper").glob("*.png")}
     assert names == {k.split("/")[1] for k in sizes} and len(names) == 7
-    bad = subprocess.run(
-        [sys.executable, str(script), "--out", str(tmp_path), "--contexts", "slides"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    bad = scripts.run("figure_gallery.py", "--out", tmp_path, "--contexts", "slides")
     assert bad.returncode == 2 and "--contexts" in bad.stderr

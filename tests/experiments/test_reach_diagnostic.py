@@ -3,28 +3,14 @@ tiny size."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import torch
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "experiments" / "reach_diagnostic.py"
 
-
-def _module():
-    spec = importlib.util.spec_from_file_location("reach_diagnostic", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def test_the_read_out_finds_a_rare_label_that_is_there_and_not_one_that_is_not():
-    decodability = _module().decodability
+def test_the_read_out_finds_a_rare_label_that_is_there_and_not_one_that_is_not(scripts):
+    decodability = scripts.load("reach_diagnostic.py").decodability
     rng = np.random.default_rng(0)
     label = rng.random(2000) < 0.2  # rare, as a toy in front is
     noise = torch.as_tensor(rng.normal(size=(2000, 16)), dtype=torch.float32)
@@ -38,23 +24,9 @@ def test_the_read_out_finds_a_rare_label_that_is_there_and_not_one_that_is_not()
     assert np.isnan(decodability(noise, np.zeros(2000, dtype=bool), seed=1))
 
 
-def test_the_script_prints_its_curve_and_a_json_line_at_a_tiny_size():
-    res = subprocess.run(
-        [
-            sys.executable,
-            str(SCRIPT),
-            "--steps",
-            "256",
-            "--every",
-            "256",
-            "--n",
-            "4",
-            "--trials",
-            "4",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
+def test_the_script_prints_its_curve_and_a_json_line_at_a_tiny_size(scripts):
+    res = scripts.run(
+        "reach_diagnostic.py", "--steps", 256, "--every", 256, "--n", 4, "--trials", 4
     )
     assert res.returncode == 0, res.stderr
     line = json.loads(res.stdout.strip().splitlines()[-1])
@@ -63,3 +35,24 @@ def test_the_script_prints_its_curve_and_a_json_line_at_a_tiny_size():
         assert 0.0 <= line["curve"][0][key] <= 1.0
     assert 0.0 <= line["front_decodability"] <= 1.0
     assert "| steps | got the toy |" in res.stdout
+
+
+def test_the_script_practises_from_a_saved_cohort_with_parts_made_new(tmp_path, scripts):
+    from infancy.infants import Cohort
+
+    saved = Cohort(n=2, seed=0).save(tmp_path / "cohort")
+    res = scripts.run(
+        "reach_diagnostic.py",
+        *("--steps", 128, "--every", 128, "--trials", 2, "--room", 9, "--anywhere"),
+        *("--start", saved, "--renew", "memory,b"),
+    )
+    assert res.returncode == 0, res.stderr
+    line = json.loads(res.stdout.strip().splitlines()[-1])
+    assert line["config"]["start"] == str(saved) and line["config"]["renew"] == "memory,b"
+    assert line["config"]["n"] == 2  # the saved cohort's size
+    bad = scripts.run("reach_diagnostic.py", "--start", saved, "--renew", "brain")
+    assert bad.returncode == 2 and "--renew: unknown part 'brain'" in bad.stderr
+    alone = scripts.run("reach_diagnostic.py", "--renew", "a")
+    assert alone.returncode == 2 and "--renew: needs --start" in alone.stderr
+    missing = scripts.run("reach_diagnostic.py", "--start", tmp_path / "nope")
+    assert missing.returncode == 2 and "--start: cannot load a cohort" in missing.stderr

@@ -4,8 +4,6 @@ named, strict JSON."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +12,6 @@ import yaml
 
 from infancy.analysis.experiments import contrasts
 from infancy.curricula.experiments import load_experiment
-
-SCRIPT = Path(__file__).resolve().parents[2] / "experiments" / "results_table.py"
 
 
 def _experiment(
@@ -46,16 +42,10 @@ def _experiment(
     return folder
 
 
-def run(*args) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True, timeout=300
-    )
-
-
-def test_headline_rows_with_the_planted_effect_and_unfinished_named(tmp_path):
+def test_headline_rows_with_the_planted_effect_and_unfinished_named(tmp_path, scripts):
     done = _experiment(tmp_path / "cue", "cue-ablation", effect=2.0)
     part = _experiment(tmp_path / "trust", "selective-trust", effect=0.0, status="running")
-    res = run(done, part)
+    res = scripts.run("results_table.py", done, part)
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout.strip().splitlines()[-1])
     (row,) = out["headline"]
@@ -65,17 +55,17 @@ def test_headline_rows_with_the_planted_effect_and_unfinished_named(tmp_path):
     assert "| cue-ablation (small, 10 seeds) | cues-off - cues-on |" in res.stdout
 
 
-def test_not_an_experiment_directory_is_one_line_and_exit_2(tmp_path):
-    res = run(tmp_path)
+def test_not_an_experiment_directory_is_one_line_and_exit_2(tmp_path, scripts):
+    res = scripts.run("results_table.py", tmp_path)
     assert res.returncode == 2
     assert res.stderr.strip().count("\n") == 0 and "experiment.json" in res.stderr
 
 
-def test_a_small_effect_keeps_its_significant_digits(tmp_path):
+def test_a_small_effect_keeps_its_significant_digits(tmp_path, scripts):
     # An effect of about 0.002 (noisy-tv's intrinsic weight is of this size) must not be
     # printed as 0.00 (0.00 to 0.00).
     done = _experiment(tmp_path / "cue", "cue-ablation", effect=1.5, scale=0.001)
-    res = run(done)
+    res = scripts.run("results_table.py", done)
     assert res.returncode == 0, res.stderr
     (line,) = [x for x in res.stdout.splitlines() if x.startswith("| cue-ablation")]
     cells = [c.strip() for c in line.strip("|").split("|")]
