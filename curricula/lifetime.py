@@ -149,7 +149,9 @@ class Lifecycle:
     def _world(self, world_id: str):
         if world_id not in self.worlds:
             k = self.infants_per_world if max_infants(world_id) >= self.infants_per_world else 1
-            kw = {"n_infants": k} if k > 1 else {}
+            kw = dict(self.curriculum.worlds.get(world_id, {}))
+            if k > 1:
+                kw["n_infants"] = k
             w = make_batch(
                 world_id,
                 self.n // k,

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from infancy.configfiles import ConfigModel, one_line, read_yaml
-from infancy.worlds import list_worlds
+from infancy.worlds import list_worlds, scenario
 from infancy.worlds.rules import CaregiverHabits, load_rules
 
 from .probe_records import PROBES
@@ -208,12 +208,35 @@ class Curriculum(_Strict):
         description="caregiver habits for every stage, over each stage's own (an "
         "experiment's condition: no pointing, an unreliable caregiver)",
     )
+    worlds: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="world id -> parameters of that world wherever the lifetime makes it "
+        "(e.g. reach-v0's room and where the infant sits); the world's own defaults "
+        "otherwise",
+    )
     stages: list[Stage] = Field(min_length=1)
 
     @field_validator("caregiver")
     @classmethod
     def _known_habits(cls, value: dict[str, float | str]) -> dict[str, float | str]:
         return _habits(value)
+
+    @field_validator("worlds")
+    @classmethod
+    def _known_world_params(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        known = list_worlds()
+        for wid, params in value.items():
+            if wid not in known:
+                raise ValueError(f"unknown world {wid!r}; known: {', '.join(known)}")
+            # The lifetime decides these itself (its infants per world, the stage's body
+            # and caregiver).
+            owned = sorted({"n_infants", "abilities", "caregiver"} & set(params))
+            if owned:
+                raise ValueError(
+                    f"{wid}: {', '.join(owned)} is set by the lifetime (stages), not here"
+                )
+            scenario(wid, **params)  # a ValueError naming the parameter
+        return value
 
     def stage_habits(self, index: int) -> dict[str, float | str]:
         """The caregiver habits of stage ``index``: the stage's own, then the

@@ -2,7 +2,8 @@
 is tested with the reaching probe as it learns.
 
     python experiments/reach_diagnostic.py [--steps 24576] [--every 4096] [--n 16]
-        [--effort 0.0] [--empty-share 0.0] [--entropy 0.01] [--seed 0]
+        [--effort 0.0] [--empty-share 0.0] [--entropy 0.01] [--room 7] [--anywhere]
+        [--seed 0]
 
 Every ``--every`` steps the script prints, for the cohort, the reaching probe's score
 (the share of toy trials in which the infant got the toy), the share of infants that
@@ -20,7 +21,11 @@ an infant turns in place), which makes it somewhat optimistic. One JSON line clo
 
 ``--effort`` is B's cost of a reach (``b.reach_effort``) and ``--empty-share`` the share
 of ``reach-v0`` episodes with no toy (the world's ``empty_share``): the two changes to
-the practice world that should make reaching at nothing lose. System M never imagines
+the practice world that should make reaching at nothing lose. ``--room`` and
+``--anywhere`` are the practice room's side and whether the infant sits on any cell of
+it rather than at its centre (``reach-v0``'s ``room`` and ``anywhere``): a reach learned
+in one view of one room is tested in the probe's held-out room. The read-out's views
+always come from ``reach-v0``'s default room, so that runs compare. System M never imagines
 and is not drawn to observe by the caregiver (``imagine_every: 0``, ``social_above:
 1``); it still observes when A's error rises and sleeps when tired, so not every step
 is an acting step. ``--trials`` (16 by default) is twice the battery's 8, so "passing"
@@ -33,6 +38,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -102,6 +108,31 @@ def front_states(cohort: Cohort, n: int, seed: int, steps: int = 256):
     return z.reshape(-1, z.shape[-1]), front.reshape(-1)
 
 
+PARTS = ("a", "b", "m", "memory")
+
+
+def renewed(cohort: Cohort, parts: list[str], seed: int) -> Cohort:
+    """``cohort`` with the named parts replaced by those of a newborn cohort of the same
+    config (``a``: System A and its front end; ``b``: System B; ``m``: System M and its
+    meta-signals; ``memory``: the episodic memory), in place."""
+    born = Cohort(cohort.config, n=cohort.n, seed=seed)
+    if "a" in parts:
+        cohort.a, cohort.obs = born.a, born.obs
+        cohort.attend()
+    if "b" in parts:
+        cohort.b = born.b
+    if "m" in parts:
+        cohort.m, cohort.signals, cohort.meta, cohort.action = (
+            born.m,
+            born.signals,
+            born.meta,
+            born.action,
+        )
+    if "memory" in parts:
+        cohort.memory = born.memory
+    return cohort
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--steps", type=int, default=24576)
@@ -110,18 +141,42 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--effort", type=float, default=0.0)
     ap.add_argument("--empty-share", type=float, default=0.0)
     ap.add_argument("--entropy", type=float, default=0.01)
+    ap.add_argument("--room", type=int, default=7)
+    ap.add_argument("--anywhere", action="store_true")
     ap.add_argument("--trials", type=int, default=16)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--start", type=Path, help="a cohort checkpoint folder to practise from")
+    ap.add_argument("--renew", default="", help=f"parts of --start made new: {', '.join(PARTS)}")
     args = ap.parse_args(argv)
+    renew = [p for p in args.renew.split(",") if p]
+    bad = [p for p in renew if p not in PARTS]
+    if bad or (renew and args.start is None):
+        what = f"unknown part {bad[0]!r}; known: {', '.join(PARTS)}" if bad else "needs --start"
+        ap.error(f"--renew: {what}")
     config = {
         "m": {"rule": {"imagine_every": 0, "social_above": 1.0}},
         "b": {"reach_effort": args.effort, "entropy": args.entropy},
     }
+    if args.start is not None:
+        try:
+            cohort = Cohort.load(args.start)
+        except (OSError, ValueError) as err:
+            ap.error(f"--start: cannot load a cohort from {args.start}: {err}")
+        config = cohort.config  # the lifetime's own infant, M included
+        args.n = cohort.n
+        renewed(cohort, renew, args.seed)
+    else:
+        cohort = Cohort(config, n=args.n, seed=args.seed)
     env = make_batch(
-        "reach-v0", args.n, seed=args.seed, autoreset=True, empty_share=args.empty_share
+        "reach-v0",
+        args.n,
+        seed=args.seed,
+        autoreset=True,
+        empty_share=args.empty_share,
+        room=args.room,
+        anywhere=args.anywhere,
     )
     env.reset()
-    cohort = Cohort(config, n=args.n, seed=args.seed)
     start = time.perf_counter()
     curve = []
     print("| steps | got the toy | infants passing | reached: toy trials | reached: empty trials |")
@@ -164,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         json.dumps(
             {
-                "config": vars(args),
+                "config": {**vars(args), "start": args.start and str(args.start)},
                 "curve": curve,
                 "front_decodability": trained,
                 "front_decodability_untrained": untrained,

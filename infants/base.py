@@ -463,6 +463,11 @@ class EpisodicMemory(ABC):
     def sizes(self) -> np.ndarray:
         """Items held per infant."""
 
+    @abstractmethod
+    def fade(self, factor: float) -> None:
+        """Scale every held item's salience by ``factor`` in (0, 1]: old memories weigh
+        less, in sampling and against newcomers, than they did when stored."""
+
 
 _REGISTRIES: dict[str, dict[str, Callable[..., Any]]] = {"a": {}, "b": {}, "m": {}}
 

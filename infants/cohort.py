@@ -567,6 +567,9 @@ class Cohort:
         salience = surprise + social + 5.0 * np.abs(self._reward[:, :t])
         keep = valid.numpy() & (salience >= act["store_threshold"][:, None])
         z_dim = self.a.latent
+        half_life = self.config.memory.half_life
+        if half_life > 0:  # what is held fades over the chunk's t steps
+            self.memory.fade(0.5 ** (t / half_life))
         self.memory.store(
             {
                 "view": self._view[:, :t],

@@ -135,6 +135,13 @@ class MemoryConfig(_Strict):
     """Salience-tagged episodic memory."""
 
     capacity: int = Field(2048, ge=16, le=1_000_000, description="transitions kept per infant")
+    half_life: float = Field(
+        0.0,
+        ge=0.0,
+        description="steps over which a memory's salience halves, so that new experience "
+        "can replace the first months' (0: never fades, the default: a half-life of 2,048 "
+        "steps cost words in a default lifetime, docs/measurements.md)",
+    )
 
 
 class RuleMConfig(_Strict):

@@ -3,7 +3,12 @@
 One store per infant with a fixed capacity. A transition enters when its salience
 (A's surprise, social salience, reward) reaches M's ``store_threshold``; a full store
 forgets its least salient items first. Sampling favours salient items (probability
-proportional to salience, with a floor so every memory can come back).
+proportional to salience, with a floor so every memory can come back). Salience can
+fade (:meth:`SalienceMemory.fade`, called by the cohort each chunk when
+``memory.half_life`` is above 0; off by default): without it a store filled in the first
+months keeps them for life, since nothing later is more salient than an infant's first
+surprises, and replay then rehearses only those (docs/measurements.md, 2026-12-02
+afternoon, "The episodic memory never forgot its first months").
 """
 
 from __future__ import annotations
@@ -38,6 +43,11 @@ class SalienceMemory(EpisodicMemory):
 
     def sizes(self) -> np.ndarray:
         return np.isfinite(self.salience).sum(1)
+
+    def fade(self, factor: float) -> None:
+        if not 0.0 < factor <= 1.0:
+            raise ValueError(f"fade: factor must be in (0, 1], got {factor}")
+        self.salience *= factor  # -inf (an empty slot) stays -inf
 
     def store(self, items: dict[str, np.ndarray], salience: np.ndarray, keep: np.ndarray) -> None:
         for i in range(self.n):

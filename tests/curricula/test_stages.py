@@ -76,6 +76,10 @@ BAD = [
     ({"stages": _stages(name="newborn")}, "stage names must be unique"),
     ({"clock": {"end_months": 30.0}}, "before the clock's end_months 30.0"),
     ({"clock": {"start_months": -1.0}}, "clock.start_months"),
+    ({"worlds": {"moon-v0": {}}}, "unknown world 'moon-v0'"),
+    ({"worlds": {"reach-v0": {"rooms": 9}}}, "reach-v0: unknown parameter 'rooms'"),
+    ({"worlds": {"reach-v0": {"room": 4}}}, "reach-v0: parameter 'room'"),
+    ({"worlds": {"reach-v0": {"n_infants": 2}}}, "n_infants is set by the lifetime"),
 ]
 
 
@@ -146,3 +150,16 @@ def test_a_curriculum_wide_caregiver_habit_reaches_every_stage_world():
         assert np.allclose(habits[:, HABIT_ORDER.index("reliability")], 0.3)
     with pytest.raises(CurriculumError, match="unknown caregiver habit 'pointy'"):
         load_curriculum(caregiver={"pointy": 1.0})
+
+
+def test_the_lifetime_makes_each_world_with_the_curriculum_s_parameters():
+    from infancy.curricula.lifetime import Lifecycle
+
+    cur = load_curriculum(overlays=("tiny",))
+    assert cur.worlds["reach-v0"] == {"room": 9, "anywhere": True}  # the shipped default
+    life = Lifecycle(cur, n=2, seed=0)
+    reach = life._world("reach-v0")
+    assert reach.scenario.config.room == 9 and reach.scenario.config.anywhere
+    assert reach.height == reach.width == 9
+    play = life._world("playroom-v0")  # a world the curriculum says nothing of
+    assert play.scenario.config == type(play.scenario.config)(n_infants=1)

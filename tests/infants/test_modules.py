@@ -177,6 +177,41 @@ def test_memory_fills_empty_slots_before_forgetting():
     assert sorted(mem.salience[0].tolist()) == [6.0, 7.0, 8.0, 9.0]
 
 
+def test_faded_memories_give_way_to_new_experience():
+    """A full store of the first months' surprises keeps out everything later, however
+    often it comes; once they fade, the new experience gets in and is what replay
+    samples."""
+    mem = SalienceMemory(1, 4, {"x": ((), "int64")})
+    first = {"x": np.array([[1, 2, 3, 4]])}
+    mem.store(first, np.full((1, 4), 6.0), np.ones((1, 4), dtype=bool))
+    later = {"x": np.array([[7, 8]])}
+    for _ in range(10):
+        mem.store(later, np.full((1, 2), 2.0), np.ones((1, 2), dtype=bool))
+    assert sorted(mem.data["x"][0].tolist()) == [1, 2, 3, 4]
+    mem.fade(0.25)  # two half-lives
+    assert mem.salience[0].tolist() == [1.5] * 4
+    mem.store(later, np.full((1, 2), 2.0), np.ones((1, 2), dtype=bool))
+    assert sorted(mem.data["x"][0].tolist()) == [3, 4, 7, 8]
+    empty = SalienceMemory(1, 4, {"x": ((), "int64")})
+    empty.fade(0.5)
+    assert np.isneginf(empty.salience).all()  # empty slots stay empty
+    with pytest.raises(ValueError, match=r"factor must be in \(0, 1\]"):
+        mem.fade(0.0)
+
+
+def test_the_cohort_fades_its_memory_by_its_half_life():
+    faded = Cohort({"memory": {"half_life": 16.0}, "chunk": 16}, n=2, seed=0)
+    kept = Cohort({"memory": {"half_life": 0.0}, "chunk": 16}, n=2, seed=0)
+    for c in (faded, kept):
+        c.memory.salience[:, :3] = 4.0  # memories held before this chunk
+        env = make_batch("reach-v0", 2, seed=0, autoreset=True)
+        env.reset()
+        c.live(env, 16)
+    # One chunk of 16 steps: one half-life (new memories may also have come in).
+    assert np.allclose(faded.memory.salience[:, :3], 2.0)
+    assert np.allclose(kept.memory.salience[:, :3], 4.0)
+
+
 def test_rule_m_sleeps_when_tired_and_wakes_rested():
     m = RuleM(MConfig(), 3)
     d = m.decide(_meta(3, energy=np.array([0.1, 0.5, 0.95])), 0.0)

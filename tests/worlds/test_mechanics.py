@@ -343,3 +343,33 @@ def test_reach_rooms_have_a_toy_in_every_episode_by_default():
     env = make_batch("reach-v0", 64, seed=0)
     env.reset()
     assert (env.state.target >= 0).all() and (env.state.obj_kind[:, 0] >= 0).all()
+
+
+def test_reach_rooms_seat_the_infant_anywhere_with_the_toy_beside_it():
+    n = 256
+    env = make_batch("reach-v0", n, seed=0, room=9, anywhere=True)
+    env.reset()
+    st = env.state
+    assert env.height == env.width == 9
+    seat, toy, carer = st.agent_pos[:, 0], st.obj_pos[:, 0], st.agent_pos[:, 1]
+    assert len({tuple(p) for p in seat.tolist()}) > 30  # many seats, not the centre only
+    assert ((seat >= 1) & (seat <= 7)).all() and ((toy >= 1) & (toy <= 7)).all()
+    assert (np.abs(seat - toy).sum(1) == 1).all()  # the toy on a neighbouring cell
+    assert not (carer == seat).all(1).any() and not (carer == toy).all(1).any()
+    # Every side of the infant gets the toy (the side is drawn, not fixed by the seat).
+    side = {tuple(d) for d in (toy - seat).tolist()}
+    assert side == {(0, 1), (1, 0), (0, -1), (-1, 0)}
+    # Reaching at it pays, as in the centre.
+    heading = {(0, 1): 0, (1, 0): 1, (0, -1): 2, (-1, 0): 3}
+    st.agent_dir[:, 0] = [heading[tuple(d)] for d in (toy - seat).tolist()]
+    env.refresh()
+    res = env.step(np.full((n, 1), A["reach"]))
+    assert (res.reward[:, 0] > 0).all()
+
+
+def test_reach_rooms_refuse_a_toy_that_cannot_fit_and_keep_the_centre_by_default():
+    with pytest.raises(ValueError, match="parameter 'distance' 2 does not fit a room of side 5"):
+        make_batch("reach-v0", 2, room=5, distance=2, abilities="crawler")
+    env = make_batch("reach-v0", 16, seed=0)
+    env.reset()
+    assert env.height == 7 and (env.state.agent_pos[:, 0] == 3).all()

@@ -182,6 +182,13 @@ class ReachConfig(WorldConfig):
         description="Share of episodes with no wanted toy (nothing to reach for: they only "
         "truncate), so that reaching at nothing earns nothing.",
     )
+    room: int = Field(7, ge=5, le=11, description="Side of the square room, walls included.")
+    anywhere: bool = Field(
+        False,
+        description="Seat the infant on a random cell of the room (the toy on a neighbouring "
+        "one) instead of its centre, so that the walls around a toy differ from episode to "
+        "episode and a reach is learned for the toy, not for one view of the room.",
+    )
 
 
 @njit(cache=True, parallel=True)
@@ -203,7 +210,11 @@ class Reach(Scenario):
     and sometimes names the wanted toy. The default body is a ``reacher`` (no
     locomotion), so ``distance=2`` needs ``abilities="crawler"`` or better. With
     ``empty_share`` above 0, that share of episodes has no wanted toy: nothing there
-    can be earned, so reaching at nothing does not pay.
+    can be earned, so reaching at nothing does not pay. The room is ``room`` cells on a
+    side (7, walls included), the infant at its centre; with ``anywhere`` it sits on a
+    random cell and the toy on a neighbouring one, so the walls in view differ from
+    episode to episode (the default curriculum practises reaching this way, in a room
+    of 9).
 
     ## Agents
     ``infant_0`` (up to ``n_infants``, all aiming at the same toy) and ``caregiver``.
@@ -232,7 +243,17 @@ class Reach(Scenario):
     height = width = 7
     n_objects = 4
 
+    def __init__(self, rules=None, **kwargs) -> None:
+        super().__init__(rules, **kwargs)
+        self.height = self.width = self.config.room
+
     def check(self):
+        room, d = self.config.room, self.config.distance
+        if d > room - 2 - room // 2:
+            raise ValueError(
+                f"{self.id}: parameter 'distance' {d} does not fit a room of side {room} "
+                f"(at most {room - 2 - room // 2})"
+            )
         if self.config.distance > 1 and self.profile.locomotion == "none":
             raise ValueError(
                 f"{self.id}: parameter 'distance' {self.config.distance} needs locomotion; "
@@ -244,13 +265,24 @@ class Reach(Scenario):
     def layout(self, st, idx, rng):
         n = idx.size
         self.room(st, idx)
+        d = self.config.distance
         centre = np.array([self.height // 2, self.width // 2], dtype=np.int16)
-        self.place_agent(st, idx, 0, centre, rng.integers(0, 4, size=n))
-        side = rng.integers(0, 4, size=n)
+        if self.config.anywhere:
+            seat = self.interior()[rng.integers(0, len(self.interior()), size=n)]
+            self.place_agent(st, idx, 0, seat, rng.integers(0, 4, size=n))
+            # The toy on a side whose cell ``d`` away is inside the room (check() makes
+            # sure every seat has one).
+            r = seat[:, :1] + d * np.array([0, 1, 0, -1])
+            c = seat[:, 1:] + d * np.array([1, 0, -1, 0])
+            inside = (r >= 1) & (r <= self.height - 2) & (c >= 1) & (c <= self.width - 2)
+            side = np.argmax(np.where(inside, rng.random((n, 4)), -1.0), axis=1)
+        else:
+            seat = np.broadcast_to(centre, (n, 2))
+            self.place_agent(st, idx, 0, centre, rng.integers(0, 4, size=n))
+            side = rng.integers(0, 4, size=n)
         dr = np.array([0, 1, 0, -1])[side]
         dc = np.array([1, 0, -1, 0])[side]
-        d = self.config.distance
-        toy = np.stack([centre[0] + d * dr, centre[1] + d * dc], axis=1)
+        toy = np.stack([seat[:, 0] + d * dr, seat[:, 1] + d * dc], axis=1)
         kinds = self.distinct_kinds(rng, n, 1 + self.config.distractors)
         if self.config.empty_share > 0:  # drawn only when asked: the default's draws stay
             empty = rng.random(n) < self.config.empty_share
@@ -262,11 +294,15 @@ class Reach(Scenario):
         if self.config.empty_share > 0:  # an empty slot, as a reset leaves it
             st.obj_colour[idx, 0] = np.where(kinds[:, 0] >= 0, st.obj_colour[idx, 0], 0)
             st.obj_pos[idx, 0] = np.where(kinds[:, :1] >= 0, st.obj_pos[idx, 0], 0)
-        free = self.interior(((int(centre[0]), int(centre[1])),))
-        # Caregiver and distractors go to cells other than the toy's.
+        free = self.interior(
+            ((int(centre[0]), int(centre[1])),) if not self.config.anywhere else ()
+        )
+        # Caregiver and distractors go to cells other than the toy's (and the infant's).
         order = np.argsort(rng.random((n, len(free))), axis=1)
         cells = free[order]
         clash = (cells[:, :, 0] == toy[:, None, 0]) & (cells[:, :, 1] == toy[:, None, 1])
+        if self.config.anywhere:
+            clash |= (cells[:, :, 0] == seat[:, None, 0]) & (cells[:, :, 1] == seat[:, None, 1])
         cells = np.stack([row[~c] for row, c in zip(cells, clash, strict=True)])
         self.place_agent(st, idx, 1, cells[:, 0], rng.integers(0, 4, size=n))
         for j in range(self.config.distractors):
