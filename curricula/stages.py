@@ -232,8 +232,9 @@ class Curriculum(_Strict):
             # and caregiver).
             owned = sorted({"n_infants", "abilities", "caregiver"} & set(params))
             if owned:
+                verb = "is" if len(owned) == 1 else "are"
                 raise ValueError(
-                    f"{wid}: {', '.join(owned)} is set by the lifetime (stages), not here"
+                    f"{wid}: {', '.join(owned)} {verb} set by the lifetime (stages), not here"
                 )
             scenario(wid, **params)  # a ValueError naming the parameter
         return value

@@ -3,7 +3,7 @@ is tested with the reaching probe as it learns.
 
     python experiments/reach_diagnostic.py [--steps 24576] [--every 4096] [--n 16]
         [--effort 0.0] [--empty-share 0.0] [--entropy 0.01] [--room 7] [--anywhere]
-        [--seed 0]
+        [--seed 0] [--start CHECKPOINT [--renew a,b,m,memory]]
 
 Every ``--every`` steps the script prints, for the cohort, the reaching probe's score
 (the share of toy trials in which the infant got the toy), the share of infants that
@@ -24,8 +24,14 @@ of ``reach-v0`` episodes with no toy (the world's ``empty_share``): the two chan
 the practice world that should make reaching at nothing lose. ``--room`` and
 ``--anywhere`` are the practice room's side and whether the infant sits on any cell of
 it rather than at its centre (``reach-v0``'s ``room`` and ``anywhere``): a reach learned
-in one view of one room is tested in the probe's held-out room. The read-out's views
-always come from ``reach-v0``'s default room, so that runs compare. System M never imagines
+in one view of one room is tested in the probe's held-out room (the defaults are the old
+room 7, centre; the default curriculum practises in ``--room 8 --anywhere``). The
+read-out's views always come from ``reach-v0``'s default room, so that runs compare.
+``--start`` practises from a saved cohort (e.g. a run's
+``checkpoints/ckpt-N/cohort``) with its own infant config, System M included (so M
+may imagine there, and ``--n``, ``--effort`` and ``--entropy`` are refused);
+``--renew`` replaces the named parts with a newborn cohort's, a lesion test of what
+in the saved cohort keeps it from learning. System M never imagines
 and is not drawn to observe by the caregiver (``imagine_every: 0``, ``social_above:
 1``); it still observes when A's error rises and sleeps when tired, so not every step
 is an acting step. ``--trials`` (16 by default) is twice the battery's 8, so "passing"
@@ -158,6 +164,13 @@ def main(argv: list[str] | None = None) -> int:
         "b": {"reach_effort": args.effort, "entropy": args.entropy},
     }
     if args.start is not None:
+        ignored = [
+            f"--{k.replace('_', '-')}"
+            for k in ("n", "effort", "entropy")
+            if getattr(args, k) != ap.get_default(k)
+        ]
+        if ignored:
+            ap.error(f"--start: the saved cohort brings its own infant; drop {', '.join(ignored)}")
         try:
             cohort = Cohort.load(args.start)
         except (OSError, ValueError) as err:
@@ -167,15 +180,18 @@ def main(argv: list[str] | None = None) -> int:
         renewed(cohort, renew, args.seed)
     else:
         cohort = Cohort(config, n=args.n, seed=args.seed)
-    env = make_batch(
-        "reach-v0",
-        args.n,
-        seed=args.seed,
-        autoreset=True,
-        empty_share=args.empty_share,
-        room=args.room,
-        anywhere=args.anywhere,
-    )
+    try:
+        env = make_batch(
+            "reach-v0",
+            args.n,
+            seed=args.seed,
+            autoreset=True,
+            empty_share=args.empty_share,
+            room=args.room,
+            anywhere=args.anywhere,
+        )
+    except ValueError as err:
+        ap.error(str(err))
     env.reset()
     start = time.perf_counter()
     curve = []

@@ -143,6 +143,14 @@ class MemoryConfig(_Strict):
         "steps cost words in a default lifetime, docs/measurements.md)",
     )
 
+    @field_validator("half_life")
+    @classmethod
+    def _whole_steps(cls, value: float) -> float:
+        # Below a step, a chunk's fade underflows to 0 and forgets everything at once.
+        if 0.0 < value < 1.0:
+            raise ValueError(f"expected 0 (never fade) or at least 1 step, got {value}")
+        return value
+
 
 class RuleMConfig(_Strict):
     """The ``rule`` System M's thresholds (see :class:`~infancy.infants.system_m.RuleM`)."""

@@ -80,6 +80,10 @@ BAD = [
     ({"worlds": {"reach-v0": {"rooms": 9}}}, "reach-v0: unknown parameter 'rooms'"),
     ({"worlds": {"reach-v0": {"room": 4}}}, "reach-v0: parameter 'room'"),
     ({"worlds": {"reach-v0": {"n_infants": 2}}}, "n_infants is set by the lifetime"),
+    (
+        {"worlds": {"reach-v0": {"n_infants": 2, "abilities": "walker"}}},
+        "abilities, n_infants are set by the lifetime",
+    ),
 ]
 
 
@@ -156,10 +160,40 @@ def test_the_lifetime_makes_each_world_with_the_curriculum_s_parameters():
     from infancy.curricula.lifetime import Lifecycle
 
     cur = load_curriculum(overlays=("tiny",))
-    assert cur.worlds["reach-v0"] == {"room": 9, "anywhere": True}  # the shipped default
+    assert cur.worlds["reach-v0"] == {"room": 8, "anywhere": True}  # the shipped default
     life = Lifecycle(cur, n=2, seed=0)
     reach = life._world("reach-v0")
-    assert reach.scenario.config.room == 9 and reach.scenario.config.anywhere
-    assert reach.height == reach.width == 9
+    assert reach.scenario.config.room == 8 and reach.scenario.config.anywhere
+    assert reach.height == reach.width == 8
     play = life._world("playroom-v0")  # a world the curriculum says nothing of
     assert play.scenario.config == type(play.scenario.config)(n_infants=1)
+
+
+def test_the_default_practice_room_never_shows_the_probe_room_s_view():
+    """The probe room is held out: the reaching practice room of the default curriculum,
+    seated anywhere and facing any way, never shows the walls and floor the infant sees
+    at the start of a probe trial. A room of 9 does (seated at its centre, (4, 4)), so
+    this test can fail."""
+    from infancy.curricula.probes import Session
+    from infancy.worlds import VIEW_CHANNELS, make_batch
+    from infancy.worlds.core.codes import TURN_LEFT
+
+    cell = VIEW_CHANNELS.index("cell")
+    s = Session(["reacher"], 0)
+    s.new_trial()
+    s.caregiver((1, 4))
+    s.release()
+    s.env.refresh()
+    probe = s.env.view[0, 0, cell]
+
+    def shown(params: dict) -> bool:
+        env = make_batch("reach-v0", 512, seed=0, **params)
+        env.reset()
+        hits = False
+        for _ in range(4):  # every heading
+            hits |= bool((env.view[:, 0, cell] == probe).all((1, 2)).any())
+            env.step(np.full((512, 1), TURN_LEFT))
+        return hits
+
+    assert not shown(load_curriculum().worlds["reach-v0"])
+    assert shown({"room": 9, "anywhere": True})

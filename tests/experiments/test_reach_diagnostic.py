@@ -56,3 +56,26 @@ def test_the_script_practises_from_a_saved_cohort_with_parts_made_new(tmp_path, 
     assert alone.returncode == 2 and "--renew: needs --start" in alone.stderr
     missing = scripts.run("reach_diagnostic.py", "--start", tmp_path / "nope")
     assert missing.returncode == 2 and "--start: cannot load a cohort" in missing.stderr
+    own = scripts.run("reach_diagnostic.py", "--start", saved, "--effort", 0.1)
+    assert own.returncode == 2 and "brings its own infant; drop --effort" in own.stderr
+    room = scripts.run("reach_diagnostic.py", "--room", 4)
+    assert room.returncode == 2 and "parameter 'room'" in room.stderr
+    assert "Traceback" not in room.stderr and room.stderr.strip().splitlines()[-1].startswith(
+        "reach_diagnostic.py: error: reach-v0: parameter 'room'"
+    )
+
+
+def test_renewing_replaces_exactly_the_named_parts(scripts):
+    from infancy.infants import Cohort
+
+    renewed = scripts.load("reach_diagnostic.py").renewed
+    old = Cohort(n=2, seed=5)
+    parts = {"a": old.a, "obs": old.obs, "b": old.b, "m": old.m, "memory": old.memory}
+    renewed(old, ["b", "memory"], seed=0)
+    born = Cohort(n=2, seed=0)
+    assert old.b is not parts["b"] and old.memory is not parts["memory"]
+    assert old.a is parts["a"] and old.obs is parts["obs"] and old.m is parts["m"]
+    for p, q in zip(old.b.parameters(), born.b.parameters(), strict=True):
+        assert torch.equal(p, q)  # a newborn's B
+    renewed(old, ["a"], seed=0)
+    assert old.a is not parts["a"] and old.obs is not parts["obs"]

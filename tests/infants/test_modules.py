@@ -199,6 +199,14 @@ def test_faded_memories_give_way_to_new_experience():
         mem.fade(0.0)
 
 
+def test_a_half_life_below_one_step_is_refused():
+    from infancy.infants import ConfigError, InfantConfig
+
+    with pytest.raises((ConfigError, ValueError), match="half_life"):
+        InfantConfig.from_dict({"memory": {"half_life": 0.05}})
+    assert InfantConfig.from_dict({"memory": {"half_life": 0}}).memory.half_life == 0
+
+
 def test_the_cohort_fades_its_memory_by_its_half_life():
     faded = Cohort({"memory": {"half_life": 16.0}, "chunk": 16}, n=2, seed=0)
     kept = Cohort({"memory": {"half_life": 0.0}, "chunk": 16}, n=2, seed=0)

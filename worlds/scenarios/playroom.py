@@ -185,9 +185,10 @@ class ReachConfig(WorldConfig):
     room: int = Field(7, ge=5, le=11, description="Side of the square room, walls included.")
     anywhere: bool = Field(
         False,
-        description="Seat the infant on a random cell of the room (the toy on a neighbouring "
-        "one) instead of its centre, so that the walls around a toy differ from episode to "
-        "episode and a reach is learned for the toy, not for one view of the room.",
+        description="Seat the infant on a random cell of the room (the toy ``distance`` cells "
+        "away, inside the room) instead of its centre, so that the walls around a toy "
+        "differ from episode to episode and a reach is learned for the toy, not for one "
+        "view of the room.",
     )
 
 
@@ -211,10 +212,10 @@ class Reach(Scenario):
     locomotion), so ``distance=2`` needs ``abilities="crawler"`` or better. With
     ``empty_share`` above 0, that share of episodes has no wanted toy: nothing there
     can be earned, so reaching at nothing does not pay. The room is ``room`` cells on a
-    side (7, walls included), the infant at its centre; with ``anywhere`` it sits on a
-    random cell and the toy on a neighbouring one, so the walls in view differ from
-    episode to episode (the default curriculum practises reaching this way, in a room
-    of 9).
+    side (7, walls included), the infant at its centre (the cell ``room // 2``); with
+    ``anywhere`` it sits on a random cell and the toy ``distance`` cells away inside the
+    room, so the walls in view differ from episode to episode (the default curriculum
+    practises reaching this way, in a room of 8).
 
     ## Agents
     ``infant_0`` (up to ``n_infants``, all aiming at the same toy) and ``caregiver``.
