@@ -6,7 +6,7 @@ import numpy as np
 from numba import njit, prange
 from pydantic import Field
 
-from ..core.codes import GRASPABLE
+from ..core.codes import DIR_DC, DIR_DR, GRASPABLE
 from ..core.kernels import chunk_size
 from .base import (
     H_ATTEND,
@@ -269,20 +269,21 @@ class Reach(Scenario):
         d = self.config.distance
         centre = np.array([self.height // 2, self.width // 2], dtype=np.int16)
         if self.config.anywhere:
-            seat = self.interior()[rng.integers(0, len(self.interior()), size=n)]
+            cells = self.interior()
+            seat = cells[rng.integers(0, len(cells), size=n)]
             self.place_agent(st, idx, 0, seat, rng.integers(0, 4, size=n))
             # The toy on a side whose cell ``d`` away is inside the room (check() makes
             # sure every seat has one).
-            r = seat[:, :1] + d * np.array([0, 1, 0, -1])
-            c = seat[:, 1:] + d * np.array([1, 0, -1, 0])
+            r = seat[:, :1] + d * np.array(DIR_DR)
+            c = seat[:, 1:] + d * np.array(DIR_DC)
             inside = (r >= 1) & (r <= self.height - 2) & (c >= 1) & (c <= self.width - 2)
             side = np.argmax(np.where(inside, rng.random((n, 4)), -1.0), axis=1)
         else:
             seat = np.broadcast_to(centre, (n, 2))
             self.place_agent(st, idx, 0, centre, rng.integers(0, 4, size=n))
             side = rng.integers(0, 4, size=n)
-        dr = np.array([0, 1, 0, -1])[side]
-        dc = np.array([1, 0, -1, 0])[side]
+        dr = np.array(DIR_DR)[side]
+        dc = np.array(DIR_DC)[side]
         toy = np.stack([seat[:, 0] + d * dr, seat[:, 1] + d * dc], axis=1)
         kinds = self.distinct_kinds(rng, n, 1 + self.config.distractors)
         if self.config.empty_share > 0:  # drawn only when asked: the default's draws stay
