@@ -19,6 +19,7 @@ Measures, on this machine and in one process:
 Prints a table and a final JSON line. Usage::
 
     python benchmarks/infant_speed.py [--world playroom-v0] [--steps 4096] [--rounds 4] [--free]
+        [--set a.covariance_weight=0 ...]
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import json
 import time
 
 import torch
+import yaml
 
 from infancy.infants import Cohort
 from infancy.infants.base import Transitions
@@ -60,14 +62,34 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=4096, help="world steps timed (in all)")
     ap.add_argument("--rounds", type=int, default=4, help="timed rounds (their spread is shown)")
     ap.add_argument("--free", action="store_true", help="let the rule M choose the modes")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an infant config key (dotted, e.g. a.covariance_weight=0) for a before/after peer",
+    )
     args = ap.parse_args()
+    config: dict = {}
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            ap.error(f"--set: expected KEY=VALUE, got {item!r}")
+        *path, last = key.split(".")
+        node = config
+        for part in path:
+            node = node.setdefault(part, {})
+        node[last] = yaml.safe_load(value)
     if args.rounds < 1 or args.steps < 1:
         ap.error("--steps and --rounds: expected positive integers")
     n = args.infants
     torch.set_num_threads(2)
     world = make_batch(args.world, n, seed=0, autoreset=True)
     world.reset()
-    cohort = Cohort(n=n, seed=0)
+    try:
+        cohort = Cohort(config, n=n, seed=0)
+    except ValueError as err:
+        ap.error(f"--set: {err}")
     if not args.free:
         cohort.m.override(mode="act", gate_b=1.0)
     cohort.live(world, 2 * cohort.config.chunk)  # warm-up (numba, torch)
@@ -170,6 +192,7 @@ def main() -> None:
                 },
                 "chunk": t,
                 "free_modes": args.free,
+                "infant": config,
                 "torch_threads": torch.get_num_threads(),
             }
         )

@@ -113,9 +113,26 @@ def report(out: Path, conditions: list[str], seeds: int) -> dict:
         if cond != "default":
             continue
         crit = development_criteria(probes)
+        # A statistic that cannot be computed is said in words (its detail says why),
+        # never printed as nan; in the JSON line it is null.
+        missing = crit["value"].isna()
+        shown = crit.assign(
+            value=[
+                "cannot be computed" if gone else f"{v:g}"
+                for v, gone in zip(crit["value"], missing, strict=True)
+            ],
+            met=["n/a" if m is None else m for m in crit["met"]],
+        )
         print(f"\n## default, seed {seed}\n")
-        print(crit[["criterion", "value", "target", "met"]].to_string(index=False))
-        summary["criteria"][f"s{seed}"] = crit[["criterion", "value", "met"]].to_dict("records")
+        print(shown[["criterion", "value", "target", "met"]].to_string(index=False))
+        for row in crit[missing].itertuples():
+            print(f"  {row.criterion}: {row.detail}")
+        summary["criteria"][f"s{seed}"] = (
+            crit[["criterion", "value", "met", "detail"]]
+            .astype(object)
+            .where(~crit[["criterion", "value", "met", "detail"]].isna(), None)
+            .to_dict("records")
+        )
     rows = []
     for (cond, seed), (probes, _) in tables.items():
         from infancy.analysis.acquisition import first_stable_pass

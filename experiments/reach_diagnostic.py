@@ -17,7 +17,10 @@ state B reads: the balanced accuracy of a logistic read-out on held-out steps (c
 linear map for the latents of all infants pooled, while each infant's B reads its own
 A's latent through a non-linear network: it is a lower bound on what one B could read.
 The held-out steps come from the same episodes as the fitted ones (views repeat while
-an infant turns in place), which makes it somewhat optimistic. One JSON line closes.
+an infant turns in place), which makes it somewhat optimistic. Beside it, the latent's
+effective rank on the same views (per infant, averaged: how many of its dimensions it
+really uses, up to its size; a collapsed latent uses few;
+:func:`infancy.infants.evaluation.effective_rank`). One JSON line closes.
 
 ``--effort`` is B's cost of a reach (``b.reach_effort``) and ``--empty-share`` the share
 of ``reach-v0`` episodes with no toy (the world's ``empty_share``): the two changes to
@@ -51,6 +54,7 @@ import torch
 
 from infancy.curricula.probes import PROBES, CohortPolicy, _reach_task, above_chance
 from infancy.infants import Cohort
+from infancy.infants.evaluation import effective_rank
 from infancy.worlds import make_batch
 from infancy.worlds.core.codes import VIEW_CHANNELS
 
@@ -111,7 +115,7 @@ def front_states(cohort: Cohort, n: int, seed: int, steps: int = 256):
     front = view[:, :, KIND, size - 2, size // 2] > 0
     with torch.no_grad():
         z = cohort.a.encode(cohort.features(view, sense))
-    return z.reshape(-1, z.shape[-1]), front.reshape(-1)
+    return z, front
 
 
 PARTS = ("a", "b", "m", "memory")
@@ -225,12 +229,19 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
     z, front = front_states(cohort, args.n, args.seed)
-    trained = decodability(z, front, args.seed)
     z0, _ = front_states(Cohort(config, n=args.n, seed=args.seed), args.n, args.seed)
-    untrained = decodability(z0, front, args.seed)
+    front = front.reshape(-1)
+    trained = decodability(z.reshape(-1, z.shape[-1]), front, args.seed)
+    untrained = decodability(z0.reshape(-1, z0.shape[-1]), front, args.seed)
+    rank = float(np.mean([effective_rank(zi) for zi in z]))
+    rank0 = float(np.mean([effective_rank(zi) for zi in z0]))
     print(
         f"'a toy in the cell in front' read from A's latent: balanced accuracy {trained:.3f} "
         f"(an untrained cohort's latent: {untrained:.3f}; chance 0.5)"
+    )
+    print(
+        f"effective rank of A's latent on those views: {rank:.1f} of {z.shape[-1]} "
+        f"(an untrained cohort's: {rank0:.1f})"
     )
     print(
         json.dumps(
@@ -239,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
                 "curve": curve,
                 "front_decodability": trained,
                 "front_decodability_untrained": untrained,
+                "latent_rank": rank,
+                "latent_rank_untrained": rank0,
                 "seconds": round(time.perf_counter() - start, 1),
             }
         )

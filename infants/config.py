@@ -68,6 +68,14 @@ class AConfig(_Strict):
     variance_weight: float = Field(
         1.0, ge=0.0, description="weight of the variance hinge that keeps z from collapsing"
     )
+    covariance_weight: float = Field(
+        0.0,
+        ge=0.0,
+        description="weight of the covariance penalty (VICReg) that keeps z's dimensions "
+        "decorrelated, against dimensional collapse (0: off, the default; 10 let the "
+        "reach be learned but kept A's prediction error near 1 for longer, "
+        "docs/measurements.md)",
+    )
     rnd_hidden: int = Field(64, ge=4, le=4096, description="hidden units of the novelty (RND) nets")
     rnd_dim: int = Field(32, ge=4, le=1024, description="output size of the novelty (RND) nets")
     word_rate: float = Field(
@@ -139,8 +147,8 @@ class MemoryConfig(_Strict):
         0.0,
         ge=0.0,
         description="steps over which a memory's salience halves, so that new experience "
-        "can replace the first months' (0: never fades, the default: a half-life of 2,048 "
-        "steps cost words in a default lifetime, docs/measurements.md)",
+        "can replace the first months' (0: never fades, the default; 2,048 with the "
+        "covariance penalty let the reach be learned, docs/measurements.md)",
     )
 
     @field_validator("half_life")

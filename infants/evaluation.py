@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import torch
 
 from .cohort import Cohort
 
-__all__ = ["lexicon_table"]
+__all__ = ["effective_rank", "lexicon_table"]
 
 
 def lexicon_table(cohort: Cohort) -> pd.DataFrame:
@@ -35,3 +36,16 @@ def lexicon_table(cohort: Cohort) -> pd.DataFrame:
             "correct": (kind_word[best] == np.arange(1, w + 1)).reshape(-1),
         }
     )
+
+
+def effective_rank(z: torch.Tensor) -> float:
+    """Effective rank of latents ``z[T, D]`` (rows are samples), how many dimensions
+    they really use: ``exp`` of the entropy of their centred singular values normalised
+    to sum 1 (Roy & Vetterli 2007). 1 for samples on a line, ``D`` for samples spread
+    equally in every direction, ``nan`` for no spread at all."""
+    s = torch.linalg.svdvals(z - z.mean(0))
+    if float(s.sum()) <= 0:
+        return float("nan")
+    p = s / s.sum()
+    p = p[p > 0]
+    return float(torch.exp(-(p * p.log()).sum()))

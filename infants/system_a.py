@@ -4,6 +4,11 @@
 - *Target encoder* ``f'``: an exponential moving average of ``f``; no gradient.
 - *Predictor ensemble*: ``K`` heads ``g_k(z_t, a_t)`` predict ``f'(o_{t+1})``. There is
   no pixel reconstruction. A variance hinge on ``z`` keeps the latent from collapsing.
+  A covariance penalty (``covariance_weight``, VICReg's; off by default) keeps its
+  dimensions from collapsing onto a few: without it, four months of the newborn's
+  worlds leave a latent of about 7 effective dimensions of 64 that no later practice
+  widens, and the reach is not learned; with it, the latent's variance shrinks and the
+  prediction error stays near 1 for longer (docs/measurements.md, 2026-12-02 evening).
   The prediction error is normalised by the variance of the target latent (so it reads
   like ``1 - R^2``: about 1 for a predictor no better than the mean, 0 for a perfect one,
   and a collapsed latent cannot make it small).
@@ -44,13 +49,29 @@ def _var(x: torch.Tensor, dim: int) -> torch.Tensor:
     return d.pow(2).sum(dim) / max(1, x.shape[dim] - 1)
 
 
+def _centred(x: torch.Tensor, w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``x[N, T, D]`` minus its mean over the rows where ``w[N, T]`` is 1 (other rows
+    zero), and the count of those rows less one, ``[N, 1]`` (at least 1)."""
+    count = w.sum(1)[:, None]
+    mean = (x * w[..., None]).sum(1) / count.clamp_min(1.0)
+    return (x - mean[:, None]) * w[..., None], (count - 1.0).clamp_min(1.0)
+
+
 def _masked_var(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     """Unbiased variance over time of ``x[N, T, D]``, counting the rows where
     ``w[N, T]`` is 1 (equal to :func:`_var` when every row counts)."""
-    count = w.sum(1)[:, None]
-    mean = (x * w[..., None]).sum(1) / count.clamp_min(1.0)
-    d = (x - mean[:, None]) * w[..., None]
-    return d.pow(2).sum(1) / (count - 1.0).clamp_min(1.0)
+    d, dof = _centred(x, w)
+    return d.pow(2).sum(1) / dof
+
+
+def _masked_cov_loss(x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """VICReg's covariance term per infant, ``[N]``: the squared off-diagonal
+    covariances over time of ``x[N, T, D]`` (rows where ``w[N, T]`` is 1), summed and
+    divided by ``D`` (Bardes et al. 2022)."""
+    d, dof = _centred(x, w)
+    cov = d.transpose(1, 2) @ d / dof[..., None]  # [N, D, D]
+    off = cov.pow(2).sum((1, 2)) - torch.diagonal(cov, dim1=1, dim2=2).pow(2).sum(1)
+    return off / x.shape[-1]
 
 
 @register_a("jepa")
@@ -167,6 +188,8 @@ class JepaA(SystemA):
         nov = (self.rnd(batch.x) - rnd_t).pow(2).mean(-1)  # [N, T]
         rnd_loss = (nov * valid).sum(1) / n_valid.clamp_min(1.0)
         loss = pred_loss + self.config.variance_weight * var_loss + reward_loss + rnd_loss
+        if self.config.covariance_weight > 0:
+            loss = loss + self.config.covariance_weight * _masked_cov_loss(z, valid)
         if bool((gate > 0).any()):  # else only the signals (a cohort asleep: 2/3 of the cost)
             self.opt.zero_grad()
             loss.sum().backward()

@@ -27,6 +27,8 @@ def test_infant_speed_prints_a_table_and_a_json_line():
                 "2",
                 "--infants",
                 "4",
+                "--set",
+                "a.covariance_weight=0",
             ],
             capture_output=True,
             text=True,
@@ -45,6 +47,7 @@ def test_infant_speed_prints_a_table_and_a_json_line():
     )
     assert abs(sum(result["share"].values()) - 1.0) < 1e-6
     assert result["train_samples_per_s"]["a"] > 0 and result["infants"] == 4
+    assert result["infant"] == {"a": {"covariance_weight": 0}}  # the peer it was told
 
 
 def test_infant_speed_refuses_bad_rounds():
@@ -55,6 +58,18 @@ def test_infant_speed_refuses_bad_rounds():
         timeout=60,
     )
     assert run.returncode == 2 and "--rounds" in run.stderr.strip().splitlines()[-1]
+
+
+def test_infant_speed_refuses_a_bad_infant_key():
+    for bad in ("a.covariance_weight", "a.no_such_key=1"):
+        run = subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "infant_speed.py"), "--set", bad],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 2, run.stderr
+        assert "--set" in run.stderr.strip().splitlines()[-1]
 
 
 def test_experiment_speed_prints_a_table_and_a_json_line():

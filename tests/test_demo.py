@@ -319,3 +319,18 @@ def test_the_window_can_draw_the_world_before_torch_is_imported():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-500:]
+
+
+def test_stage_pictures_show_each_world_as_the_curriculum_makes_it():
+    from infancy.curricula import load_curriculum
+    from infancy.demo.notebook import stage_frames
+
+    curriculum = load_curriculum()
+    stages = list(curriculum.stages)
+    habits = [curriculum.stage_habits(i) for i in range(len(stages))]
+    titled = stage_frames(stages, habits, worlds={"reach-v0": {"room": 11}})
+    plain = stage_frames(stages, habits)
+    reach = [i for i, (title, _) in enumerate(titled) if title.endswith("reach-v0")]
+    assert reach, [title for title, _ in titled]  # the reacher stage pictures reach-v0
+    # A room of 11 is drawn larger than the world's own room of 7.
+    assert titled[reach[0]][1].shape[0] > plain[reach[0]][1].shape[0]

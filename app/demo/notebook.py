@@ -247,7 +247,12 @@ class ClassroomPanel:
 
 
 def stage_frames(
-    stages: list[Any], habits: list[dict[str, Any]], *, steps: int = 6, seed: int = 0
+    stages: list[Any],
+    habits: list[dict[str, Any]],
+    *,
+    steps: int = 6,
+    seed: int = 0,
+    worlds: dict[str, dict[str, Any]] | None = None,
 ) -> list[tuple[str, np.ndarray]]:
     """One picture per stage of a curriculum: the world the stage uses most among those
     not pictured for an earlier stage (so each stage shows a different world where it
@@ -264,6 +269,9 @@ def stage_frames(
         Steps of the world's script before the picture.
     seed
         Seed of the worlds.
+    worlds
+        The curriculum's world parameters (``curriculum.worlds``: world id -> keyword
+        arguments), so that each world is pictured as the lifetime makes it.
 
     Returns
     -------
@@ -281,7 +289,10 @@ def stage_frames(
         fresh = {k: v for k, v in stage.scenarios.items() if k not in shown} or stage.scenarios
         world_id = max(fresh, key=fresh.get)
         shown.add(world_id)
-        world = make_batch(world_id, 1, seed=seed, abilities=stage.abilities, caregiver=habit)
+        params = (worlds or {}).get(world_id, {})
+        world = make_batch(
+            world_id, 1, seed=seed, abilities=stage.abilities, caregiver=habit, **params
+        )
         world.reset()
         for _ in range(steps):  # the infant stays (STAY = 0); the script acts
             world.step(np.zeros((1, world.n_infants), dtype=np.int64), None)

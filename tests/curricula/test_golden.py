@@ -2,7 +2,12 @@
 
 Any change to what a lifetime computes (a learning rule, a world's draws, a probe, a
 library's numbers) changes this hash. That is allowed, but it must be a decision.
-Pinned under two torch threads (``conftest.py``).
+Pinned under two torch threads (``conftest.py``), per processor maker: torch's BLAS
+(MKL) takes other code paths on AMD processors than on Intel ones, and the float results
+differ from the first matrix product on (measured 2026-12-02: the same code and library
+versions gave one hash on an Intel Xeon and another on an AMD EPYC; ``MKL_CBWR`` changes
+them again). A processor of another maker has no pinned hash and fails with one line
+saying so.
 """
 
 from __future__ import annotations
@@ -14,7 +19,18 @@ import pandas as pd
 from infancy.curricula.lifetime import live
 from infancy.curricula.stages import load_curriculum
 
-GOLDEN = "34df45384948ca449562541c87e5ce8f054326aa2bb4e7f6182633c3d57e35af"
+GOLDEN = {
+    "Intel": "34df45384948ca449562541c87e5ce8f054326aa2bb4e7f6182633c3d57e35af",
+    "AMD": "cae362e30b039f41c4766a63031f40e9a2c36dcf6c3fc092025ce95bc6afb422",
+}
+
+
+def processor_maker() -> str:
+    """``Intel`` or ``AMD`` from the processor's model name (else the name itself)."""
+    from infancy.store import environment
+
+    model = environment()["cpu"] or "unknown"
+    return next((maker for maker in GOLDEN if maker in model), model)
 
 HASHED = ("probes", "lexicon", "timeline")
 
@@ -47,7 +63,9 @@ def test_canonical_csv_ignores_order():
 def test_golden_lifetime():
     life = live(load_curriculum(overlays=("tiny",)), n=2, seed=0)
     got = digest(life.tables)
-    assert got == GOLDEN, (
+    maker = processor_maker()
+    assert maker in GOLDEN, f"no golden hash for a processor {maker!r} (got {got})"
+    assert got == GOLDEN[maker], (
         "the tiny lifetime's numbers changed: a change of numbers must be a decision: "
-        f"if intended, update GOLDEN to {got} and say why in the commit"
+        f"if intended, update GOLDEN[{maker!r}] to {got} and say why in the commit"
     )

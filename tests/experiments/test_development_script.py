@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import json
 
+
+def _refuse(token: str):
+    raise ValueError(f"not JSON: {token}")
+
+
 ARGS = ("--size", "tiny", "--seeds", "1", "--conditions", "default", "--out")
 
 
@@ -17,7 +22,12 @@ def test_development_table_at_tiny_size(tmp_path, scripts):
         "default__s0.probes.parquet",
     ]
     assert "default__s0: done" in first.stdout
-    line = json.loads(first.stdout.strip().splitlines()[-1])
+    # Strict JSON (a NaN would not parse), and no nan printed in the tables: a statistic
+    # that cannot be computed is said in words, with the reason.
+    line = json.loads(first.stdout.strip().splitlines()[-1], parse_constant=_refuse)
+    assert "nan" not in first.stdout.lower()
+    if "cannot be computed" in first.stdout:
+        assert first.stdout.count(": cannot be computed: ") >= 1
     assert line["benchmark"] == "development"
     criteria = {r["criterion"] for r in line["criteria"]["s0"]}
     assert "probes passed stably by >= 3/4 of the infants" in criteria

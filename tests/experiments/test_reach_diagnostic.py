@@ -34,6 +34,7 @@ def test_the_script_prints_its_curve_and_a_json_line_at_a_tiny_size(scripts):
     for key in ("got", "passing", "reached_toy", "reached_empty"):
         assert 0.0 <= line["curve"][0][key] <= 1.0
     assert 0.0 <= line["front_decodability"] <= 1.0
+    assert 1.0 <= line["latent_rank"] <= 64.0
     assert "| steps | got the toy |" in res.stdout
 
 
@@ -79,3 +80,23 @@ def test_renewing_replaces_exactly_the_named_parts(scripts):
         assert torch.equal(p, q)  # a newborn's B
     renewed(old, ["a"], seed=0)
     assert old.a is not parts["a"] and old.obs is not parts["obs"]
+
+
+def test_the_run_in_which_the_reach_develops_is_a_valid_run_config():
+    """experiments/configs/reach-develops.yaml (docs/measurements.md, 2026-12-02
+    evening) loads as a run config and differs from the default where it says."""
+    from pathlib import Path
+
+    import yaml
+
+    from infancy.curricula.runner import plan
+
+    path = Path(__file__).resolve().parents[2] / "experiments/configs/reach-develops.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    default = plan({})
+    assert the_plan.infant.a.covariance_weight == 10.0 != default.infant.a.covariance_weight
+    assert the_plan.infant.memory.half_life == 2048 != default.infant.memory.half_life
+    assert the_plan.curriculum.clock.steps_per_month == 20000
+    later = {s.name: s.scenarios for s in the_plan.curriculum.stages}
+    assert later["crawler"]["reach-v0"] == later["walker"]["reach-v0"] == 0.1
+    assert the_plan.curriculum.worlds == default.curriculum.worlds  # the same practice room

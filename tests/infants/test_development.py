@@ -1,6 +1,7 @@
 """The mechanisms of development, each at tiny size (issue 19): a belief state that
 keeps a hidden toy, a word that steers B, replay that keeps a skill, a System M whose
-modes follow its inputs, and trust that checks the caregiver against the world."""
+modes follow its inputs, trust that checks the caregiver against the world, and a
+latent that does not collapse."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from infancy.infants import Cohort
 from infancy.infants.base import ACT, IMAGINE, META_STATES, OBSERVE, SLEEP
 from infancy.infants.cohort import CUE
 from infancy.infants.config import MConfig
+from infancy.infants.evaluation import effective_rank
 from infancy.infants.system_m import RuleM, ScheduleM
+from infancy.worlds import make_batch
 from infancy.worlds.core.codes import FLAG_IMPERATIVE, NORTH, TURN_LEFT, TURN_RIGHT
 
 TOYS = ("ball", "rattle", "block", "duck", "doll")
@@ -190,10 +193,11 @@ def _skill_states(g: torch.Generator, n: int, d: int, centre: torch.Tensor):
     return centre + 0.1 * torch.randn(n, 32, d, generator=g)
 
 
-def _prob(b, states: torch.Tensor, action: int) -> float:
+def _prob(b, states: torch.Tensor, action: int) -> torch.Tensor:
+    """Each infant's mean probability of ``action`` over its ``states[N, S, D]``."""
     with torch.no_grad():
         logits, _ = b.evaluate(states)
-    return float(torch.softmax(logits, -1)[..., action].mean())
+    return torch.softmax(logits, -1)[..., action].mean(1)
 
 
 @pytest.mark.parametrize("replay", [True, False])
@@ -234,7 +238,7 @@ def test_replay_keeps_a_skill_that_new_learning_would_overwrite(replay):
     for _ in range(60):
         practise(cx, 4)
     learned = _prob(b, _skill_states(g, n, d, cx), 4)
-    assert learned > 0.8, learned
+    assert bool((learned > 0.8).all()), learned
     memory = {
         "z": _skill_states(g, n, d, cx),
         "action": torch.full((n, 32), 4),
@@ -246,12 +250,16 @@ def test_replay_keeps_a_skill_that_new_learning_would_overwrite(replay):
         if replay:
             b.learn_replayed(memory, ones)
     kept = _prob(b, _skill_states(g, n, d, cx), 4)
-    # Y is learned either way (chance 1/8); a little more slowly beside rehearsal.
-    assert _prob(b, _skill_states(g, n, d, cy), 3) > 0.6
+    # Y is learned either way (chance 1/8), a little more slowly beside rehearsal, by
+    # most infants: one whose policy already takes X's action everywhere near Y never
+    # tries Y's and so is never taught it. Where Y was learned, X is kept only with
+    # replay.
+    got_y = _prob(b, _skill_states(g, n, d, cy), 3) > 0.6
+    assert int(got_y.sum()) >= n - 1, got_y
     if replay:
-        assert kept > 0.8, kept
+        assert bool((kept[got_y] > 0.8).all()), kept
     else:
-        assert kept < 0.2, kept
+        assert bool((kept[got_y] < 0.2).all()), kept
 
 
 def _meta(n: int, **values) -> dict[str, np.ndarray]:
@@ -358,3 +366,48 @@ def test_trust_checks_the_caregivers_names_against_the_world(reliability):
         assert share == 1.0
     else:
         assert share < 0.5, share
+
+
+def _newborn_latent_ranks(covariance_weight: float) -> list[float]:
+    """The effective rank of each infant's latent on varied views (the reach room,
+    turning) after 3,072 steps of a newborn's playroom, which shows little variety."""
+    cohort = Cohort({"a": {"covariance_weight": covariance_weight}}, n=2, seed=0)
+    world = make_batch("playroom-v0", 2, seed=0, autoreset=True, abilities="newborn")
+    world.reset()
+    cohort.live(world, 3072)
+    views = make_batch("reach-v0", 2, seed=1, autoreset=True, empty_share=0.3)
+    views.reset()
+    rng = np.random.default_rng(0)
+    seen, felt = [], []
+    for _ in range(128):
+        seen.append(views.view[:, 0].copy())
+        felt.append(views.senses[:, 0].copy())
+        views.step(rng.integers(0, 3, size=(2, 1)))  # stay or turn
+    with torch.no_grad():
+        z = cohort.a.encode(cohort.features(np.stack(seen, 1), np.stack(felt, 1)))
+    return [effective_rank(zi) for zi in z]
+
+
+def test_the_covariance_penalty_keeps_a_newborns_latent_from_collapsing():
+    """Without it, a newborn's months in one narrow world fold A's latent onto a few
+    dimensions that no later practice widens (the reach could not be learned,
+    docs/measurements.md); with it the latent keeps using many. Measured: 6.2 and 4.1
+    of 64 without, 14.8 and 11.2 with a weight of 10."""
+    without, with_ = _newborn_latent_ranks(0.0), _newborn_latent_ranks(10.0)
+    assert min(with_) > max(without) + 3.0, (without, with_)
+
+
+def test_the_covariance_penalty_counts_correlation_and_only_the_rows_that_count():
+    from infancy.infants.system_a import _masked_cov_loss
+
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(1, 4000, 4, generator=g)
+    every = torch.ones(1, 4000)
+    assert float(_masked_cov_loss(x, every)[0]) < 0.01  # independent: about 0
+    y = x.clone()
+    y[..., 1] = y[..., 0]  # two dimensions equal: cov 1 twice, over 4 dimensions
+    assert abs(float(_masked_cov_loss(y, every)[0]) - 0.5) < 0.05
+    # Rows outside the mask do not count, however correlated they are.
+    mixed = torch.cat([x, y], 1)
+    first = torch.cat([every, torch.zeros(1, 4000)], 1)
+    assert float(_masked_cov_loss(mixed, first)[0]) < 0.01
