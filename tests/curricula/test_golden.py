@@ -32,6 +32,7 @@ def processor_maker() -> str:
     model = environment()["cpu"] or "unknown"
     return next((maker for maker in GOLDEN if maker in model), model)
 
+
 HASHED = ("probes", "lexicon", "timeline")
 
 
