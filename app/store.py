@@ -57,6 +57,7 @@ __all__ = [
     "environment",
     "fingerprint",
     "list_runs",
+    "processor_maker",
     "query",
 ]
 
@@ -138,6 +139,14 @@ def _cpu_model() -> str | None:
     except OSError:
         pass
     return None
+
+
+def processor_maker(model: str | None = None) -> str:
+    """``Intel`` or ``AMD`` from a processor's model name (this machine's by default),
+    else the name itself: float results differ between the two makers' processors
+    (torch's BLAS takes other code paths), so pinned numbers are pinned per maker."""
+    model = _cpu_model() if model is None else model
+    return next((m for m in ("Intel", "AMD") if m in (model or "")), model or "unknown")
 
 
 def _numba_cpu() -> str | None:

@@ -18,19 +18,12 @@ import pandas as pd
 
 from infancy.curricula.lifetime import live
 from infancy.curricula.stages import load_curriculum
+from infancy.store import processor_maker
 
 GOLDEN = {
     "Intel": "34df45384948ca449562541c87e5ce8f054326aa2bb4e7f6182633c3d57e35af",
     "AMD": "cae362e30b039f41c4766a63031f40e9a2c36dcf6c3fc092025ce95bc6afb422",
 }
-
-
-def processor_maker() -> str:
-    """``Intel`` or ``AMD`` from the processor's model name (else the name itself)."""
-    from infancy.store import environment
-
-    model = environment()["cpu"] or "unknown"
-    return next((maker for maker in GOLDEN if maker in model), model)
 
 
 HASHED = ("probes", "lexicon", "timeline")

@@ -35,21 +35,17 @@ def test_example_run_is_a_small_complete_run(scripts):
     assert data["value"].notna().all()
 
 
-def _maker(model: str | None) -> str:
-    return next((m for m in ("Intel", "AMD") if m in (model or "")), model or "unknown")
-
-
 def test_the_shipped_example_is_what_the_code_makes_now():
     """The first month lived again from its config.yaml gives the same tables, on a
     processor of the maker the example was made on (its run.json records it). On
     another maker's, torch's BLAS takes other code paths and the floats differ
     (tests/curricula/test_golden.py); there the first month lived twice must agree."""
-    from infancy.store import environment
+    from infancy.store import processor_maker
 
     made_on = json.loads((example_run() / "run.json").read_text())["environment"]["cpu"]
     result = check(example_run(), months=1.0)
     assert result.tables == 3 and result.rows > 0
-    if _maker(made_on) == _maker(environment()["cpu"]):
+    if processor_maker(made_on) == processor_maker():
         assert result.reproduces, f"{REGENERATE}\n" + "\n".join(result.lines())
     else:
         again = check(example_run(), months=1.0)
