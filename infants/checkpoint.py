@@ -219,7 +219,8 @@ def load_state_dict(cohort: Cohort, arrays: dict[str, np.ndarray], meta: dict[st
         for name, opt in opts:
             p = f"{prefix}.{name}."
             state = {k: torch.from_numpy(v.copy()) for k, v in arrays.items() if k.startswith(p)}
-            opt.load_state_tensors(f"{prefix}.{name}", state)
+            if state:  # a checkpoint from before this optimiser existed: it starts fresh
+                opt.load_state_tensors(f"{prefix}.{name}", state)
     cohort.memory.load_state_arrays(
         {k[len("memory.") :]: v for k, v in arrays.items() if k.startswith("memory.")}
     )

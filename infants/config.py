@@ -63,17 +63,23 @@ class AConfig(_Strict):
         5.0, ge=0.0, description="largest weight of a rewarded transition in the reward loss"
     )
     head_updates: int = Field(
-        0, ge=0, le=64, description="extra steps of the predictor and reward heads per update"
+        8,
+        ge=0,
+        le=64,
+        description="extra steps of the predictor and reward heads per update, on the "
+        "detached latent: with the covariance penalty the latent keeps moving, and the "
+        "heads need them to keep up (with 0, A's prediction error stayed near 2 after "
+        "2,560 steps of watching; with 8, 0.5; docs/measurements.md, 2026-12-03)",
     )
     variance_weight: float = Field(
         1.0, ge=0.0, description="weight of the variance hinge that keeps z from collapsing"
     )
     covariance_weight: float = Field(
-        0.0,
+        10.0,
         ge=0.0,
         description="weight of the covariance penalty (VICReg) that keeps z's dimensions "
-        "decorrelated, against dimensional collapse (0: off, the default; 10 let the "
-        "reach be learned but kept A's prediction error near 1 for longer, "
+        "decorrelated, against dimensional collapse (0: off; without it the newborn "
+        "months fold z onto about 4-7 of its 64 dimensions and the reach is not learned, "
         "docs/measurements.md)",
     )
     rnd_hidden: int = Field(64, ge=4, le=4096, description="hidden units of the novelty (RND) nets")
@@ -144,11 +150,11 @@ class MemoryConfig(_Strict):
 
     capacity: int = Field(2048, ge=16, le=1_000_000, description="transitions kept per infant")
     half_life: float = Field(
-        0.0,
+        2048.0,
         ge=0.0,
         description="steps over which a memory's salience halves, so that new experience "
-        "can replace the first months' (0: never fades, the default; 2,048 with the "
-        "covariance penalty let the reach be learned, docs/measurements.md)",
+        "can replace the first months' (0: never fades; without the fade the newborn "
+        "months fill the store and replay never rehearses the reach, docs/measurements.md)",
     )
 
     @field_validator("half_life")

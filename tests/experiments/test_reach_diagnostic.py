@@ -82,21 +82,34 @@ def test_renewing_replaces_exactly_the_named_parts(scripts):
     assert old.a is not parts["a"] and old.obs is not parts["obs"]
 
 
-def test_the_run_in_which_the_reach_develops_is_a_valid_run_config():
-    """experiments/configs/reach-develops.yaml (docs/measurements.md, 2026-12-02
-    evening) loads as a run config and differs from the default where it says."""
+def test_the_old_default_in_which_the_latent_collapses_is_a_valid_run_config():
+    """experiments/configs/collapsed-latent.yaml (the default until 2026-12-03,
+    docs/measurements.md) loads as a run config and differs from the default where it
+    says, and only there."""
     from pathlib import Path
 
     import yaml
 
     from infancy.curricula.runner import plan
 
-    path = Path(__file__).resolve().parents[2] / "experiments/configs/reach-develops.yaml"
+    path = Path(__file__).resolve().parents[2] / "experiments/configs/collapsed-latent.yaml"
     the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
     default = plan({})
-    assert the_plan.infant.a.covariance_weight == 10.0 != default.infant.a.covariance_weight
-    assert the_plan.infant.memory.half_life == 2048 != default.infant.memory.half_life
-    assert the_plan.curriculum.clock.steps_per_month == 20000
-    later = {s.name: s.scenarios for s in the_plan.curriculum.stages}
-    assert later["crawler"]["reach-v0"] == later["walker"]["reach-v0"] == 0.1
+    assert default.infant.a.covariance_weight == 10.0
+    assert the_plan.infant.a.covariance_weight == 0.0
+    assert (the_plan.infant.a.head_updates, default.infant.a.head_updates) == (0, 8)
+    assert (the_plan.infant.memory.half_life, default.infant.memory.half_life) == (0.0, 2048.0)
+    assert the_plan.curriculum.clock.steps_per_month == 10000
+    assert default.curriculum.clock.steps_per_month == 20000
+    old = {s.name: s.scenarios for s in the_plan.curriculum.stages}
+    new = {s.name: s.scenarios for s in default.curriculum.stages}
+    assert "reach-v0" not in old["crawler"] and "reach-v0" not in old["walker"]
+    assert new["crawler"]["reach-v0"] == new["walker"]["reach-v0"] == 0.1
+    assert old["newborn"] == new["newborn"] and old["reacher"] == new["reacher"]
     assert the_plan.curriculum.worlds == default.curriculum.worlds  # the same practice room
+    drop = {"a": {"covariance_weight", "head_updates"}, "memory": {"half_life"}}
+    a_old, a_new = the_plan.infant.model_dump(), default.infant.model_dump()
+    for part, keys in drop.items():
+        for k in keys:
+            a_old[part].pop(k), a_new[part].pop(k)
+    assert a_old == a_new  # nothing else of the infant differs
