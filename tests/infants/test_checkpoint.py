@@ -103,3 +103,24 @@ def test_checkpoint_with_cohort_wide_counts_still_loads(tmp_path):
     loaded = Cohort.load(tmp_path)
     assert loaded.a.updates.tolist() == [5, 5, 5]
     assert loaded.a.opt.t.tolist() == loaded.b.opt.t.tolist() == [7, 7, 7]
+
+
+def test_checkpoint_from_before_an_optimiser_existed_loads_it_fresh(tmp_path):
+    """A checkpoint written before System A had its predictor heads' own optimiser
+    (``a.pred_opt``, 2026-12-03) loads: that optimiser starts fresh (no moments, no
+    steps) and every other part is as saved."""
+    world = make_batch("reach-v0", 2, seed=0, autoreset=True)
+    world.reset()
+    cohort = Cohort({"chunk": 8}, n=2, seed=0)
+    cohort.live(world, 24)
+    arrays, _ = cohort.state_dict()
+    assert cohort.a.pred_opt.t.tolist() == [3 * 8, 3 * 8]  # 8 steps after each update
+    old = {k: v for k, v in arrays.items() if not k.startswith("a.pred_opt.")}
+    cohort.save(tmp_path)
+    save_file(old, str(tmp_path / "infant.safetensors"))
+    loaded = Cohort.load(tmp_path)
+    assert loaded.a.pred_opt.t.tolist() == [0, 0]
+    assert all(float(m.abs().sum()) == 0.0 for m in loaded.a.pred_opt.m)
+    assert loaded.a.head_opt.t.tolist() == cohort.a.head_opt.t.tolist()
+    for p, q in zip(loaded.a.parameters(), cohort.a.parameters(), strict=True):
+        assert torch.equal(p, q)

@@ -358,3 +358,21 @@ def test_a_reach_costs_b_its_effort_and_nothing_else_changes():
     reach = a0 == REACH
     assert reach.any() and (~reach).any()
     torch.testing.assert_close(r1, r0 - 0.25 * reach.float())
+
+
+def test_a_extra_head_steps_move_the_predictor_heads_and_leave_the_reward_head():
+    """After each update A's predictor heads take ``head_updates`` extra steps on the
+    detached latent; the reward head takes none (refined with them, it predicted rewards
+    where there were none and B learned the reach worse, docs/measurements.md,
+    2026-12-03), and the encoder takes none either."""
+    cohorts = {k: Cohort({"chunk": 8, "a": {"head_updates": k}}, n=2, seed=0) for k in (0, 3)}
+    for cohort in cohorts.values():
+        world = make_batch("reach-v0", 2, seed=0, autoreset=True)
+        world.reset()
+        cohort.live(world, 8)  # one chunk, one update
+    without, with_ = cohorts[0].a, cohorts[3].a
+    same = lambda p, q: all(torch.equal(a, b) for a, b in zip(p, q, strict=True))  # noqa: E731
+    assert same(without.reward_head.parameters(), with_.reward_head.parameters())
+    assert same(without.encoder.parameters(), with_.encoder.parameters())
+    assert not same(without.heads.parameters(), with_.heads.parameters())
+    assert with_.pred_opt.t.tolist() == [3, 3] and with_.head_opt.t.tolist() == [0, 0]
