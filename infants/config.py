@@ -66,10 +66,10 @@ class AConfig(_Strict):
         8,
         ge=0,
         le=64,
-        description="extra steps of the predictor and reward heads per update, on the "
-        "detached latent: with the covariance penalty the latent keeps moving, and the "
-        "heads need them to keep up (with 0, A's prediction error stayed near 2 after "
-        "2,560 steps of watching; with 8, 0.5; docs/measurements.md, 2026-12-03)",
+        description="extra steps of the predictor heads per update (not the reward head), "
+        "on the detached latent: with the covariance penalty the latent keeps moving, and "
+        "the heads need them to keep up (with 0, A's prediction error stayed near 2 after "
+        "2,560 steps of watching; with 8, 0.56; docs/measurements.md, 2026-12-03)",
     )
     variance_weight: float = Field(
         1.0, ge=0.0, description="weight of the variance hinge that keeps z from collapsing"

@@ -5,10 +5,10 @@ One store per infant with a fixed capacity. A transition enters when its salienc
 forgets its least salient items first. Sampling favours salient items (probability
 proportional to salience, with a floor so every memory can come back). Salience can
 fade (:meth:`SalienceMemory.fade`, called by the cohort each chunk when
-``memory.half_life`` is above 0; 2,048 steps by default): without it a store filled in the first
-months keeps them for life against every later step that is not rewarded (salience is
-relative surprise, at most 3, plus social salience, at most 1, plus 5 times the reward),
-and replay then rehearses them (docs/measurements.md, 2026-12-02 afternoon, "The
+``memory.half_life`` is above 0; 2,048 steps by default): without it a store filled in
+the first months keeps them for life against every later step that is not rewarded
+(salience is relative surprise, at most 3, plus social salience, at most 1, plus 5 times
+the reward), and replay then rehearses them (docs/measurements.md, 2026-12-02 afternoon, "The
 episodic memory never forgot its first months").
 """
 

@@ -199,7 +199,7 @@ class JepaA(SystemA):
             self.opt.zero_grad()
             loss.sum().backward()
             self.opt.step(self.config.lr * gate, self.grad_clip)
-            self._refine_heads(batch, gate, step_ok, valid)
+            self._refine_heads(batch, gate, step_ok, valid, self.config.head_updates, False)
         with torch.no_grad():
             self._update_target(gate)
             # The running scales move only for infants that learned from this batch.
@@ -247,25 +247,23 @@ class JepaA(SystemA):
         valid = batch.valid.float()
         step_ok = (batch.valid & ~batch.terminal).float()
         # As in learn(): nothing valid to learn from, no update (momentum alone would move).
-        self._refine_heads(batch, gate * batch.valid.any(1), step_ok, valid, steps)
+        self._refine_heads(batch, gate * batch.valid.any(1), step_ok, valid, steps, True)
 
-    def _refine_heads(self, batch, gate, step_ok, valid, steps: int | None = None) -> None:
+    def _refine_heads(self, batch, gate, step_ok, valid, steps: int, with_reward: bool) -> None:
         """``steps`` updates of the heads alone on the detached latent. After each
-        :meth:`learn` (``steps`` None: ``head_updates``) only the predictor heads take
-        them, so that they keep up with the latent; the reward head does not: fitted
-        again and again to one batch, it saw rewards where there were none, and B,
+        :meth:`learn` (``head_updates`` steps, ``with_reward`` False) only the predictor
+        heads take them, so that they keep up with the latent; the reward head does not:
+        fitted again and again to one batch, it saw rewards where there were none, and B,
         imitating imagined successes in sleep, learned the reach worse (share succeeding
         after 3,072 acting steps in reach-v0, 16 infants, seed 1: 0.70 against 1.00;
-        docs/measurements.md, 2026-12-03). Offline consolidation (:meth:`refine`)
-        updates both."""
-        with_reward = steps is not None
-        steps = self.config.head_updates if steps is None else steps
+        docs/measurements.md, 2026-12-03). Offline consolidation (:meth:`refine`,
+        ``with_reward`` True) updates both, with their own optimiser."""
         if steps == 0:
             return
         with torch.no_grad():
             z = self.encoder(batch.x)
             target = self.target(batch.x_next)
-            onehot = F.one_hot(batch.action, self.n_actions).float()
+            onehot = F.one_hot(batch.action, self.n_actions).float() if with_reward else None
         count = step_ok.sum(1).clamp_min(1.0)
         for _ in range(steps):
             _, _, err = self._errors(batch, z, target)
