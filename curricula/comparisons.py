@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from infancy.curricula.stages import merge
 from infancy.infants.base import ACT
 from infancy.infants.cohort import Cohort
 from infancy.infants.evaluation import lexicon_table
@@ -229,6 +230,7 @@ def imagination_comparison(
     criterion: float = 0.8,
     bin_size: int = 256,
     conditions: tuple[str, ...] = ("none", "imagination"),
+    infant: dict[str, Any] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Infants with and without imagination replay on ``reach-v0``, at equal real steps.
 
@@ -238,7 +240,9 @@ def imagination_comparison(
     "imagination" but learns nothing from imagination, so it separates replay from the
     pause itself: while an infant imagines, the world goes on and A keeps learning from
     what it sees. Social salience does not switch them to observing here
-    (``social_above=1``), so acting steps accrue the same way in all.
+    (``social_above=1``), so acting steps accrue the same way in all. ``infant``:
+    overrides of the default infant under every condition's own (for example
+    ``{"b": {"orient": False}}``, the infant before 2026-12-03's orienting).
 
     Returns
     -------
@@ -251,7 +255,7 @@ def imagination_comparison(
     curves, summary = [], []
     for seed in seeds:
         for condition in conditions:
-            cfg = imagination_config(condition, imagine_every)
+            cfg = merge(infant or {}, imagination_config(condition, imagine_every))
             curve = reach_curve(cfg, seed=seed, acting_steps=acting_steps, n=n, bin_size=bin_size)
             curve["condition"] = condition
             curves.append(curve)

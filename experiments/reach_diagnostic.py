@@ -3,7 +3,8 @@ is tested with the reaching probe as it learns.
 
     python experiments/reach_diagnostic.py [--steps 24576] [--every 4096] [--n 16]
         [--effort 0.0] [--empty-share 0.0] [--entropy 0.01] [--room 7] [--anywhere]
-        [--seed 0] [--start CHECKPOINT [--renew a,b,m,memory]]
+        [--distance 1] [--named] [--no-orient] [--seed 0]
+        [--start CHECKPOINT [--renew a,b,m,memory]]
 
 Every ``--every`` steps the script prints, for the cohort, the reaching probe's score
 (the share of toy trials in which the infant got the toy), the share of infants that
@@ -30,6 +31,12 @@ it rather than at its centre (``reach-v0``'s ``room`` and ``anywhere``): a reach
 in one view of one room is tested in the probe's held-out room (the defaults are the old
 room 7, centre; the default curriculum practises in ``--room 8 --anywhere``). The
 read-out's views always come from ``reach-v0``'s default room, so that runs compare.
+``--distance`` above 1 practises crawling to a toy that far away
+(``crawl-v0``, a crawler's body, in the room of ``--room``/``--anywhere``) and scores the
+locomotion probe (the toy three cells away, 16 steps) instead of the reaching probe.
+There the caregiver stays quiet, as in the probes; ``--named`` makes it look at and name
+the toy, as in ``reach-v0``. ``--no-orient`` turns B's bottom-up orienting off
+(``b.orient``: with no word in mind, B reads nothing of where the nearest object is).
 ``--start`` practises from a saved cohort (e.g. a run's
 ``checkpoints/ckpt-N/cohort``) with its own infant config, System M included (so M
 may imagine there, and ``--n``, ``--effort`` and ``--entropy`` are refused);
@@ -153,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--entropy", type=float, default=0.01)
     ap.add_argument("--room", type=int, default=7)
     ap.add_argument("--anywhere", action="store_true")
+    ap.add_argument("--distance", type=int, default=1)
+    ap.add_argument("--named", action="store_true", help="crawl-v0's caregiver names the toy")
+    ap.add_argument("--no-orient", action="store_true", help="b.orient false")
     ap.add_argument("--trials", type=int, default=16)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--start", type=Path, help="a cohort checkpoint folder to practise from")
@@ -165,12 +175,12 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--renew: {what}")
     config = {
         "m": {"rule": {"imagine_every": 0, "social_above": 1.0}},
-        "b": {"reach_effort": args.effort, "entropy": args.entropy},
+        "b": {"reach_effort": args.effort, "entropy": args.entropy, "orient": not args.no_orient},
     }
     if args.start is not None:
         ignored = [
             f"--{k.replace('_', '-')}"
-            for k in ("n", "effort", "entropy")
+            for k in ("n", "effort", "entropy", "no_orient")
             if getattr(args, k) != ap.get_default(k)
         ]
         if ignored:
@@ -184,15 +194,18 @@ def main(argv: list[str] | None = None) -> int:
         renewed(cohort, renew, args.seed)
     else:
         cohort = Cohort(config, n=args.n, seed=args.seed)
+    crawl = args.distance > 1
     try:
         env = make_batch(
-            "reach-v0",
+            "crawl-v0" if crawl else "reach-v0",
             args.n,
             seed=args.seed,
             autoreset=True,
             empty_share=args.empty_share,
             room=args.room,
             anywhere=args.anywhere,
+            distance=args.distance,
+            **({"quiet": not args.named} if crawl else {}),
         )
     except ValueError as err:
         ap.error(str(err))
@@ -205,10 +218,14 @@ def main(argv: list[str] | None = None) -> int:
         cohort.live(env, args.every)
         policy = CohortPolicy(cohort.frozen(), args.seed + k)
         got, on_toy, on_empty = _reach_task(
-            policy, ["reacher"] * args.n, trials=args.trials, seed=args.seed + k, distance=1
+            policy,
+            ["crawler" if crawl else "reacher"] * args.n,
+            trials=args.trials,
+            seed=args.seed + k,
+            distance=3 if crawl else 1,
         )
         # The probe's own pass rule (curricula/probes.py, _controlled).
-        probe = PROBES["reaching"]
+        probe = PROBES["locomotion" if crawl else "reaching"]
         passed = (
             (got >= 0.8)
             & above_chance(np.round(got * args.trials), args.trials, probe.chance)

@@ -51,7 +51,10 @@ __all__ = ["CUE", "Cohort", "Mind"]
 CUE = 4
 """Size of the word cue B reads: the word in mind (the share of its hold left), how
 strongly its toy is in view, and that toy's mean lateral and forward place in the view
-(each in [-1, 1]); all 0 with no word in mind or no word pathway."""
+(each in [-1, 1]); all 0 with no word in mind or no word pathway. With no word in mind
+and ``b.orient`` (bottom-up orienting), the last three are instead 1 and the place of
+the nearest object in view (none: 0), the first staying 0, so that B tells the two
+apart."""
 
 
 class Mind:
@@ -76,7 +79,7 @@ class Mind:
 
 
 @njit(cache=True, nogil=True)
-def _word_cue(view, senses, awake, att, hold, pathway, word, left, forward, lateral, cue):
+def _word_cue(view, senses, awake, att, hold, pathway, orient, word, left, forward, lateral, cue):
     """The word cue of one step (see :data:`CUE`) from ``view[N, C, V*V]``,
     ``senses[N, S]`` and A's word attention ``att[N, W+1, K+1]``; updates the word in
     mind (``word``, ``left``: a heard word is held ``hold`` steps)."""
@@ -95,6 +98,21 @@ def _word_cue(view, senses, awake, att, hold, pathway, word, left, forward, late
         for j in range(cue.shape[1]):
             cue[i, j] = 0.0
         if word[i] == 0 or not pathway:
+            if orient and awake[i]:
+                # The nearest object in view (fewest steps away; the first cell in the
+                # view's order on a tie), not the infant's own cell.
+                near = -1
+                steps = 1e9
+                for c in range(cells):
+                    if view[i, CH_KIND, c] > 0:
+                        d = abs(lateral[c]) + abs(forward[c])
+                        if 0.0 < d < steps:
+                            steps = d
+                            near = c
+                if near >= 0:
+                    cue[i, 1] = 1.0
+                    cue[i, 2] = lateral[near] / half
+                    cue[i, 3] = forward[near] / depth
             continue
         cue[i, 0] = left[i] / hold
         mass = 0.0
@@ -359,6 +377,7 @@ class Cohort:
             self._att,
             int(self.config.a.word_hold),
             bool(self.config.b.word_pathway),
+            bool(self.config.b.orient),
             mind.word,
             mind.left,
             self._forward,

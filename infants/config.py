@@ -130,6 +130,12 @@ class BConfig(_Strict):
         description="B reads where the toy of the word in mind is (A's lexicon turned into "
         "attention); false: the no-word-pathway preset",
     )
+    orient: bool = Field(
+        True,
+        description="with no word in mind, B reads where the nearest object in view is "
+        "(bottom-up orienting, in the word cue's place slots); false: B finds seen toys "
+        "from A's latent alone, as before 2026-12-03",
+    )
     replay_weight: float = Field(
         1.0,
         ge=0.0,

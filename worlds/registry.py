@@ -14,7 +14,7 @@ from .rules import Rules
 from .scenarios.base import Scenario
 from .scenarios.cues import GazeFollowing, Naming, PointFollowing
 from .scenarios.hiding import ANotB, Peekaboo
-from .scenarios.playroom import NoisyTV, Playroom, Reach
+from .scenarios.playroom import Crawl, NoisyTV, Playroom, Reach
 
 __all__ = ["list_worlds", "make", "make_aec", "make_batch", "make_gym", "register", "scenario"]
 
@@ -51,7 +51,17 @@ def _register_gymnasium(world_id: str) -> None:
         )
 
 
-for _cls in (Playroom, Peekaboo, ANotB, GazeFollowing, PointFollowing, Naming, Reach, NoisyTV):
+for _cls in (
+    Playroom,
+    Peekaboo,
+    ANotB,
+    GazeFollowing,
+    PointFollowing,
+    Naming,
+    Reach,
+    NoisyTV,
+    Crawl,
+):
     register(_cls)
 
 

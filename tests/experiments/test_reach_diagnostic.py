@@ -38,6 +38,20 @@ def test_the_script_prints_its_curve_and_a_json_line_at_a_tiny_size(scripts):
     assert "| steps | got the toy |" in res.stdout
 
 
+def test_the_script_practises_crawling_and_refuses_a_toy_that_does_not_fit(scripts):
+    res = scripts.run(
+        "reach_diagnostic.py",
+        *("--steps", 128, "--every", 128, "--n", 2, "--trials", 2),
+        *("--distance", 3, "--room", 8, "--anywhere"),
+    )
+    assert res.returncode == 0, res.stderr
+    line = json.loads(res.stdout.strip().splitlines()[-1])
+    assert line["config"]["distance"] == 3 and 0.0 <= line["curve"][0]["got"] <= 1.0
+    far = scripts.run("reach_diagnostic.py", "--distance", 3)  # the centre of a room of 7
+    assert far.returncode == 2
+    assert "'distance' 3 does not fit at the centre of a room of side 7" in far.stderr
+
+
 def test_the_script_practises_from_a_saved_cohort_with_parts_made_new(tmp_path, scripts):
     from infancy.infants import Cohort
 
@@ -103,11 +117,13 @@ def test_the_old_default_in_which_the_latent_collapses_is_a_valid_run_config():
     assert default.curriculum.clock.steps_per_month == 20000
     old = {s.name: s.scenarios for s in the_plan.curriculum.stages}
     new = {s.name: s.scenarios for s in default.curriculum.stages}
-    assert "reach-v0" not in old["crawler"] and "reach-v0" not in old["walker"]
-    assert new["crawler"]["reach-v0"] == new["walker"]["reach-v0"] == 0.1
+    for later in ("crawler", "walker"):
+        assert "reach-v0" not in old[later] and "crawl-v0" not in old[later]
+        assert new[later]["reach-v0"] == 0.05 and new[later]["crawl-v0"] > 0
     assert old["newborn"] == new["newborn"] and old["reacher"] == new["reacher"]
     assert the_plan.curriculum.worlds == default.curriculum.worlds  # the same practice room
-    drop = {"a": {"covariance_weight", "head_updates"}, "memory": {"half_life"}}
+    assert (the_plan.infant.b.orient, default.infant.b.orient) == (False, True)
+    drop = {"a": {"covariance_weight", "head_updates"}, "b": {"orient"}, "memory": {"half_life"}}
     a_old, a_new = the_plan.infant.model_dump(), default.infant.model_dump()
     for part, keys in drop.items():
         for k in keys:

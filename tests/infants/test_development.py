@@ -170,13 +170,51 @@ def test_the_word_cue_points_at_the_named_toy():
     _, _, cue0 = _named_toy_states(naive, seed=5)
     cue0 = cue0[:, 0]
     assert bool((cue0[:, 1:] == 0).all()) and bool((cue0[:, 0] == 1.0).all())
-    # The no-word-pathway infant reads no cue at all.
+    # The no-word-pathway infant reads no word: its cue is the word-free orienting one
+    # (the nearest object, here the first of two at the same distance), the same
+    # whichever toy is named.
     off = Cohort({"b": {"word_pathway": False}}, n=16, seed=0)
     off.a.lexicon.copy_(cohort.a.lexicon)
     off.attend()
     _, _, cue_off = _named_toy_states(off, seed=5)
     cue_off = cue_off[:, 0]
-    assert bool((cue_off == 0).all())
+    assert bool((cue_off[:, 0] == 0).all())
+    assert bool((cue_off[:, 1:] == cue_off[:1, 1:]).all())
+    assert not np.array_equal(cue_off[:, 2].numpy() > 0, right)
+    # Without orienting either, it reads no cue at all.
+    bare = Cohort({"b": {"word_pathway": False, "orient": False}}, n=16, seed=0)
+    _, _, cue_bare = _named_toy_states(bare, seed=5)
+    assert bool((cue_bare == 0).all())
+
+
+def test_with_no_word_the_cue_points_at_the_nearest_object_in_view():
+    """Bottom-up orienting (``b.orient``): one toy front-left or front-right (drawn) and
+    another two rows further ahead on the other side; no word. The cue's place is the
+    near toy's, so B can find a toy it sees without anyone naming it; off, the cue is
+    0; with nothing in view, 0."""
+    n = 16
+    rng = np.random.default_rng(3)
+    right = rng.random(n) < 0.5
+    s = Session(["crawler"] * n, 0)
+    s.new_trial()
+    kinds = np.array([s.kinds(t) for t in TOYS])[np.argsort(rng.random((n, len(TOYS))), 1)]
+    s.put(0, kinds[:, 0], np.where(right[:, None], (3, 5), (3, 3)))
+    s.put(1, kinds[:, 1], np.where(right[:, None], (1, 2), (1, 6)))
+    s.hold(NORTH)
+    s.step(lambda view, senses, state: np.zeros(n, dtype=np.int64))
+    view, senses = s.env.view[:, 0], s.env.senses[:, 0]
+    on = Cohort(None, n=n, seed=0)
+    cue = on.word_cue(view, senses, on.new_mind())
+    assert (cue[:, 0] == 0).all() and (cue[:, 1] == 1).all()  # no word; an object seen
+    assert np.array_equal(cue[:, 2] > 0, right)  # the near toy's side, not the far one's
+    assert (cue[:, 3] > 0).all()  # ahead
+    off = Cohort({"b": {"orient": False}}, n=n, seed=0)
+    assert (off.word_cue(view, senses, off.new_mind()) == 0).all()
+    s.new_trial()
+    s.hold(NORTH)
+    s.step(lambda view, senses, state: np.zeros(n, dtype=np.int64))
+    empty = on.word_cue(s.env.view[:, 0], s.env.senses[:, 0], on.new_mind())
+    assert (empty == 0).all()
 
 
 def test_a_heard_word_steers_b_through_the_pathway():

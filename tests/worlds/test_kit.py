@@ -28,6 +28,7 @@ def test_every_design_scenario_is_registered():
         "naming-v0",
         "reach-v0",
         "noisy-tv-v0",
+        "crawl-v0",
     }
 
 

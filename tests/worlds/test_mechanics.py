@@ -367,8 +367,45 @@ def test_reach_rooms_seat_the_infant_anywhere_with_the_toy_beside_it():
     assert (res.reward[:, 0] > 0).all()
 
 
+def test_crawl_rooms_put_the_toy_one_to_three_cells_away_and_the_caregiver_stays_quiet():
+    """crawl-v0: the toy 1, 2 or 3 cells from a seat anywhere in a room of 8, each
+    distance about a third of the time; the quiet caregiver never names, looks at or
+    points to anything (in reach-v0 it names the toy), as in the battery's probes."""
+    n = 600
+    env = make_batch("crawl-v0", n, seed=0)
+    env.reset()
+    st = env.state
+    assert env.height == env.width == 8
+    seat, toy = st.agent_pos[:, 0], st.obj_pos[:, 0]
+    assert ((toy >= 1) & (toy <= 6)).all()
+    apart = np.abs(seat - toy).sum(1)
+    assert ((seat == toy).any(1)).all()  # in a line with the infant
+    share = np.bincount(apart, minlength=4)[1:] / n
+    assert set(apart.tolist()) == {1, 2, 3} and (share > 0.25).all(), share
+    assert env.scenario.profile.locomotion == "crawl"
+    heard = said = 0
+    for _ in range(30):
+        res = env.step(np.zeros((n, 1), dtype=np.int64))
+        heard += int((res.senses[:, 0, 1] > 0).sum())
+        said += int((res.view[:, 0, 4:] > 0).sum())  # the gaze and point channels
+    assert heard == 0 and said == 0
+    loud = make_batch("crawl-v0", 64, seed=0, quiet=False)
+    loud.reset()
+    words = sum(
+        int((loud.step(np.zeros((64, 1), dtype=np.int64)).senses[:, 0, 1] > 0).sum())
+        for _ in range(30)
+    )
+    assert words > 0
+    # The toy must fit beside every seat: half the floor's width at most.
+    with pytest.raises(ValueError, match=r"'distance' 4 does not fit anywhere in a room of side 8"):
+        make_batch("crawl-v0", 2, distance=4)
+    make_batch("crawl-v0", 2, distance=4, room=10)
+
+
 def test_reach_rooms_refuse_a_toy_that_cannot_fit_and_keep_the_centre_by_default():
-    with pytest.raises(ValueError, match="parameter 'distance' 2 does not fit a room of side 5"):
+    with pytest.raises(
+        ValueError, match=r"parameter .distance. 2 does not fit at the centre of a room of side 5"
+    ):
         make_batch("reach-v0", 2, room=5, distance=2, abilities="crawler")
     env = make_batch("reach-v0", 16, seed=0)
     env.reset()

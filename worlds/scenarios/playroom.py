@@ -173,7 +173,13 @@ class ReachConfig(WorldConfig):
 
     max_cycles: int = Field(20, ge=1, description="Steps before the episode is truncated.")
     abilities: str | dict = Field("reacher", description="Body profile or overrides.")
-    distance: int = Field(1, ge=1, le=2, description="Cells between the infant and the toy.")
+    distance: int = Field(
+        1,
+        ge=1,
+        le=4,
+        description="Cells between the infant and the toy (at most what fits the room: "
+        "from its centre ``room - 2 - room // 2``, with ``anywhere`` ``(room - 2) // 2``).",
+    )
     distractors: int = Field(0, ge=0, le=3, description="Other toys in the room.")
     empty_share: float = Field(
         0.0,
@@ -181,6 +187,17 @@ class ReachConfig(WorldConfig):
         lt=1.0,
         description="Share of episodes with no wanted toy (nothing to reach for: they only "
         "truncate), so that reaching at nothing earns nothing.",
+    )
+    quiet: bool = Field(
+        False,
+        description="The caregiver neither looks at, points to nor names the wanted toy "
+        "(it stays where it is and does nothing): the infant finds the toy by seeing it, "
+        "as in the battery's reaching and locomotion probes.",
+    )
+    up_to: bool = Field(
+        False,
+        description="Draw each episode's distance from 1 to ``distance`` (equally often) "
+        "instead of always ``distance``: near toys to reach, far ones to crawl to.",
     )
     room: int = Field(7, ge=5, le=11, description="Side of the square room, walls included.")
     anywhere: bool = Field(
@@ -199,7 +216,7 @@ def _direct_reach(st, u, habits, params, kind_words, kind_flags, out):
     for chunk in prange((n_worlds + size - 1) // size):
         for b in range(chunk * size, min(n_worlds, (chunk + 1) * size)):
             clear_action(out, b)
-            if not st.ended[b]:
+            if not st.ended[b] and params[1] == 0.0:
                 play_with(st, b, st.target[b], u, habits, kind_words, out)
 
 
@@ -209,7 +226,8 @@ class Reach(Scenario):
     four directions, and optional distractor toys. The infant must turn to face the
     toy (and, when ``distance`` is 2, move next to it) and reach. The caregiver looks at
     and sometimes names the wanted toy. The default body is a ``reacher`` (no
-    locomotion), so ``distance=2`` needs ``abilities="crawler"`` or better. With
+    locomotion), so ``distance=2`` needs ``abilities="crawler"`` or better. With ``quiet``
+    the caregiver does nothing, as in the battery's probes. With
     ``empty_share`` above 0, that share of episodes has no wanted toy: nothing there
     can be earned, so reaching at nothing does not pay. The room is ``room`` cells on a
     side (7, walls included), the infant at its centre (the cell ``room // 2``); with
@@ -250,10 +268,15 @@ class Reach(Scenario):
 
     def check(self):
         room, d = self.config.room, self.config.distance
-        if d > room - 2 - room // 2:
+        # From the centre, the toy must fit between it and the wall. Seated anywhere, every
+        # seat needs a side with a cell ``d`` away inside: true of every seat when ``d`` is
+        # at most half the floor's width.
+        most = (room - 2) // 2 if self.config.anywhere else room - 2 - room // 2
+        if d > most:
+            where = "anywhere in" if self.config.anywhere else "at the centre of"
             raise ValueError(
-                f"{self.id}: parameter 'distance' {d} does not fit a room of side {room} "
-                f"(at most {room - 2 - room // 2})"
+                f"{self.id}: parameter 'distance' {d} does not fit {where} a room of side "
+                f"{room} (at most {most})"
             )
         if self.config.distance > 1 and self.profile.locomotion == "none":
             raise ValueError(
@@ -267,15 +290,18 @@ class Reach(Scenario):
         n = idx.size
         self.room(st, idx)
         d = self.config.distance
+        if self.config.up_to:  # drawn only when asked: the default's draws stay
+            d = rng.integers(1, d + 1, size=n)
         centre = np.array([self.height // 2, self.width // 2], dtype=np.int16)
+        dcol = np.reshape(d, (-1, 1))  # one distance, or one per episode
         if self.config.anywhere:
             cells = self.interior()
             seat = cells[rng.integers(0, len(cells), size=n)]
             self.place_agent(st, idx, 0, seat, rng.integers(0, 4, size=n))
             # The toy on a side whose cell ``d`` away is inside the room (check() makes
             # sure every seat has one).
-            r = seat[:, :1] + d * np.array(DIR_DR)
-            c = seat[:, 1:] + d * np.array(DIR_DC)
+            r = seat[:, :1] + dcol * np.array(DIR_DR)
+            c = seat[:, 1:] + dcol * np.array(DIR_DC)
             inside = (r >= 1) & (r <= self.height - 2) & (c >= 1) & (c <= self.width - 2)
             side = np.argmax(np.where(inside, rng.random((n, 4)), -1.0), axis=1)
         else:
@@ -310,8 +336,70 @@ class Reach(Scenario):
         for j in range(self.config.distractors):
             self.put(st, idx, 1 + j, kinds[:, 1 + j], cells[:, 1 + j])
 
+    def extra_params(self):
+        return (float(self.config.quiet),)
+
     def direct(self, st, u, habits, params, kind_words, kind_flags, out):
         _direct_reach(st, u, habits, params, kind_words, kind_flags, out)
 
     def judge_rule(self):
         return (False, True, False)
+
+
+class CrawlConfig(ReachConfig):
+    """Parameters of ``crawl-v0``: those of ``reach-v0`` with a crawler's defaults."""
+
+    max_cycles: int = Field(30, ge=1, description="Steps before the episode is truncated.")
+    abilities: str | dict = Field("crawler", description="Body profile or overrides.")
+    distance: int = Field(
+        3,
+        ge=1,
+        le=4,
+        description="Cells between the infant and the toy (at most what fits the room, as "
+        "for ``reach-v0``).",
+    )
+    room: int = Field(8, ge=5, le=11, description="Side of the square room, walls included.")
+    anywhere: bool = Field(
+        True, description="Seat the infant on a random cell of the room (as for ``reach-v0``)."
+    )
+    up_to: bool = Field(
+        True,
+        description="Draw each episode's distance from 1 to ``distance`` (as for ``reach-v0``).",
+    )
+    quiet: bool = Field(
+        True, description="The caregiver does nothing, as in the probes (as for ``reach-v0``)."
+    )
+
+
+class Crawl(Reach):
+    """## Description
+    Crawling to a wanted toy: ``reach-v0`` with the toy 1 to ``distance`` (3) cells from
+    the infant (drawn, equally often), who sits anywhere in a room of 8 and must turn to
+    it, crawl next to it and reach, while the caregiver stays quiet (``quiet``: a skill
+    learned while the caregiver names the toy was used only when it was named, measured
+    in docs/measurements.md, 2026-12-03). The practice world of the default curriculum's
+    crawler and walker stages: the locomotion probe's task in a room it never tests in
+    (the probe's room is a row of 7 floor cells, this one's 6).
+
+    ## Agents
+    ``infant_0`` and ``caregiver``.
+
+    ## Observations
+    As ``playroom-v0``.
+
+    ## Actions
+    As ``playroom-v0``.
+
+    ## Rewards
+    ``success_reward`` on grasping the wanted toy.
+
+    ## Termination
+    As ``reach-v0``; truncated after ``max_cycles`` steps (default 30).
+
+    ## Registered ids
+    ``crawl-v0``
+    """
+
+    id = "crawl-v0"
+    Config = CrawlConfig
+    height = width = 8
