@@ -7,7 +7,7 @@ policy through the battery (:func:`run_battery`) and ships the policies that att
   probes (listed in :attr:`Shortcut.targets`) without the ability they name:
   ``random``, ``perseverator``, ``side-bias``, ``favourite-toy``, ``novelty``,
   ``last-vanished``, ``reach-ahead``, ``fixed-route``, ``sweep``, ``cue-ignorer``,
-  ``head-side``;
+  ``head-side``, ``nearest-object``;
 * **oracles** (:func:`oracle`), one per probe, which read the trial's answer from the
   world state (``state.aux``, see :data:`~infancy.curricula.probes.AUX`) and do what a
   child with the ability would do, within what the body allows.
@@ -40,6 +40,7 @@ from infancy.worlds.core.codes import (
     TURN_LEFT,
     TURN_RIGHT,
 )
+from infancy.worlds.core.geometry import egocentric_offsets
 from infancy.worlds.rules import load_rules
 
 from .probe_records import PROBE_ROOM
@@ -371,6 +372,38 @@ class _HeadSide:
         return np.where(_free(senses), act, STAY)
 
 
+class _NearestObject:
+    """Goes to the nearest object in its own view and reaches it: the place B's
+    orienting cue (``b.orient``) gives, by the cue's own rule (fewest steps away, not
+    its own cell; on a tie the first in the view's order, further ahead then further
+    left). It turns when the object lies more to a side than ahead, steps forward
+    otherwise and reaches when it is right ahead; with nothing in view it turns left.
+    Uses nothing the caregiver does and no memory."""
+
+    def __init__(self, seed: int) -> None:
+        self.offsets: tuple[np.ndarray, np.ndarray] | None = None
+
+    def __call__(self, view, senses, state):
+        b, v = len(view), view.shape[-1]
+        if self.offsets is None or self.offsets[0].size != v * v:
+            fwd, lat = egocentric_offsets(v)
+            self.offsets = (fwd.reshape(-1).astype(np.int64), lat.reshape(-1).astype(np.int64))
+        fwd, lat = self.offsets
+        steps = np.abs(fwd) + np.abs(lat)
+        kind = view[:, CH_KIND].reshape(b, -1) > 0
+        d = np.where(kind & (steps > 0), steps, 10**6)
+        near = d.argmin(1)  # the first cell in the view's order on a tie
+        seen = d[np.arange(b), near] < 10**6
+        f, s = fwd[near], lat[near]
+        act = np.where(
+            np.abs(s) > f,
+            np.where(s < 0, TURN_LEFT, TURN_RIGHT),
+            np.where((s == 0) & (f == 1), REACH, FORWARD),
+        )
+        act = np.where(seen, act, TURN_LEFT)
+        return np.where(_free(senses), act, STAY)
+
+
 _ALL = tuple(PROBES)  # shortcuts that aim at every probe
 SHORTCUTS: dict[str, Shortcut] = {
     s.name: s
@@ -442,6 +475,18 @@ SHORTCUTS: dict[str, Shortcut] = {
             "turns to the side the caregiver's head or arm points to, without geometry",
             ("gaze_following", "point_following"),
             _HeadSide,
+        ),
+        Shortcut(
+            "nearest-object",
+            "goes to the nearest object in view and reaches it (the orienting cue's place)",
+            (
+                "object_permanence",
+                "a_not_b",
+                "gaze_following",
+                "point_following",
+                "word_comprehension",
+            ),
+            _NearestObject,
         ),
     )
 }

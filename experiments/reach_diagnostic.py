@@ -31,12 +31,15 @@ it rather than at its centre (``reach-v0``'s ``room`` and ``anywhere``): a reach
 in one view of one room is tested in the probe's held-out room (the defaults are the old
 room 7, centre; the default curriculum practises in ``--room 8 --anywhere``). The
 read-out's views always come from ``reach-v0``'s default room, so that runs compare.
-``--distance`` above 1 practises crawling to a toy that far away
-(``crawl-v0``, a crawler's body, in the room of ``--room``/``--anywhere``) and scores the
-locomotion probe (the toy three cells away, 16 steps) instead of the reaching probe.
+``--distance`` above 1 practises crawling to a toy up to that far away
+(``crawl-v0``, a crawler's body, in the room of ``--room``/``--anywhere``; each episode
+draws the distance from 1 to ``--distance``) and scores the locomotion probe (the toy
+three cells away, 16 steps) instead of the reaching probe. The toy must fit the room:
+``--distance 3`` needs ``--room 8 --anywhere`` (a one-line error says so otherwise).
 There the caregiver stays quiet, as in the probes; ``--named`` makes it look at and name
-the toy, as in ``reach-v0``. ``--no-orient`` turns B's bottom-up orienting off
-(``b.orient``: with no word in mind, B reads nothing of where the nearest object is).
+the toy, as in ``reach-v0`` (and is refused at ``--distance 1``, where it always does).
+``--no-orient`` turns B's bottom-up orienting off (``b.orient``: with no word in mind,
+B reads nothing of where the nearest object is).
 ``--start`` practises from a saved cohort (e.g. a run's
 ``checkpoints/ckpt-N/cohort``) with its own infant config, System M included (so M
 may imagine there, and ``--n``, ``--effort`` and ``--entropy`` are refused);
@@ -195,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         cohort = Cohort(config, n=args.n, seed=args.seed)
     crawl = args.distance > 1
+    if args.named and not crawl:
+        ap.error("--named: only with --distance above 1 (reach-v0's caregiver always names)")
     try:
         env = make_batch(
             "crawl-v0" if crawl else "reach-v0",

@@ -188,8 +188,14 @@ def load(
     if type(n) is not int or n < 1 or arrays.get("energy", np.zeros(0)).shape[:1] != (n,):
         have = arrays["energy"].shape[0] if "energy" in arrays else "no"
         raise ValueError(f"{source}: n: {n!r} does not match the arrays ({have} infants)")
+    config = meta["config"]
+    b = config.get("b") if isinstance(config, dict) else None
+    if isinstance(b, dict) and "orient" not in b:
+        # A checkpoint from before bottom-up orienting existed: its B learned without the
+        # orienting cue, so it goes on without it rather than reading an input it never saw.
+        config = {**config, "b": {**b, "orient": False}}
     cohort = cls(
-        InfantConfig.from_dict(meta["config"], source=str(source)),
+        InfantConfig.from_dict(config, source=str(source)),
         n,
         seed=meta["seed"],
         rules=rules,

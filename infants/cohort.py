@@ -51,10 +51,12 @@ __all__ = ["CUE", "Cohort", "Mind"]
 CUE = 4
 """Size of the word cue B reads: the word in mind (the share of its hold left), how
 strongly its toy is in view, and that toy's mean lateral and forward place in the view
-(each in [-1, 1]); all 0 with no word in mind or no word pathway. With no word in mind
-and ``b.orient`` (bottom-up orienting), the last three are instead 1 and the place of
-the nearest object in view (none: 0), the first staying 0, so that B tells the two
-apart."""
+(each in [-1, 1]). With no word in mind, or no word pathway (``b.word_pathway`` off),
+the cue is all 0, unless ``b.orient`` (bottom-up orienting) is on: then the last three
+are 1 and the place of the nearest object in view (none: 0), the first staying 0 so
+that B tells the two apart. Of objects equally near, the first in the view's order
+(further ahead, then further left) is taken, a bias no probe's answer depends on (the
+probes' objects stand at equal distances on both sides, the answer drawn)."""
 
 
 class Mind:
@@ -751,7 +753,10 @@ class Cohort:
         with torch.no_grad():
             z = self.a.encode(self.features(mem["view"], mem["senses"]))
             belief = torch.from_numpy(mem["belief"])
-            cue = torch.from_numpy(mem["cue"])  # the word in mind stays as it was
+            # The cue stays as it was at the memory's start: A predicts latents, not
+            # places, so the word in mind and the place slots (of the named toy, or of
+            # the nearest object under b.orient) are not updated as imagined moves go on.
+            cue = torch.from_numpy(mem["cue"])
             zs, acts, rews = [], [], []
             for _ in range(c.imagine_horizon):
                 state = self.state_of(z, belief, cue)

@@ -132,8 +132,9 @@ class BConfig(_Strict):
     )
     orient: bool = Field(
         True,
-        description="with no word in mind, B reads where the nearest object in view is "
-        "(bottom-up orienting, in the word cue's place slots); false: B finds seen toys "
+        description="with no word in mind (or no word pathway), B reads where the nearest "
+        "object in view is (bottom-up orienting, in the word cue's place slots); false: B "
+        "finds seen toys "
         "from A's latent alone, as before 2026-12-03",
     )
     replay_weight: float = Field(

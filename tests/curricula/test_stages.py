@@ -170,24 +170,29 @@ def test_the_lifetime_makes_each_world_with_the_curriculum_s_parameters():
 
 
 def test_the_default_practice_room_never_shows_the_probe_room_s_view():
-    """The probe room is held out: the reaching practice room of the default curriculum,
-    seated anywhere and facing any way, never shows the walls and floor the infant sees
-    at the start of a probe trial. A room of 9 does (seated at its centre, (4, 4)), so
-    this test can fail."""
+    """The probe room is held out: the default curriculum's practice rooms for reaching
+    (``reach-v0``) and crawling to a toy (``crawl-v0``), seated anywhere and facing any
+    way, never show the walls and floor the infant sees at the start of a probe trial,
+    with any body that practises there. A room of 9 does (seated at its centre, (4, 4)),
+    so this test can fail."""
     from infancy.curricula.probes import Session
     from infancy.worlds import VIEW_CHANNELS, make_batch
     from infancy.worlds.core.codes import TURN_LEFT
 
     cell = VIEW_CHANNELS.index("cell")
-    s = Session(["reacher"], 0)
-    s.new_trial()
-    s.caregiver((1, 4))
-    s.release()
-    s.env.refresh()
-    probe = s.env.view[0, 0, cell]
+    worlds = load_curriculum().worlds
 
-    def shown(params: dict) -> bool:
-        env = make_batch("reach-v0", 512, seed=0, **params)
+    def probe_view(body: str) -> np.ndarray:
+        s = Session([body], 0)
+        s.new_trial()
+        s.caregiver((1, 4))
+        s.release()
+        s.env.refresh()
+        return s.env.view[0, 0, cell]
+
+    def shown(world: str, body: str, params: dict) -> bool:
+        probe = probe_view(body)
+        env = make_batch(world, 512, seed=0, **{**params, "abilities": body})
         env.reset()
         hits = False
         for _ in range(4):  # every heading
@@ -195,5 +200,9 @@ def test_the_default_practice_room_never_shows_the_probe_room_s_view():
             env.step(np.full((512, 1), TURN_LEFT))
         return hits
 
-    assert not shown(load_curriculum().worlds["reach-v0"])
-    assert shown({"room": 9, "anywhere": True})
+    assert not shown("reach-v0", "reacher", worlds["reach-v0"])
+    for body in ("crawler", "walker"):
+        assert not shown("reach-v0", body, worlds["reach-v0"])
+        assert not shown("crawl-v0", body, worlds.get("crawl-v0", {}))
+    assert shown("reach-v0", "reacher", {"room": 9, "anywhere": True})
+    assert shown("crawl-v0", "walker", {"room": 9, "anywhere": True})

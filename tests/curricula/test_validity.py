@@ -45,6 +45,22 @@ def test_each_shortcut_fails_every_probe_it_is_a_shortcut_for(name, body):
     assert (passed <= 1 / N).all(), passed[passed > 1 / N]
 
 
+def test_nearest_object_shortcut_is_a_real_attack():
+    """The ``nearest-object`` shortcut (the place B's orienting cue gives) is not a
+    straw man: it reaches a toy in view and crawls to one (where going to the toy you
+    see is the ability), while the test above shows it fails every probe whose answer
+    is not the nearest object."""
+    rows = run_battery(
+        SHORTCUTS["nearest-object"].make(3),
+        body="crawler",
+        probes=("reaching", "locomotion"),
+        n=N,
+        seed=3,
+    )
+    passed = rows.groupby("probe")["passed"].mean()
+    assert (passed >= 0.9).all(), passed
+
+
 def test_shipped_maturation_table_is_what_the_oracles_give():
     table = maturation(n=8, trials=8, seed=5)
     shipped = shipped_maturation()

@@ -50,6 +50,9 @@ def test_the_script_practises_crawling_and_refuses_a_toy_that_does_not_fit(scrip
     far = scripts.run("reach_diagnostic.py", "--distance", 3)  # the centre of a room of 7
     assert far.returncode == 2
     assert "'distance' 3 does not fit at the centre of a room of side 7" in far.stderr
+    named = scripts.run("reach_diagnostic.py", "--named")  # reach-v0 always names
+    assert named.returncode == 2
+    assert "--named: only with --distance above 1" in named.stderr
 
 
 def test_the_script_practises_from_a_saved_cohort_with_parts_made_new(tmp_path, scripts):

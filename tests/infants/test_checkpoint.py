@@ -124,3 +124,17 @@ def test_checkpoint_from_before_an_optimiser_existed_loads_it_fresh(tmp_path):
     assert loaded.a.head_opt.t.tolist() == cohort.a.head_opt.t.tolist()
     for p, q in zip(loaded.a.parameters(), cohort.a.parameters(), strict=True):
         assert torch.equal(p, q)
+
+
+def test_checkpoint_from_before_orienting_loads_without_it(tmp_path):
+    """A checkpoint written before bottom-up orienting (``b.orient``, 2026-12-03) has no
+    such key: its B never saw the orienting cue, so it loads with orienting off (the
+    default, on, would change what it reads); one that says ``orient`` keeps it."""
+    cohort = Cohort({"chunk": 8}, n=2, seed=0)
+    assert cohort.config.b.orient
+    cohort.save(tmp_path)
+    assert Cohort.load(tmp_path).config.b.orient
+    meta = json.loads((tmp_path / "infant.json").read_text())
+    del meta["config"]["b"]["orient"]
+    (tmp_path / "infant.json").write_text(json.dumps(meta))
+    assert not Cohort.load(tmp_path).config.b.orient
