@@ -428,3 +428,45 @@ def test_default_reach_rooms_are_drawn_as_before_room_and_anywhere_existed():
             h.update(np.ascontiguousarray(a).tobytes())
         env.step(rng.integers(0, 5, size=(64, 1)))
     assert h.hexdigest() == "9c2842c6183b81165ef8274a91ee8003b527691ddf87af8da5cba28989c5cfed"
+
+
+@pytest.mark.parametrize("world_id", ["gaze-following-v0", "point-following-v0"])
+def test_varied_cue_rooms_are_not_solved_by_the_side_the_cue_turns_to(world_id):
+    """The fixed cue layout (caregiver straight ahead, a toy on each side) is solved by
+    a rule on the side the caregiver's head or arm turns to: the ``head-side`` shortcut
+    is always right (gaze) or always wrong (point, whose opposite rule is then always
+    right). With ``varied`` (the caregiver off the infant's line, the toys in two of
+    three directions at 1 or 2 cells) the side is not enough: the rule scores near
+    chance, 1/2."""
+    from infancy.curricula.validity import SHORTCUTS
+
+    def head_side(varied: bool) -> float:
+        n = 1024
+        env = make_batch(world_id, n, seed=0, varied=varied)
+        env.reset()
+        policy = SHORTCUTS["head-side"].make(0)
+        got, over = np.zeros(n), np.zeros(n, dtype=bool)
+        for _ in range(12):
+            res = env.step(np.asarray(policy(env.view[:, 0], env.senses[:, 0], env.state))[:, None])
+            got += np.where(over, 0.0, res.reward[:, 0] > 0)
+            over |= res.terminated[:, 0] | res.truncated[:, 0]
+        assert over.all()
+        return float(got.mean())
+
+    fixed = head_side(False)
+    assert fixed == 1.0 or fixed == 0.0
+    assert abs(head_side(True) - 0.5) < 0.2
+    env = make_batch(world_id, 512, seed=1, varied=True)
+    env.reset()
+    st = env.state
+    me = np.array([5, 3])
+    carer = st.agent_pos[:, 1]
+    assert (carer[:, 1] != 3).all() and (carer[:, 0] <= 3).all()
+    ways = set()
+    for j in range(2):
+        d = st.obj_pos[:, j] - me
+        apart = np.abs(d).sum(1)
+        assert ((d == 0).any(1) & (d[:, 0] <= 0) & (apart >= 1) & (apart <= 2)).all()
+        ways |= {tuple(np.sign(x)) for x in d.tolist()}
+    assert ways == {(0, -1), (-1, 0), (0, 1)}
+    assert (np.abs(st.obj_pos[:, 0] - st.obj_pos[:, 1]).sum(1) > 0).all()

@@ -32,6 +32,13 @@ class CueConfig(WorldConfig):
     success_mode: Literal["look", "grasp"] = Field(
         "look", description="Choice by turning to look at a toy, or by taking it."
     )
+    varied: bool = Field(
+        False,
+        description="Vary the scene each episode: the caregiver on one of the front cells "
+        "off the infant's line, the two toys in two of three directions (left, ahead, "
+        "right), each 1 or 2 cells away; false: the fixed layout (caregiver straight ahead, "
+        "toys on the two sides).",
+    )
 
 
 class GazeConfig(CueConfig):
@@ -114,6 +121,12 @@ def _direct_cue(st, u, habits, params, kind_words, kind_flags, out):
             st.timer[b] += 1
 
 
+# The varied layout: the caregiver's places (front rows, off the infant's column) and
+# the toys' directions from the infant at (5, 3) (west, north, east).
+_CUE_STANDS = np.array([(r, c) for r in (1, 2, 3) for c in (1, 2, 4, 5)], dtype=np.int16)
+_CUE_WAYS = np.array([(0, -1), (-1, 0), (0, 1)], dtype=np.int64)
+
+
 class _CueScenario(Scenario):
     max_infants = 1
     height = width = 7
@@ -151,12 +164,24 @@ class _CueScenario(Scenario):
         n = idx.size
         self.room(st, idx)
         self.place_agent(st, idx, 0, (5, 3), NORTH)
-        self.place_agent(st, idx, 1, (2, 3), 1)
         kinds = self.training_pairs()[rng.integers(0, len(self.training_pairs()), size=n)]
         swap = rng.random(n) < 0.5
         kinds = np.where(swap[:, None], kinds[:, ::-1], kinds)
-        self.put(st, idx, 0, kinds[:, 0], (5, 2))
-        self.put(st, idx, 1, kinds[:, 1], (5, 4))
+        if self.config.varied:
+            # Which toy the caregiver means must be read from where it stands and where
+            # its head or arm turns, not from the side it turns to: the caregiver stands
+            # off the infant's line (so "ahead" is to one side of it), and the toys lie
+            # in two of the three directions at one or two cells.
+            self.place_agent(st, idx, 1, self.distinct_cells(rng, n, _CUE_STANDS, 1)[:, 0], 1)
+            ways = np.argsort(rng.random((n, 3)), axis=1)[:, :2]
+            far = rng.integers(1, 3, size=(n, 2))
+            for j in range(2):
+                step = _CUE_WAYS[ways[:, j]] * far[:, j, None]
+                self.put(st, idx, j, kinds[:, j], np.array([5, 3]) + step)
+        else:
+            self.place_agent(st, idx, 1, (2, 3), 1)
+            self.put(st, idx, 0, kinds[:, 0], (5, 2))
+            self.put(st, idx, 1, kinds[:, 1], (5, 4))
         st.aux[idx, 0] = rng.integers(0, 2, size=n)
         st.phase[idx] = PHASE_TEACH if self.request else PHASE_CONTACT
 

@@ -1,0 +1,162 @@
+"""Why the infants do not follow gaze or pointing: a cohort practises in one cue world
+alone and is tested with the battery's probe for that cue as it learns.
+
+    python experiments/cue_diagnostic.py [--cue gaze] [--varied] [--steps 32768]
+        [--every 8192] [--n 16] [--trials 16] [--seed 0]
+
+The practice world is ``gaze-following-v0`` (``--cue gaze``) or ``point-following-v0``
+(``--cue point``) with a reacher's body: after eye contact the caregiver turns its head
+(or points) to one of two toys, and choosing that toy is rewarded. By default its layout
+is fixed (caregiver straight ahead, a toy on each side), which the side the head or arm
+turns to solves (``head-side``, a shortcut of the validity kit, scores 1.0 or 0.0 there);
+``--varied`` draws the caregiver's place off the infant's line and the toys in two of
+three directions, where the side is not enough (tests/worlds/test_mechanics.py). The
+probe puts the caregiver front-left or front-right of the infant in its held-out room
+and the toys in two of three directions, so only a cue followed to its toy passes it.
+
+Every ``--every`` steps the script prints the share of practice episodes rewarded since
+the last line (chance 1/2), the probe's score (the share of trials in which the first toy
+looked at was the cued one; chance 1/2) and the share of infants that pass (the probe's
+rule on ``--trials`` trials). At the end it prints how well "the cued toy is the left one
+of the two" is decodable from System A's latent at the step the cue is shown, in the
+varied room (the answer a follower must compute, chance 0.5), beside the same read-out of
+an untrained cohort's latent: the balanced accuracy of a logistic read-out on held-out
+views (``reach_diagnostic.decodability``), a lower bound on what B can read. One JSON
+line closes. System M never imagines and is not drawn to observe by the caregiver
+(``imagine_every: 0``, ``social_above: 1``), as in ``reach_diagnostic.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from infancy.curricula.probes import CohortPolicy, gaze_following, point_following
+from infancy.infants import Cohort
+from infancy.worlds import make_batch
+from infancy.worlds.core.codes import STAY
+
+WORLDS = {"gaze": "gaze-following-v0", "point": "point-following-v0"}
+PROBES = {"gaze": gaze_following, "point": point_following}
+
+
+def _decodability():
+    """``reach_diagnostic.decodability`` (a sibling script, not a package module)."""
+    path = Path(__file__).with_name("reach_diagnostic.py")
+    spec = importlib.util.spec_from_file_location("reach_diagnostic_script", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.decodability
+
+
+def cue_states(cohort: Cohort, world: str, seed: int, episodes: int = 64):
+    """A's latent at the step the cue is first shown, in ``episodes`` varied rooms per
+    infant, and whether the cued toy is the left one of the two (the infant faces north,
+    so the toy with the smaller column)."""
+    n = cohort.n
+    env = make_batch(world, n, seed=seed + 1, varied=True)
+    views, senses, left = [], [], []
+    stay = np.full((n, 1), STAY)
+    for _ in range(episodes):
+        env.reset()
+        contact = env.scenario.config.contact_steps
+        for _ in range(contact + 1):  # eye contact, then the cue (still held)
+            env.step(stay)
+        st = env.state
+        target = st.aux[:, 0].astype(np.int64)
+        cols = st.obj_pos[:, :2, 1].astype(np.int64)
+        rows = np.arange(n)
+        left.append(cols[rows, target] < cols[rows, 1 - target])
+        views.append(env.view[:, 0].copy())
+        senses.append(env.senses[:, 0].copy())
+    view, sense = np.stack(views, 1), np.stack(senses, 1)
+    with torch.no_grad():
+        z = cohort.a.encode(cohort.features(view, sense))
+    return z, np.stack(left, 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cue", choices=sorted(WORLDS), default="gaze")
+    ap.add_argument("--varied", action="store_true", help="the practice world's varied layout")
+    ap.add_argument("--steps", type=int, default=32768)
+    ap.add_argument("--every", type=int, default=8192)
+    ap.add_argument("--n", type=int, default=16)
+    ap.add_argument("--trials", type=int, default=16)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    for name in ("steps", "every", "n", "trials"):
+        if getattr(args, name) < 1:
+            ap.error(f"--{name}: expected a positive number, got {getattr(args, name)}")
+    config = {"m": {"rule": {"imagine_every": 0, "social_above": 1.0}}}
+    cohort = Cohort(config, n=args.n, seed=args.seed)
+    world = WORLDS[args.cue]
+    env = make_batch(world, args.n, seed=args.seed, autoreset=True, varied=args.varied)
+    env.reset()
+    tally = {"rewarded": 0, "ended": 0}
+    step = env.step
+
+    def counted(*a, **k):
+        res = step(*a, **k)
+        tally["rewarded"] += int((res.reward > 0).sum())
+        tally["ended"] += int((res.terminated | res.truncated).sum())
+        return res
+
+    env.step = counted  # the cohort's driver steps the world; count what it earns
+    start = time.perf_counter()
+    curve = []
+    print("| steps | practice rewarded | probe score | infants passing |")
+    print("|---|---|---|---|")
+    for k in range(max(1, args.steps // args.every)):
+        tally.update(rewarded=0, ended=0)
+        cohort.live(env, args.every)
+        rows = PROBES[args.cue](
+            CohortPolicy(cohort.frozen(), args.seed + k),
+            ["reacher"] * args.n,
+            trials=args.trials,
+            seed=args.seed + k,
+        )
+        row = {
+            "steps": (k + 1) * args.every,
+            "practice": tally["rewarded"] / max(1, tally["ended"]),
+            "score": float(rows["score"].mean()),
+            "passing": float(rows["passed"].mean()),
+        }
+        curve.append(row)
+        print(
+            f"| {row['steps']} | {row['practice']:.2f} | {row['score']:.2f} | "
+            f"{row['passing']:.2f} |",
+            flush=True,
+        )
+    decodability = _decodability()
+    z, left = cue_states(cohort, world, args.seed)
+    z0, _ = cue_states(Cohort(config, n=args.n, seed=args.seed), world, args.seed)
+    trained = decodability(z.reshape(-1, z.shape[-1]), left.reshape(-1), args.seed)
+    untrained = decodability(z0.reshape(-1, z0.shape[-1]), left.reshape(-1), args.seed)
+    print(
+        f"'the cued toy is the left one' read from A's latent as the cue is shown: balanced "
+        f"accuracy {trained:.3f} (an untrained cohort's latent: {untrained:.3f}; chance 0.5)"
+    )
+    print(
+        json.dumps(
+            {
+                "config": vars(args),
+                "curve": curve,
+                "answer_decodability": trained,
+                "answer_decodability_untrained": untrained,
+                "seconds": round(time.perf_counter() - start, 1),
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
