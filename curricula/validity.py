@@ -359,8 +359,12 @@ class _HeadSide:
     def __call__(self, view, senses, state):
         b = len(view)
         side = self.side.get(b)
-        codes = np.maximum(view[:, CH_GAZE], view[:, CH_POINT]).reshape(b, -1).max(1)
-        sector = codes.astype(np.int64) - 1
+        # The arm's direction where it points, else the head's: a caregiver who points
+        # keeps eye contact, and the head's "at me" code must not hide the arm.
+        head = view[:, CH_GAZE].reshape(b, -1).max(1).astype(np.int64)
+        arm = view[:, CH_POINT].reshape(b, -1).max(1).astype(np.int64)
+        codes = np.where((arm > 0) & (arm < 17), arm, head)
+        sector = codes - 1
         seen = (codes > 0) & (codes < 17)
         new = np.where((sector >= 1) & (sector <= 7), 1, np.where(sector >= 9, -1, 0))
         side[seen] = new[seen]

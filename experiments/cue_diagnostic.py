@@ -7,10 +7,11 @@ alone and is tested with the battery's probe for that cue as it learns.
 The practice world is ``gaze-following-v0`` (``--cue gaze``) or ``point-following-v0``
 (``--cue point``) with a reacher's body: after eye contact the caregiver turns its head
 (or points) to one of two toys, and choosing that toy is rewarded. By default its layout
-is fixed (caregiver straight ahead, a toy on each side), which the side the head or arm
-turns to solves (``head-side``, a shortcut of the validity kit, scores 1.0 or 0.0 there);
-``--varied`` draws the caregiver's place off the infant's line and the toys in two of
-three directions, where the side is not enough (tests/worlds/test_mechanics.py). The
+is fixed (caregiver straight ahead, a toy right beside the infant on each side), which
+the side the head or arm turns to solves (``head-side``, a shortcut of the validity kit,
+scores 1.0 there); ``--varied`` draws the caregiver's place off the infant's line and
+each toy 1 or 2 cells to a side, where the side is not enough (``head-side`` 0.63;
+tests/worlds/test_mechanics.py). The
 probe puts the caregiver front-left or front-right of the infant in its held-out room
 and the toys in two of three directions, so only a cue followed to its toy passes it.
 

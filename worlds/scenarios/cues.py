@@ -35,9 +35,8 @@ class CueConfig(WorldConfig):
     varied: bool = Field(
         False,
         description="Vary the scene each episode: the caregiver on one of the front cells "
-        "off the infant's line, the two toys in two of three directions (left, ahead, "
-        "right), each 1 or 2 cells away; false: the fixed layout (caregiver straight ahead, "
-        "toys on the two sides).",
+        "off the infant's line, a toy on each side of the infant, each 1 or 2 cells away; "
+        "false: the fixed layout (caregiver straight ahead, the toys beside the infant).",
     )
 
 
@@ -121,10 +120,11 @@ def _direct_cue(st, u, habits, params, kind_words, kind_flags, out):
             st.timer[b] += 1
 
 
-# The varied layout: the caregiver's places (front rows, off the infant's column) and
-# the toys' directions from the infant at (5, 3) (west, north, east).
+# The varied layout: the caregiver's places (front rows, off the infant's column). The
+# toys stay beside the infant (west and east of (5, 3)): a toy ahead would be "looked
+# at" the moment the hold ends, a choice made by doing nothing (2/3 of episodes chose,
+# half of them rightly, when a toy could lie ahead).
 _CUE_STANDS = np.array([(r, c) for r in (1, 2, 3) for c in (1, 2, 4, 5)], dtype=np.int16)
-_CUE_WAYS = np.array([(0, -1), (-1, 0), (0, 1)], dtype=np.int64)
 
 
 class _CueScenario(Scenario):
@@ -169,15 +169,12 @@ class _CueScenario(Scenario):
         kinds = np.where(swap[:, None], kinds[:, ::-1], kinds)
         if self.config.varied:
             # Which toy the caregiver means must be read from where it stands and where
-            # its head or arm turns, not from the side it turns to: the caregiver stands
-            # off the infant's line (so "ahead" is to one side of it), and the toys lie
-            # in two of the three directions at one or two cells.
+            # its head or arm turns, not only from the side it turns to: the caregiver
+            # stands off the infant's line, and each toy lies one or two cells away.
             self.place_agent(st, idx, 1, self.distinct_cells(rng, n, _CUE_STANDS, 1)[:, 0], 1)
-            ways = np.argsort(rng.random((n, 3)), axis=1)[:, :2]
             far = rng.integers(1, 3, size=(n, 2))
-            for j in range(2):
-                step = _CUE_WAYS[ways[:, j]] * far[:, j, None]
-                self.put(st, idx, j, kinds[:, j], np.array([5, 3]) + step)
+            self.put(st, idx, 0, kinds[:, 0], np.stack([np.full(n, 5), 3 - far[:, 0]], 1))
+            self.put(st, idx, 1, kinds[:, 1], np.stack([np.full(n, 5), 3 + far[:, 1]], 1))
         else:
             self.place_agent(st, idx, 1, (2, 3), 1)
             self.put(st, idx, 0, kinds[:, 0], (5, 2))
