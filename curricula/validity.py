@@ -33,6 +33,7 @@ from infancy.worlds.core.codes import (
     CH_GAZE,
     CH_KIND,
     CH_POINT,
+    CUE_AT_ME,
     FORWARD,
     REACH,
     S_RESTRAINED,
@@ -363,9 +364,9 @@ class _HeadSide:
         # keeps eye contact, and the head's "at me" code must not hide the arm.
         head = view[:, CH_GAZE].reshape(b, -1).max(1).astype(np.int64)
         arm = view[:, CH_POINT].reshape(b, -1).max(1).astype(np.int64)
-        codes = np.where((arm > 0) & (arm < 17), arm, head)
+        codes = np.where((arm > 0) & (arm < CUE_AT_ME), arm, head)
         sector = codes - 1
-        seen = (codes > 0) & (codes < 17)
+        seen = (codes > 0) & (codes < CUE_AT_ME)
         new = np.where((sector >= 1) & (sector <= 7), 1, np.where(sector >= 9, -1, 0))
         side[seen] = new[seen]
         act = np.where(side > 0, TURN_LEFT, np.where(side < 0, TURN_RIGHT, STAY))

@@ -48,13 +48,13 @@ WORLDS = {"gaze": "gaze-following-v0", "point": "point-following-v0"}
 PROBES = {"gaze": gaze_following, "point": point_following}
 
 
-def _decodability():
-    """``reach_diagnostic.decodability`` (a sibling script, not a package module)."""
+def _reach_diagnostic():
+    """``reach_diagnostic.py``, for its read-out (a sibling script, not a package module)."""
     path = Path(__file__).with_name("reach_diagnostic.py")
     spec = importlib.util.spec_from_file_location("reach_diagnostic_script", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.decodability
+    return module
 
 
 def cue_states(cohort: Cohort, world: str, seed: int, episodes: int = 64):
@@ -65,9 +65,9 @@ def cue_states(cohort: Cohort, world: str, seed: int, episodes: int = 64):
     env = make_batch(world, n, seed=seed + 1, varied=True)
     views, senses, left = [], [], []
     stay = np.full((n, 1), STAY)
+    contact = env.scenario.config.contact_steps
     for _ in range(episodes):
         env.reset()
-        contact = env.scenario.config.contact_steps
         for _ in range(contact + 1):  # eye contact, then the cue (still held)
             env.step(stay)
         st = env.state
@@ -136,14 +136,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['passing']:.2f} |",
             flush=True,
         )
-    decodability = _decodability()
+    reach = _reach_diagnostic()
     z, left = cue_states(cohort, world, args.seed)
     z0, _ = cue_states(Cohort(config, n=args.n, seed=args.seed), world, args.seed)
-    trained = decodability(z.reshape(-1, z.shape[-1]), left.reshape(-1), args.seed)
-    untrained = decodability(z0.reshape(-1, z0.shape[-1]), left.reshape(-1), args.seed)
+    trained = reach.decodability(z.reshape(-1, z.shape[-1]), left.reshape(-1), args.seed)
+    untrained = reach.decodability(z0.reshape(-1, z0.shape[-1]), left.reshape(-1), args.seed)
     print(
         f"'the cued toy is the left one' read from A's latent as the cue is shown: balanced "
-        f"accuracy {trained:.3f} (an untrained cohort's latent: {untrained:.3f}; chance 0.5)"
+        f"accuracy {reach.accuracy_text(trained)} (an untrained cohort's latent: "
+        f"{reach.accuracy_text(untrained)}; chance 0.5)"
     )
     print(
         json.dumps(

@@ -109,6 +109,12 @@ def decodability(features: torch.Tensor, label: np.ndarray, seed: int) -> float:
     return float(0.5 * (pred[yt].mean() + (~pred[~yt]).mean()))
 
 
+def accuracy_text(value: float) -> str:
+    """A read-out's balanced accuracy for a printed line: three decimals, or in words
+    why it cannot be computed (:func:`decodability` gives nan for a one-class label)."""
+    return "cannot be computed (the label has one class)" if np.isnan(value) else f"{value:.3f}"
+
+
 def front_states(cohort: Cohort, n: int, seed: int, steps: int = 256):
     """A's latent on ``steps`` views per infant of ``reach-v0`` seen while turning at
     random, and whether a toy is in the cell in front (the one a reach grasps from)."""
@@ -258,8 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     rank = float(np.mean([effective_rank(zi) for zi in z]))
     rank0 = float(np.mean([effective_rank(zi) for zi in z0]))
     print(
-        f"'a toy in the cell in front' read from A's latent: balanced accuracy {trained:.3f} "
-        f"(an untrained cohort's latent: {untrained:.3f}; chance 0.5)"
+        f"'a toy in the cell in front' read from A's latent: balanced accuracy "
+        f"{accuracy_text(trained)} (an untrained cohort's latent: {accuracy_text(untrained)}; "
+        f"chance 0.5)"
     )
     print(
         f"effective rank of A's latent on those views: {rank:.1f} of {z.shape[-1]} "

@@ -22,6 +22,9 @@ def test_the_read_out_finds_a_rare_label_that_is_there_and_not_one_that_is_not(s
     # Absent: chance.
     assert abs(decodability(noise, label, seed=1) - 0.5) < 0.06
     assert np.isnan(decodability(noise, np.zeros(2000, dtype=bool), seed=1))
+    text = scripts.load("reach_diagnostic.py").accuracy_text
+    assert text(float("nan")) == "cannot be computed (the label has one class)"
+    assert text(0.6914) == "0.691"
 
 
 def test_the_script_prints_its_curve_and_a_json_line_at_a_tiny_size(scripts):
