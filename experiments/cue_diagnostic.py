@@ -2,7 +2,8 @@
 alone and is tested with the battery's probe for that cue as it learns.
 
     python experiments/cue_diagnostic.py [--cue gaze] [--varied] [--steps 32768]
-        [--every 8192] [--n 16] [--trials 16] [--seed 0]
+        [--every 8192] [--n 16] [--trials 16] [--seed 0] [--no-follow]
+    python experiments/cue_diagnostic.py --cue gaze --follower
 
 The practice world is ``gaze-following-v0`` (``--cue gaze``) or ``point-following-v0``
 (``--cue point``) with a reacher's body: after eye contact the caregiver turns its head
@@ -10,10 +11,14 @@ The practice world is ``gaze-following-v0`` (``--cue gaze``) or ``point-followin
 is fixed (caregiver straight ahead, a toy right beside the infant on each side), which
 the side the head or arm turns to solves (``head-side``, a shortcut of the validity kit,
 scores 1.0 there); ``--varied`` draws the caregiver's place off the infant's line and
-each toy 1 or 2 cells to a side, where the side is not enough (``head-side`` 0.63;
-tests/worlds/test_mechanics.py). The
-probe puts the caregiver front-left or front-right of the infant in its held-out room
-and the toys in two of three directions, so only a cue followed to its toy passes it.
+the toys in two of three directions (west, north, east), each 1 or 2 cells away, where
+no shortcut of the cue probes scores 0.1 above chance (tests/worlds/test_mechanics.py).
+The probe puts the caregiver front-left or front-right of the infant in its held-out
+room and the toys in two of three directions, so only a cue followed to its toy passes
+it. ``--no-follow`` turns B's geometric joint attention off (``b.follow``: the place the
+caregiver looks or points to, in the word cue's place slots). ``--follower`` scores,
+instead, a policy that acts on that place with no learning (turn to its side, else keep
+still): the probe score and the varied practice reward the pathway allows.
 
 Every ``--every`` steps the script prints the share of practice episodes rewarded since
 the last line (chance 1/2), the probe's score (the share of trials in which the first toy
@@ -42,7 +47,7 @@ import torch
 from infancy.curricula.probes import CohortPolicy, gaze_following, point_following
 from infancy.infants import Cohort
 from infancy.worlds import make_batch
-from infancy.worlds.core.codes import STAY
+from infancy.worlds.core.codes import STAY, TURN_LEFT, TURN_RIGHT
 
 WORLDS = {"gaze": "gaze-following-v0", "point": "point-following-v0"}
 PROBES = {"gaze": gaze_following, "point": point_following}
@@ -83,6 +88,46 @@ def cue_states(cohort: Cohort, world: str, seed: int, episodes: int = 64):
     return z, np.stack(left, 1)
 
 
+class Follower:
+    """A policy that acts on geometric joint attention with no learning: it turns to the
+    side of the place ``b.follow`` puts in the word cue (when that place lies more to a
+    side than ahead) and otherwise keeps still. What a perfectly trained B could do with
+    the pathway: its probe score is the ceiling the pathway allows."""
+
+    def __init__(self, n: int, seed: int = 0) -> None:
+        self.cohort = Cohort({"b": {"follow": True}}, n=n, seed=seed)
+        self.mind = self.cohort.new_mind()
+
+    def begin(self, mask) -> None:
+        self.mind.reset(mask)
+
+    def __call__(self, view, senses, state=None) -> np.ndarray:
+        cue = self.cohort.word_cue(view, senses, self.mind)
+        lat, fwd, on = cue[:, 2], cue[:, 3], cue[:, 1] > 0
+        side = on & (np.abs(lat) > 0) & (np.abs(lat) >= 0.5 * np.abs(fwd))
+        return np.where(side, np.where(lat < 0, TURN_LEFT, TURN_RIGHT), STAY).astype(np.int64)
+
+
+def follower_scores(cue: str, n: int, trials: int, seed: int, rooms: int = 1024) -> dict:
+    """The :class:`Follower`'s probe score and share passing (``n`` simulated infants,
+    ``trials`` each) and its share of rewarded episodes in ``rooms`` varied practice
+    rooms."""
+    rows = PROBES[cue](Follower(n, seed), ["reacher"] * n, trials=trials, seed=seed)
+    env = make_batch(WORLDS[cue], rooms, seed=seed, varied=True)
+    env.reset()
+    policy = Follower(rooms, seed)
+    won, over = np.zeros(rooms), np.zeros(rooms, dtype=bool)
+    for _ in range(env.scenario.config.max_cycles):
+        res = env.step(policy(env.view[:, 0], env.senses[:, 0])[:, None])
+        won += np.where(over, 0.0, res.reward[:, 0] > 0)
+        over |= res.terminated[:, 0] | res.truncated[:, 0]
+    return {
+        "probe_score": float(rows["score"].mean()),
+        "probe_passing": float(rows["passed"].mean()),
+        "practice": float(won.mean()),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cue", choices=sorted(WORLDS), default="gaze")
@@ -92,11 +137,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=16)
     ap.add_argument("--trials", type=int, default=16)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--no-follow", action="store_true", help="b.follow false (no geometric joint attention)"
+    )
+    ap.add_argument(
+        "--follower",
+        action="store_true",
+        help="score the untrained geometric follower (the pathway's ceiling) and stop",
+    )
     args = ap.parse_args(argv)
     for name in ("steps", "every", "n", "trials"):
         if getattr(args, name) < 1:
             ap.error(f"--{name}: expected a positive number, got {getattr(args, name)}")
-    config = {"m": {"rule": {"imagine_every": 0, "social_above": 1.0}}}
+    if args.follower:
+        got = follower_scores(args.cue, args.n, args.trials, args.seed)
+        print(
+            f"geometric follower, {args.cue}: probe score {got['probe_score']:.3f} "
+            f"({round(got['probe_passing'] * args.n)} of {args.n} simulated infants passing); "
+            f"varied practice rewarded {got['practice']:.3f}"
+        )
+        print(json.dumps({"config": vars(args), "follower": got}))
+        return 0
+    config = {
+        "m": {"rule": {"imagine_every": 0, "social_above": 1.0}},
+        "b": {"follow": not args.no_follow},
+    }
     cohort = Cohort(config, n=args.n, seed=args.seed)
     world = WORLDS[args.cue]
     env = make_batch(world, args.n, seed=args.seed, autoreset=True, varied=args.varied)

@@ -194,6 +194,10 @@ def load(
         # A checkpoint from before bottom-up orienting existed: its B learned without the
         # orienting cue, so it goes on without it rather than reading an input it never saw.
         config = {**config, "b": {**b, "orient": False}}
+        b = config["b"]
+    if isinstance(b, dict) and "follow" not in b:
+        # Likewise from before geometric joint attention (b.follow) existed.
+        config = {**config, "b": {**b, "follow": False}}
     cohort = cls(
         InfantConfig.from_dict(config, source=str(source)),
         n,

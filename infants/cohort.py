@@ -26,9 +26,14 @@ import torch
 from numba import njit
 
 from infancy.worlds.core.codes import (
+    CELL_UNSEEN,
+    CELL_WALL,
+    CH_CELL,
     CH_GAZE,
     CH_KIND,
     CH_POINT,
+    CUE_AT_ME,
+    CUE_DIRECTIONS,
     INFANT_ACTIONS,
     REACH,
     S_EYE_CONTACT,
@@ -56,7 +61,16 @@ the cue is all 0, unless ``b.orient`` (bottom-up orienting) is on: then the last
 are 1 and the place of the nearest object in view (none: 0), the first staying 0 so
 that B tells the two apart. Of objects equally near, the first in the view's order
 (further ahead, then further left) is taken, a bias no probe's answer depends on (the
-probes' objects stand at equal distances on both sides, the answer drawn)."""
+probes' objects stand at equal distances on both sides, the answer drawn).
+
+With ``b.follow`` (geometric joint attention) a caregiver in view whose arm or head
+turns somewhere other than at the infant takes orienting's place: the place slots hold
+the first object or wall along that direction in view; when the line leaves the
+infant's sight coming towards it, where it reaches the infant's row (a toy beside the
+infant is out of sight when the cue is given), or the next cell on when it passes
+through the infant; when it leaves ahead, the last cell seen. The arm is read before
+the head. The geometry is given, as it is to word learning
+(:func:`_cues`); acting on it, B learns."""
 
 
 class Mind:
@@ -81,10 +95,28 @@ class Mind:
 
 
 @njit(cache=True, nogil=True)
-def _word_cue(view, senses, awake, att, hold, pathway, orient, word, left, forward, lateral, cue):
+def _word_cue(
+    view,
+    senses,
+    awake,
+    att,
+    hold,
+    pathway,
+    orient,
+    follow,
+    rays,
+    dirs,
+    word,
+    left,
+    forward,
+    lateral,
+    cue,
+):
     """The word cue of one step (see :data:`CUE`) from ``view[N, C, V*V]``,
     ``senses[N, S]`` and A's word attention ``att[N, W+1, K+1]``; updates the word in
-    mind (``word``, ``left``: a heard word is held ``hold`` steps)."""
+    mind (``word``, ``left``: a heard word is held ``hold`` steps). ``rays``: the view
+    cells along each cue direction (:func:`~infancy.worlds.core.geometry.cue_rays`);
+    ``dirs``: each code's direction (:func:`cue_directions`)."""
     n, cells = view.shape[0], view.shape[2]
     half = max(1.0, float(np.max(np.abs(lateral))))
     depth = max(1.0, float(np.max(forward)))
@@ -100,6 +132,12 @@ def _word_cue(view, senses, awake, att, hold, pathway, orient, word, left, forwa
         for j in range(cue.shape[1]):
             cue[i, j] = 0.0
         if word[i] == 0 or not pathway:
+            if (
+                follow
+                and awake[i]
+                and _follow(view, i, rays, dirs, forward, lateral, half, depth, cue)
+            ):
+                continue
             if orient and awake[i]:
                 # The nearest object in view (fewest steps away; the first cell in the
                 # view's order on a tie), not the infant's own cell.
@@ -134,6 +172,61 @@ def _word_cue(view, senses, awake, att, hold, pathway, orient, word, left, forwa
             cue[i, 1] = best
             cue[i, 2] = lat / mass / half
             cue[i, 3] = fwd / mass / depth
+
+
+@njit(cache=True, nogil=True)
+def _follow(view, i, rays, dirs, forward, lateral, half, depth, cue) -> bool:
+    """Geometric joint attention for infant ``i`` (see :data:`CUE`): writes the place
+    the caregiver's arm (else head) turns to into ``cue[i, 1:]``; False when no
+    caregiver in view turns anywhere but at the infant."""
+    for c in range(view.shape[2]):
+        for ch in (CH_POINT, CH_GAZE):
+            code = view[i, ch, c]
+            if code == 0 or code >= rays.shape[1] or rays[c, code, 0] < 0:
+                continue
+            # Along the caregiver's line, in view: the first object or wall.
+            at = -1
+            last = -1
+            for j in range(rays.shape[2]):
+                cell = rays[c, code, j]
+                if cell < 0 or view[i, CH_CELL, cell] == CELL_UNSEEN:
+                    break
+                last = cell
+                if view[i, CH_KIND, cell] > 0 or view[i, CH_CELL, cell] == CELL_WALL:
+                    at = cell
+                    break
+            dl, df = dirs[code, 0], dirs[code, 1]
+            if at >= 0:
+                lat, fwd = lateral[at], forward[at]
+            elif df < -1e-9:
+                # Out of sight, coming towards the infant: where the line reaches the
+                # infant's row, or, when it passes through the infant, the next cell on
+                # (a toy beside the infant is out of sight when the cue is given).
+                lat = lateral[c] - forward[c] / df * dl
+                fwd = 0.0
+                if abs(lat) < 1.0:
+                    lat = 0.0 if dl == 0.0 else (1.0 if dl > 0 else -1.0)
+            elif last >= 0:  # out of sight ahead, or past the view's edge
+                lat, fwd = lateral[last], forward[last]
+            else:
+                lat, fwd = lateral[c] + dl, forward[c] + df
+            cue[i, 1] = 1.0
+            cue[i, 2] = min(1.0, max(-1.0, lat / half))
+            cue[i, 3] = min(1.0, max(-1.0, fwd / depth))
+            return True
+    return False
+
+
+def cue_directions() -> np.ndarray:
+    """``float64[CUE_AT_ME + 1, 2]``: the unit (lateral, forward) direction of each
+    gaze or point code of the view (sector ``s`` of 16 is code ``1 + s``: 0 the way the
+    infant faces, positive angles to its left, as in
+    :func:`~infancy.worlds.core.geometry.cue_rays`); 0 for codes 0 and ``CUE_AT_ME``."""
+    out = np.zeros((CUE_AT_ME + 1, 2))
+    for s in range(CUE_DIRECTIONS):
+        angle = math.radians(22.5 * s)
+        out[1 + s] = (-math.sin(angle), math.cos(angle))
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -278,6 +371,8 @@ class Cohort:
         fwd, lat = egocentric_offsets(self.view_size)
         self._forward = fwd.reshape(-1).astype(np.float64)
         self._lateral = lat.reshape(-1).astype(np.float64)
+        self._rays = cue_rays(int(self.view_size))
+        self._dirs = cue_directions()
         self.attend()
         self._t = 0
         self._primed = False
@@ -380,6 +475,9 @@ class Cohort:
             int(self.config.a.word_hold),
             bool(self.config.b.word_pathway),
             bool(self.config.b.orient),
+            bool(self.config.b.follow),
+            self._rays,
+            self._dirs,
             mind.word,
             mind.left,
             self._forward,
@@ -667,7 +765,7 @@ class Cohort:
             np.ascontiguousarray(view, dtype=np.uint8).reshape(n, t, view.shape[2], -1),
             np.ascontiguousarray(senses, dtype=np.uint8),
             np.ascontiguousarray(mode != SLEEP),
-            cue_rays(int(self.view_size)),
+            self._rays,
             visible,
             cued,
             word,

@@ -137,6 +137,13 @@ class BConfig(_Strict):
         "finds seen toys "
         "from A's latent alone, as before 2026-12-03",
     )
+    follow: bool = Field(
+        True,
+        description="with no word in mind, B reads where a caregiver in view looks or "
+        "points (the first object that way, or the nearest point of its line; geometric "
+        "joint attention, in the word cue's place slots, before orienting); false: B reads "
+        "the caregiver's head and arm from A's latent alone, as before 2026-12-04",
+    )
     replay_weight: float = Field(
         1.0,
         ge=0.0,

@@ -58,15 +58,16 @@ def test_canonical_csv_ignores_order():
     assert canonical_csv(df) == canonical_csv(shuffled) == "a,b\nx,2.000000\ny,0.000000\n"
 
 
-def golden_lifetime_config() -> tuple[dict, list]:
-    """The infant and the stages the golden lifetime lives (``golden.yaml``)."""
+def golden_lifetime_config() -> tuple[dict, list, dict]:
+    """The infant, the stages and the worlds the golden lifetime lives (``golden.yaml``)."""
     data = yaml.safe_load((Path(__file__).with_name("golden.yaml")).read_text())
-    return data["infant"], data["stages"]
+    return data["infant"], data["stages"], data["worlds"]
 
 
 def test_golden_lifetime():
-    infant, stages = golden_lifetime_config()
-    life = live(load_curriculum(overlays=("tiny",), stages=stages), n=2, seed=0, infant=infant)
+    infant, stages, worlds = golden_lifetime_config()
+    curriculum = load_curriculum(overlays=("tiny",), stages=stages, worlds=worlds)
+    life = live(curriculum, n=2, seed=0, infant=infant)
     got = digest(life.tables)
     maker = processor_maker()
     assert maker in GOLDEN, f"no golden hash for a processor {maker!r} (got {got})"

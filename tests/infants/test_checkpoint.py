@@ -138,3 +138,17 @@ def test_checkpoint_from_before_orienting_loads_without_it(tmp_path):
     del meta["config"]["b"]["orient"]
     (tmp_path / "infant.json").write_text(json.dumps(meta))
     assert not Cohort.load(tmp_path).config.b.orient
+
+
+def test_checkpoint_from_before_following_loads_without_it(tmp_path):
+    """Likewise for geometric joint attention (``b.follow``, 2026-12-04): a checkpoint
+    without the key loads with following off; one that says ``follow`` keeps it."""
+    cohort = Cohort({"chunk": 8}, n=2, seed=0)
+    assert cohort.config.b.follow
+    cohort.save(tmp_path)
+    assert Cohort.load(tmp_path).config.b.follow
+    meta = json.loads((tmp_path / "infant.json").read_text())
+    del meta["config"]["b"]["follow"]
+    (tmp_path / "infant.json").write_text(json.dumps(meta))
+    loaded = Cohort.load(tmp_path)
+    assert not loaded.config.b.follow and loaded.config.b.orient

@@ -217,6 +217,55 @@ def test_with_no_word_the_cue_points_at_the_nearest_object_in_view():
     assert (empty == 0).all()
 
 
+@pytest.mark.parametrize("cue", ["gaze", "point"])
+def test_the_cue_points_where_the_caregiver_looks_or_points(cue):
+    """Geometric joint attention (``b.follow``), in the cue probe's own layout: the
+    caregiver front-left or front-right (drawn), two toys in two of three directions
+    (west and east beside the infant, out of view; north ahead), its head (or arm)
+    turned to one. The cue's place is on the cued toy's side, ahead for the north toy,
+    whichever side the caregiver stands on; off, the cue is orienting's, the same
+    whichever toy is cued; with eye contact alone, orienting's too."""
+    from infancy.curricula.probes import CUE_CAREGIVER, CUE_SPOTS
+
+    n = 64
+    rng = np.random.default_rng(7)
+    s = Session(["reacher"] * n, 0)
+    s.new_trial()
+    s.caregiver(np.array(CUE_CAREGIVER)[rng.integers(0, 2, size=n)])
+    spots = np.sort(np.argsort(rng.random((n, 3)), axis=1)[:, :2] + 1, axis=1)
+    kinds = np.array([s.kinds(t) for t in TOYS])[np.argsort(rng.random((n, len(TOYS))), 1)]
+    table = np.array([CUE_SPOTS[1], *CUE_SPOTS.values()])
+    for j in range(2):
+        s.put(j, kinds[:, j], table[spots[:, j]])
+    target = rng.integers(0, 2, size=n)
+    where = spots[np.arange(n), target]  # 1 north, 2 west, 3 east
+    s.hold(NORTH)
+    if cue == "gaze":
+        s.cg[:, 1] = s.obj_code(target)
+    else:
+        s.cg[:, 1] = 1
+        s.cg[:, 2] = s.obj_code(target)
+    s.step(lambda view, senses, state: np.zeros(n, dtype=np.int64))
+    view, senses = s.env.view[:, 0], s.env.senses[:, 0]
+    on = Cohort(None, n=n, seed=0)
+    got = on.word_cue(view, senses, on.new_mind())
+    assert (got[:, 0] == 0).all() and (got[:, 1] == 1).all()
+    assert (got[where == 2, 2] < 0).all() and (got[where == 3, 2] > 0).all()
+    assert (got[where == 1, 2] == 0).all() and (got[where == 1, 3] > 0).all()
+    off = Cohort({"b": {"follow": False}}, n=n, seed=0)
+    plain = off.word_cue(view, senses, off.new_mind())
+    assert not np.array_equal(plain[:, 2] < 0, where == 2)
+    # Eye contact alone: no direction to follow, so the cue is orienting's.
+    s.cg[:, 1] = 1
+    s.cg[:, 2] = 0
+    s.hold(NORTH)
+    s.step(lambda view, senses, state: np.zeros(n, dtype=np.int64))
+    view, senses = s.env.view[:, 0], s.env.senses[:, 0]
+    assert np.array_equal(
+        on.word_cue(view, senses, on.new_mind()), off.word_cue(view, senses, off.new_mind())
+    )
+
+
 def test_a_heard_word_steers_b_through_the_pathway():
     """With the pathway B learns to turn to the named toy on new trials; without it (the
     word is still a sense, the toys still in view) it stays near chance in the same

@@ -35,7 +35,8 @@ class CueConfig(WorldConfig):
     varied: bool = Field(
         False,
         description="Vary the scene each episode: the caregiver on one of the front cells "
-        "off the infant's line, a toy on each side of the infant, each 1 or 2 cells away; "
+        "off the infant's line, the toys in two of three directions (west, north, east) "
+        "from the infant, each 1 or 2 cells away; "
         "false: the fixed layout (caregiver straight ahead, the toys beside the infant).",
     )
 
@@ -102,12 +103,14 @@ def _direct_cue(st, u, habits, params, kind_words, kind_flags, out):
                     st.timer[b] += 1
                     continue
                 st.phase[b] = PHASE_CUE
-                st.target[b] = toy
                 # Still held this step: the infant sees the cue before it can choose, so
-                # a turn made before the cue was seen is not counted as a choice.
+                # a turn made before the cue was seen is not counted as a choice, and
+                # nothing is judged yet: a toy it faces while held is not chosen until
+                # it could have turned away (as in the probe, which counts from release).
                 hold_infants(st, b, 1)
             else:
                 hold_infants(st, b, 0)
+                st.target[b] = toy
             code = 1 + n + toy
             out[b, CG_GAZE] = code if cue & 1 else 1
             if cue & 2:
@@ -120,10 +123,7 @@ def _direct_cue(st, u, habits, params, kind_words, kind_flags, out):
             st.timer[b] += 1
 
 
-# The varied layout: the caregiver's places (front rows, off the infant's column). The
-# toys stay beside the infant (west and east of (5, 3)): a toy ahead would be "looked
-# at" the moment the hold ends, a choice made by doing nothing (2/3 of episodes chose,
-# half of them rightly, when a toy could lie ahead).
+# The varied layout: the caregiver's places (front rows, off the infant's column).
 _CUE_STANDS = np.array([(r, c) for r in (1, 2, 3) for c in (1, 2, 4, 5)], dtype=np.int16)
 
 
@@ -170,11 +170,17 @@ class _CueScenario(Scenario):
         if self.config.varied:
             # Which toy the caregiver means must be read from where it stands and where
             # its head or arm turns, not only from the side it turns to: the caregiver
-            # stands off the infant's line, and each toy lies one or two cells away.
+            # stands off the infant's line, and the toys lie in two of three directions
+            # (west, north, east), each one or two cells away. A toy to the north is
+            # chosen by keeping still, as in the probe: its cue means "look ahead".
             self.place_agent(st, idx, 1, self.distinct_cells(rng, n, _CUE_STANDS, 1)[:, 0], 1)
             far = rng.integers(1, 3, size=(n, 2))
-            self.put(st, idx, 0, kinds[:, 0], np.stack([np.full(n, 5), 3 - far[:, 0]], 1))
-            self.put(st, idx, 1, kinds[:, 1], np.stack([np.full(n, 5), 3 + far[:, 1]], 1))
+            ways = np.sort(np.argsort(rng.random((n, 3)), axis=1)[:, :2], axis=1)  # 0 W, 1 N, 2 E
+            for slot in range(2):
+                w, f = ways[:, slot], far[:, slot]
+                row = np.where(w == 1, 5 - f, 5)
+                col = np.where(w == 0, 3 - f, np.where(w == 2, 3 + f, 3))
+                self.put(st, idx, slot, kinds[:, slot], np.stack([row, col], 1))
         else:
             self.place_agent(st, idx, 1, (2, 3), 1)
             self.put(st, idx, 0, kinds[:, 0], (5, 2))
