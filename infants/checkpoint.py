@@ -190,14 +190,11 @@ def load(
         raise ValueError(f"{source}: n: {n!r} does not match the arrays ({have} infants)")
     config = meta["config"]
     b = config.get("b") if isinstance(config, dict) else None
-    if isinstance(b, dict) and "orient" not in b:
-        # A checkpoint from before bottom-up orienting existed: its B learned without the
-        # orienting cue, so it goes on without it rather than reading an input it never saw.
-        config = {**config, "b": {**b, "orient": False}}
-        b = config["b"]
-    if isinstance(b, dict) and "follow" not in b:
-        # Likewise from before geometric joint attention (b.follow) existed.
-        config = {**config, "b": {**b, "follow": False}}
+    # A checkpoint from before bottom-up orienting (b.orient) or geometric joint
+    # attention (b.follow) existed: its B learned without that cue, so it goes on without
+    # it rather than reading an input it never saw.
+    if isinstance(b, dict) and {"orient", "follow"} - b.keys():
+        config = {**config, "b": {"orient": False, "follow": False, **b}}
     cohort = cls(
         InfantConfig.from_dict(config, source=str(source)),
         n,

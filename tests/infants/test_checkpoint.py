@@ -126,29 +126,18 @@ def test_checkpoint_from_before_an_optimiser_existed_loads_it_fresh(tmp_path):
         assert torch.equal(p, q)
 
 
-def test_checkpoint_from_before_orienting_loads_without_it(tmp_path):
-    """A checkpoint written before bottom-up orienting (``b.orient``, 2026-12-03) has no
-    such key: its B never saw the orienting cue, so it loads with orienting off (the
-    default, on, would change what it reads); one that says ``orient`` keeps it."""
+@pytest.mark.parametrize("key, other", [("orient", "follow"), ("follow", "orient")])
+def test_checkpoint_from_before_a_cue_loads_without_it(tmp_path, key, other):
+    """A checkpoint written before bottom-up orienting (``b.orient``, 2026-12-03) or
+    geometric joint attention (``b.follow``, 2026-12-04) has no such key: its B never
+    saw that cue, so it loads with it off (the default, on, would change what it reads),
+    the other cue as saved; one that says the key keeps it."""
     cohort = Cohort({"chunk": 8}, n=2, seed=0)
-    assert cohort.config.b.orient
+    assert getattr(cohort.config.b, key)
     cohort.save(tmp_path)
-    assert Cohort.load(tmp_path).config.b.orient
+    assert getattr(Cohort.load(tmp_path).config.b, key)
     meta = json.loads((tmp_path / "infant.json").read_text())
-    del meta["config"]["b"]["orient"]
-    (tmp_path / "infant.json").write_text(json.dumps(meta))
-    assert not Cohort.load(tmp_path).config.b.orient
-
-
-def test_checkpoint_from_before_following_loads_without_it(tmp_path):
-    """Likewise for geometric joint attention (``b.follow``, 2026-12-04): a checkpoint
-    without the key loads with following off; one that says ``follow`` keeps it."""
-    cohort = Cohort({"chunk": 8}, n=2, seed=0)
-    assert cohort.config.b.follow
-    cohort.save(tmp_path)
-    assert Cohort.load(tmp_path).config.b.follow
-    meta = json.loads((tmp_path / "infant.json").read_text())
-    del meta["config"]["b"]["follow"]
+    del meta["config"]["b"][key]
     (tmp_path / "infant.json").write_text(json.dumps(meta))
     loaded = Cohort.load(tmp_path)
-    assert not loaded.config.b.follow and loaded.config.b.orient
+    assert not getattr(loaded.config.b, key) and getattr(loaded.config.b, other)
