@@ -32,15 +32,13 @@ from infancy.worlds.core.codes import (
     CH_GAZE,
     CH_KIND,
     CH_POINT,
-    CUE_AT_ME,
-    CUE_DIRECTIONS,
     INFANT_ACTIONS,
     REACH,
     S_EYE_CONTACT,
     S_WORD,
     STAY,
 )
-from infancy.worlds.core.geometry import cue_rays, egocentric_offsets
+from infancy.worlds.core.geometry import cue_directions, cue_rays, egocentric_offsets
 from infancy.worlds.rules import Rules, load_rules
 
 from . import checkpoint, system_a, system_b, system_m  # noqa: F401  (registers the implementations)
@@ -116,7 +114,8 @@ def _word_cue(
     ``senses[N, S]`` and A's word attention ``att[N, W+1, K+1]``; updates the word in
     mind (``word``, ``left``: a heard word is held ``hold`` steps). ``rays``: the view
     cells along each cue direction (:func:`~infancy.worlds.core.geometry.cue_rays`);
-    ``dirs``: each code's direction (:func:`cue_directions`)."""
+    ``dirs``: each code's direction
+    (:func:`~infancy.worlds.core.geometry.cue_directions`)."""
     n, cells = view.shape[0], view.shape[2]
     half = max(1.0, float(np.max(np.abs(lateral))))
     depth = max(1.0, float(np.max(forward)))
@@ -215,18 +214,6 @@ def _follow(view, i, rays, dirs, forward, lateral, half, depth, cue) -> bool:
             cue[i, 3] = min(1.0, max(-1.0, fwd / depth))
             return True
     return False
-
-
-def cue_directions() -> np.ndarray:
-    """``float64[CUE_AT_ME + 1, 2]``: the unit (lateral, forward) direction of each
-    gaze or point code of the view (sector ``s`` of 16 is code ``1 + s``: 0 the way the
-    infant faces, positive angles to its left, as in
-    :func:`~infancy.worlds.core.geometry.cue_rays`); 0 for codes 0 and ``CUE_AT_ME``."""
-    out = np.zeros((CUE_AT_ME + 1, 2))
-    for s in range(CUE_DIRECTIONS):
-        angle = math.radians(22.5 * s)
-        out[1 + s] = (-math.sin(angle), math.cos(angle))
-    return out
 
 
 @njit(cache=True, nogil=True)

@@ -304,6 +304,27 @@ def test_each_world_of_a_batch_can_have_its_own_caregiver():
     assert heard[1] > 100 and heard[3] > 100
 
 
+def test_cue_directions_are_the_directions_the_rays_follow():
+    """The infants' following reads each code's direction (``cue_directions``) and the
+    oracle policies its ray (``cue_rays``): the two keep one angle convention, so a ray
+    from the middle of the view runs along its code's direction (to the cell's width)."""
+    from infancy.worlds.core.codes import CUE_AT_ME, CUE_DIRECTIONS
+    from infancy.worlds.core.geometry import cue_directions, cue_rays
+
+    v = 7
+    dirs, rays = cue_directions(), cue_rays(v)
+    assert not dirs[0].any() and not dirs[CUE_AT_ME].any()
+    np.testing.assert_allclose(np.hypot(*dirs[1 : 1 + CUE_DIRECTIONS].T), 1.0)
+    middle = (v // 2) * v + v // 2
+    for code in range(1, 1 + CUE_DIRECTIONS):
+        last = [c for c in rays[middle, code] if c >= 0][-1]
+        r, c = divmod(last, v)
+        # In the view, ahead is up (rows fall); lateral runs with the columns.
+        lateral, forward = c - v // 2, -(r - v // 2)
+        cos = (lateral * dirs[code, 0] + forward * dirs[code, 1]) / np.hypot(lateral, forward)
+        assert cos > np.cos(np.radians(22.5)), code
+
+
 def test_cue_channels_show_the_caregivers_head_and_arm_direction_not_a_ray():
     """The gaze and point channels mark only the caregiver's own cell, with the
     direction to the target in the infant's frame: the toy itself is never marked, so

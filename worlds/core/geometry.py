@@ -213,6 +213,28 @@ def ray_table(height: int, width: int) -> np.ndarray:
     return table
 
 
+def cue_directions() -> np.ndarray:
+    """The direction of each gaze or point code of the view.
+
+    Sector ``s`` of 16 is code ``1 + s``: 0 degrees the way the infant faces, positive
+    angles to its left (the convention of :func:`cue_rays`, which follows these).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float64[CUE_AT_ME + 1, 2]``: the unit (lateral, forward) direction of each
+        code, lateral positive to the infant's right (the way view columns run); 0
+        for codes 0 and ``CUE_AT_ME``.
+    """
+    from .codes import CUE_AT_ME, CUE_DIRECTIONS
+
+    out = np.zeros((CUE_AT_ME + 1, 2))
+    for s in range(CUE_DIRECTIONS):
+        angle = math.radians(22.5 * s)
+        out[1 + s] = (-math.sin(angle), math.cos(angle))
+    return out
+
+
 @lru_cache(maxsize=8)
 def cue_rays(view_size: int) -> np.ndarray:
     """The view cells a caregiver's cue points along, from each view cell.
@@ -232,13 +254,14 @@ def cue_rays(view_size: int) -> np.ndarray:
     from .codes import CUE_AT_ME, CUE_DIRECTIONS
 
     v = view_size
+    dirs = cue_directions()
     out = np.full((v * v, CUE_AT_ME + 1, 2 * v), -1, dtype=np.int64)
     for cell in range(v * v):
         r0, c0 = divmod(cell, v)
         for s in range(CUE_DIRECTIONS):
-            angle = math.radians(22.5 * s)
-            # 0 degrees is up the view (ahead), positive angles turn left.
-            dr, dc = -math.cos(angle), -math.sin(angle)
+            # Forward is up the view (rows fall); lateral runs with the columns.
+            lateral, forward = dirs[1 + s]
+            dr, dc = -forward, lateral
             seen: list[int] = []
             for k in range(1, 8 * v):
                 r = math.floor(r0 + 0.5 + dr * k / 4)
