@@ -1,0 +1,38 @@
+"""The run configs in experiments/configs/ that a measurement names load, and differ
+from the default only where their header says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from infancy.curricula.runner import plan
+
+CONFIGS = Path(__file__).resolve().parents[2] / "experiments" / "configs"
+
+
+def test_gaze_practice_adds_gaze_to_the_reacher_and_walker_stages_only():
+    path = CONFIGS / "gaze-practice.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    default = plan({})
+    assert the_plan.infant == default.infant
+    assert the_plan.curriculum.clock == default.curriculum.clock
+    assert the_plan.curriculum.worlds == default.curriculum.worlds
+    ours = {s.name: s for s in the_plan.curriculum.stages}
+    theirs = {s.name: s for s in default.curriculum.stages}
+    assert list(ours) == list(theirs)
+
+    def rest(stage):  # all but the mix of worlds and the text of the source
+        return stage.model_copy(update={"scenarios": {}, "source": ""})
+
+    for name in ours:
+        assert rest(ours[name]) == rest(theirs[name])  # ages, body, caregiver, mastery
+    for name in ("newborn", "crawler"):
+        assert ours[name].scenarios == theirs[name].scenarios
+    for name, share in (("reacher", 0.15), ("walker", 0.1)):
+        assert "gaze-following-v0" not in theirs[name].scenarios
+        assert ours[name].scenarios["gaze-following-v0"] == share
+        total = sum(theirs[name].scenarios.values())
+        assert sum(ours[name].scenarios.values()) == pytest.approx(total)
