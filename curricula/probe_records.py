@@ -227,8 +227,8 @@ PROBES: dict[str, Probe] = {
             " after eye contact the caregiver, standing front-left or front-right, turns its"
             " head to one of two toys placed in two of three directions (west, north,"
             " east).",
-            measure="share of trials whose first toy looked at is the one looked at by the"
-            " caregiver",
+            measure="share of trials whose first toy looked at (or taken: a toy straight"
+            " ahead is taken without turning) is the one looked at by the caregiver",
             chance=0.5,
             pass_rule="score >= 0.75 and above chance (binomial, 0.5, ALPHA)",
             shortcut="the view shows the head's direction only, on the caregiver's cell;"
@@ -252,7 +252,7 @@ PROBES: dict[str, Probe] = {
             paradigm="Comprehension of pointing (Behne et al. 2012; Butterworth &"
             " Morissette 1996): as for gaze following, but the caregiver keeps eye contact"
             " and points.",
-            measure="share of trials whose first toy looked at is the one pointed at",
+            measure="share of trials whose first toy looked at (or taken) is the one pointed at",
             chance=0.5,
             pass_rule="score >= 0.75 and above chance (binomial, 0.5, ALPHA)",
             shortcut="as for gaze following: the arm's direction is shown on the"

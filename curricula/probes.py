@@ -271,6 +271,10 @@ class Session:
     def looking(self) -> np.ndarray:
         return self.st.looking[:, 0].astype(np.int64)
 
+    def taken(self) -> np.ndarray:
+        """The object the infant took into its hand this step (-1: none)."""
+        return self.st.grasped[:, 0].astype(np.int64)
+
     def in_view(self, slot: int) -> np.ndarray:
         """Whether object ``slot`` is in the infant's view now (its kind on a seen cell
         of the view, which is where the engine draws what the infant sees)."""
@@ -661,7 +665,10 @@ CUE_SPOTS = {1: (3, 4), 2: (4, 2), 3: (4, 6)}
 def _cue_following(policy, bodies, *, trials, seed, cue) -> np.ndarray:
     """``bool[B, trials]``: the first toy the infant looked at after the caregiver's
     cue (gaze: its head turns to the toy; point: it points with eye contact) was the
-    cued one."""
+    cued one. A toy taken into the hand counts as looked at: it lay straight ahead when
+    the infant reached, and once held it is off the floor, where the look after the
+    step no longer finds it (infants that reached for a cued toy ahead were scored as
+    missing it: docs/measurements.md, 2026-12-04, later)."""
     s = Session(bodies, seed)
     rng = np.random.default_rng([seed, 15 if cue == "gaze" else 16])
     right = np.zeros((s.b, trials), dtype=bool)
@@ -692,7 +699,8 @@ def _cue_following(policy, bodies, *, trials, seed, cue) -> np.ndarray:
         choice = np.full(s.b, -1)
         for _ in range(4):
             s.step(policy)
-            look = s.looking()
+            took = s.taken()
+            look = np.where((took >= 0) & (took < 2), took, s.looking())
             new = (choice < 0) & (look >= 0) & (look < 2)
             choice[new] = look[new]
         right[:, t] = choice == target

@@ -61,6 +61,31 @@ def test_nearest_object_shortcut_is_a_real_attack():
     assert (passed >= 0.9).all(), passed
 
 
+@pytest.mark.parametrize("probe", ["gaze_following", "point_following"])
+def test_cue_probes_count_a_cued_toy_taken_straight_ahead_as_chosen(probe):
+    """An infant that reaches for the cued toy when it lies straight ahead, instead of
+    keeping still and looking at it, has chosen it: the probe scores it as the oracle
+    (before, the taken toy was off the floor when the look was read, and a third of
+    the trials were scored as misses). Reaching straight ahead whatever the cue stays
+    near a third, below chance, as keeping still does."""
+    from infancy.curricula.probes import SPOT_HEADING
+    from infancy.curricula.validity import _free, _turn
+    from infancy.worlds.core.codes import REACH, STAY
+
+    def reach_for_it(view, senses, state):
+        now = state.agent_dir[:, 0].astype(np.int64)
+        act = _turn(now, SPOT_HEADING[state.aux[:, 0].astype(np.int64)])
+        return np.where(_free(senses), np.where(act == STAY, REACH, act), STAY)
+
+    def reach_ahead(view, senses, state):
+        return np.where(_free(senses), REACH, STAY)
+
+    rows = run_battery(reach_for_it, body="walker", probes=(probe,), n=N, seed=3)
+    assert rows["score"].min() == 1.0 and rows["passed"].all()
+    rows = run_battery(reach_ahead, body="walker", probes=(probe,), n=N, seed=3)
+    assert 0.15 < rows["score"].mean() < 0.5 and not rows["passed"].any()
+
+
 def test_shipped_maturation_table_is_what_the_oracles_give():
     table = maturation(n=8, trials=8, seed=5)
     shipped = shipped_maturation()
