@@ -698,8 +698,11 @@ def _cue_following(policy, bodies, *, trials, seed, cue) -> np.ndarray:
         s.release()
         choice = np.full(s.b, -1)
         for _ in range(4):
+            ahead = s.looking()  # on the floor straight ahead as the step begins
             s.step(policy)
-            took = s.taken()
+            # Only a toy taken from straight ahead counts (not one from a box or a hand,
+            # should a later version of the probe stage either).
+            took = np.where(s.taken() == ahead, ahead, -1)
             look = np.where((took >= 0) & (took < 2), took, s.looking())
             new = (choice < 0) & (look >= 0) & (look < 2)
             choice[new] = look[new]
