@@ -34,7 +34,8 @@ __all__ = ["CHECKPOINT_VERSION", "load", "load_state_dict", "optimisers", "save"
 
 # 2: the belief state, the word in mind and B's state input (the belief and word
 # pathway of issue 19); a version-1 checkpoint's B does not fit them.
-CHECKPOINT_VERSION = 2
+# 3: the vestibular senses (A's input grows) and the object file in the mind.
+CHECKPOINT_VERSION = 3
 
 
 def optimisers(module: torch.nn.Module) -> list[tuple[str, GroupAdam]]:
@@ -98,9 +99,7 @@ def state_dict(cohort: Cohort) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
             "buf.logp": cohort._logp.numpy(),
             "buf.value": cohort._value.numpy(),
             "buf.state": cohort._s.numpy(),
-            "mind.belief": cohort.mind.belief,
-            "mind.word": cohort.mind.word,
-            "mind.left": cohort.mind.left,
+            **{f"mind.{k}": getattr(cohort.mind, k) for k in cohort.mind.FIELDS},
             "energy": cohort.energy,
             "real_steps": cohort.real_steps,
             "acting_steps": cohort.acting_steps,
@@ -260,9 +259,8 @@ def load_state_dict(cohort: Cohort, arrays: dict[str, np.ndarray], meta: dict[st
     cohort._logp.copy_(torch.from_numpy(arrays["buf.logp"]))
     cohort._value.copy_(torch.from_numpy(arrays["buf.value"]))
     cohort._s.copy_(torch.from_numpy(arrays["buf.state"]))
-    cohort.mind.belief[...] = arrays["mind.belief"]
-    cohort.mind.word[...] = arrays["mind.word"]
-    cohort.mind.left[...] = arrays["mind.left"]
+    for k in cohort.mind.FIELDS:
+        getattr(cohort.mind, k)[...] = arrays[f"mind.{k}"]
     cohort.energy = arrays["energy"].copy()
     cohort.real_steps = arrays["real_steps"].copy()
     cohort.acting_steps = arrays["acting_steps"].copy()

@@ -32,10 +32,16 @@ from infancy.worlds.core.codes import (
     CH_GAZE,
     CH_KIND,
     CH_POINT,
+    CONTAINER,
+    GRASPABLE,
     INFANT_ACTIONS,
     REACH,
     S_EYE_CONTACT,
+    S_HOLDING,
+    S_MOVED,
+    S_TURNED,
     S_WORD,
+    SENSES,
     STAY,
 )
 from infancy.worlds.core.geometry import cue_directions, cue_rays, egocentric_offsets
@@ -68,28 +74,71 @@ infant's sight coming towards it, where it reaches the infant's row (a toy besid
 infant is out of sight when the cue is given), or the next cell on when it passes
 through the infant; when it leaves ahead, the last cell seen. The arm is read before
 the head. The geometry is given, as it is to word learning
-(:func:`_cues`); acting on it, B learns."""
+(:func:`_cues`); acting on it, B learns.
+
+With the object file (``a.object_file``, see :class:`Mind`) and no toy in view, the
+place slots hold where the filed toy went, carried through the body's felt turns and
+moves, with its strength (fading with ``a.memory_span``) in the second slot: in place
+of orienting when no word is in mind, and for a word in mind whose toy is out of sight
+(if the word means the filed toy, or A knows no toy for it yet). So a toy hidden, or
+left behind by a turn, is still somewhere to turn to and reach for."""
 
 
 class Mind:
     """What infants carry from step to step besides their weights: the belief state
-    (``belief``, ``float32[N, Z]``, System A's trace of past latents) and the word in
-    mind (``word``, ``int64[N]``, 0 none, with ``left`` steps of its hold left).
+    (``belief``, ``float32[N, Z]``, System A's trace of past latents), the word in mind
+    (``word``, ``int64[N]``, 0 none, with ``left`` steps of its hold left) and the
+    *object file* (``a.object_file``): the toy last attended (``file_kind``, its view
+    kind code; the word's toy when a known word is in mind, else the filed toy, else the
+    nearest), its place in the body's frame (``file_lat`` to the right, ``file_fwd``
+    ahead, in cells), carried with the body's felt turns and moves (the ``turned`` and
+    ``moved`` senses) while it is out of sight, and how strongly it is held
+    (``file_str``, 1 when seen, fading as the belief state does, ``a.memory_span``;
+    0 none). A toy taken into the hand leaves the file.
 
     The cohort keeps one for its life (:attr:`Cohort.mind`); a probe keeps its own per
     session and :meth:`reset` s it at each new trial."""
+
+    FIELDS = ("belief", "word", "left", "file_kind", "file_lat", "file_fwd", "file_str")
 
     def __init__(self, n: int, latent: int) -> None:
         self.belief = np.zeros((n, latent), dtype=np.float32)
         self.word = np.zeros(n, dtype=np.int64)
         self.left = np.zeros(n, dtype=np.int64)
+        self.file_kind = np.zeros(n, dtype=np.int64)
+        self.file_lat = np.zeros(n, dtype=np.float64)
+        self.file_fwd = np.zeros(n, dtype=np.float64)
+        self.file_str = np.zeros(n, dtype=np.float64)
 
     def reset(self, mask: np.ndarray | None = None) -> None:
         """Forget everything (a new scene), for the infants in ``mask`` (all by default)."""
         m = slice(None) if mask is None else np.asarray(mask, dtype=bool)
-        self.belief[m] = 0.0
-        self.word[m] = 0
-        self.left[m] = 0
+        for name in self.FIELDS:
+            getattr(self, name)[m] = 0
+
+
+@njit(cache=True, nogil=True)
+def _carry_file(senses, i, file_lat, file_fwd) -> None:
+    """Move infant ``i``'s object file with its body: the cell it moved to (``moved``,
+    in the frame it had), then its turn (``turned``). Lateral is positive to the right:
+    turning left brings what was ahead to the right."""
+    m = senses[i, S_MOVED]
+    if m == 1:
+        file_fwd[i] -= 1.0
+    elif m == 2:
+        file_lat[i] -= 1.0
+    elif m == 3:
+        file_fwd[i] += 1.0
+    elif m == 4:
+        file_lat[i] += 1.0
+    t = senses[i, S_TURNED]
+    lat, fwd = file_lat[i], file_fwd[i]
+    if t == 1:
+        file_lat[i], file_fwd[i] = fwd, -lat
+    elif t == 2:
+        file_lat[i], file_fwd[i] = -fwd, lat
+    elif t == 3:
+        file_lat[i], file_fwd[i] = -lat, -fwd
 
 
 @njit(cache=True, nogil=True)
@@ -108,15 +157,25 @@ def _word_cue(
     left,
     forward,
     lateral,
+    toy,
+    decay,
+    keep,
+    file_kind,
+    file_lat,
+    file_fwd,
+    file_str,
     cue,
 ):
     """The word cue of one step (see :data:`CUE`) from ``view[N, C, V*V]``,
     ``senses[N, S]`` and A's word attention ``att[N, W+1, K+1]``; updates the word in
-    mind (``word``, ``left``: a heard word is held ``hold`` steps). ``rays``: the view
-    cells along each cue direction (:func:`~infancy.worlds.core.geometry.cue_rays`);
-    ``dirs``: each code's direction
+    mind (``word``, ``left``: a heard word is held ``hold`` steps) and the object file
+    (``file_*``, when ``keep``: see :class:`Mind`; ``toy[code]`` marks the view's kind
+    codes that are toys, ``decay[N]`` the file's fading per unseen step). ``rays``:
+    the view cells along each cue direction
+    (:func:`~infancy.worlds.core.geometry.cue_rays`); ``dirs``: each code's direction
     (:func:`~infancy.worlds.core.geometry.cue_directions`)."""
     n, cells = view.shape[0], view.shape[2]
+    v = int(np.sqrt(cells) + 0.5)
     half = max(1.0, float(np.max(np.abs(lateral))))
     depth = max(1.0, float(np.max(forward)))
     for i in range(n):
@@ -130,6 +189,61 @@ def _word_cue(
             word[i] = 0
         for j in range(cue.shape[1]):
             cue[i, j] = 0.0
+        # A word A knows (its attention row is not empty) picks the toy to file.
+        known = False
+        if word[i] > 0 and pathway:
+            for k in range(att.shape[2]):
+                if att[i, word[i], k] > 0.0:
+                    known = True
+                    break
+        # The object file: the toy last attended, carried with the body's own motion
+        # while it is out of sight (a hidden toy is still where it went).
+        seen = False
+        if keep:
+            if file_str[i] > 0.0:
+                _carry_file(senses, i, file_lat, file_fwd)
+                if senses[i, S_HOLDING] > 0 and senses[i, S_HOLDING] == file_kind[i]:
+                    file_str[i] = 0.0  # in my hand now
+            pick = -1
+            if awake[i]:
+                # What to file: the word's toy in view, else the filed toy, else the
+                # nearest toy (the infant's own cell is not in view).
+                score = 0.0
+                for c in range(cells):
+                    kind = view[i, CH_KIND, c]
+                    if kind >= toy.shape[0] or not toy[kind]:
+                        continue
+                    d = abs(lateral[c]) + abs(forward[c])
+                    if d <= 0.0:
+                        continue
+                    s = 1.0 / (1.0 + d)
+                    if known and kind < att.shape[2]:
+                        s += 4.0 * att[i, word[i], kind]
+                    if file_str[i] > 0.0 and kind == file_kind[i]:
+                        s += 2.0
+                    if s > score:
+                        score = s
+                        pick = c
+            if pick >= 0:
+                file_kind[i] = view[i, CH_KIND, pick]
+                file_lat[i] = lateral[pick]
+                file_fwd[i] = forward[pick]
+                file_str[i] = 1.0
+                seen = True
+            elif file_str[i] > 0.0:
+                file_str[i] *= decay[i]
+                if file_str[i] < 0.05:
+                    file_str[i] = 0.0
+                # Its place in sight with nothing on it: the toy is not there any more
+                # (taken away, put away). A box or a screen there may hold it.
+                row = v - 1 - int(np.round(file_fwd[i]))
+                col = v // 2 + int(np.round(file_lat[i]))
+                if 0 <= row < v - 1 or (row == v - 1 and col != v // 2):
+                    if 0 <= col < v:
+                        c = row * v + col
+                        if view[i, CH_CELL, c] != CELL_UNSEEN and view[i, CH_KIND, c] == 0:
+                            file_str[i] = 0.0
+        remembered = keep and not seen and file_str[i] > 0.0 and awake[i]
         if word[i] == 0 or not pathway:
             if (
                 follow
@@ -137,13 +251,22 @@ def _word_cue(
                 and _follow(view, i, rays, dirs, forward, lateral, half, depth, cue)
             ):
                 continue
+            if remembered:
+                # No toy in view: the remembered one, as strongly as it is remembered.
+                cue[i, 1] = file_str[i]
+                cue[i, 2] = min(1.0, max(-1.0, file_lat[i] / half))
+                cue[i, 3] = min(1.0, max(-1.0, file_fwd[i] / depth))
+                continue
             if orient and awake[i]:
                 # The nearest object in view (fewest steps away; the first cell in the
-                # view's order on a tie), not the infant's own cell.
+                # view's order on a tie), not the infant's own cell; with the object
+                # file, the nearest toy: a box or a screen draws the infant only for
+                # what the file says is in it.
                 near = -1
                 steps = 1e9
                 for c in range(cells):
-                    if view[i, CH_KIND, c] > 0:
+                    kind = view[i, CH_KIND, c]
+                    if kind > 0 and (not keep or (kind < toy.shape[0] and toy[kind])):
                         d = abs(lateral[c]) + abs(forward[c])
                         if 0.0 < d < steps:
                             steps = d
@@ -171,6 +294,16 @@ def _word_cue(
             cue[i, 1] = best
             cue[i, 2] = lat / mass / half
             cue[i, 3] = fwd / mass / depth
+        elif remembered:
+            # No toy in view: the filed one, if the word means it (any toy, for a word
+            # A does not know yet), as strongly as it is remembered.
+            a = 1.0
+            if known:
+                a = att[i, word[i], file_kind[i]] if file_kind[i] < att.shape[2] else 0.0
+            if a > 0.0:
+                cue[i, 1] = a * file_str[i]
+                cue[i, 2] = min(1.0, max(-1.0, file_lat[i] / half))
+                cue[i, 3] = min(1.0, max(-1.0, file_fwd[i] / depth))
 
 
 @njit(cache=True, nogil=True)
@@ -329,7 +462,7 @@ class Cohort:
             "b", c.b.name, c.b, n, self.state_size, self.n_actions, self.gen, c.grad_clip
         )
         self.m = Controller(create("m", c.m.name, c.m, n), c.m)
-        v, ch, ns = self.view_size, 6, 10
+        v, ch, ns = self.view_size, 6, len(SENSES)
         self.memory = SalienceMemory(
             n,
             c.memory.capacity,
@@ -360,6 +493,10 @@ class Cohort:
         self._lateral = lat.reshape(-1).astype(np.float64)
         self._rays = cue_rays(int(self.view_size))
         self._dirs = cue_directions()
+        # The view's kind codes (1 + kind) that are toys: what the object file keeps.
+        self._toy = np.zeros(self.n_kinds + 1, dtype=np.bool_)
+        flags = self.rules.kind_flags()
+        self._toy[1:] = (flags & GRASPABLE).astype(bool) & ~(flags & CONTAINER).astype(bool)
         self.attend()
         self._t = 0
         self._primed = False
@@ -469,6 +606,13 @@ class Cohort:
             mind.left,
             self._forward,
             self._lateral,
+            self._toy,
+            self.a.memory_decay().numpy().astype(np.float64),
+            bool(self.config.a.object_file),
+            mind.file_kind,
+            mind.file_lat,
+            mind.file_fwd,
+            mind.file_str,
             cue,
         )
         return cue

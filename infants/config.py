@@ -100,6 +100,12 @@ class AConfig(_Strict):
         description="time constant (steps) of the belief state, a trace of past latents that "
         "keeps what was seen and is now hidden; 0: no memory (the no-memory preset)",
     )
+    object_file: bool = Field(
+        True,
+        description="keep an object file: the toy last attended, its place carried with the "
+        "body's felt turns and moves while out of sight, fading with memory_span (B reads it "
+        "in the word cue's place slots)",
+    )
     word_hold: int = Field(
         8, ge=0, le=1000, description="steps a heard word stays in mind (its toy attended)"
     )

@@ -19,7 +19,7 @@ import torch
 from numba import njit, prange
 from torch import nn
 
-from infancy.worlds.core.codes import CUE_AT_ME, S_ENERGY, SENSES, VIEW_CHANNELS
+from infancy.worlds.core.codes import CUE_AT_ME, S_ENERGY, S_MOVED, S_TURNED, SENSES, VIEW_CHANNELS
 
 __all__ = [
     "GroupAdam",
@@ -524,7 +524,8 @@ class ObsEncoder:
     Every code of every view channel has a fixed random vector (``embed`` numbers, drawn
     once from the cohort's generator); a cell is the sum of its channels' vectors, so a
     cell's content is a point in a small space that the learned networks read. The
-    senses become one-hot blocks and energy one scaled number. A fixed front end is
+    senses become one-hot blocks and energy one scaled number; the vestibular senses
+    (``turned``, ``moved``) are left to the object file. A fixed front end is
     shared by every network of A and B and costs one ``embedding_bag`` per observation;
     a learned one would dominate the training time on a CPU (measured: the gradient of an
     embedding table over 49 cells x 6 channels costs more than the rest of System A).
@@ -534,7 +535,8 @@ class ObsEncoder:
     cardinalities
         Number of codes per view channel (``len(VIEW_CHANNELS)`` values).
     sense_cardinalities
-        Number of values per sense (energy's entry is ignored).
+        Number of values per sense (energy's and the vestibular senses' entries are
+        ignored).
     view_size
         V, the side of the egocentric window.
     embed
@@ -570,7 +572,10 @@ class ObsEncoder:
         self._rows = np.stack(
             [np.minimum(values, c - 1) + o for c, o in zip(cardinalities, starts, strict=True)]
         ).astype(np.int64)
-        keep = [i for i in range(len(SENSES)) if i != S_ENERGY]
+        # Energy is one scaled number (below). The vestibular senses feed the object
+        # file's path integration (``cohort.Mind``), not the networks: A's predictor
+        # already takes the infant's own action, the turns it makes itself.
+        keep = [i for i in range(len(SENSES)) if i not in (S_ENERGY, S_TURNED, S_MOVED)]
         cards = [sense_cardinalities[i] for i in keep]
         self._sense_idx = np.asarray(keep, dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(cards)[:-1]])
@@ -590,7 +595,7 @@ class ObsEncoder:
         w = len(rules.vocabulary) + 1
         cue = CUE_AT_ME + 1  # the caregiver's head and arm direction codes
         view = [3, k, c, 9, cue, cue]
-        senses = [2, w, 3, k, 4, 1, k, 5, 2, 2]
+        senses = [2, w, 3, k, 4, 1, k, 5, 2, 2, 4, 5]
         return cls(view, senses, view_size, embed, generator)
 
     def encode(self, view: np.ndarray, senses: np.ndarray) -> Obs:

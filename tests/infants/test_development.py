@@ -79,6 +79,97 @@ def test_a_hidden_toy_is_decodable_from_the_belief_and_not_without_memory():
     assert without <= 0.45, without
 
 
+def _turned_away_cues(config, *, seed: int = 0, delay: int = 6, taken: bool = False):
+    """The object-permanence staging of the probes (``curricula.probes``), read at the
+    cue: a toy shown at the infant's left or right (drawn) while it is held facing the
+    toy, then the infant turned back to the midline as boxes cover the three places,
+    the toy in the box at its place; held there ``delay`` steps. Returns the cue at each
+    step after the turn, ``[N, delay + 1, CUE]``, and the toy's side (1 right). With
+    ``taken``, the toy is put into the infant's hand instead of a box."""
+    n = 16
+    cohort = Cohort(config, n=n, seed=0)
+    s = Session(["reacher"] * n, seed)
+    rng = np.random.default_rng(seed)
+    right = rng.random(n) < 0.5
+    kinds = np.array([s.kinds(t) for t in TOYS])[rng.integers(0, len(TOYS), n)]
+    mind = cohort.new_mind()
+    cues = []
+
+    def policy(view, senses, state):
+        cues.append(cohort.word_cue(view, senses, mind).copy())
+        return np.zeros(n, dtype=np.int64)
+
+    s.new_trial()
+    spot = np.where(right[:, None], (4, 5), (4, 3))
+    s.put(0, kinds, spot)
+    s.hold(np.where(right, 0, 2))  # facing the toy: east or west
+    s.step(policy)
+    for j, place in enumerate([(4, 3), (3, 4), (4, 5)], start=1):
+        s.put(j, s.box, place)
+    if taken:
+        s.st.obj_holder[:, 0] = 0
+        s.st.agent_hold[:, 0] = 0
+    else:
+        s.put(0, kinds, spot, inside=np.where(right, 3, 1))
+    for _ in range(delay + 1):
+        s.hold(NORTH)
+        s.step(policy)
+    return np.stack(cues[1:], 1), right
+
+
+def test_the_object_file_keeps_a_hidden_toy_where_it_went_through_a_turn():
+    """Once the infant is turned back to the midline the toy is out of sight (and in
+    a box): the cue's place is beside the infant on the toy's side (the turn is felt,
+    ``turned``), and fades step by step with the memory span. Without memory (span 0,
+    ``no-memory``) nothing is remembered and no toy is in view: no place. Without the
+    object file, orienting takes the nearest object in view (the box ahead), the same
+    wherever the toy went. A toy taken into the hand leaves the file."""
+    cue, right = _turned_away_cues(None)
+    lateral, ahead, strength = cue[..., 2], cue[..., 3], cue[..., 1]
+    assert np.array_equal(lateral[:, 0] > 0, right) and (np.abs(lateral) > 0).all()
+    assert (ahead == 0).all()
+    assert (np.diff(strength, axis=1) < 0).all() and (strength > 0).all()
+    assert np.allclose(strength[:, 1:] / strength[:, :-1], np.exp(-1 / 16.0), atol=1e-6)
+    forgot, _ = _turned_away_cues({"a": {"memory_span": 0.0}})
+    assert (forgot == 0).all()
+    off, _ = _turned_away_cues({"a": {"object_file": False}})
+    assert (off[..., 2] == 0).all() and (off[..., 3] > 0).all()
+    held, _ = _turned_away_cues(None, taken=True)
+    assert (held == 0).all()
+
+
+def test_the_object_file_ends_where_the_toy_is_seen_gone():
+    """The toy shown ahead, then taken away out of sight while its place stays in view
+    (the probes' control trial): the place is seen empty, so nothing is remembered
+    there; covered by a box instead, it is kept."""
+    n = 8
+    cohort = Cohort(None, n=n, seed=0)
+    for covered in (False, True):
+        s = Session(["reacher"] * n, 0)
+        mind = cohort.new_mind()
+        cues = []
+
+        def policy(view, senses, state, mind=mind, cues=cues):
+            cues.append(cohort.word_cue(view, senses, mind).copy())
+            return np.zeros(n, dtype=np.int64)
+
+        s.new_trial()
+        s.put(0, s.kinds("ball"), (3, 4))
+        s.hold(NORTH)
+        s.step(policy)
+        if covered:
+            s.put(1, s.box, (3, 4))
+            s.put(0, s.kinds("ball"), (3, 4), inside=1)
+        else:
+            s.put(0, -1)
+        s.hold(NORTH)
+        s.step(policy)
+        if covered:
+            assert (mind.file_str > 0).all() and (cues[-1][:, 3] > 0).all()
+        else:
+            assert (mind.file_str == 0).all() and (cues[-1] == 0).all()
+
+
 def _named_toy_states(cohort: Cohort, seed: int, trials: int = 1):
     """Two toys ahead, left and right; the caregiver names one: B's states (with the
     word cue) one step later, and the side of the named toy (1 right), for ``trials``

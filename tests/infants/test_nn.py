@@ -37,17 +37,17 @@ def reference_encode(enc: ObsEncoder, view: np.ndarray, senses: np.ndarray) -> t
 @pytest.mark.parametrize("embed", [8, 5])
 def test_front_end_equals_embedding_bag(embed):
     rng = np.random.default_rng(0)
-    cards, sense_cards = [3, 9, 7, 9, 2, 2], [2, 6, 3, 9, 4, 1, 9, 5, 2, 2]
+    cards, sense_cards = [3, 9, 7, 9, 2, 2], [2, 6, 3, 9, 4, 1, 9, 5, 2, 2, 4, 5]
     enc = ObsEncoder(cards, sense_cards, 5, embed, torch.Generator().manual_seed(1))
     # Values past a channel's range too (they are clipped to its last code).
     view = rng.integers(0, 12, size=(300, 6, 5, 5)).astype(np.uint8)
-    senses = rng.integers(0, 12, size=(300, 10)).astype(np.uint8)
+    senses = rng.integers(0, 12, size=(300, 12)).astype(np.uint8)
     senses[:, S_ENERGY] = rng.integers(0, 256, 300)
     got = enc.encode(view, senses)
     assert got.flat.shape == (300, enc.size)
     assert torch.equal(got.flat, reference_encode(enc, view, senses))
     # Leading axes are kept, and cells/body are the two blocks.
-    x = enc.encode(view.reshape(3, 100, 6, 5, 5), senses.reshape(3, 100, 10))
+    x = enc.encode(view.reshape(3, 100, 6, 5, 5), senses.reshape(3, 100, 12))
     assert x.cells.shape == (3, 100, 25 * embed) and x.body.shape == (3, 100, enc.body_size)
     assert torch.equal(x.flat.reshape(300, -1), got.flat)
 
@@ -232,9 +232,9 @@ def test_fused_policy_declines_other_depths_and_follows_copies():
     from infancy.infants.nn import fused_policy
 
     g = torch.Generator().manual_seed(0)
-    enc = ObsEncoder([3, 9, 7, 9, 2, 2], [2, 6, 3, 9, 4, 1, 9, 5, 2, 2], 5, 8, g)
+    enc = ObsEncoder([3, 9, 7, 9, 2, 2], [2, 6, 3, 9, 4, 1, 9, 5, 2, 2, 4, 5], 5, 8, g)
     view = np.zeros((2, 6, 5, 5), dtype=np.uint8)
-    senses = np.zeros((2, 10), dtype=np.uint8)
+    senses = np.zeros((2, 12), dtype=np.uint8)
     draws = torch.ones(2, 3)
     deep = GroupMLP(2, [enc.size, 8, 8, 4], g)
     head = GroupMLP(2, [2 * 4 + 1, 8, 4], g)  # reads [z, belief, cue]: 4 + 4 + 1

@@ -525,3 +525,37 @@ def test_varied_cue_rooms_are_not_solved_by_the_side_the_cue_turns_to(world_id):
     assert (
         ((west | east).sum(1) >= 1).all() and (west.sum(1) <= 1).all() and (east.sum(1) <= 1).all()
     )
+
+
+def test_the_body_feels_its_own_turns_and_moves_and_being_turned():
+    """The vestibular senses: ``turned`` (1 left, 2 right, 3 around) and ``moved`` (1
+    ahead, 2 right, 3 behind, 4 left, in the frame the body had) since the last step
+    began, whether the infant acted or was turned by someone; a new episode starts
+    still, and looking again does not change what was felt."""
+    batch = make_batch("crawl-v0", 1, abilities="crawler", autoreset=False)
+    batch.reset(seed=3)
+    st = batch.state
+    assert batch.senses[0, 0, S["turned"]] == 0 and batch.senses[0, 0, S["moved"]] == 0
+    felt = []
+    for name in ("turn_left", "turn_right", "turn_right", "stay"):
+        batch.step(np.array([[A[name]]]))
+        felt.append(int(batch.senses[0, 0, S["turned"]]))
+    assert felt == [1, 2, 2, 0]
+    # Being turned round between steps (an experimenter's hands) is felt too, and
+    # observing twice does not use the feeling up.
+    st.agent_dir[0, 0] = (st.agent_dir[0, 0] + 2) % 4
+    batch.refresh()
+    batch.refresh()
+    assert batch.senses[0, 0, S["turned"]] == 3
+    # A step ahead, where the cell ahead is free.
+    moved = []
+    for _ in range(8):
+        before = st.agent_pos[0, 0].copy()
+        batch.step(np.array([[A["forward"]]]))
+        went = bool((st.agent_pos[0, 0] != before).any())
+        moved.append((went, int(batch.senses[0, 0, S["moved"]])))
+        if moved[-1][0]:
+            break
+        batch.step(np.array([[A["turn_left"]]]))
+    assert moved[-1] == (True, 1), moved
+    assert all(m == 0 for went, m in moved[:-1] if not went)

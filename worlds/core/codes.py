@@ -65,6 +65,8 @@ SENSES = (
     "sound_dir",
     "restrained",
     "approval",
+    "turned",
+    "moved",
 )
 (
     S_EYE_CONTACT,
@@ -77,7 +79,9 @@ SENSES = (
     S_SOUND_DIR,
     S_RESTRAINED,
     S_APPROVAL,
-) = range(10)
+    S_TURNED,
+    S_MOVED,
+) = range(12)
 
 # --- caregiver observation: allocentric planes ---------------------------------------
 CAREGIVER_CHANNELS = ("cell", "kind", "colour", "agent", "infant_view", "infant_point")
@@ -109,7 +113,7 @@ me, to my left; 5-8 the same for another infant.
 5 to my left, 9 towards me, 13 to my right); 17 at me. The target itself is not marked:
 following a cue means working out what lies in that direction.
 
-``senses`` has shape ``(10,)``:
+``senses`` has shape ``(12,)``:
 
 | index | name | values |
 |---|---|---|
@@ -123,4 +127,9 @@ following a cue means working out what lies in that direction.
 | 7 | ``sound_dir`` | where it came from: 0 none/here, 1 ahead, 2 right, 3 behind, 4 left |
 | 8 | ``restrained`` | 1 while the caregiver holds me (A-not-B delay): actions have no effect |
 | 9 | ``approval`` | 1 when the caregiver approves (I just took the toy it wanted me to) |
+| 10 | ``turned`` | vestibular: my turn since the step began: 0 none, 1 left, 2 right, 3 around |
+| 11 | ``moved`` | where I moved, in my frame before: 0 none, 1 ahead, 2 right, 3 behind, 4 left |
+
+``turned`` and ``moved`` are felt whoever turned or moved me (a caregiver holding me,
+an experimenter): the body compared with where it was as the step began.
 """

@@ -327,6 +327,10 @@ class BatchWorld:
             if name not in _PERSISTENT:
                 arr[idx] = -1 if name in _MINUS_ONE else 0
         self.scenario.layout(st, idx, self._rng)
+        # A new episode starts still: the vestibular senses compare with the start.
+        n = self.n_infants
+        st.felt_dir[idx] = st.agent_dir[idx, :n]
+        st.felt_pos[idx] = st.agent_pos[idx, :n]
         self._k.refresh_worlds(self._kstate, mask, self._kind_flags, self._rays)
         self._planned_u = None
 

@@ -49,10 +49,12 @@ from .codes import (
     S_ENERGY,
     S_EYE_CONTACT,
     S_HOLDING,
+    S_MOVED,
     S_POSTURE,
     S_RESTRAINED,
     S_SOUND,
     S_SOUND_DIR,
+    S_TURNED,
     S_WORD,
     S_WORD_FLAG,
     SOUNDS,
@@ -498,6 +500,10 @@ def step_world(
     if st.ended[b]:
         return
     for i in range(n):
+        # The body as this step begins: what the vestibular senses compare with.
+        st.felt_dir[b, i] = st.agent_dir[b, i]
+        st.felt_pos[b, i, 0] = st.agent_pos[b, i, 0]
+        st.felt_pos[b, i, 1] = st.agent_pos[b, i, 1]
         st.inf_point[b, i] = 0
         st.inf_vocal[b, i] = 0
         st.grasped[b, i] = -1
@@ -982,6 +988,39 @@ def observe_world(
         senses[b, i, S_SOUND_DIR] = st.sound_dir[b, i]
         senses[b, i, S_RESTRAINED] = st.restrained[b, i]
         senses[b, i, S_APPROVAL] = st.approval[b, i]
+        senses[b, i, S_TURNED] = felt_turn(st.felt_dir[b, i], d)
+        senses[b, i, S_MOVED] = felt_move(
+            st.felt_dir[b, i], pr - st.felt_pos[b, i, 0], pc - st.felt_pos[b, i, 1]
+        )
+
+
+@njit(cache=True, inline="always")
+def felt_turn(before, now):
+    """The ``turned`` sense: 0 not, 1 left, 2 right, 3 around (headings east 0, south
+    1, west 2, north 3, so a right turn adds 1)."""
+    dd = (now - before) % 4
+    if dd == 0:
+        return 0
+    if dd == 3:
+        return 1
+    if dd == 1:
+        return 2
+    return 3
+
+
+@njit(cache=True, inline="always")
+def felt_move(before, dr, dc):
+    """The ``moved`` sense: the displacement ``(dr, dc)`` in the frame of heading
+    ``before``, 0 none, 1 ahead, 2 right, 3 behind, 4 left (the larger component)."""
+    fr = DR[before]
+    fc = DC[before]
+    ahead = dr * fr + dc * fc
+    right = dr * fc - dc * fr
+    if ahead == 0 and right == 0:
+        return 0
+    if abs(ahead) >= abs(right):
+        return 1 if ahead > 0 else 3
+    return 2 if right > 0 else 4
 
 
 @njit(cache=True, parallel=True)

@@ -56,6 +56,10 @@ STATE_FIELDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "sound": (np.uint8, ("B", "N")),
     "sound_dir": (np.uint8, ("B", "N")),
     "energy": (np.uint8, ("B", "N")),
+    # where each infant's body was (heading, cell) as the last step began: what its
+    # vestibular senses ``turned`` and ``moved`` compare the body with
+    "felt_dir": (np.int8, ("B", "N")),
+    "felt_pos": (np.int16, ("B", "N", "2")),
     # body abilities (set from rules; curricula change them with age)
     "locomotion": (np.uint8, ("B", "N")),  # 0 none, 1 crawl, 2 walk
     "can_reach": (np.uint8, ("B", "N")),
