@@ -36,3 +36,30 @@ def test_gaze_practice_adds_gaze_to_the_reacher_and_walker_stages_only():
         assert ours[name].scenarios["gaze-following-v0"] == share
         total = sum(theirs[name].scenarios.values())
         assert sum(ours[name].scenarios.values()) == pytest.approx(total)
+
+
+def test_hiding_practice_moves_free_play_to_hiding_in_the_crawler_and_walker_stages():
+    path = CONFIGS / "hiding-practice.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    default = plan({})
+    assert the_plan.infant == default.infant
+    assert the_plan.curriculum.clock == default.curriculum.clock
+    assert the_plan.curriculum.worlds == default.curriculum.worlds
+    ours = {s.name: s for s in the_plan.curriculum.stages}
+    theirs = {s.name: s for s in default.curriculum.stages}
+    assert list(ours) == list(theirs)
+    for name in ours:
+        assert ours[name].model_copy(update={"scenarios": {}, "source": ""}) == theirs[
+            name
+        ].model_copy(update={"scenarios": {}, "source": ""})
+    for name in ("newborn", "reacher"):
+        assert ours[name].scenarios == theirs[name].scenarios
+    for name, hiding, play in (("crawler", 0.25, 0.05), ("walker", 0.2, 0.1)):
+        moved = hiding - theirs[name].scenarios["a-not-b-v0"]
+        assert ours[name].scenarios["a-not-b-v0"] == hiding
+        assert ours[name].scenarios["playroom-v0"] == play
+        assert theirs[name].scenarios["playroom-v0"] - play == pytest.approx(moved)
+        others = set(ours[name].scenarios) - {"a-not-b-v0", "playroom-v0"}
+        assert {k: ours[name].scenarios[k] for k in others} == {
+            k: theirs[name].scenarios[k] for k in others
+        }
