@@ -21,7 +21,8 @@ def test_imagining_infants_are_ahead_at_equal_real_steps():
     ("pause": the same chunks away from acting, no replay) gains as much: the pauses,
     not the replay, carry the gain; see docs/architecture.md.
 
-    The infant is the one the claim was made with: ``b.orient`` and ``b.follow`` off.
+    The infant is the one the claim was made with: ``b.orient`` and ``b.follow`` off,
+    and no object file (``a.object_file``, 2026-12-04 night).
     With the default's bottom-up orienting (2026-12-03 afternoon) reaching is learned
     faster by every condition, and in this case the imagining infants are still ahead
     in area and in the first half but reach 80% one bin later (1,280 against 1,024 acting steps;
@@ -32,7 +33,7 @@ def test_imagining_infants_are_ahead_at_equal_real_steps():
         acting_steps=1536,
         n=16,
         criterion=0.8,
-        infant={"b": {"orient": False, "follow": False}},
+        infant={"a": {"object_file": False}, "b": {"orient": False, "follow": False}},
     )
     by = summary.set_index("condition")
     steps = by["steps_to_criterion"].fillna(np.inf)
