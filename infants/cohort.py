@@ -584,11 +584,17 @@ class Cohort:
         self._att = np.ascontiguousarray(att.numpy(), dtype=np.float32)
 
     def word_cue(
-        self, view: np.ndarray, senses: np.ndarray, mind: Mind, awake: np.ndarray | None = None
+        self,
+        view: np.ndarray,
+        senses: np.ndarray,
+        mind: Mind,
+        awake: np.ndarray | None = None,
+        decay: np.ndarray | None = None,
     ) -> np.ndarray:
         """The word cue B reads (:data:`CUE`), ``float32[N, CUE]``, for ``view[N, C, V,
         V]``, ``senses[N, S]``; moves ``mind``'s word in mind on one step (a word heard
-        while ``awake`` is held ``a.word_hold`` steps)."""
+        while ``awake`` is held ``a.word_hold`` steps) and its object file (fading by
+        ``decay[N]`` a step unseen; A's :meth:`memory_decay` when not given)."""
         n = self.n
         cue = np.empty((n, CUE), dtype=np.float32)
         _word_cue(
@@ -607,7 +613,7 @@ class Cohort:
             self._forward,
             self._lateral,
             self._toy,
-            self.a.memory_decay().numpy().astype(np.float64),
+            np.asarray(self.a.memory_decay().numpy() if decay is None else decay, np.float64),
             bool(self.config.a.object_file),
             mind.file_kind,
             mind.file_lat,
@@ -634,11 +640,11 @@ class Cohort:
         ``senses[N, S]``, moving ``mind`` on one step: in one compiled pass when A and
         B are plain MLPs (the same numbers in less than half the time), else module by
         module."""
-        cue = self.word_cue(view, senses, mind, awake)
+        decay = self.a.memory_decay().numpy()  # one read for the file and the belief
+        cue = self.word_cue(view, senses, mind, awake, decay)
         enc, pol = self.a.inference_mlp(), self.b.inference_mlp()
         if enc is not None and pol is not None:
             draws = torch.empty(self.n, self.n_actions).exponential_(1.0, generator=generator)
-            decay = self.a.memory_decay().numpy()
             out = fused_policy(self.obs, view, senses, enc, pol, draws, mind.belief, decay, cue)
             if out is not None:
                 state, action, logp, value = (torch.from_numpy(a) for a in out)
