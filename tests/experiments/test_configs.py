@@ -13,8 +13,11 @@ from infancy.curricula.runner import plan
 CONFIGS = Path(__file__).resolve().parents[2] / "experiments" / "configs"
 
 
-def test_gaze_practice_adds_gaze_to_the_reacher_and_walker_stages_only():
-    path = CONFIGS / "gaze-practice.yaml"
+def _stages_against_default(name: str):
+    """The stages of config ``name`` and of the default, by stage name, after checking
+    that the two differ in nothing but their stages' mixes of worlds (and the text of
+    their sources): infant, clock, worlds, stage names, ages, body, caregiver, mastery."""
+    path = CONFIGS / name
     the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
     default = plan({})
     assert the_plan.infant == default.infant
@@ -27,8 +30,13 @@ def test_gaze_practice_adds_gaze_to_the_reacher_and_walker_stages_only():
     def rest(stage):  # all but the mix of worlds and the text of the source
         return stage.model_copy(update={"scenarios": {}, "source": ""})
 
-    for name in ours:
-        assert rest(ours[name]) == rest(theirs[name])  # ages, body, caregiver, mastery
+    for stage in ours:
+        assert rest(ours[stage]) == rest(theirs[stage])  # ages, body, caregiver, mastery
+    return ours, theirs
+
+
+def test_gaze_practice_adds_gaze_to_the_reacher_and_walker_stages_only():
+    ours, theirs = _stages_against_default("gaze-practice.yaml")
     for name in ("newborn", "crawler"):
         assert ours[name].scenarios == theirs[name].scenarios
     for name, share in (("reacher", 0.15), ("walker", 0.1)):
@@ -39,19 +47,7 @@ def test_gaze_practice_adds_gaze_to_the_reacher_and_walker_stages_only():
 
 
 def test_hiding_practice_moves_free_play_to_hiding_in_the_crawler_and_walker_stages():
-    path = CONFIGS / "hiding-practice.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
-    default = plan({})
-    assert the_plan.infant == default.infant
-    assert the_plan.curriculum.clock == default.curriculum.clock
-    assert the_plan.curriculum.worlds == default.curriculum.worlds
-    ours = {s.name: s for s in the_plan.curriculum.stages}
-    theirs = {s.name: s for s in default.curriculum.stages}
-    assert list(ours) == list(theirs)
-    for name in ours:
-        assert ours[name].model_copy(update={"scenarios": {}, "source": ""}) == theirs[
-            name
-        ].model_copy(update={"scenarios": {}, "source": ""})
+    ours, theirs = _stages_against_default("hiding-practice.yaml")
     for name in ("newborn", "reacher"):
         assert ours[name].scenarios == theirs[name].scenarios
     for name, hiding, play in (("crawler", 0.25, 0.05), ("walker", 0.2, 0.1)):

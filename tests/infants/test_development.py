@@ -218,6 +218,13 @@ def _teach_turning(pathway: bool, updates: int = 150) -> float:
     cohort.attend()
     train, train_turn = _pool(cohort, 100, 40)
     test, test_turn = _pool(cohort, 900, 8)
+    return _ppo_turning_score(cohort, train, train_turn, test, test_turn, updates)
+
+
+def _ppo_turning_score(cohort, train, train_turn, test, test_turn, updates: int) -> float:
+    """B learns by PPO on one-step trials drawn eight at a time from ``train``
+    (``[N, T, D]`` states), reward 1 for the action in ``train_turn``; the share of
+    ``test`` states on which its most likely action is ``test_turn``."""
     gen = torch.Generator().manual_seed(0)
     n = cohort.n
     for _ in range(updates):
@@ -433,32 +440,8 @@ def _teach_turning_to_seen_toys(config) -> float:
     train, right = _seen_toy_states(cohort, 100, 40)
     turn = torch.from_numpy(np.where(right, TURN_RIGHT, TURN_LEFT))
     test, test_right = _hidden_toy_states(cohort, 900, 8)
-    gen = torch.Generator().manual_seed(0)
-    n = cohort.n
-    for _ in range(150):
-        pick = torch.randint(0, train.shape[1], (8,), generator=gen)
-        state, want = train[:, pick], turn[:, pick]
-        with torch.no_grad():
-            logits, value = cohort.b.evaluate(state)
-            probs = torch.softmax(logits, -1)
-            action = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=gen)
-            action = action.view(n, -1)
-            logp = torch.log(probs.gather(-1, action[..., None])[..., 0])
-        reward = (action == want).float()
-        rollout = {
-            "z": state,
-            "action": action,
-            "logp": logp,
-            "value": value,
-            "reward": reward,
-            "done": torch.ones_like(reward),
-            "last_value": torch.zeros(n),
-        }
-        cohort.b.learn(rollout, torch.ones(n))
-    with torch.no_grad():
-        best = cohort.b.evaluate(test)[0].argmax(-1)
     want = torch.from_numpy(np.where(test_right, TURN_RIGHT, TURN_LEFT))
-    return float((best == want).float().mean())
+    return _ppo_turning_score(cohort, train, turn, test, want, 150)
 
 
 def test_memory_lets_a_skill_learned_on_seen_toys_find_a_hidden_one():
