@@ -88,6 +88,13 @@ class Stage(_Strict):
     )
     scenarios: dict[str, float] = Field(description="world id -> weight of time spent there")
     mastery: str | None = Field(None, description="probe whose pass ends the stage (mastery)")
+    memory_scale: float = Field(
+        1.0,
+        ge=0.0,
+        le=100.0,
+        description="factor on the infant's memory span (a.memory_span) while in this stage: "
+        "working memory that grows with age is a curriculum's choice (no-memory stays 0)",
+    )
     source: str = Field("", description="where the stage's ages come from")
 
     @model_validator(mode="after")

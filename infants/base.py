@@ -247,6 +247,12 @@ class SystemA(ABC, torch.nn.Module):
         default) means no memory."""
         return torch.zeros(self.n)
 
+    def set_memory_span(self, span) -> None:
+        """Set each infant's memory span (steps; ``float[N]`` or one number): what a
+        curriculum's stages scale (``memory_scale``) and a lesion sets to 0. An A with
+        no memory (the default) has none to set."""
+        raise NotImplementedError(f"{type(self).__name__} has no memory span to set")
+
     def word_attention(self) -> torch.Tensor:
         """``float32[N, W+1, K+1]`` in [0, 1]: how strongly a word in mind draws each
         infant's attention to each kind (the word's toy, as A knows it; row 0 and

@@ -35,7 +35,11 @@ __all__ = ["CHECKPOINT_VERSION", "load", "load_state_dict", "optimisers", "save"
 # 2: the belief state, the word in mind and B's state input (the belief and word
 # pathway of issue 19); a version-1 checkpoint's B does not fit them.
 # 3: the vestibular senses (A's input grows) and the object file in the mind.
-CHECKPOINT_VERSION = 3
+# 4: the expectation that hidden toys stay (``permanence``), the file's watch and the
+# gaze a surprise holds. A version-3 checkpoint loads with all three at 0 (no
+# expectation learned yet, nothing watched, nothing holding the gaze).
+CHECKPOINT_VERSION = 4
+_READS = (3, 4)
 
 
 def optimisers(module: torch.nn.Module) -> list[tuple[str, GroupAdam]]:
@@ -99,7 +103,9 @@ def state_dict(cohort: Cohort) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
             "buf.logp": cohort._logp.numpy(),
             "buf.value": cohort._value.numpy(),
             "buf.state": cohort._s.numpy(),
+            "buf.held": cohort._held.astype(np.uint8),
             **{f"mind.{k}": getattr(cohort.mind, k) for k in cohort.mind.FIELDS},
+            "permanence": cohort.permanence,
             "energy": cohort.energy,
             "real_steps": cohort.real_steps,
             "acting_steps": cohort.acting_steps,
@@ -175,7 +181,7 @@ def load(
         raise ValueError(f"{source}: not valid JSON (line {exc.lineno})") from None
     if not isinstance(meta, dict):
         raise ValueError(f"{source}: expected a mapping at the top level")
-    if meta.get("version") != CHECKPOINT_VERSION:
+    if meta.get("version") not in _READS:
         raise ValueError(
             f"{source}: version: expected {CHECKPOINT_VERSION}, got {meta.get('version')!r} "
             "(a checkpoint of an earlier infant; re-run the lifetime that made it)"
@@ -260,7 +266,11 @@ def load_state_dict(cohort: Cohort, arrays: dict[str, np.ndarray], meta: dict[st
     cohort._value.copy_(torch.from_numpy(arrays["buf.value"]))
     cohort._s.copy_(torch.from_numpy(arrays["buf.state"]))
     for k in cohort.mind.FIELDS:
-        getattr(cohort.mind, k)[...] = arrays[f"mind.{k}"]
+        if f"mind.{k}" in arrays or meta["version"] >= 4:  # version 3: see _READS
+            getattr(cohort.mind, k)[...] = arrays[f"mind.{k}"]
+    if meta["version"] >= 4:
+        cohort.permanence[...] = arrays["permanence"]
+        cohort._held[...] = arrays["buf.held"].astype(bool)
     cohort.energy = arrays["energy"].copy()
     cohort.real_steps = arrays["real_steps"].copy()
     cohort.acting_steps = arrays["acting_steps"].copy()

@@ -35,6 +35,7 @@ from infancy.worlds.core.codes import (
     CONTAINER,
     GRASPABLE,
     INFANT_ACTIONS,
+    OCCLUDER,
     REACH,
     S_EYE_CONTACT,
     S_HOLDING,
@@ -94,12 +95,26 @@ class Mind:
     ahead, in cells), carried with the body's felt turns and moves (the ``turned`` and
     ``moved`` senses) while it is out of sight, and how strongly it is held
     (``file_str``, 1 when seen, fading as the belief state does, ``a.memory_span``;
-    0 none). A toy taken into the hand leaves the file.
+    0 none). A toy taken into the hand leaves the file. ``file_watch`` says whether
+    the file's place has been in sight at every step since the toy went out of sight (2;
+    1: the toy is in view; 0: neither), so that what comes out of it can violate the
+    file. ``dwell`` is the steps of looking a violated expectation still holds the
+    infant to (it stays, see :meth:`Cohort.policy`).
 
     The cohort keeps one for its life (:attr:`Cohort.mind`); a probe keeps its own per
     session and :meth:`reset` s it at each new trial."""
 
-    FIELDS = ("belief", "word", "left", "file_kind", "file_lat", "file_fwd", "file_str")
+    FIELDS = (
+        "belief",
+        "word",
+        "left",
+        "file_kind",
+        "file_lat",
+        "file_fwd",
+        "file_str",
+        "file_watch",
+        "dwell",
+    )
 
     def __init__(self, n: int, latent: int) -> None:
         self.belief = np.zeros((n, latent), dtype=np.float32)
@@ -109,6 +124,8 @@ class Mind:
         self.file_lat = np.zeros(n, dtype=np.float64)
         self.file_fwd = np.zeros(n, dtype=np.float64)
         self.file_str = np.zeros(n, dtype=np.float64)
+        self.file_watch = np.zeros(n, dtype=np.int64)
+        self.dwell = np.zeros(n, dtype=np.int64)
 
     def reset(self, mask: np.ndarray | None = None) -> None:
         """Forget everything (a new scene), for the infants in ``mask`` (all by default)."""
@@ -142,6 +159,39 @@ def _carry_file(senses, i, file_lat, file_fwd) -> None:
 
 
 @njit(cache=True, nogil=True)
+def _place_cell(lat, fwd, v):
+    """The view cell (row-major in a ``v`` by ``v`` view, the infant at the bottom
+    middle) of a place ``lat`` cells to the right and ``fwd`` ahead; -1 when it is out
+    of the view or the infant's own cell."""
+    row = v - 1 - int(np.round(fwd))
+    col = v // 2 + int(np.round(lat))
+    if 0 <= col < v and (0 <= row < v - 1 or (row == v - 1 and col != v // 2)):
+        return row * v + col
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def _fits(view, i, toy, lateral, forward, kind, lat, fwd):
+    """Whether the toys infant ``i`` sees fit its object file (the toy ``kind`` at
+    ``lat``, ``fwd``): 1 if that toy is at its place or beside it (it came out), 0 if
+    it is somewhere else or another toy is there instead, -1 if neither (nothing came
+    out of the place)."""
+    wrong = False
+    for c in range(view.shape[2]):
+        k = view[i, CH_KIND, c]
+        if k >= toy.shape[0] or not toy[k]:
+            continue
+        near = abs(lateral[c] - lat) + abs(forward[c] - fwd) <= 1.5
+        if k == kind:
+            if near:
+                return 1
+            wrong = True
+        elif near:
+            wrong = True
+    return 0 if wrong else -1
+
+
+@njit(cache=True, nogil=True)
 def _word_cue(
     view,
     senses,
@@ -158,19 +208,30 @@ def _word_cue(
     forward,
     lateral,
     toy,
+    cover,
     decay,
     keep,
+    look,
+    rate,
+    permanence,
     file_kind,
     file_lat,
     file_fwd,
     file_str,
+    file_watch,
+    dwell,
     cue,
 ):
     """The word cue of one step (see :data:`CUE`) from ``view[N, C, V*V]``,
     ``senses[N, S]`` and A's word attention ``att[N, W+1, K+1]``; updates the word in
     mind (``word``, ``left``: a heard word is held ``hold`` steps) and the object file
     (``file_*``, when ``keep``: see :class:`Mind`; ``toy[code]`` marks the view's kind
-    codes that are toys, ``decay[N]`` the file's fading per unseen step). ``rays``:
+    codes that are toys, ``cover[code]`` those a toy can go into or behind, ``decay[N]``
+    the file's fading per unseen step). When toys come into view again after none, what
+    came out is checked against the file (:func:`_fits`): a fit raises the infant's
+    expectation that hidden toys stay as they went (``permanence[N]``, by ``rate``); a
+    misfit where the file's place was watched all along lowers it and holds the infant's
+    gaze for ``look * permanence * strength`` steps (``dwell``). ``rays``:
     the view cells along each cue direction
     (:func:`~infancy.worlds.core.geometry.cue_rays`); ``dirs``: each code's direction
     (:func:`~infancy.worlds.core.geometry.cue_directions`)."""
@@ -200,10 +261,13 @@ def _word_cue(
         # while it is out of sight (a hidden toy is still where it went).
         seen = False
         if keep:
+            if dwell[i] > 0:
+                dwell[i] -= 1
             if file_str[i] > 0.0:
                 _carry_file(senses, i, file_lat, file_fwd)
                 if senses[i, S_HOLDING] > 0 and senses[i, S_HOLDING] == file_kind[i]:
                     file_str[i] = 0.0  # in my hand now
+                    file_watch[i] = 0
             pick = -1
             if awake[i]:
                 # What to file: the word's toy in view, else the filed toy, else the
@@ -225,24 +289,55 @@ def _word_cue(
                         score = s
                         pick = c
             if pick >= 0:
+                if file_str[i] > 0.0 and file_watch[i] != 1:
+                    # Toys in view again after none: does what came out fit the file?
+                    fit = _fits(
+                        view, i, toy, lateral, forward, file_kind[i], file_lat[i], file_fwd[i]
+                    )
+                    if fit == 1:
+                        permanence[i] += rate * (1.0 - permanence[i])
+                    elif fit == 0 and file_watch[i] == 2:
+                        # Its place was in sight all along: the toy cannot be elsewhere,
+                        # nor another toy in its place. The infant keeps looking.
+                        permanence[i] -= rate * permanence[i]
+                        hold_for = np.int64(look * permanence[i] * file_str[i] + 0.5)
+                        if hold_for > dwell[i]:
+                            dwell[i] = hold_for
                 file_kind[i] = view[i, CH_KIND, pick]
                 file_lat[i] = lateral[pick]
                 file_fwd[i] = forward[pick]
                 file_str[i] = 1.0
+                file_watch[i] = 1
                 seen = True
             elif file_str[i] > 0.0:
                 file_str[i] *= decay[i]
                 if file_str[i] < 0.05:
                     file_str[i] = 0.0
                 # Its place in sight with nothing on it: the toy is not there any more
-                # (taken away, put away). A box or a screen there may hold it.
-                row = v - 1 - int(np.round(file_fwd[i]))
-                col = v // 2 + int(np.round(file_lat[i]))
-                if 0 <= row < v - 1 or (row == v - 1 and col != v // 2):
-                    if 0 <= col < v:
-                        c = row * v + col
-                        if view[i, CH_CELL, c] != CELL_UNSEEN and view[i, CH_KIND, c] == 0:
-                            file_str[i] = 0.0
+                # (taken away, put away), unless a box or a screen beside the place
+                # took it in (the nearest, if several).
+                c = _place_cell(file_lat[i], file_fwd[i], v)
+                if c >= 0 and view[i, CH_CELL, c] != CELL_UNSEEN and view[i, CH_KIND, c] == 0:
+                    near = 1.5
+                    into = -1
+                    for c2 in range(cells):
+                        k2 = view[i, CH_KIND, c2]
+                        if k2 > 0 and k2 < cover.shape[0] and cover[k2]:
+                            d = abs(lateral[c2] - file_lat[i]) + abs(forward[c2] - file_fwd[i])
+                            if d <= near:
+                                near = d - 1e-9
+                                into = c2
+                    if into >= 0:
+                        file_lat[i] = lateral[into]
+                        file_fwd[i] = forward[into]
+                    else:
+                        file_str[i] = 0.0
+                if file_str[i] > 0.0:
+                    c = _place_cell(file_lat[i], file_fwd[i], v)
+                    watched = c >= 0 and view[i, CH_CELL, c] != CELL_UNSEEN
+                    file_watch[i] = 2 if (file_watch[i] >= 1 and watched) else 0
+                else:
+                    file_watch[i] = 0
         remembered = keep and not seen and file_str[i] > 0.0 and awake[i]
         if word[i] == 0 or not pathway:
             if (
@@ -487,6 +582,7 @@ class Cohort:
         self._logp = torch.zeros(n, t)
         self._value = torch.zeros(n, t)
         self._s = torch.zeros(n, t, self.state_size)  # B's state at each step
+        self._held = np.zeros((n, t), dtype=bool)  # steps a surprise held the infant still
         self.mind = Mind(n, self.a.latent)
         fwd, lat = egocentric_offsets(self.view_size)
         self._forward = fwd.reshape(-1).astype(np.float64)
@@ -497,6 +593,12 @@ class Cohort:
         self._toy = np.zeros(self.n_kinds + 1, dtype=np.bool_)
         flags = self.rules.kind_flags()
         self._toy[1:] = (flags & GRASPABLE).astype(bool) & ~(flags & CONTAINER).astype(bool)
+        # ... and those a toy can go into or behind (a box, a cup, a screen).
+        self._cover = np.zeros(self.n_kinds + 1, dtype=np.bool_)
+        self._cover[1:] = (flags & (CONTAINER | OCCLUDER)).astype(bool)
+        # Learned: how strongly the infant expects a hidden toy to stay as it went (0 at
+        # birth; toys that come out of hiding as they went raise it, misfits lower it).
+        self.permanence = np.zeros(n)
         self.attend()
         self._t = 0
         self._primed = False
@@ -571,9 +673,12 @@ class Cohort:
         t = self._t
         awake = self.mode != SLEEP
         action, logp, value, state = self._infer(
-            self._view[:, t], self._senses[:, t], self.gen, self.mind, awake
+            self._view[:, t], self._senses[:, t], self.gen, self.mind, awake, learn=True
         )
-        act = np.where(self.mode == ACT, action.numpy(), STAY)
+        # A violated expectation holds the infant's gaze: it stays, looking (B learns
+        # from that step as from its own choice of STAY: see learn()).
+        self._held[:, t] = held = self.mind.dwell > 0
+        act = np.where((self.mode == ACT) & ~held, action.numpy(), STAY)
         return act, logp, value, state
 
     def attend(self) -> None:
@@ -590,11 +695,14 @@ class Cohort:
         mind: Mind,
         awake: np.ndarray | None = None,
         decay: np.ndarray | None = None,
+        learn: bool = False,
     ) -> np.ndarray:
         """The word cue B reads (:data:`CUE`), ``float32[N, CUE]``, for ``view[N, C, V,
         V]``, ``senses[N, S]``; moves ``mind``'s word in mind on one step (a word heard
         while ``awake`` is held ``a.word_hold`` steps) and its object file (fading by
-        ``decay[N]`` a step unseen; A's :meth:`memory_decay` when not given)."""
+        ``decay[N]`` a step unseen; A's :meth:`memory_decay` when not given). With
+        ``learn`` (life, not probes), toys coming out of hiding teach :attr:`permanence`
+        (at ``a.permanence_rate``, when the infant learns at all)."""
         n = self.n
         cue = np.empty((n, CUE), dtype=np.float32)
         _word_cue(
@@ -613,12 +721,18 @@ class Cohort:
             self._forward,
             self._lateral,
             self._toy,
+            self._cover,
             np.asarray(self.a.memory_decay().numpy() if decay is None else decay, np.float64),
             bool(self.config.a.object_file),
+            int(self.config.m.surprise_look),
+            float(self.config.a.permanence_rate * self.config.learning) if learn else 0.0,
+            self.permanence,
             mind.file_kind,
             mind.file_lat,
             mind.file_fwd,
             mind.file_str,
+            mind.file_watch,
+            mind.dwell,
             cue,
         )
         return cue
@@ -635,13 +749,15 @@ class Cohort:
         generator: torch.Generator,
         mind: Mind,
         awake: np.ndarray | None = None,
+        learn: bool = False,
     ):
         """B's actions, log-probabilities, values and states for ``view[N, C, V, V]``,
         ``senses[N, S]``, moving ``mind`` on one step: in one compiled pass when A and
         B are plain MLPs (the same numbers in less than half the time), else module by
-        module."""
+        module. B's action is sampled whatever the mind's ``dwell``; the callers make
+        the infants a surprise holds stay."""
         decay = self.a.memory_decay().numpy()  # one read for the file and the belief
-        cue = self.word_cue(view, senses, mind, awake, decay)
+        cue = self.word_cue(view, senses, mind, awake, decay, learn)
         enc, pol = self.a.inference_mlp(), self.b.inference_mlp()
         if enc is not None and pol is not None:
             draws = torch.empty(self.n, self.n_actions).exponential_(1.0, generator=generator)
@@ -800,10 +916,19 @@ class Cohort:
                 belief = self.a.remember(torch.from_numpy(self.mind.belief), z_last)
                 s_last = self.state_of(z_last, belief, self._s[:, t - 1, -CUE:])
                 last_value = self.b.evaluate(s_last[:, None])[1][:, 0]
+            logp = self._logp[:, :t]
+            held = self._held[:, :t] & (mode == ACT)[:, None]
+            if held.any():
+                # A surprise held these infants still: the action taken was STAY, so the
+                # old log-probability is B's (unchanged since the step) of STAY.
+                with torch.no_grad():
+                    logits, _ = self.b.evaluate(self._s[:, :t])
+                    stay = torch.log_softmax(logits, -1)[..., STAY]
+                logp = torch.where(torch.from_numpy(held), stay, logp)
             rollout = {
                 "z": self._s[:, :t],
                 "action": action,
-                "logp": self._logp[:, :t],
+                "logp": logp,
                 "value": self._value[:, :t],
                 "reward": mixed,
                 "done": done.float(),
@@ -1064,7 +1189,7 @@ class Cohort:
         mind = Mind(self.n, self.a.latent) if mind is None else mind
         gen = self.gen if generator is None else generator
         action, _, _, _ = self._infer(view, senses, gen, mind)
-        return action.numpy()
+        return np.where(mind.dwell > 0, STAY, action.numpy())
 
     def new_mind(self) -> Mind:
         """An empty :class:`Mind` for this cohort (a probe's, a demo's)."""

@@ -106,6 +106,14 @@ class AConfig(_Strict):
         "body's felt turns and moves while out of sight, fading with memory_span (B reads it "
         "in the word cue's place slots)",
     )
+    permanence_rate: float = Field(
+        0.01,
+        ge=0.0,
+        le=1.0,
+        description="how fast the object file learns to expect a hidden toy to stay as it "
+        "went: per toy that comes out of hiding where the file has it (up) or does not "
+        "(down); 0: the expectation stays at its birth value, 0",
+    )
     word_hold: int = Field(
         8, ge=0, le=1000, description="steps a heard word stays in mind (its toy attended)"
     )
@@ -304,6 +312,14 @@ class MConfig(_Strict):
         default_factory=EvolvableMConfig, description="the evolvable System M"
     )
     # --- constraints (every implementation) -------------------------------------
+    surprise_look: int = Field(
+        6,
+        ge=0,
+        le=64,
+        description="steps a violated expectation (a toy out of hiding that does not fit the "
+        "object file) holds the infant looking, times how strongly it expects hidden toys to "
+        "stay and how strongly the file holds the toy; 0: surprise does not hold the gaze",
+    )
     energy_floor: float = Field(
         0.05, ge=0.0, le=1.0, description="constraint: below this energy the infant must sleep"
     )

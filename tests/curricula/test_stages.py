@@ -71,6 +71,7 @@ BAD = [
     ({"stages": _stages(caregiver={"patience": 1.0})}, "unknown caregiver habit 'patience'"),
     ({"stages": _stages(mastery="juggling")}, "unknown probe 'juggling'"),
     ({"stages": _stages(name="")}, "stages.1.name"),
+    ({"stages": _stages(memory_scale=-1)}, "stages.1.memory_scale"),
     ({"stages": _stages(colour="red")}, "stages.1.colour: unknown key"),
     ({"stages": _stages(from_months=5)}, "stages must be contiguous"),
     ({"stages": _stages(name="newborn")}, "stage names must be unique"),
@@ -167,6 +168,34 @@ def test_the_lifetime_makes_each_world_with_the_curriculum_s_parameters():
     assert reach.height == reach.width == 8
     play = life._world("playroom-v0")  # a world the curriculum says nothing of
     assert play.scenario.config == type(play.scenario.config)(n_infants=1)
+
+
+def test_a_stage_scales_the_memory_span_and_no_memory_stays_none():
+    """A stage's ``memory_scale`` sets each infant's memory span to its own
+    ``a.memory_span`` times the factor of the stage it is in, from the first segment it
+    lives there; the no-memory infant (span 0) keeps none."""
+    from infancy.curricula.lifetime import Lifecycle
+
+    base = load_curriculum(overlays=("tiny",))
+    stages = [
+        {**st.model_dump(), "memory_scale": f}
+        for st, f in zip(base.stages, (0.5, 1, 2, 4), strict=True)
+    ]
+    # (one battery, at the end: the test is about the spans)
+    cur = load_curriculum(overlays=("tiny",), stages=stages, probes={"every_months": 24.0})
+    assert [st.memory_scale for st in cur.stages] == [0.5, 1, 2, 4]
+    factors = (0.5, 1, 2, 4)
+    life = Lifecycle(cur, n=2, seed=0)
+    seen = set()
+    while not life.done:
+        k = int(life.stage[0])
+        life.segment()
+        assert float(life.cohort.a.span[0]) == 16.0 * factors[k]
+        seen.add(k)
+    assert seen == {0, 1, 2, 3}
+    life = Lifecycle(cur, n=2, seed=0, infant={"a": {"memory_span": 0.0}})
+    life.segment()
+    assert (life.cohort.a.span == 0).all()
 
 
 def test_the_default_practice_room_never_shows_the_probe_room_s_view():

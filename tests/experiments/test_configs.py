@@ -27,11 +27,12 @@ def _stages_against_default(name: str):
     theirs = {s.name: s for s in default.curriculum.stages}
     assert list(ours) == list(theirs)
 
-    def rest(stage):  # all but the mix of worlds and the text of the source
-        return stage.model_copy(update={"scenarios": {}, "source": ""})
+    def rest(stage):  # all but the mix of worlds, the text of the source, the memory
+        return stage.model_copy(update={"scenarios": {}, "source": "", "memory_scale": 1.0})
 
     for stage in ours:
         assert rest(ours[stage]) == rest(theirs[stage])  # ages, body, caregiver, mastery
+    assert all(s.memory_scale == 1.0 for s in theirs.values())
     return ours, theirs
 
 
@@ -59,3 +60,16 @@ def test_hiding_practice_moves_free_play_to_hiding_in_the_crawler_and_walker_sta
         assert {k: ours[name].scenarios[k] for k in others} == {
             k: theirs[name].scenarios[k] for k in others
         }
+
+
+def test_growing_memory_scales_the_span_by_stage_and_changes_nothing_else():
+    ours, theirs = _stages_against_default("growing-memory.yaml")
+    assert [s.memory_scale for s in ours.values()] == [0.25, 0.5, 1.0, 2.0]
+    for name in ours:
+        assert ours[name].scenarios == theirs[name].scenarios
+
+
+def test_the_practice_configs_keep_the_default_memory():
+    for name in ("gaze-practice.yaml", "hiding-practice.yaml"):
+        ours, _ = _stages_against_default(name)
+        assert all(s.memory_scale == 1.0 for s in ours.values())

@@ -141,3 +141,32 @@ def test_checkpoint_from_before_a_cue_loads_without_it(tmp_path, key, other):
     (tmp_path / "infant.json").write_text(json.dumps(meta))
     loaded = Cohort.load(tmp_path)
     assert not getattr(loaded.config.b, key) and getattr(loaded.config.b, other)
+
+
+def test_version_3_checkpoint_loads_with_no_expectation_learned(tmp_path):
+    """A version-3 checkpoint (before the expectation that hidden toys stay, the file's
+    watch and the gaze a surprise holds, 2026-12-04) loads with all three at 0 and every
+    other part as saved; any other old version is refused in one line."""
+    world = make_batch("reach-v0", 2, seed=0, autoreset=True)
+    world.reset()
+    cohort = Cohort({"chunk": 8}, n=2, seed=0)
+    cohort.live(world, 24)
+    cohort.permanence[:] = 0.5
+    cohort.mind.dwell[:] = 2
+    arrays, _ = cohort.state_dict()
+    assert Cohort.load(cohort.save(tmp_path)).permanence.tolist() == [0.5, 0.5]
+    old = {
+        k: v
+        for k, v in arrays.items()
+        if k not in ("permanence", "buf.held", "mind.file_watch", "mind.dwell")
+    }
+    save_file(old, str(tmp_path / "infant.safetensors"))
+    meta = json.loads((tmp_path / "infant.json").read_text())
+    (tmp_path / "infant.json").write_text(json.dumps({**meta, "version": 3}))
+    loaded = Cohort.load(tmp_path)
+    assert loaded.permanence.tolist() == [0.0, 0.0]
+    assert loaded.mind.dwell.tolist() == [0, 0] and not loaded._held.any()
+    assert np.array_equal(loaded.mind.file_str, cohort.mind.file_str)
+    (tmp_path / "infant.json").write_text(json.dumps({**meta, "version": 2}))
+    with pytest.raises(ValueError, match="version: expected 4, got 2"):
+        Cohort.load(tmp_path)

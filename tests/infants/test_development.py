@@ -17,7 +17,7 @@ from infancy.infants.config import MConfig
 from infancy.infants.evaluation import effective_rank
 from infancy.infants.system_m import RuleM, ScheduleM
 from infancy.worlds import make_batch
-from infancy.worlds.core.codes import FLAG_IMPERATIVE, NORTH, TURN_LEFT, TURN_RIGHT
+from infancy.worlds.core.codes import FLAG_IMPERATIVE, NORTH, STAY, TURN_LEFT, TURN_RIGHT
 
 TOYS = ("ball", "rattle", "block", "duck", "doll")
 
@@ -168,6 +168,138 @@ def test_the_object_file_ends_where_the_toy_is_seen_gone():
             assert (mind.file_str > 0).all() and (cues[-1][:, 3] > 0).all()
         else:
             assert (mind.file_str == 0).all() and (cues[-1] == 0).all()
+
+
+def _reveal(cohort: Cohort, *, out: str, learn: bool, box_beside: bool = True):
+    """The violation-of-expectation staging for one toy: a ball two cells ahead-left,
+    a box beside it; the ball goes into the box (or, with no box beside it, away), two
+    steps pass, then ``out`` (a toy kind) comes out where the ball was. Returns the
+    mind after the box took the ball and after the reveal (copies of its file fields)."""
+    n = cohort.n
+    s = Session(["reacher"] * n, 0)
+    mind = cohort.new_mind()
+    seen = []
+
+    def policy(view, senses, state):
+        cohort.word_cue(view, senses, mind, learn=learn)
+        seen.append({k: getattr(mind, k).copy() for k in mind.FIELDS if k != "belief"})
+        return np.zeros(n, dtype=np.int64)
+
+    s.new_trial()
+    s.caregiver((1, 4))
+    if box_beside:
+        s.put(1, s.box, (3, 3))
+    s.put(0, s.kinds("ball"), (2, 3))
+    s.hold(NORTH)
+    s.step(policy)
+    s.put(0, s.kinds("ball") if box_beside else -1, (2, 3), inside=1 if box_beside else None)
+    for _ in range(3):
+        s.hold(NORTH)
+        s.step(policy)
+    s.put(0, s.kinds(out), (2, 3))
+    s.hold(NORTH)
+    s.step(policy)
+    return seen[1], seen[-1]
+
+
+def test_a_toy_that_vanishes_beside_a_box_is_filed_in_it():
+    """A toy gone from its place with a box beside it went into the box: the file moves
+    there and keeps it, its place watched; with nothing beside it, the toy is gone."""
+    cohort = Cohort(None, n=4, seed=0)
+    hidden, _ = _reveal(cohort, out="ball", learn=False)
+    assert (hidden["file_lat"] == -1).all() and (hidden["file_fwd"] == 1).all()
+    assert (hidden["file_str"] > 0.9).all() and (hidden["file_watch"] == 2).all()
+    gone, _ = _reveal(cohort, out="ball", learn=False, box_beside=False)
+    assert (gone["file_str"] == 0).all() and (gone["file_watch"] == 0).all()
+
+
+def test_the_expectation_that_hidden_toys_stay_is_learned_in_life_only():
+    """The same toy out of the box raises the expectation (by ``a.permanence_rate`` of
+    what is left to learn) and holds no gaze; another toy out of it lowers it and, as
+    strongly as it was expected and the toy remembered, holds the gaze. Probes (no
+    ``learn``) and an infant that does not learn leave it as it is."""
+    cohort = Cohort(None, n=4, seed=0)
+    rate = cohort.config.a.permanence_rate
+    _, fit = _reveal(cohort, out="ball", learn=True)
+    assert np.allclose(cohort.permanence, rate) and (fit["dwell"] == 0).all()
+    cohort.permanence[:] = 0.5
+    _, misfit = _reveal(cohort, out="duck", learn=True)
+    assert np.allclose(cohort.permanence, 0.5 * (1 - rate))
+    strength = np.exp(-3 / 16.0)  # three steps unseen with the default span
+    look = cohort.config.m.surprise_look
+    assert (misfit["dwell"] == int(look * 0.5 * (1 - rate) * strength + 0.5)).all()
+    assert (misfit["dwell"] > 0).all()
+    before = cohort.permanence.copy()
+    _reveal(cohort, out="duck", learn=False)
+    assert np.array_equal(cohort.permanence, before)
+    still = Cohort({"learning": False}, n=4, seed=0)
+    _reveal(still, out="ball", learn=True)
+    assert (still.permanence == 0).all()
+
+
+def _voe(config=None, permanence: float = 1.0):
+    """The violation-of-expectation probe (8 pairs, reacher bodies) for an untrained
+    cohort whose expectation that hidden toys stay is set to ``permanence``."""
+    from infancy.curricula.probes import CohortPolicy, violation_of_expectation
+
+    cohort = Cohort(config, n=8, seed=0)
+    cohort.permanence[:] = permanence
+    return violation_of_expectation(
+        CohortPolicy(cohort.frozen(), 3), ["reacher"] * 8, trials=8, seed=3
+    )
+
+
+def test_a_surprise_holds_the_gaze_at_the_impossible_event():
+    """B untrained, turning away at random: with the expectation learned, the toy that
+    comes out of the wrong box holds the infants' gaze (mean score 0.84 here; a random
+    turner in the possible event sometimes looks as long, and the sign test of 8 pairs
+    needs nearly all; held past the probe's look window, 7 of 8 pass). With none learned
+    (birth, or the no-learning infant), no memory, no object file or no hold, nothing
+    tells the two events apart: no infant passes and the mean score is near chance."""
+    assert _voe()["score"].mean() >= 0.75
+    assert _voe({"m": {"surprise_look": 12}})["passed"].sum() >= 6
+    for config, permanence in (
+        (None, 0.0),
+        ({"a": {"memory_span": 0.0}}, 1.0),
+        ({"a": {"object_file": False}}, 1.0),
+        ({"m": {"surprise_look": 0}}, 1.0),
+    ):
+        rows = _voe(config, permanence)
+        assert rows["passed"].sum() == 0 and abs(rows["score"].mean() - 0.5) < 0.15
+
+
+def test_a_surprise_holds_an_acting_infant_still_and_b_learns_that_it_stayed():
+    """In life, an acting infant whose gaze a surprise holds stays (``dwell`` steps, as
+    the kernel counts them down), the step is marked held, and B's update takes the
+    old log-probability of STAY, the action taken, from B as it was at the step."""
+    world = make_batch("reach-v0", 2, seed=0, autoreset=True)
+    world.reset()
+    cohort = Cohort({"chunk": 8}, n=2, seed=0)
+    cohort.m.override(mode="act", gate_b=1.0)
+    cohort.live(world, 8)  # the override takes effect at the next decision
+    assert (cohort.mode == ACT).all()
+    cohort.mind.dwell[:] = [3, 0]
+    acts = []
+    for _ in range(3):
+        cohort.step(world)
+        acts.append(cohort._action[:, cohort._t - 1].copy())
+    assert [a[0] for a in acts] == [STAY, STAY, acts[2][0]]
+    assert cohort._held[0, :3].tolist() == [True, True, False] and not cohort._held[1, :3].any()
+    seen = {}
+    learn = cohort.b.learn
+
+    def spy(rollout, gate):
+        seen.update(rollout, sampled=cohort._logp.clone())
+        return learn(rollout, gate)
+
+    cohort.b.learn = spy
+    with torch.no_grad():
+        logits, _ = cohort.b.evaluate(cohort._s[:, :2])
+    cohort.live(world, 5)
+    stay = torch.log_softmax(logits[0], -1)[:, STAY]
+    assert torch.allclose(seen["logp"][0, :2], stay)
+    assert torch.equal(seen["logp"][0, 2:], seen["sampled"][0, 2:])
+    assert torch.equal(seen["logp"][1], seen["sampled"][1])
 
 
 def _named_toy_states(cohort: Cohort, seed: int, trials: int = 1):
