@@ -201,8 +201,8 @@ class Lifecycle:
                 # A shared room's caregiver behaves as for its youngest infant.
                 world.set_habits(self.curriculum.stage_habits(k), worlds=grid.min(1) == k)
         # Each infant's memory span as its stage scales it, where a stage says so.
-        scale = np.array([stages[k].memory_scale for k in self.stage])
         if any(s.memory_scale != 1.0 for s in stages):
+            scale = np.array([stages[k].memory_scale for k in self.stage])
             cohort.a.set_memory_span(cohort.config.a.memory_span * scale)
         driver.begin()
         end = min(self.step + cohort.config.chunk * self.segment_chunks, clock.lifetime_steps)

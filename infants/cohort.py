@@ -318,22 +318,22 @@ def _word_cue(
                 # took it in (the nearest, if several).
                 c = _place_cell(file_lat[i], file_fwd[i], v)
                 if c >= 0 and view[i, CH_CELL, c] != CELL_UNSEEN and view[i, CH_KIND, c] == 0:
-                    near = 1.5
+                    near = 0.0
                     into = -1
-                    for c2 in range(cells):
+                    for c2 in range(cells):  # the nearest cover (the first, on a tie)
                         k2 = view[i, CH_KIND, c2]
                         if k2 > 0 and k2 < cover.shape[0] and cover[k2]:
                             d = abs(lateral[c2] - file_lat[i]) + abs(forward[c2] - file_fwd[i])
-                            if d <= near:
-                                near = d - 1e-9
+                            if d <= 1.5 and (into < 0 or d < near):
+                                near = d
                                 into = c2
                     if into >= 0:
                         file_lat[i] = lateral[into]
                         file_fwd[i] = forward[into]
+                        c = into
                     else:
                         file_str[i] = 0.0
                 if file_str[i] > 0.0:
-                    c = _place_cell(file_lat[i], file_fwd[i], v)
                     watched = c >= 0 and view[i, CH_CELL, c] != CELL_UNSEEN
                     file_watch[i] = 2 if (file_watch[i] >= 1 and watched) else 0
                 else:

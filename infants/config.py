@@ -311,7 +311,7 @@ class MConfig(_Strict):
     evolvable: EvolvableMConfig = Field(
         default_factory=EvolvableMConfig, description="the evolvable System M"
     )
-    # --- constraints (every implementation) -------------------------------------
+    # --- every implementation: how long a surprise holds the gaze ----------------
     surprise_look: int = Field(
         6,
         ge=0,
@@ -320,6 +320,7 @@ class MConfig(_Strict):
         "object file) holds the infant looking, times how strongly it expects hidden toys to "
         "stay and how strongly the file holds the toy; 0: surprise does not hold the gaze",
     )
+    # --- constraints (every implementation) -------------------------------------
     energy_floor: float = Field(
         0.05, ge=0.0, le=1.0, description="constraint: below this energy the infant must sleep"
     )
