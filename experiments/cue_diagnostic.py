@@ -2,7 +2,7 @@
 alone and is tested with the battery's probe for that cue as it learns.
 
     python experiments/cue_diagnostic.py [--cue gaze] [--varied] [--steps 32768]
-        [--every 8192] [--n 16] [--trials 16] [--seed 0] [--no-follow]
+        [--every 8192] [--n 16] [--trials 16] [--seed 0] [--no-follow] [--no-sectors]
     python experiments/cue_diagnostic.py --cue gaze --follower
 
 The practice world is ``gaze-following-v0`` (``--cue gaze``) or ``point-following-v0``
@@ -16,7 +16,8 @@ no shortcut of the cue probes scores 0.1 above chance (tests/worlds/test_mechani
 The probe puts the caregiver front-left or front-right of the infant in its held-out
 room and the toys in two of three directions, so only a cue followed to its toy passes
 it. ``--no-follow`` turns B's geometric joint attention off (``b.follow``: the place the
-caregiver looks or points to, in the word cue's place slots). ``--follower`` scores,
+caregiver looks or points to, in the word cue's place slots); ``--no-sectors`` turns
+off B's sector code of that place (``b.cue_sectors``). ``--follower`` scores,
 instead, a policy that acts on that place with no learning (turn to its side, else keep
 still): the probe score and the varied practice reward the pathway allows.
 
@@ -141,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         "--no-follow", action="store_true", help="b.follow false (no geometric joint attention)"
     )
     ap.add_argument(
+        "--no-sectors", action="store_true", help="b.cue_sectors false (the place slots alone)"
+    )
+    ap.add_argument(
         "--follower",
         action="store_true",
         help="score the untrained geometric follower (the pathway's ceiling) and stop",
@@ -160,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     config = {
         "m": {"rule": {"imagine_every": 0, "social_above": 1.0}},
-        "b": {"follow": not args.no_follow},
+        "b": {"follow": not args.no_follow, "cue_sectors": not args.no_sectors},  # on here
     }
     cohort = Cohort(config, n=args.n, seed=args.seed)
     world = WORLDS[args.cue]

@@ -85,14 +85,20 @@ def run(args: argparse.Namespace) -> Path:
         for s in specs(args.conditions, args.seeds, args.size)
         if not (out / f"{s['label']}.probes.parquet").exists()
     ]
+
+    def keep(i: int, result) -> None:
+        # Written as each lifetime ends, so that a crash or a stop loses only the
+        # lifetimes still running (the executors call this in the order they finish).
+        label = todo[i]["label"]
+        if not result.ok:
+            print(f"{label}: failed: {result.error}", file=sys.stderr)
+            return
+        for name in ("probes", "audit"):
+            result.tables[name].to_parquet(out / f"{label}.{name}.parquet")
+        print(f"{label}: done in {result.seconds:.0f} s", flush=True)
+
     with executor(args.executor, args.workers) as pool:
-        for spec, result in zip(todo, pool.map(todo), strict=True):
-            if not result.ok:
-                print(f"{spec['label']}: failed: {result.error}", file=sys.stderr)
-                continue
-            for name in ("probes", "audit"):
-                result.tables[name].to_parquet(out / f"{spec['label']}.{name}.parquet")
-            print(f"{spec['label']}: done in {result.seconds:.0f} s", flush=True)
+        pool.map(todo, progress=keep)
     return out
 
 

@@ -200,6 +200,10 @@ def load(
     # it rather than reading an input it never saw.
     if isinstance(b, dict) and {"orient", "follow"} - b.keys():
         config = {**config, "b": {"orient": False, "follow": False, **b}}
+    # Nor the cue's sector code (b.cue_sectors, 2026-12-04): its B's state is narrower.
+    b = config.get("b") if isinstance(config, dict) else None
+    if isinstance(b, dict) and "cue_sectors" not in b:
+        config = {**config, "b": {**b, "cue_sectors": False}}
     cohort = cls(
         InfantConfig.from_dict(config, source=str(source)),
         n,

@@ -56,14 +56,17 @@ from .memory import SalienceMemory
 from .nn import Obs, ObsEncoder, fused_policy
 from .signals import Chunk, MetaSignals
 
-__all__ = ["CUE", "Cohort", "Mind"]
+__all__ = ["CUE", "SECTORS", "Cohort", "Mind"]
 
 CUE = 4
 """Size of the word cue B reads: the word in mind (the share of its hold left), how
 strongly its toy is in view, and that toy's mean lateral and forward place in the view
-(each in [-1, 1]). With no word in mind, or no word pathway (``b.word_pathway`` off),
-the cue is all 0, unless ``b.orient`` (bottom-up orienting) is on: then the last three
-are 1 and the place of the nearest object in view (none: 0), the first staying 0 so
+(each in [-1, 1]). With ``b.cue_sectors`` :data:`SECTORS` more follow: the same place
+coded by sector (:func:`_sectors`); ``Cohort.cue_size`` is the cue's whole size.
+
+With no word in mind, or no word pathway (``b.word_pathway`` off), the cue is all 0,
+unless ``b.orient`` (bottom-up orienting) is on: then its second to fourth slots are 1
+and the place of the nearest object in view (none: 0), the first staying 0 so
 that B tells the two apart. Of objects equally near, the first in the view's order
 (further ahead, then further left) is taken, a bias no probe's answer depends on (the
 probes' objects stand at equal distances on both sides, the answer drawn).
@@ -83,6 +86,12 @@ moves, with its strength (fading with ``a.memory_span``) in the second slot: in 
 of orienting when no word is in mind, and for a word in mind whose toy is out of sight
 (if the word means the filed toy, or A knows no toy for it yet). So a toy hidden, or
 left behind by a turn, is still somewhere to turn to and reach for."""
+
+
+SECTORS = 4
+"""Slots of the cue's sector code (``b.cue_sectors``): the cue's strength in the slot of
+the sector its place lies in, to the left, to the right, ahead within reach (the cell in
+front) or further ahead; 0 in the others (:func:`_sectors`)."""
 
 
 class Mind:
@@ -402,6 +411,33 @@ def _word_cue(
 
 
 @njit(cache=True, nogil=True)
+def _sectors(cue, half, depth) -> None:
+    """The cue's place by sector, in ``cue[:, 4:8]`` (see :data:`SECTORS`): the strength
+    ``cue[:, 1]`` in the slot of the left, the right, the cell in front, or further
+    ahead. Ahead is a place more ahead than aside (so a diagonal counts as aside: a turn
+    faces it first); the infant's own cell and a place straight behind are in none.
+
+    Why: the place slots are two small numbers whose fine differences (a toy beside the
+    infant or in front of it is a third of the lateral range, a sixth of the forward
+    one, away from 0) B must carve into actions in every context anew; a coarse
+    retinotopic code of the same place is what one reading of it can use everywhere."""
+    for i in range(cue.shape[0]):
+        for j in range(4, 8):
+            cue[i, j] = 0.0
+        s = cue[i, 1]
+        if s <= 0.0:
+            continue
+        lat = cue[i, 2] * half
+        fwd = cue[i, 3] * depth
+        if fwd > abs(lat):
+            cue[i, 6 if fwd < 1.5 else 7] = s
+        elif lat < -1e-6:
+            cue[i, 4] = s
+        elif lat > 1e-6:
+            cue[i, 5] = s
+
+
+@njit(cache=True, nogil=True)
 def _follow(view, i, rays, dirs, forward, lateral, half, depth, cue) -> bool:
     """Geometric joint attention for infant ``i`` (see :data:`CUE`): writes the place
     the caregiver's arm (else head) turns to into ``cue[i, 1:]``; False when no
@@ -552,7 +588,8 @@ class Cohort:
             c.grad_clip,
         )
         # B reads the state [z, belief, word cue] (see :meth:`state_of`).
-        self.state_size = 2 * self.a.latent + CUE
+        self.cue_size = CUE + (SECTORS if c.b.cue_sectors else 0)
+        self.state_size = 2 * self.a.latent + self.cue_size
         self.b = create(
             "b", c.b.name, c.b, n, self.state_size, self.n_actions, self.gen, c.grad_clip
         )
@@ -570,7 +607,7 @@ class Cohort:
                 "view_next": ((ch, v, v), "uint8"),
                 "senses_next": ((ns,), "uint8"),
                 "belief": ((self.a.latent,), "float32"),
-                "cue": ((CUE,), "float32"),
+                "cue": ((self.cue_size,), "float32"),
             },
         )
         t = c.chunk
@@ -587,6 +624,9 @@ class Cohort:
         fwd, lat = egocentric_offsets(self.view_size)
         self._forward = fwd.reshape(-1).astype(np.float64)
         self._lateral = lat.reshape(-1).astype(np.float64)
+        # The scales of the cue's place slots (as _word_cue computes them).
+        self._half = max(1.0, float(np.max(np.abs(self._lateral))))
+        self._depth = max(1.0, float(np.max(self._forward)))
         self._rays = cue_rays(int(self.view_size))
         self._dirs = cue_directions()
         # The view's kind codes (1 + kind) that are toys: what the object file keeps.
@@ -697,14 +737,15 @@ class Cohort:
         decay: np.ndarray | None = None,
         learn: bool = False,
     ) -> np.ndarray:
-        """The word cue B reads (:data:`CUE`), ``float32[N, CUE]``, for ``view[N, C, V,
+        """The word cue B reads (:data:`CUE`, :data:`SECTORS`), ``float32[N,
+        cue_size]``, for ``view[N, C, V,
         V]``, ``senses[N, S]``; moves ``mind``'s word in mind on one step (a word heard
         while ``awake`` is held ``a.word_hold`` steps) and its object file (fading by
         ``decay[N]`` a step unseen; A's :meth:`memory_decay` when not given). With
         ``learn`` (life, not probes), toys coming out of hiding teach :attr:`permanence`
         (at ``a.permanence_rate``, when the infant learns at all)."""
         n = self.n
-        cue = np.empty((n, CUE), dtype=np.float32)
+        cue = np.empty((n, self.cue_size), dtype=np.float32)
         _word_cue(
             np.ascontiguousarray(view, dtype=np.uint8).reshape(n, view.shape[1], -1),
             np.ascontiguousarray(senses, dtype=np.uint8),
@@ -735,6 +776,8 @@ class Cohort:
             mind.dwell,
             cue,
         )
+        if self.config.b.cue_sectors:
+            _sectors(cue, self._half, self._depth)
         return cue
 
     def state_of(self, z: torch.Tensor, belief: torch.Tensor, cue: torch.Tensor) -> torch.Tensor:
@@ -914,7 +957,7 @@ class Cohort:
                 # the last step's cue.
                 z_last = self.a.encode(x.t(t, t + 1))[:, 0]
                 belief = self.a.remember(torch.from_numpy(self.mind.belief), z_last)
-                s_last = self.state_of(z_last, belief, self._s[:, t - 1, -CUE:])
+                s_last = self.state_of(z_last, belief, self._s[:, t - 1, -self.cue_size :])
                 last_value = self.b.evaluate(s_last[:, None])[1][:, 0]
             logp = self._logp[:, :t]
             held = self._held[:, :t] & (mode == ACT)[:, None]

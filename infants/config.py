@@ -158,6 +158,12 @@ class BConfig(_Strict):
         "joint attention, in the word cue's place slots, before orienting); false: B reads "
         "the caregiver's head and arm from A's latent alone, as before 2026-12-04",
     )
+    cue_sectors: bool = Field(
+        False,
+        description="B also reads the cue's place by sector (left, right, the cell in "
+        "front, further ahead; the strength in the sector's slot); false (the default "
+        "until its lifetimes are measured): the place slots alone",
+    )
     replay_weight: float = Field(
         1.0,
         ge=0.0,

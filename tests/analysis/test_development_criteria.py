@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 
 from infancy.analysis.compare import child_milestones
-from infancy.analysis.development import development_criteria, schedule_fit, trap_firing
+from infancy.analysis.development import (
+    development_criteria,
+    kept_share,
+    schedule_fit,
+    trap_firing,
+)
 
 PROBES = list(child_milestones()["milestone"])
 
@@ -59,6 +64,55 @@ def test_a_cohort_that_passes_and_forgets_fails_the_keeping_criterion():
     assert kept["value"] == 0.0 and kept["met"] is not None and not kept["met"]
 
 
+def _noisy_cohort(rng, p: float, *, keep: float = 1.0, n: int = 8) -> pd.DataFrame:
+    """One probe, batteries every half month to 24: each infant acquires it at 5-12
+    months and then passes a battery with probability ``p`` (a noisy count, as a probe's
+    trials make it); with ``keep`` < 1, from 14-18 months with ``keep * p``."""
+    ages = np.arange(1, 49) * 0.5
+    acquired = rng.uniform(5, 12, n)[:, None]
+    q = np.where(ages >= acquired, p, 0.02)
+    q = np.where(ages >= rng.uniform(14, 18, n)[:, None], q * keep, q)
+    passed = rng.random(q.shape) < q
+    return pd.DataFrame(
+        {
+            "age_months": np.tile(ages, n),
+            "infant": np.repeat(np.arange(n), ages.size),
+            "probe": "reaching",
+            "passed": passed.reshape(-1),
+        }
+    )
+
+
+def test_kept_over_windows_passes_a_noisy_stable_skill_and_fails_a_lost_one():
+    # The literal single-battery ratio fails a skill that never changes about half the
+    # time at a true share of 0.8 (the largest of 48 noisy shares against one); the
+    # windowed ratio keeps it, and still fails a cohort that loses 40% or 60% of it.
+    rng = np.random.default_rng(0)
+
+    def literal(t):
+        share = t.groupby("age_months")["passed"].mean()
+        return share.iloc[-1] / share.max()
+
+    stable = [_noisy_cohort(rng, 0.8) for _ in range(200)]
+    assert np.mean([literal(t) >= 0.8 for t in stable]) < 0.65
+    assert np.mean([kept_share(t)["kept"].iloc[0] >= 0.8 for t in stable]) >= 0.95
+    for keep in (0.4, 0.6):
+        lost = [_noisy_cohort(rng, 0.8, keep=keep) for _ in range(200)]
+        assert np.mean([kept_share(t)["kept"].iloc[0] >= 0.8 for t in lost]) <= 0.05
+
+
+def test_kept_over_windows_names_the_peak_stretch_and_skips_unpassed_probes():
+    t = _probes({"reaching": 3.0, "locomotion": 6.0}, lose_after=12.0)
+    win = kept_share(t).set_index("probe")
+    assert set(win.index) == {"reaching", "locomotion"}  # never passed: no peak, left out
+    assert win.loc["reaching", "peak_share"] == 1.0 and win.loc["reaching", "kept"] == 0.0
+    assert 3.0 <= win.loc["reaching", "peak_from"] and win.loc["reaching", "peak_to"] <= 12.0
+    crit = development_criteria(t).set_index("criterion")
+    row = crit.loc["a passed probe stays passed, over 4-month windows (last 4 months / best 4)"]
+    assert row["met"] is not None and not row["met"] and "reaching: 0.00" in row["detail"]
+    assert kept_share(t[t["age_months"] <= 2]).empty  # two batteries: shorter than a window
+
+
 def test_a_cohort_that_passes_nothing_says_what_cannot_be_computed_in_words():
     crit = development_criteria(_probes({})).set_index("criterion")
     assert not crit["met"].iloc[0]
@@ -66,6 +120,8 @@ def test_a_cohort_that_passes_nothing_says_what_cannot_be_computed_in_words():
     assert tau["met"] is None and "cannot be computed" in tau["detail"]
     kept = crit.loc["a passed probe stays passed (share at the end / its peak)"]
     assert kept["met"] is None and "no probe was passed" in kept["detail"]
+    win = crit.loc["a passed probe stays passed, over 4-month windows (last 4 months / best 4)"]
+    assert win["met"] is None and "cannot be computed" in win["detail"]
     assert "nan" not in " ".join(crit["detail"]).lower()
 
 

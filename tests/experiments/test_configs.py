@@ -73,3 +73,13 @@ def test_the_practice_configs_keep_the_default_memory():
     for name in ("gaze-practice.yaml", "hiding-practice.yaml"):
         ours, _ = _stages_against_default(name)
         assert all(s.memory_scale == 1.0 for s in ours.values())
+
+
+def test_cue_sectors_turns_on_the_sector_code_and_changes_nothing_else():
+    path = CONFIGS / "cue-sectors.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    default = plan({})
+    assert the_plan.infant.b.cue_sectors and not default.infant.b.cue_sectors
+    b = the_plan.infant.b.model_copy(update={"cue_sectors": False})
+    assert the_plan.infant.model_copy(update={"b": b}) == default.infant
+    assert the_plan.curriculum == default.curriculum

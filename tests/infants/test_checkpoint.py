@@ -143,6 +143,28 @@ def test_checkpoint_from_before_a_cue_loads_without_it(tmp_path, key, other):
     assert not getattr(loaded.config.b, key) and getattr(loaded.config.b, other)
 
 
+def test_checkpoint_from_before_the_cue_sectors_loads_without_them_and_lives_on_the_same(
+    tmp_path,
+):
+    """A checkpoint written before the cue's sector code (``b.cue_sectors``, 2026-12-04)
+    has no such key and B's narrower state: it loads with the sectors off and lives on
+    exactly as it would have."""
+    world = _world()
+    cohort = Cohort({**CONFIG, "b": {"cue_sectors": False}}, n=4, seed=7)
+    _trace(cohort, world, 40)
+    cohort.save(tmp_path)
+    w_arrays, w_meta = world.state_dict()
+    meta = json.loads((tmp_path / "infant.json").read_text())
+    del meta["config"]["b"]["cue_sectors"]
+    (tmp_path / "infant.json").write_text(json.dumps(meta))
+    loaded = Cohort.load(tmp_path)
+    assert not loaded.config.b.cue_sectors and loaded.state_size == cohort.state_size
+    expected = _trace(cohort, world, 40)
+    world2 = make_batch("reach-v0", 4, seed=123, autoreset=True)
+    world2.load_state_dict(w_arrays, w_meta)
+    assert _same(expected, _trace(loaded, world2, 40))
+
+
 def test_version_3_checkpoint_loads_with_no_expectation_learned(tmp_path):
     """A version-3 checkpoint (before the expectation that hidden toys stay, the file's
     watch and the gaze a surprise holds, 2026-12-04) loads with all three at 0 and every

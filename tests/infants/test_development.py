@@ -12,7 +12,7 @@ import torch
 from infancy.curricula.probes import Session
 from infancy.infants import Cohort
 from infancy.infants.base import ACT, IMAGINE, META_STATES, OBSERVE, SLEEP
-from infancy.infants.cohort import CUE
+from infancy.infants.cohort import CUE, SECTORS, _sectors
 from infancy.infants.config import MConfig
 from infancy.infants.evaluation import effective_rank
 from infancy.infants.system_m import RuleM, ScheduleM
@@ -384,17 +384,48 @@ def _ppo_turning_score(cohort, train, train_turn, test, test_turn, updates: int)
     return float((best == test_turn).float().mean())
 
 
+def test_the_cue_sectors_code_the_place_the_cue_points_to():
+    # Place slots (lateral / half, forward / depth) of: the cell left, right, in front,
+    # two ahead, diagonal front-left, behind, the infant's own cell; and a place with
+    # no strength. Half 3 and depth 6 (a view of 7).
+    places = [(-1, 0), (1, 0), (0, 1), (0, 2), (-1, 1), (0, -1), (0, 0), (1, 0)]
+    cue = np.zeros((len(places), CUE + SECTORS), dtype=np.float32)
+    for i, (lat, fwd) in enumerate(places):
+        cue[i, :4] = (0.0, 0.5, lat / 3, fwd / 6)
+    cue[-1, 1] = 0.0
+    cue[:, 4:] = 9.0  # stale values are cleared
+    _sectors(cue, 3.0, 6.0)
+    assert cue[:, 4:].tolist() == [
+        [0.5, 0, 0, 0],  # left
+        [0, 0.5, 0, 0],  # right
+        [0, 0, 0.5, 0],  # in front: within reach
+        [0, 0, 0, 0.5],  # further ahead
+        [0.5, 0, 0, 0],  # diagonal: aside (a turn faces it first)
+        [0, 0, 0, 0],  # straight behind: no sector
+        [0, 0, 0, 0],  # the infant's own cell
+        [0, 0, 0, 0],  # no cue
+    ]
+    # Off (b.cue_sectors false), B's state has no sector slots at all.
+    on = Cohort({"b": {"cue_sectors": True}}, n=2, seed=0)
+    off = Cohort({"b": {"cue_sectors": False}}, n=2, seed=0)
+    assert off.cue_size == CUE and off.state_size == on.state_size - SECTORS
+
+
 def test_the_word_cue_points_at_the_named_toy():
-    cohort = Cohort(None, n=16, seed=0)
+    cohort = Cohort({"b": {"cue_sectors": True}}, n=16, seed=0)
     for w, word in enumerate(cohort.rules.vocabulary, start=1):
         cohort.a.lexicon[:, w, cohort.rules.kind_index(word) + 1] = 1.0
     cohort.attend()
     _, right, cue = _named_toy_states(cohort, seed=5)
     right, cue = right[:, 0], cue[:, 0]
-    assert cue.shape == (16, CUE)
+    assert cue.shape == (16, CUE + SECTORS) and cohort.cue_size == CUE + SECTORS
     assert bool((cue[:, 0] == 1.0).all())  # the word is in mind, its hold full
     assert bool((cue[:, 1] == 1.0).all())  # its toy is in view, fully known
     assert np.array_equal(cue[:, 2].numpy() > 0, right)  # lateral: right of the midline
+    # The sector code says the same side, with the strength, and nothing else.
+    assert np.array_equal(cue[:, 5].numpy() == 1.0, right)
+    assert np.array_equal(cue[:, 4].numpy() == 1.0, ~right)
+    assert not cue[:, 6:].any()
     # An infant who knows no word: the word is in mind, but nothing is attended.
     naive = Cohort(None, n=16, seed=0)
     _, _, cue0 = _named_toy_states(naive, seed=5)
@@ -603,7 +634,10 @@ def test_replay_keeps_a_skill_that_new_learning_would_overwrite(replay):
     """B learns skill X (action 4 in states near cx), then only skill Y (action 3 in
     states near cy) is practised. Relived rewarded memories of X keep it; without
     replay new practice overwrites it."""
-    cohort = Cohort(None, n=4, seed=0)
+    # The synthetic states' geometry (their size, B's random start) as the test was
+    # written: with the cue's sector slots (b.cue_sectors) B's state is 4 wider, and on
+    # that draw 2 of 4 infants never try Y's action, so the test pins the sectors off.
+    cohort = Cohort({"b": {"cue_sectors": False}}, n=4, seed=0)
     b, n, d = cohort.b, cohort.n, cohort.state_size
     g = torch.Generator().manual_seed(0)
     # Y's states lie near X's: practising Y moves B's policy at X's states too.
