@@ -198,12 +198,11 @@ def load(
     # A checkpoint from before bottom-up orienting (b.orient) or geometric joint
     # attention (b.follow) existed: its B learned without that cue, so it goes on without
     # it rather than reading an input it never saw.
-    if isinstance(b, dict) and {"orient", "follow"} - b.keys():
-        config = {**config, "b": {"orient": False, "follow": False, **b}}
-    # Nor the cue's sector code (b.cue_sectors, 2026-12-04): its B's state is narrower.
-    b = config.get("b") if isinstance(config, dict) else None
-    if isinstance(b, dict) and "cue_sectors" not in b:
-        config = {**config, "b": {**b, "cue_sectors": False}}
+    # Nor one from before the cue's sector code (b.cue_sectors, 2026-12-04): its B's
+    # state is narrower.
+    if isinstance(b, dict):
+        off = {"orient": False, "follow": False} if {"orient", "follow"} - b.keys() else {}
+        config = {**config, "b": {**off, "cue_sectors": False, **b}}
     cohort = cls(
         InfantConfig.from_dict(config, source=str(source)),
         n,

@@ -422,7 +422,7 @@ def _sectors(cue, half, depth) -> None:
     one, away from 0) B must carve into actions in every context anew; a coarse
     retinotopic code of the same place is what one reading of it can use everywhere."""
     for i in range(cue.shape[0]):
-        for j in range(4, 8):
+        for j in range(CUE, CUE + SECTORS):
             cue[i, j] = 0.0
         s = cue[i, 1]
         if s <= 0.0:
@@ -430,11 +430,11 @@ def _sectors(cue, half, depth) -> None:
         lat = cue[i, 2] * half
         fwd = cue[i, 3] * depth
         if fwd > abs(lat):
-            cue[i, 6 if fwd < 1.5 else 7] = s
+            cue[i, CUE + (2 if fwd < 1.5 else 3)] = s
         elif lat < -1e-6:
-            cue[i, 4] = s
+            cue[i, CUE] = s
         elif lat > 1e-6:
-            cue[i, 5] = s
+            cue[i, CUE + 1] = s
 
 
 @njit(cache=True, nogil=True)
