@@ -165,8 +165,8 @@ PROBES: dict[str, Probe] = {
             " the midline for the delay.",
             measure="the longest delay (steps) at which B trials are found at B (and"
             " repeated A trials at A) in at least 75% of trials, at every shorter delay"
-            " too; -1 none; the perseverative error rate (search at A on B trials) in"
-            " ``errors``",
+            " too; -1 none; the perseverative error rate in ``errors``: the share of the"
+            " B trials searched on whose first search was at A (none searched: no rate)",
             chance=0.5,
             pass_rule="score >= 0 (the shortest delay passed: B trials >= 75% and above"
             " chance 0.5 by a binomial test at ALPHA, repeated A trials >= 75%)",

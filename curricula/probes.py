@@ -474,7 +474,7 @@ def a_not_b(
     rng = np.random.default_rng([seed, 13])
     best = np.full(s.b, -1.0)
     going = np.ones(s.b, dtype=bool)
-    b_trials = np.zeros(s.b)
+    b_searched = np.zeros(s.b)
     errors = np.zeros(s.b)
     for delay in delays:
         b_right = np.zeros(s.b)
@@ -509,7 +509,7 @@ def a_not_b(
                 b_right += on_b & (first == spot)
                 b_count += on_b
                 errors += on_b & (first == side_a)
-                b_trials += on_b
+                b_searched += on_b & (first > 0)
         ok = (
             (b_right >= 0.75 * b_count)
             & above_chance(b_right, b_count.astype(int), 0.5)
@@ -521,10 +521,14 @@ def a_not_b(
             break
     p = PROBES["a_not_b"]
     out = _rows(p, best, best >= 0, trials)
-    rate = np.divide(errors, b_trials, out=np.zeros(s.b), where=b_trials > 0)
+    # The error rate is over the B trials the infant searched on: one that does not
+    # search makes no error, and would otherwise look like one that has outgrown it.
+    rate = np.divide(errors, b_searched, out=np.full(s.b, np.nan), where=b_searched > 0)
     out["detail"] = [
-        f"perseverative errors on {r:.0%} of {int(n)} B trials"
-        for r, n in zip(rate, b_trials, strict=True)
+        f"perseverative errors on {r:.0%} of {int(n)} B trials searched"
+        if n > 0
+        else "no search on a B trial: no error rate"
+        for r, n in zip(rate, b_searched, strict=True)
     ]
     out["errors"] = rate
     return out

@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     config = {
         "m": {"rule": {"imagine_every": 0, "social_above": 1.0}},
-        "b": {"follow": not args.no_follow, "cue_sectors": not args.no_sectors},  # on here
+        "b": {"follow": not args.no_follow, "cue_sectors": not args.no_sectors},
     }
     cohort = Cohort(config, n=args.n, seed=args.seed)
     world = WORLDS[args.cue]

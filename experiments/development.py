@@ -4,9 +4,10 @@ Runs lifetimes of 8 infants for every condition and seed through an executor, ke
 each lifetime's probe table and System M's audit as Parquet in ``--out`` (a lifetime
 already there is not run again: re-run the same command to resume), then prints:
 
-1. per condition and seed, the criteria of :func:`infancy.analysis.development.development_criteria`
-   (milestones passed stably and kept, the order against children, words, A-not-B,
-   violation of expectation);
+1. per seed of each candidate for the default infant (:data:`CANDIDATES`: the default,
+   ``no-cue-sectors``: the default before 2026-12-04, session 18; ``habit``), the criteria of
+   :func:`infancy.analysis.development.development_criteria` (milestones passed stably
+   and kept, the order against children, words, A-not-B, violation of expectation);
 2. the ablations side by side (probes passed stably by at least 6 of the 8 infants, and
    by any infant);
 3. System M's responsiveness: how much of its decisions a rule on the chunk index and
@@ -53,12 +54,18 @@ CONDITIONS = {
     "no-word-pathway": {"infant": "no-word-pathway"},
     "no-replay": {"infant": "no-replay"},
     "fixed-schedule-m": {"infant": "fixed-schedule-m"},
+    "no-cue-sectors": {"infant": {"b": {"cue_sectors": False}}},
+    "habit": {"infant": {"b": {"habit": True}}},
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
     "no-tv": {"curriculum": {"stages": QUIET}},
 }
 """Each condition's overrides of the run configuration."""
+
+CANDIDATES = ("default", "no-cue-sectors", "habit")
+"""Conditions that are candidates for the default infant: the criteria table is printed
+for each (the others are ablations and manipulations, compared side by side)."""
 
 
 def specs(conditions: list[str], seeds: int, size: str) -> list[dict]:
@@ -116,7 +123,7 @@ def report(out: Path, conditions: list[str], seeds: int) -> dict:
                     pd.read_parquet(out / f"{cond}__s{seed}.audit.parquet"),
                 )
     for (cond, seed), (probes, _) in tables.items():
-        if cond != "default":
+        if cond not in CANDIDATES:
             continue
         crit = development_criteria(probes)
         # A statistic that cannot be computed is said in words (its detail says why),
@@ -129,11 +136,12 @@ def report(out: Path, conditions: list[str], seeds: int) -> dict:
             ],
             met=["n/a" if m is None else m for m in crit["met"]],
         )
-        print(f"\n## default, seed {seed}\n")
+        print(f"\n## {cond}, seed {seed}\n")
         print(shown[["criterion", "value", "target", "met"]].to_string(index=False))
         for row in crit[missing].itertuples():
             print(f"  {row.criterion}: {row.detail}")
-        summary["criteria"][f"s{seed}"] = (
+        key = f"s{seed}" if cond == "default" else f"{cond}/s{seed}"
+        summary["criteria"][key] = (
             crit[["criterion", "value", "met", "detail"]]
             .astype(object)
             .where(~crit[["criterion", "value", "met", "detail"]].isna(), None)

@@ -40,6 +40,9 @@ __all__ = ["CHECKPOINT_VERSION", "load", "load_state_dict", "optimisers", "save"
 # expectation learned yet, nothing watched, nothing holding the gaze).
 CHECKPOINT_VERSION = 4
 _READS = (3, 4)
+_HABIT_FIELDS = frozenset(
+    "reached frame_lat frame_fwd frame_dlat frame_dfwd habit_lat habit_fwd habit_str".split()
+)
 
 
 def optimisers(module: torch.nn.Module) -> list[tuple[str, GroupAdam]]:
@@ -198,11 +201,11 @@ def load(
     # A checkpoint from before bottom-up orienting (b.orient) or geometric joint
     # attention (b.follow) existed: its B learned without that cue, so it goes on without
     # it rather than reading an input it never saw.
-    # Nor one from before the cue's sector code (b.cue_sectors, 2026-12-04): its B's
-    # state is narrower.
+    # Nor one from before the cue's sector code (b.cue_sectors) or the motor habit
+    # (b.habit, both 2026-12-04): its B's state is narrower.
     if isinstance(b, dict):
         off = {"orient": False, "follow": False} if {"orient", "follow"} - b.keys() else {}
-        config = {**config, "b": {**off, "cue_sectors": False, **b}}
+        config = {**config, "b": {**off, "cue_sectors": False, "habit": False, **b}}
     cohort = cls(
         InfantConfig.from_dict(config, source=str(source)),
         n,
@@ -269,7 +272,11 @@ def load_state_dict(cohort: Cohort, arrays: dict[str, np.ndarray], meta: dict[st
     cohort._value.copy_(torch.from_numpy(arrays["buf.value"]))
     cohort._s.copy_(torch.from_numpy(arrays["buf.state"]))
     for k in cohort.mind.FIELDS:
-        if f"mind.{k}" in arrays or meta["version"] >= 4:  # version 3: see _READS
+        # Version 3 lacks the file's watch and the dwell (see _READS), and a checkpoint
+        # from before the motor habit (b.habit, 2026-12-04) the habit's fields: they
+        # stay as a new mind has them (its habit was off).
+        later = k in _HABIT_FIELDS or meta["version"] < 4
+        if f"mind.{k}" in arrays or not later:
             getattr(cohort.mind, k)[...] = arrays[f"mind.{k}"]
     if meta["version"] >= 4:
         cohort.permanence[...] = arrays["permanence"]

@@ -40,6 +40,7 @@ from infancy.worlds.core.codes import (
     S_EYE_CONTACT,
     S_HOLDING,
     S_MOVED,
+    S_RESTRAINED,
     S_TURNED,
     S_WORD,
     SENSES,
@@ -94,6 +95,16 @@ the sector its place lies in, to the left, to the right, ahead within reach (the
 front) or further ahead; 0 in the others (:func:`_sectors`)."""
 
 
+HABIT = 3
+"""Slots of the motor habit B reads (``b.habit``, after the word cue and its sectors):
+how strong the habit is, and its place's lateral and forward offset in the body's frame
+now (scaled as the word cue's place). The habit is where the infant's own reaches went
+since it was last held (see :class:`Mind`); with ``b.cue_sectors`` :data:`SECTORS` more
+follow, the habit's place by sector. This is the motor memory of Thelen, Schöner,
+Scheier and Smith's (2001) account of the A-not-B error: each reach leaves a trace that
+pulls the next reach its way, against what the object file says."""
+
+
 class Mind:
     """What infants carry from step to step besides their weights: the belief state
     (``belief``, ``float32[N, Z]``, System A's trace of past latents), the word in mind
@@ -110,6 +121,14 @@ class Mind:
     file. ``dwell`` is the steps of looking a violated expectation still holds the
     infant to (it stays, see :meth:`Cohort.policy`).
 
+    The *motor habit* (``b.habit``): ``reached`` says whether the infant's last action
+    was a free reach (not held); ``frame_lat``, ``frame_fwd`` is where the body was when
+    last held (the frame's origin, in the body's frame now) and ``frame_dlat``,
+    ``frame_dfwd`` the way it faced then (a unit step; both carried with the felt turns
+    and moves, reset at every step the infant is held); ``habit_lat``, ``habit_fwd``
+    the place in that frame that its reaches went to, ``habit_str`` how strong the trace
+    is. A new scene's frame is the body at its start.
+
     The cohort keeps one for its life (:attr:`Cohort.mind`); a probe keeps its own per
     session and :meth:`reset` s it at each new trial."""
 
@@ -123,6 +142,14 @@ class Mind:
         "file_str",
         "file_watch",
         "dwell",
+        "reached",
+        "frame_lat",
+        "frame_fwd",
+        "frame_dlat",
+        "frame_dfwd",
+        "habit_lat",
+        "habit_fwd",
+        "habit_str",
     )
 
     def __init__(self, n: int, latent: int) -> None:
@@ -135,6 +162,14 @@ class Mind:
         self.file_str = np.zeros(n, dtype=np.float64)
         self.file_watch = np.zeros(n, dtype=np.int64)
         self.dwell = np.zeros(n, dtype=np.int64)
+        self.reached = np.zeros(n, dtype=np.bool_)
+        self.frame_lat = np.zeros(n, dtype=np.float64)
+        self.frame_fwd = np.zeros(n, dtype=np.float64)
+        self.frame_dlat = np.zeros(n, dtype=np.float64)
+        self.frame_dfwd = np.zeros(n, dtype=np.float64)
+        self.habit_lat = np.zeros(n, dtype=np.float64)
+        self.habit_fwd = np.zeros(n, dtype=np.float64)
+        self.habit_str = np.zeros(n, dtype=np.float64)
 
     def reset(self, mask: np.ndarray | None = None) -> None:
         """Forget everything (a new scene), for the infants in ``mask`` (all by default)."""
@@ -157,6 +192,13 @@ def _carry_file(senses, i, file_lat, file_fwd) -> None:
         file_fwd[i] += 1.0
     elif m == 4:
         file_lat[i] += 1.0
+    _turn_with(senses, i, file_lat, file_fwd)
+
+
+@njit(cache=True, nogil=True)
+def _turn_with(senses, i, file_lat, file_fwd) -> None:
+    """Turn infant ``i``'s place or direction ``file_lat``, ``file_fwd`` with its body's
+    felt turn (``turned``), as :func:`_carry_file` does after the move."""
     t = senses[i, S_TURNED]
     lat, fwd = file_lat[i], file_fwd[i]
     if t == 1:
@@ -411,30 +453,97 @@ def _word_cue(
 
 
 @njit(cache=True, nogil=True)
-def _sectors(cue, half, depth) -> None:
-    """The cue's place by sector, in ``cue[:, 4:8]`` (see :data:`SECTORS`): the strength
-    ``cue[:, 1]`` in the slot of the left, the right, the cell in front, or further
-    ahead. Ahead is a place more ahead than aside (so a diagonal counts as aside: a turn
-    faces it first); the infant's own cell and a place straight behind are in none.
+def _sectors(cue, half, depth, src=1, dst=CUE) -> None:
+    """The cue's place by sector, in ``cue[:, dst:dst + SECTORS]`` (see
+    :data:`SECTORS`): the strength ``cue[:, src]`` (its place in the two slots after it)
+    in the slot of the left, the right, the cell in front, or further ahead. Ahead is a
+    place more ahead than aside (so a diagonal counts as aside: a turn faces it first);
+    the infant's own cell and a place straight behind are in none.
 
     Why: the place slots are two small numbers whose fine differences (a toy beside the
     infant or in front of it is a third of the lateral range, a sixth of the forward
     one, away from 0) B must carve into actions in every context anew; a coarse
     retinotopic code of the same place is what one reading of it can use everywhere."""
     for i in range(cue.shape[0]):
-        for j in range(CUE, CUE + SECTORS):
+        for j in range(dst, dst + SECTORS):
             cue[i, j] = 0.0
-        s = cue[i, 1]
+        s = cue[i, src]
         if s <= 0.0:
             continue
-        lat = cue[i, 2] * half
-        fwd = cue[i, 3] * depth
+        lat = cue[i, src + 1] * half
+        fwd = cue[i, src + 2] * depth
         if fwd > abs(lat):
-            cue[i, CUE + (2 if fwd < 1.5 else 3)] = s
+            cue[i, dst + (2 if fwd < 1.5 else 3)] = s
         elif lat < -1e-6:
-            cue[i, CUE] = s
+            cue[i, dst] = s
         elif lat > 1e-6:
-            cue[i, CUE + 1] = s
+            cue[i, dst + 1] = s
+
+
+@njit(cache=True, nogil=True)
+def _habit(
+    senses,
+    rate,
+    keep,
+    reached,
+    o_lat,
+    o_fwd,
+    d_lat,
+    d_fwd,
+    h_lat,
+    h_fwd,
+    h_str,
+    cue,
+    src,
+    half,
+    depth,
+) -> None:
+    """Move the motor habit (see :class:`Mind`) on one step and write it into
+    ``cue[:, src:src + HABIT]`` (:data:`HABIT`). A free reach last step (``reached``)
+    leaves its place, the cell then in front, in the frame of the body when last held:
+    the same place again strengthens the habit by ``rate``, another moves it there at
+    ``rate``. ``keep``: the strength kept a step.
+
+    Why a frame from when last held: the habit is a reach's direction from where the
+    infant sits, so it pulls the next reach from that seat the same way, wherever the
+    infant turned to make it."""
+    for i in range(cue.shape[0]):
+        if d_lat[i] == 0.0 and d_fwd[i] == 0.0:  # a new scene: the frame is the body
+            o_lat[i] = 0.0
+            o_fwd[i] = 0.0
+            d_fwd[i] = 1.0
+        if reached[i]:
+            # The cell in front last step, in the frame (the body's frame of last step:
+            # the frame has not been carried yet).
+            dl, df = -o_lat[i], 1.0 - o_fwd[i]
+            lat = dl * d_fwd[i] - df * d_lat[i]  # the frame's right is its ahead turned right
+            fwd = dl * d_lat[i] + df * d_fwd[i]
+            if h_str[i] > 0.0 and abs(lat - h_lat[i]) + abs(fwd - h_fwd[i]) < 0.5:
+                h_str[i] += rate * (1.0 - h_str[i])
+            else:
+                h_lat[i] = lat
+                h_fwd[i] = fwd
+                h_str[i] = rate
+            reached[i] = False
+        _carry_file(senses, i, o_lat, o_fwd)
+        _turn_with(senses, i, d_lat, d_fwd)
+        if senses[i, S_RESTRAINED]:
+            o_lat[i] = 0.0
+            o_fwd[i] = 0.0
+            d_lat[i] = 0.0
+            d_fwd[i] = 1.0
+        h_str[i] *= keep
+        if h_str[i] < 0.05:
+            h_str[i] = 0.0
+        cue[i, src] = h_str[i]
+        cue[i, src + 1] = 0.0
+        cue[i, src + 2] = 0.0
+        if h_str[i] > 0.0:
+            # The habit's place in the body's frame now.
+            lat = o_lat[i] + h_lat[i] * d_fwd[i] + h_fwd[i] * d_lat[i]
+            fwd = o_fwd[i] - h_lat[i] * d_lat[i] + h_fwd[i] * d_fwd[i]
+            cue[i, src + 1] = min(1.0, max(-1.0, lat / half))
+            cue[i, src + 2] = min(1.0, max(-1.0, fwd / depth))
 
 
 @njit(cache=True, nogil=True)
@@ -588,7 +697,10 @@ class Cohort:
             c.grad_clip,
         )
         # B reads the state [z, belief, word cue] (see :meth:`state_of`).
-        self.cue_size = CUE + (SECTORS if c.b.cue_sectors else 0)
+        sectors = SECTORS if c.b.cue_sectors else 0
+        # The habit's slots (b.habit) follow the word cue and its sectors.
+        self.habit_at = CUE + sectors if c.b.habit else None
+        self.cue_size = CUE + sectors + ((HABIT + sectors) if c.b.habit else 0)
         self.state_size = 2 * self.a.latent + self.cue_size
         self.b = create(
             "b", c.b.name, c.b, n, self.state_size, self.n_actions, self.gen, c.grad_clip
@@ -718,7 +830,9 @@ class Cohort:
         # A violated expectation holds the infant's gaze: it stays, looking (B learns
         # from that step as from its own choice of STAY: see learn()).
         self._held[:, t] = held = self.mind.dwell > 0
-        act = np.where((self.mode == ACT) & ~held, action.numpy(), STAY)
+        acting = (self.mode == ACT) & ~held
+        self.mind.reached &= acting
+        act = np.where(acting, action.numpy(), STAY)
         return act, logp, value, state
 
     def attend(self) -> None:
@@ -776,8 +890,30 @@ class Cohort:
             mind.dwell,
             cue,
         )
-        if self.config.b.cue_sectors:
+        b = self.config.b
+        if b.cue_sectors:
             _sectors(cue, self._half, self._depth)
+        if self.habit_at is not None:
+            src = self.habit_at
+            _habit(
+                np.ascontiguousarray(senses, dtype=np.uint8),
+                float(b.habit_rate),
+                float(b.habit_decay),
+                mind.reached,
+                mind.frame_lat,
+                mind.frame_fwd,
+                mind.frame_dlat,
+                mind.frame_dfwd,
+                mind.habit_lat,
+                mind.habit_fwd,
+                mind.habit_str,
+                cue,
+                src,
+                self._half,
+                self._depth,
+            )
+            if b.cue_sectors:
+                _sectors(cue, self._half, self._depth, src, src + HABIT)
         return cue
 
     def state_of(self, z: torch.Tensor, belief: torch.Tensor, cue: torch.Tensor) -> torch.Tensor:
@@ -807,6 +943,7 @@ class Cohort:
             out = fused_policy(self.obs, view, senses, enc, pol, draws, mind.belief, decay, cue)
             if out is not None:
                 state, action, logp, value = (torch.from_numpy(a) for a in out)
+                self._note_reach(mind, action, senses, awake)
                 return action, logp, value, state
         x = self.features(view[:, None], senses[:, None])
         z = self.a.encode(x)[:, 0]
@@ -814,7 +951,16 @@ class Cohort:
         mind.belief[...] = belief.numpy()
         state = self.state_of(z, belief, torch.from_numpy(cue))
         action, logp, value = self.b.act(state, generator)
+        self._note_reach(mind, action, senses, awake)
         return action, logp, value, state
+
+    def _note_reach(self, mind: Mind, action: torch.Tensor, senses, awake) -> None:
+        # The motor habit's input: a free reach (the callers clear it for infants a
+        # surprise holds, or that do not act).
+        if self.config.b.habit:
+            mind.reached[...] = (action.numpy() == REACH) & (senses[:, S_RESTRAINED] == 0)
+            if awake is not None:
+                mind.reached &= awake
 
     def choose(self) -> np.ndarray:
         """Each infant's action for the current observation, ``int64[N]`` (STAY for the
@@ -1232,6 +1378,7 @@ class Cohort:
         mind = Mind(self.n, self.a.latent) if mind is None else mind
         gen = self.gen if generator is None else generator
         action, _, _, _ = self._infer(view, senses, gen, mind)
+        mind.reached &= mind.dwell <= 0
         return np.where(mind.dwell > 0, STAY, action.numpy())
 
     def new_mind(self) -> Mind:

@@ -159,10 +159,30 @@ class BConfig(_Strict):
         "the caregiver's head and arm from A's latent alone, as before 2026-12-04",
     )
     cue_sectors: bool = Field(
-        False,
+        True,
         description="B also reads the cue's place by sector (left, right, the cell in "
-        "front, further ahead; the strength in the sector's slot); false (the default "
-        "until its lifetimes are measured): the place slots alone",
+        "front, further ahead; the strength in the sector's slot); false: the place slots "
+        "alone, as before 2026-12-04 (session 18)",
+    )
+    habit: bool = Field(
+        False,
+        description="B also reads a motor habit: where the infant's own reaches went since "
+        "it was last held (the place in the frame of the body when let go, carried with its "
+        "felt moves), strengthened by each reach there and fading by habit_decay a step; "
+        "false (the default until its lifetimes are measured): no habit slots",
+    )
+    habit_rate: float = Field(
+        0.5,
+        gt=0.0,
+        le=1.0,
+        description="how much one reach to the habit's place strengthens it (a reach "
+        "elsewhere moves the habit there at this strength)",
+    )
+    habit_decay: float = Field(
+        0.99,
+        gt=0.0,
+        le=1.0,
+        description="the habit's strength kept per step (0.99: half gone in about 70 steps)",
     )
     replay_weight: float = Field(
         1.0,

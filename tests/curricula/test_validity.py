@@ -28,7 +28,7 @@ from infancy.curricula.validity import (
 )
 from infancy.infants import Cohort
 from infancy.worlds import make_batch
-from infancy.worlds.core.codes import CH_GAZE, CH_KIND, CUE_AT_ME, NORTH
+from infancy.worlds.core.codes import CH_GAZE, CH_KIND, CUE_AT_ME, NORTH, STAY
 
 N = 16
 
@@ -43,6 +43,23 @@ def test_each_shortcut_fails_every_probe_it_is_a_shortcut_for(name, body):
     # At the battery's own rule, a policy without the ability passes in no simulated
     # infant (a handful of chance passes in 16 would still be < 5%, none is expected).
     assert (passed <= 1 / N).all(), passed[passed > 1 / N]
+
+
+def test_a_not_b_errors_are_counted_over_the_b_trials_searched():
+    """The perseverative error rate's cheapest fake is not searching (no search, no
+    error): an infant that keeps still gets no rate, in words; a side bias errs on about
+    half the B trials it searches, the oracle on none."""
+
+    def still(view, senses, state):
+        return np.full(len(view), STAY, dtype=np.int64)
+
+    kw = {"body": "reacher", "probes": ("a_not_b",), "n": N, "seed": 3}
+    rows = run_battery(still, **kw)
+    assert rows["errors"].isna().all()
+    assert rows["detail"].eq("no search on a B trial: no error rate").all()
+    side = run_battery(SHORTCUTS["side-bias"].make(3), **kw)["errors"]
+    assert side.notna().all() and 0.25 < side.mean() < 0.75
+    assert run_battery(oracle("a_not_b"), **kw)["errors"].eq(0.0).all()
 
 
 def test_nearest_object_shortcut_is_a_real_attack():

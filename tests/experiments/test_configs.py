@@ -75,11 +75,15 @@ def test_the_practice_configs_keep_the_default_memory():
         assert all(s.memory_scale == 1.0 for s in ours.values())
 
 
-def test_cue_sectors_turns_on_the_sector_code_and_changes_nothing_else():
-    path = CONFIGS / "cue-sectors.yaml"
+@pytest.mark.parametrize(
+    "name, field", [("no-cue-sectors.yaml", "cue_sectors"), ("habit.yaml", "habit")]
+)
+def test_a_b_config_turns_its_mechanism_over_and_changes_nothing_else(name, field):
+    path = CONFIGS / name
     the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
     default = plan({})
-    assert the_plan.infant.b.cue_sectors and not default.infant.b.cue_sectors
-    b = the_plan.infant.b.model_copy(update={"cue_sectors": False})
+    on = getattr(default.infant.b, field)
+    assert getattr(the_plan.infant.b, field) is not on
+    b = the_plan.infant.b.model_copy(update={field: on})
     assert the_plan.infant.model_copy(update={"b": b}) == default.infant
     assert the_plan.curriculum == default.curriculum

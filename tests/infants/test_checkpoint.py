@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 import torch
-from safetensors.numpy import save_file
+from safetensors.numpy import load_file, save_file
 
 from infancy.infants import Cohort
 from infancy.worlds import make_batch
@@ -146,19 +146,25 @@ def test_checkpoint_from_before_a_cue_loads_without_it(tmp_path, key, other):
 def test_checkpoint_from_before_the_cue_sectors_loads_without_them_and_lives_on_the_same(
     tmp_path,
 ):
-    """A checkpoint written before the cue's sector code (``b.cue_sectors``, 2026-12-04)
-    has no such key and B's narrower state: it loads with the sectors off and lives on
-    exactly as it would have."""
+    """A checkpoint written before the cue's sector code (``b.cue_sectors``) and the
+    motor habit (``b.habit``, both 2026-12-04) has neither key, no habit in its mind and
+    B's narrower state: it loads with both off and lives on exactly as it would have."""
     world = _world()
-    cohort = Cohort({**CONFIG, "b": {"cue_sectors": False}}, n=4, seed=7)
+    cohort = Cohort({**CONFIG, "b": {"cue_sectors": False, "habit": False}}, n=4, seed=7)
     _trace(cohort, world, 40)
     cohort.save(tmp_path)
     w_arrays, w_meta = world.state_dict()
     meta = json.loads((tmp_path / "infant.json").read_text())
-    del meta["config"]["b"]["cue_sectors"]
+    del meta["config"]["b"]["cue_sectors"], meta["config"]["b"]["habit"]
     (tmp_path / "infant.json").write_text(json.dumps(meta))
+    arrays = load_file(str(tmp_path / "infant.safetensors"))
+    habit = ("reached", "frame_lat", "frame_fwd", "frame_dlat", "frame_dfwd", "habit_lat")
+    for k in (*habit, "habit_fwd", "habit_str"):
+        del arrays[f"mind.{k}"]
+    save_file(arrays, str(tmp_path / "infant.safetensors"))
     loaded = Cohort.load(tmp_path)
-    assert not loaded.config.b.cue_sectors and loaded.state_size == cohort.state_size
+    assert not loaded.config.b.cue_sectors and not loaded.config.b.habit
+    assert loaded.state_size == cohort.state_size
     expected = _trace(cohort, world, 40)
     world2 = make_batch("reach-v0", 4, seed=123, autoreset=True)
     world2.load_state_dict(w_arrays, w_meta)

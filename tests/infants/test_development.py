@@ -12,12 +12,22 @@ import torch
 from infancy.curricula.probes import Session
 from infancy.infants import Cohort
 from infancy.infants.base import ACT, IMAGINE, META_STATES, OBSERVE, SLEEP
-from infancy.infants.cohort import CUE, SECTORS, _sectors
+from infancy.infants.cohort import CUE, HABIT, SECTORS, _sectors
 from infancy.infants.config import MConfig
 from infancy.infants.evaluation import effective_rank
 from infancy.infants.system_m import RuleM, ScheduleM
 from infancy.worlds import make_batch
-from infancy.worlds.core.codes import FLAG_IMPERATIVE, NORTH, STAY, TURN_LEFT, TURN_RIGHT
+from infancy.worlds.core.codes import (
+    FLAG_IMPERATIVE,
+    NORTH,
+    REACH,
+    S_RESTRAINED,
+    S_TURNED,
+    SENSES,
+    STAY,
+    TURN_LEFT,
+    TURN_RIGHT,
+)
 
 TOYS = ("ball", "rattle", "block", "duck", "doll")
 
@@ -409,6 +419,72 @@ def test_the_cue_sectors_code_the_place_the_cue_points_to():
     on = Cohort({"b": {"cue_sectors": True}}, n=2, seed=0)
     off = Cohort({"b": {"cue_sectors": False}}, n=2, seed=0)
     assert off.cue_size == CUE and off.state_size == on.state_size - SECTORS
+
+
+def _habit_trace(steps):
+    """Drive one infant's mind through ``steps`` (restrained, turned, reached) with an
+    empty view and return the habit slots (strength, lateral, forward: in cells) after
+    each, and the habit's sector slots of the last step."""
+    cohort = Cohort({"b": {"habit": True}}, n=1, seed=0)
+    mind = cohort.new_mind()
+    view = np.zeros((1, 6, cohort.view_size, cohort.view_size), dtype=np.uint8)
+    out = []
+    for restrained, turned, reached in steps:
+        senses = np.zeros((1, len(SENSES)), dtype=np.uint8)
+        senses[0, S_RESTRAINED] = restrained
+        senses[0, S_TURNED] = turned
+        cue = cohort.word_cue(view, senses, mind)
+        s, lat, fwd = cue[0, cohort.habit_at : cohort.habit_at + HABIT]
+        out.append((round(float(s), 4), round(float(lat) * 3), round(float(fwd) * 6)))
+        mind.reached[0] = reached
+    at = cohort.habit_at + HABIT
+    return cohort, out, cue[0, at : at + SECTORS].tolist()
+
+
+def test_the_motor_habit_is_where_reaches_went_from_where_the_infant_was_held():
+    # Held facing the caregiver, let go, turn left (1) and reach into the cell then in
+    # front, held again (turned back right, 2), let go: the habit is to the left of the
+    # seat, in front while the infant still faces it. Half 3 and depth 6 (a view of 7).
+    held, free = (1, 0, False), (0, 0, False)
+    cohort, trace, sectors = _habit_trace(
+        [held, free, (0, 1, True), free, (1, 2, False), free]
+    )
+    keep = cohort.config.b.habit_decay
+    assert [t[0] for t in trace[:3]] == [0.0, 0.0, 0.0]
+    assert trace[3] == (round(0.5 * keep, 4), 0, 1)  # just reached: the cell in front
+    assert trace[4] == (round(0.5 * keep**2, 4), -1, 0)  # held north again: to the left
+    assert trace[5] == (round(0.5 * keep**3, 4), -1, 0)
+    assert sectors == [pytest.approx(trace[5][0], abs=1e-4), 0, 0, 0]  # by sector: left
+    # A second reach there strengthens it; a reach to the right moves it there.
+    again = [(0, 1, True), free, (1, 2, False), free]
+    _, twice, _ = _habit_trace([held, free, *again, *again])
+    assert twice[-1][0] > trace[5][0] and twice[-1][1:] == (-1, 0)
+    right = [(0, 2, True), free, (1, 1, False), free]
+    _, moved, sectors = _habit_trace([held, free, *again, *right])
+    assert moved[-1] == (round(0.5 * keep**3, 4), 1, 0)
+    assert sectors[0] == 0 and sectors[1] > 0  # by sector: right
+    # Unused, the habit fades to nothing.
+    _, faded, _ = _habit_trace([held, (0, 0, True)] + [free] * 400)
+    assert faded[-1] == (0.0, 0, 0)
+    # Off (the default), B's state has no habit slots.
+    assert Cohort(None, n=1, seed=0).cue_size == CUE + SECTORS
+
+
+def test_an_infant_acting_notes_its_free_reaches_for_the_habit():
+    cohort = Cohort({"b": {"habit": True}}, n=64, seed=0)
+    world = make_batch("a-not-b-v0", 64, seed=0)
+    world.reset()
+    mind = cohort.new_mind()
+    reaches = {True: 0, False: 0}  # free, held
+    for _ in range(12):
+        view, senses = world.view[:, 0], world.senses[:, 0]
+        action = cohort.act(view, senses, mind=mind)
+        free = senses[:, S_RESTRAINED] == 0
+        assert np.array_equal(mind.reached, (action == REACH) & free)
+        reaches[True] += int(((action == REACH) & free).sum())
+        reaches[False] += int(((action == REACH) & ~free).sum())
+        world.step(action[:, None])
+    assert min(reaches.values()) > 0  # both kinds happened
 
 
 def test_the_word_cue_points_at_the_named_toy():
