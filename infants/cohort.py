@@ -57,7 +57,7 @@ from .memory import SalienceMemory
 from .nn import Obs, ObsEncoder, fused_policy
 from .signals import Chunk, MetaSignals
 
-__all__ = ["CUE", "SECTORS", "Cohort", "Mind"]
+__all__ = ["CUE", "HABIT", "SECTORS", "Cohort", "Mind"]
 
 CUE = 4
 """Size of the word cue B reads: the word in mind (the share of its hold left), how

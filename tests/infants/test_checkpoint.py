@@ -73,6 +73,25 @@ def test_restored_infant_continues_exactly(tmp_path):
     ]
 
 
+def test_an_infant_with_a_motor_habit_continues_exactly(tmp_path):
+    """With ``b.habit`` the mind's habit and frame are saved and restored mid-life (in
+    a-not-b-v0, where the infant is held and let go and reaches)."""
+    world = make_batch("a-not-b-v0", 4, seed=0, autoreset=True)
+    world.reset()
+    cohort = Cohort({**CONFIG, "b": {"habit": True}}, n=4, seed=7)
+    _trace(cohort, world, 200)
+    assert (cohort.mind.habit_str > 0).any()  # there is a habit to keep
+    cohort.save(tmp_path)
+    w_arrays, w_meta = world.state_dict()
+    expected = _trace(cohort, world, 40)
+    world2 = make_batch("a-not-b-v0", 4, seed=123, autoreset=True)
+    world2.load_state_dict(w_arrays, w_meta)
+    restored = Cohort.load(tmp_path)
+    assert restored.config.b.habit and restored.habit_at == cohort.habit_at
+    assert _same(expected, _trace(restored, world2, 40))
+    assert np.array_equal(restored.mind.habit_str, cohort.mind.habit_str)
+
+
 def test_load_rejects_what_is_not_a_checkpoint(tmp_path):
     with pytest.raises(ValueError, match="not an infant checkpoint"):
         Cohort.load(tmp_path)

@@ -446,9 +446,7 @@ def test_the_motor_habit_is_where_reaches_went_from_where_the_infant_was_held():
     # front, held again (turned back right, 2), let go: the habit is to the left of the
     # seat, in front while the infant still faces it. Half 3 and depth 6 (a view of 7).
     held, free = (1, 0, False), (0, 0, False)
-    cohort, trace, sectors = _habit_trace(
-        [held, free, (0, 1, True), free, (1, 2, False), free]
-    )
+    cohort, trace, sectors = _habit_trace([held, free, (0, 1, True), free, (1, 2, False), free])
     keep = cohort.config.b.habit_decay
     assert [t[0] for t in trace[:3]] == [0.0, 0.0, 0.0]
     assert trace[3] == (round(0.5 * keep, 4), 0, 1)  # just reached: the cell in front
@@ -485,6 +483,19 @@ def test_an_infant_acting_notes_its_free_reaches_for_the_habit():
         reaches[False] += int(((action == REACH) & ~free).sum())
         world.step(action[:, None])
     assert min(reaches.values()) > 0  # both kinds happened
+    # In life, a reach B chose is no reach when the infant does not act (M's mode is
+    # not ACT) or a surprise holds it: the cohort's policy clears those.
+    live = Cohort({"b": {"habit": True}}, n=64, seed=0)
+    world.reset()
+    for _ in range(8):  # to the search, where the infants are free
+        world.step(np.full((64, 1), STAY))
+    live.start(world.view[:, 0], world.senses[:, 0])
+    live.action["mode"] = np.where(np.arange(64) % 2 == 0, ACT, OBSERVE)
+    live.mind.dwell[::4] = 3
+    act, _, _, _ = live.policy()
+    acting = (live.mode == ACT) & (live.mind.dwell == 0)
+    assert not live.mind.reached[~acting].any()
+    assert np.array_equal(live.mind.reached, act == REACH) and (act == REACH).any()
 
 
 def test_the_word_cue_points_at_the_named_toy():
