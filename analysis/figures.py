@@ -12,12 +12,14 @@ sources of its child data under the axes. The data it drew is kept on the axes, 
 ``plot_meta_timeline``        System M's signals over age, with mode ribbons and the
                               children's share of the day asleep
 ``plot_probe_curves``         share of the cohort passing each probe, by age
+``plot_probe_panels``         the same as small multiples, one panel per probe
 ``plot_ablation``             conditions compared with confidence intervals
 ============================  =====================================================
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,6 +29,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from infancy.constants import MODES
@@ -47,6 +51,7 @@ __all__ = [
     "plot_meta_timeline",
     "plot_milestone_windows",
     "plot_probe_curves",
+    "plot_probe_panels",
     "plot_vocabulary_growth",
     "save_figure",
     "set_style",
@@ -588,46 +593,13 @@ def plot_probe_curves(
     -------
     matplotlib.axes.Axes
     """
-    _need(probes, "probes", ("age_months", "infant", "probe", "passed"))
-    names = list(dict.fromkeys(probes["probe"])) if names is None else list(names)
-    if len(names) > len(PROBE_PALETTE):
-        raise ValueError(f"names: at most {len(PROBE_PALETTE)} probes, got {len(names)}")
-    p = probes[probes["probe"].isin(names)].assign(passed=lambda d: d["passed"].astype(float))
-    end = float(p["age_months"].max()) if end_months is None and len(p) else end_months
-    end = 1.0 if end is None else end
-    if bin_months > 0:  # each infant's share of passes per bin (lo, hi], at its centre
-        k = np.maximum(np.ceil(p["age_months"] / bin_months), 1.0)
-        centre = (k - 0.5) * bin_months
-        p = (
-            p.assign(age_months=centre)
-            .groupby(["probe", "infant", "age_months"], as_index=False)["passed"]
-            .mean()
-        )
-    child = compare.child_milestones() if child is None else child
-    child = child[child["milestone"].isin(names)]
+    names, end, child, rows = _probe_shares(
+        probes, names, child, bin_months, end_months, n_boot, seed
+    )
     ax = _axes(ax, (7.5, 4.0))
-    rng = np.random.default_rng(seed)
     grow = _size((1.0, 1.0))[0]  # lines and markers grow with the context's fonts
-    rows = []
     for k, name in enumerate(names):
         color, marker = PROBE_PALETTE[k], PROBE_MARKERS[k]
-        g = p[p["probe"] == name]
-        for age, cell in g.groupby("age_months"):
-            v = cell["passed"].to_numpy(float)
-            lo = hi = np.nan
-            if v.size >= 3:
-                boot = rng.choice(v, (n_boot, v.size)).mean(1)
-                lo, hi = np.quantile(boot, [0.025, 0.975])
-            rows.append(
-                {
-                    "probe": name,
-                    "age_months": age,
-                    "share_passing": v.mean(),
-                    "ci_low": lo,
-                    "ci_high": hi,
-                    "n_infants": v.size,
-                }
-            )
         d = pd.DataFrame([r for r in rows if r["probe"] == name])
         if d.empty:
             continue
@@ -680,24 +652,205 @@ def plot_probe_curves(
             color="0.25",
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85},
         )
+    note = _shares_note(n_boot, bin_months)
+    if beyond:
+        note += f". Child ages after {end:g} months: " + ", ".join(beyond)
+    _keep(ax, _shares_data(rows, child), list(child["source"]), note)
+    return ax
+
+
+def _probe_shares(probes, names, child, bin_months, end_months, n_boot, seed):
+    """What :func:`plot_probe_curves` and :func:`plot_probe_panels` draw: the probes in
+    order, the axis end, their child ages and one row per probe and age bin (mean over
+    infants, its bootstrap CI, the infants)."""
+    _need(probes, "probes", ("age_months", "infant", "probe", "passed"))
+    names = list(dict.fromkeys(probes["probe"])) if names is None else list(names)
+    if len(names) > len(PROBE_PALETTE):
+        raise ValueError(f"names: at most {len(PROBE_PALETTE)} probes, got {len(names)}")
+    p = probes[probes["probe"].isin(names)].assign(passed=lambda d: d["passed"].astype(float))
+    end = float(p["age_months"].max()) if end_months is None and len(p) else end_months
+    end = 1.0 if end is None else end
+    if bin_months > 0:  # each infant's share of passes per bin (lo, hi], at its centre
+        k = np.maximum(np.ceil(p["age_months"] / bin_months), 1.0)
+        centre = (k - 0.5) * bin_months
+        p = (
+            p.assign(age_months=centre)
+            .groupby(["probe", "infant", "age_months"], as_index=False)["passed"]
+            .mean()
+        )
+    child = compare.child_milestones() if child is None else child
+    child = child[child["milestone"].isin(names)]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for name in names:
+        for age, cell in p[p["probe"] == name].groupby("age_months"):
+            v = cell["passed"].to_numpy(float)
+            lo = hi = np.nan
+            if v.size >= 3:
+                boot = rng.choice(v, (n_boot, v.size)).mean(1)
+                lo, hi = np.quantile(boot, [0.025, 0.975])
+            rows.append(
+                {
+                    "probe": name,
+                    "age_months": age,
+                    "share_passing": v.mean(),
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "n_infants": v.size,
+                }
+            )
+    return names, end, child, rows
+
+
+def _shares_data(rows, child) -> pd.DataFrame:
     data = pd.DataFrame(
         rows, columns=["probe", "age_months", "share_passing", "ci_low", "ci_high", "n_infants"]
     )
-    data = data.merge(
+    return data.merge(
         child[["milestone", "age_months"]].rename(
             columns={"milestone": "probe", "age_months": "child_age_months"}
         ),
         on="probe",
         how="left",
     )
-    note = (
+
+
+def _shares_note(n_boot, bin_months) -> str:
+    return (
         f"Bands: 95% bootstrap CI over infants ({n_boot} resamples), where a bin has 3"
         " infants or more" + (f"; {bin_months:g}-month bins" if bin_months > 0 else "")
     )
-    if beyond:
-        note += f". Child ages after {end:g} months: " + ", ".join(beyond)
-    _keep(ax, data, list(child["source"]), note)
-    return ax
+
+
+def plot_probe_panels(
+    probes: pd.DataFrame,
+    *,
+    names: Sequence[str] | None = None,
+    child: pd.DataFrame | None = None,
+    bin_months: float = 2.0,
+    end_months: float | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    cols: int = 4,
+) -> np.ndarray:
+    """:func:`plot_probe_curves` as small multiples: one panel per probe, titled with
+    its plain name, on shared age and share axes, with the children's age of the
+    milestone as a dashed black line in its panel (or said in words under the panel
+    when it lies past the axis), so that no curve hides another.
+
+    Parameters
+    ----------
+    probes, names, child, bin_months, end_months, n_boot, seed
+        As :func:`plot_probe_curves` (the same numbers, drawn apart).
+    cols
+        Panels per row.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The panels in battery order (unused grid cells are removed); the first panel of
+        the last row carries the figure's data and sources and the caption below it.
+    """
+    names, end, child, rows = _probe_shares(
+        probes, names, child, bin_months, end_months, n_boot, seed
+    )
+    if not names:
+        raise ValueError("probes: no probe to draw")
+    cols = max(1, min(cols, len(names)))
+    nrows = -(-len(names) // cols)
+    fig, grid = plt.subplots(
+        nrows,
+        cols,
+        figsize=_size((2.6 * cols + 0.6, 2.3 * nrows + 0.9)),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+        layout="constrained",  # room for two-line titles at every context's font size
+    )
+    grow = _size((1.0, 1.0))[0]
+    ages = dict(zip(child["milestone"], child["age_months"], strict=True))
+    panels = []
+    for k, name in enumerate(names):
+        ax = grid[k // cols, k % cols]
+        panels.append(ax)
+        d = pd.DataFrame([r for r in rows if r["probe"] == name])
+        color = PROBE_PALETTE[k]
+        if not d.empty:
+            band = d.dropna(subset=["ci_low"])
+            if len(band):
+                ax.fill_between(
+                    band["age_months"],
+                    band["ci_low"],
+                    band["ci_high"],
+                    color=color,
+                    alpha=0.25,
+                    lw=0,
+                )
+            ax.plot(
+                d["age_months"],
+                d["share_passing"],
+                color=color,
+                marker=PROBE_MARKERS[k],
+                ms=3.5 * grow,
+                lw=1.4 * grow,
+            )
+        age = ages.get(name)
+        if age is not None and age <= end:
+            ax.axvline(age, color="0.1", ls="--", lw=grow)
+        elif age is not None:
+            ax.text(
+                0.97,
+                0.95,
+                f"child age {age:g} mo\n(past the axis)",
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize="xx-small",
+                color="0.25",
+            )
+        if d.empty or d["share_passing"].max() == 0:
+            ax.text(
+                0.5,
+                0.5,
+                "no infant passed",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize="x-small",
+                color="0.25",
+            )
+        ax.set_title(textwrap.fill(label(name), 28), loc="left", fontsize="small")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlim(0, end)
+    for extra in range(len(names), nrows * cols):
+        grid[extra // cols, extra % cols].remove()
+    for r in range(nrows):
+        grid[r, 0].set_ylabel("share passed" if bin_months > 0 else "share passing")
+    for k, ax in enumerate(panels):
+        if k + cols >= len(names):  # no panel below it
+            ax.set_xlabel("age (months)")
+            ax.xaxis.set_tick_params(labelbottom=True)
+    # One legend for every panel, in neutral colours (each panel has its own colour).
+    handles = [
+        Patch(color="0.8", label="95% CI over infants"),
+        Line2D(
+            [], [], color="0.3", marker="o", ms=3.5 * grow, lw=1.4 * grow, label="infants (mean)"
+        ),
+        Line2D([], [], color="0.1", ls="--", lw=grow, label="child age"),
+    ]
+    fig.legend(handles=handles, loc="upper right", ncols=3, fontsize="x-small", frameon=False)
+    fig.suptitle("Probe battery over age", x=0.01, ha="left")
+    carrier = grid[nrows - 1, 0]
+    note = (
+        "Agents: simulated months; share of batteries passed, mean over infants. "
+        + _shares_note(n_boot, bin_months)
+    )
+    # The constrained layout places the panels once and is then frozen: the caption below
+    # spans the figure, and the layout would squeeze the panels to fit it beside them.
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    _keep(carrier, _shares_data(rows, child), list(child["source"]), note)
+    return np.array(panels, dtype=object)
 
 
 # --------------------------------------------------------------------------- ablation

@@ -31,9 +31,9 @@ __all__ = ["FIGURES", "audit_summary", "compare_run", "words_associated", "write
 FIGURES = {
     "milestone_windows": "Age of acquisition of each probe: each infant's first stable pass"
     " (dots), the cohort median (bar) and the children's age and window (diamond, grey)",
-    "probe_curves": "Share of batteries passed over age: mean over infants per 2-month bin,"
-    " band the 95% bootstrap CI over infants (bins with 3 infants or more); dashed: the"
-    " child age of each probe",
+    "probe_curves": "Share of batteries passed over age, one panel per probe: mean over"
+    " infants per 2-month bin, band the 95% bootstrap CI over infants (bins with 3 infants"
+    " or more); dashed: the child age of the milestone",
     "vocabulary_growth": "Vocabulary on the CDI percentile bands: words the infant shows by"
     " looking (word-comprehension probe, solid) and words System A associates (lexicon,"
     " dashed); right axis: the agents' own word count",
@@ -426,7 +426,7 @@ def write_report(
     drawn = []
     makers = {
         "milestone_windows": lambda: figures.plot_milestone_windows(stats["ages"]),
-        "probe_curves": lambda: figures.plot_probe_curves(
+        "probe_curves": lambda: figures.plot_probe_panels(
             probes, end_months=status.get("end_months"), seed=seed
         ),
         "vocabulary_growth": (
@@ -443,7 +443,12 @@ def write_report(
         if make is None:
             continue
         drawn_on = make()
-        ax = drawn_on if isinstance(drawn_on, Axes) else np.ravel(drawn_on)[-1]
+        # The axes that carry the sources: the one drawn, or the panel that says so.
+        ax = (
+            drawn_on
+            if isinstance(drawn_on, Axes)
+            else next(a for a in np.ravel(drawn_on) if hasattr(a, "_infancy_sources"))
+        )
         sources = list(getattr(ax, "_infancy_sources", []))
         files = figures.save_figure(ax, fig_dir / stem)
         plt.close(ax.figure)

@@ -47,6 +47,7 @@ def makers(run: Path, experiment: Path | None) -> dict:
     out = {
         "milestone_windows": lambda: figures.plot_milestone_windows(stats["ages"]),
         "probe_curves": lambda: figures.plot_probe_curves(probes, end_months=end),
+        "probe_panels": lambda: figures.plot_probe_panels(probes, end_months=end),
         "probe_curves_by_battery": lambda: figures.plot_probe_curves(probes, bin_months=0),
         "vocabulary_growth": lambda: figures.plot_vocabulary_growth(
             compare.vocabulary(probes), world_words=words, associated=words_associated(lexicon)

@@ -291,7 +291,14 @@ class SystemB(ABC, torch.nn.Module):
     only infants with ``gate > 0`` (the others are left exactly as they were, optimiser
     state included). A checkpoint holds its ``state_dict()`` and every attribute
     holding a :class:`~infancy.infants.nn.GroupAdam` (infants on the leading axis).
+
+    :attr:`prior`, when the cohort sets it (``b.habit_pull``), maps states ``[..., Z]``
+    to a fixed bias ``[..., n_actions]`` that :meth:`act` and :meth:`evaluate` add to the
+    logits (the cohort's compiled inference adds it too, so an implementation whose
+    :meth:`inference_mlp` is not ``None`` must add it in :meth:`evaluate`).
     """
+
+    prior: Callable[[torch.Tensor], torch.Tensor] | None = None
 
     @abstractmethod
     def act(

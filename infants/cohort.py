@@ -33,6 +33,7 @@ from infancy.worlds.core.codes import (
     CH_KIND,
     CH_POINT,
     CONTAINER,
+    FORWARD,
     GRASPABLE,
     INFANT_ACTIONS,
     OCCLUDER,
@@ -45,6 +46,8 @@ from infancy.worlds.core.codes import (
     S_WORD,
     SENSES,
     STAY,
+    TURN_LEFT,
+    TURN_RIGHT,
 )
 from infancy.worlds.core.geometry import cue_directions, cue_rays, egocentric_offsets
 from infancy.worlds.rules import Rules, load_rules
@@ -103,6 +106,75 @@ since it was last held (see :class:`Mind`); with ``b.cue_sectors`` :data:`SECTOR
 follow, the habit's place by sector. This is the motor memory of Thelen, Schöner,
 Scheier and Smith's (2001) account of the A-not-B error: each reach leaves a trace that
 pulls the next reach its way, against what the object file says."""
+
+
+@njit(cache=True, nogil=True)
+def _pull_rows(cue, at, weight, half, depth, out) -> None:
+    # HabitPull._pull, row by row, in float32 as torch computes it.
+    for i in range(cue.shape[0]):
+        strength = cue[i, at]
+        lat = cue[i, at + 1] * half
+        fwd = cue[i, at + 2] * depth
+        act = TURN_LEFT if lat < 0 else TURN_RIGHT
+        if fwd >= 1.5 and fwd > abs(lat):
+            act = FORWARD
+        beside = abs(lat) < 0.5
+        if beside and fwd > 0.5 and fwd < 1.5:
+            act = REACH
+        if beside and abs(fwd) <= 0.5:
+            continue  # on the place itself: no pull
+        out[i, act] = weight * strength
+
+
+class HabitPull:
+    """The motor habit's pull on the act itself (``b.habit_pull``): B's prior, added to
+    its action logits (:attr:`~infancy.infants.base.SystemB.prior`).
+
+    ``weight`` nats times the habit's strength go to the one action that brings the
+    habit's place nearer: the reach when the place is the cell in front, a step on when
+    it lies further ahead, else a turn to its side (none when the infant stands on it).
+    It is a function of B's state (the habit's slots, at ``at`` in ``[z, belief, cue]``),
+    so the logits B acts with and the ones it learns from are the same. B reaches
+    elsewhere only where its own learned logits outweigh the pull: the inhibitory
+    control of Diamond's (1985) account of the A-not-B error, here learned, not timed.
+    """
+
+    def __init__(
+        self, at: int, cue_at: int, weight: float, half: float, depth: float, n_actions: int
+    ) -> None:
+        self.at, self.cue_at = at, cue_at
+        self.weight, self.half, self.depth, self.n_actions = weight, half, depth, n_actions
+
+    def __call__(self, state: torch.Tensor) -> torch.Tensor:
+        """The pull ``float32[..., A]`` for states ``[..., D]``."""
+        return self._pull(state[..., self.at : self.at + HABIT])
+
+    def of_cue(self, cue: np.ndarray) -> np.ndarray:
+        """The pull for the cues ``float32[N, C]`` (the state's last part), as numpy: the
+        same numbers as :meth:`__call__`, compiled (a step's inference is tens of
+        microseconds; the torch ops would double it)."""
+        out = np.zeros((cue.shape[0], self.n_actions), dtype=np.float32)
+        _pull_rows(
+            np.ascontiguousarray(cue, dtype=np.float32),
+            self.cue_at,
+            np.float32(self.weight),
+            np.float32(self.half),
+            np.float32(self.depth),
+            out,
+        )
+        return out
+
+    def _pull(self, slots: torch.Tensor) -> torch.Tensor:
+        strength = slots[..., 0]
+        lat, fwd = slots[..., 1] * self.half, slots[..., 2] * self.depth
+        side = torch.where(lat < 0, TURN_LEFT, TURN_RIGHT)
+        act = torch.where((fwd >= 1.5) & (fwd > lat.abs()), FORWARD, side)
+        beside = lat.abs() < 0.5
+        act = torch.where(beside & (fwd > 0.5) & (fwd < 1.5), REACH, act)
+        on_it = beside & (fwd.abs() <= 0.5)
+        out = torch.zeros(*slots.shape[:-1], self.n_actions, dtype=slots.dtype)
+        pull = torch.where(on_it, 0.0, self.weight * strength)
+        return out.scatter_(-1, act[..., None], pull[..., None].to(slots.dtype))
 
 
 class Mind:
@@ -739,6 +811,15 @@ class Cohort:
         # The scales of the cue's place slots (as _word_cue computes them).
         self._half = max(1.0, float(np.max(np.abs(self._lateral))))
         self._depth = max(1.0, float(np.max(self._forward)))
+        if c.b.habit_pull > 0:
+            self.b.prior = HabitPull(
+                2 * self.a.latent + self.habit_at,
+                self.habit_at,
+                float(c.b.habit_pull),
+                self._half,
+                self._depth,
+                self.n_actions,
+            )
         self._rays = cue_rays(int(self.view_size))
         self._dirs = cue_directions()
         # The view's kind codes (1 + kind) that are toys: what the object file keeps.
@@ -940,7 +1021,10 @@ class Cohort:
         enc, pol = self.a.inference_mlp(), self.b.inference_mlp()
         if enc is not None and pol is not None:
             draws = torch.empty(self.n, self.n_actions).exponential_(1.0, generator=generator)
-            out = fused_policy(self.obs, view, senses, enc, pol, draws, mind.belief, decay, cue)
+            prior = None if self.b.prior is None else self.b.prior.of_cue(cue)
+            out = fused_policy(
+                self.obs, view, senses, enc, pol, draws, mind.belief, decay, cue, prior
+            )
             if out is not None:
                 state, action, logp, value = (torch.from_numpy(a) for a in out)
                 self._note_reach(mind, action, senses, awake)

@@ -184,6 +184,15 @@ class BConfig(_Strict):
         le=1.0,
         description="the habit's strength kept per step (0.99: half gone in about 70 steps)",
     )
+    habit_pull: float = Field(
+        0.0,
+        ge=0.0,
+        le=50.0,
+        description="with b.habit, the habit also pulls the act itself: this many nats "
+        "(times the habit's strength) are added to the logit of the action that brings its "
+        "place nearer (a turn towards it, a step on, or the reach when it is in front), "
+        "which B's own learned logits must outweigh to reach elsewhere; 0: no pull",
+    )
     replay_weight: float = Field(
         1.0,
         ge=0.0,
@@ -197,6 +206,12 @@ class BConfig(_Strict):
         description="cost of one reach in B's reward (a reach is effortful, so reaching at "
         "nothing is not free)",
     )
+
+    @model_validator(mode="after")
+    def _pull_needs_habit(self) -> BConfig:
+        if self.habit_pull > 0 and not self.habit:
+            raise ValueError("habit_pull needs habit: true (the pull is the habit's)")
+        return self
 
 
 class MemoryConfig(_Strict):

@@ -391,6 +391,7 @@ def _policy_rows(
     belief,
     decay,
     cue,
+    prior,
     state,
     action,
     logp,
@@ -421,6 +422,8 @@ def _policy_rows(
         out = np.empty(pw2.shape[2], dtype=np.float32)
         _dense_row(g, i, pb2, pw2, False, out)
         k = out.shape[0] - 1  # logits, then the value
+        for j in range(k):  # B's prior on its logits (SystemB.prior; zeros when none)
+            out[j] += prior[i, j]
         action[i], logp[i] = _sample_row(out[:k], draws[i])
         value[i] = out[k]
 
@@ -456,6 +459,7 @@ def fused_policy(
     belief: np.ndarray,
     decay: np.ndarray,
     cue: np.ndarray,
+    prior: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """One step's inference for the whole cohort in one compiled pass.
 
@@ -464,8 +468,10 @@ def fused_policy(
     updated in place) becomes ``decay * belief + (1 - decay) * z`` (``decay[N]``);
     the ``policy`` MLP (outputs: action logits, then the value) reads the state
     ``[z, belief, cue]`` (``cue[N, C]``); one action per infant is sampled with the
-    exponential ``draws[N, A]``. Returns ``(state, action, logp, value)``, the same
-    numbers as running the modules one after the other, or ``None`` when either MLP
+    exponential ``draws[N, A]`` from the logits plus ``prior[N, A]`` (B's prior, see
+    :attr:`~infancy.infants.base.SystemB.prior`; ``None``: none). Returns
+    ``(state, action, logp, value)``, the same numbers as running the modules one after
+    the other, or ``None`` when either MLP
     does not have exactly two layers (the caller then runs the modules).
     """
     if len(encoder.layers) != 2 or len(policy.layers) != 2:
@@ -490,6 +496,11 @@ def fused_policy(
         )
     if draws.shape != (n, pw2.shape[2] - 1):
         raise ValueError(f"fused_policy: draws {tuple(draws.shape)}, expected ({n}, actions)")
+    actions = pw2.shape[2] - 1
+    if prior is None:
+        prior = np.zeros((n, actions), dtype=np.float32)
+    elif prior.shape != (n, actions):
+        raise ValueError(f"fused_policy: prior {prior.shape}, expected ({n}, {actions})")
     if belief.dtype != np.float32 or not belief.flags.c_contiguous:
         raise ValueError("fused_policy: belief must be a C-contiguous float32 array")
     state = np.empty((n, width), dtype=np.float32)
@@ -510,6 +521,7 @@ def fused_policy(
         belief,
         np.ascontiguousarray(decay, dtype=np.float32),
         np.ascontiguousarray(cue, dtype=np.float32),
+        np.ascontiguousarray(prior, dtype=np.float32),
         state,
         action,
         logp,

@@ -106,7 +106,9 @@ class PpoB(SystemB):
 
     def evaluate(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         out = self.net(z)
-        return out[..., :-1], out[..., -1]
+        if self.prior is None:
+            return out[..., :-1], out[..., -1]
+        return out[..., :-1] + self.prior(z), out[..., -1]
 
     def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """:meth:`evaluate` (``b(z)``)."""

@@ -65,4 +65,9 @@ def test_figures_draw_with_the_checked_palettes():
     ax = figures.plot_probe_curves(_probes(), n_boot=50)
     drawn = {to_hex(line.get_color()) for line in ax.get_lines() if line.get_marker() != "None"}
     assert drawn and drawn <= {to_hex(c) for c in figures.PROBE_PALETTE}
+    panels = figures.plot_probe_panels(_probes(), n_boot=50)
+    drawn = {
+        to_hex(ln.get_color()) for a in panels for ln in a.get_lines() if ln.get_marker() != "None"
+    }
+    assert drawn and drawn <= {to_hex(c) for c in figures.PROBE_PALETTE}
     plt.close("all")

@@ -156,6 +156,36 @@ def test_probe_curves_and_ablation_share_a_figure(tmp_path):
     assert not (tmp_path / "panels.pdf").exists()
 
 
+@pytest.mark.parametrize("context", figures.CONTEXTS)
+def test_probe_panels_draw_each_probe_apart_with_the_same_numbers(context, tmp_path):
+    figures.set_style(context)
+    panels = figures.plot_probe_panels(_probes(), n_boot=50, cols=2)
+    one = figures.plot_probe_curves(_probes(), n_boot=50)
+    assert len(panels) == 3 and len(panels[0].figure.axes) == 3  # the 4th cell removed
+    titles = [a.get_title(loc="left").replace("\n", " ") for a in panels]
+    assert titles == ["Reaching", "A-not-B (delay tolerated)", "Gaze following"]
+    carrier = [a for a in panels if getattr(a, "_infancy_data", None) is not None]
+    assert len(carrier) == 1  # one panel carries the data, the sources and the caption
+    pd.testing.assert_frame_equal(carrier[0]._infancy_data, one._infancy_data)
+    assert "95% bootstrap CI over infants" in _cited(carrier[0])
+    for a, probe in zip(panels, ("reaching", "a_not_b", "gaze_following"), strict=True):
+        child = compare.child_milestones([probe])["age_months"].iloc[0]
+        dashed = [ln for ln in a.get_lines() if ln.get_linestyle() == "--"]
+        assert [ln.get_xdata()[0] for ln in dashed] == [child]  # its own child age only
+    # A panel's title does not run into the tick labels of the panel above it.
+    fig = panels[0].figure
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    top, below = panels[0], panels[2]
+    assert below.title.get_window_extent(r).y1 <= top.get_tightbbox(r).y0
+    files = figures.save_figure(panels, tmp_path / "panels", formats=("png",))
+    assert {f.suffix for f in files} == {".png", ".csv"}
+    plt.close("all")
+    none = figures.plot_probe_panels(_probes().assign(passed=False), n_boot=20)
+    assert all(any(t.get_text() == "no infant passed" for t in a.texts) for a in none)
+    plt.close("all")
+
+
 def test_bad_style_and_format_are_named():
     with pytest.raises(ValueError, match="context: expected one of paper, talk, poster"):
         figures.set_style("slides")

@@ -87,3 +87,13 @@ def test_a_b_config_turns_its_mechanism_over_and_changes_nothing_else(name, fiel
     b = the_plan.infant.b.model_copy(update={field: on})
     assert the_plan.infant.model_copy(update={"b": b}) == default.infant
     assert the_plan.curriculum == default.curriculum
+
+
+def test_the_habit_pull_config_adds_the_pull_to_the_habit_config_only():
+    path = CONFIGS / "habit-pull.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    habit = plan(yaml.safe_load((CONFIGS / "habit.yaml").read_text()))
+    assert the_plan.infant.b.habit_pull > 0 and habit.infant.b.habit_pull == 0
+    b = the_plan.infant.b.model_copy(update={"habit_pull": 0.0})
+    assert the_plan.infant.model_copy(update={"b": b}) == habit.infant
+    assert the_plan.curriculum == habit.curriculum

@@ -69,6 +69,6 @@ def test_figure_gallery_draws_every_figure_of_the_example(tmp_path, scripts):
     assert res.returncode == 0, res.stderr[-2000:]
     sizes = json.loads(res.stdout.strip().splitlines()[-1])["inches"]
     names = {p.stem for p in (tmp_path / "paper").glob("*.png")}
-    assert names == {k.split("/")[1] for k in sizes} and len(names) == 7
+    assert names == {k.split("/")[1] for k in sizes} and len(names) == 8
     bad = scripts.run("figure_gallery.py", "--out", tmp_path, "--contexts", "slides")
     assert bad.returncode == 2 and "--contexts" in bad.stderr

@@ -19,6 +19,7 @@ from infancy.infants.system_m import RuleM, ScheduleM
 from infancy.worlds import make_batch
 from infancy.worlds.core.codes import (
     FLAG_IMPERATIVE,
+    FORWARD,
     NORTH,
     REACH,
     S_RESTRAINED,
@@ -496,6 +497,59 @@ def test_an_infant_acting_notes_its_free_reaches_for_the_habit():
     acting = (live.mode == ACT) & (live.mind.dwell == 0)
     assert not live.mind.reached[~acting].any()
     assert np.array_equal(live.mind.reached, act == REACH) and (act == REACH).any()
+
+
+def test_the_habit_pulls_the_act_that_brings_its_place_nearer():
+    """``b.habit_pull``: the action toward the habit's place gets the weight times the
+    habit's strength on its logit (half 3, depth 6: a view of 7)."""
+    cohort = Cohort({"b": {"habit": True, "habit_pull": 4.0}}, n=1, seed=0)
+    pull = cohort.b.prior
+    places = [(-1, 0), (2, 1), (0, 1), (0, 3), (0, 0), (-1, 0)]
+    cue = np.zeros((len(places), cohort.cue_size), dtype=np.float32)
+    for i, (lat, fwd) in enumerate(places):
+        cue[i, cohort.habit_at : cohort.habit_at + HABIT] = (0.5, lat / 3, fwd / 6)
+    cue[-1, cohort.habit_at] = 0.0  # no habit: no pull
+    got = pull.of_cue(cue)
+    want = np.zeros_like(got)
+    for i, a in enumerate([TURN_LEFT, TURN_RIGHT, REACH, FORWARD]):
+        want[i, a] = 2.0  # 4 nats times a strength of 0.5
+    assert np.array_equal(got, want)  # on the place itself, or no habit: no pull
+    # The same pull from B's state, where B's logits are computed for learning.
+    state = torch.cat([torch.zeros(len(places), 2 * cohort.a.latent), torch.from_numpy(cue)], 1)
+    assert torch.equal(pull(state), torch.from_numpy(want))
+    assert Cohort({"b": {"habit": True}}, n=1, seed=0).b.prior is None  # 0: no pull
+    # The compiled pull (for acting) and torch's (for learning) agree on any cue.
+    rng = np.random.default_rng(0)
+    cue = rng.uniform(-1, 1, (256, cohort.cue_size)).astype(np.float32)
+    cue[:, cohort.habit_at] = rng.uniform(0, 1, 256)
+    cue[:8, cohort.habit_at + 1 : cohort.habit_at + 3] = 0.0  # on the place
+    state = torch.cat([torch.zeros(256, 2 * cohort.a.latent), torch.from_numpy(cue)], 1)
+    assert np.array_equal(pull.of_cue(cue), pull(state).numpy())
+
+
+def test_the_pulled_act_is_the_act_b_learns_from():
+    """With the habit's pull, the log-probability the cohort's compiled inference
+    records for each action is the one B's :meth:`evaluate` gives for the stored state
+    (so PPO's ratios start at 1), and a strong pull makes the act the habit's."""
+    cohort = Cohort({"b": {"habit": True, "habit_pull": 40.0}}, n=64, seed=0)
+    world = make_batch("a-not-b-v0", 64, seed=0)
+    world.reset()
+    mind = cohort.new_mind()
+    pulled = 0
+    for _ in range(24):
+        view, senses = world.view[:, 0], world.senses[:, 0]
+        action, logp, _, state = cohort._infer(view, senses, cohort.gen, mind)
+        state = state.clone()  # out of inference mode
+        with torch.no_grad():
+            logits = cohort.b.evaluate(state[:, None])[0][:, 0]
+        want = torch.log_softmax(logits, -1).gather(1, action[:, None])[:, 0]
+        assert torch.allclose(logp, want, atol=1e-5)
+        strong = cohort.b.prior(state).amax(1) > 15
+        top = cohort.b.prior(state).argmax(1)
+        assert torch.equal(action[strong], top[strong])  # 15+ nats: the habit's act
+        pulled += int(strong.sum())
+        world.step(action.numpy()[:, None])
+    assert pulled > 0
 
 
 def test_the_word_cue_points_at_the_named_toy():
