@@ -57,6 +57,7 @@ __all__ = [
     "environment",
     "fingerprint",
     "list_runs",
+    "processor_kind",
     "processor_maker",
     "query",
 ]
@@ -147,6 +148,20 @@ def processor_maker(model: str | None = None) -> str:
     (torch's BLAS takes other code paths), so pinned numbers are pinned per maker."""
     model = _cpu_model() if model is None else model
     return next((m for m in ("Intel", "AMD") if m in (model or "")), model or "unknown")
+
+
+def processor_kind(model: str | None = None, capability: str | None = None) -> str:
+    """The processor maker and torch's CPU capability (``AMD AVX512``): pinned float
+    results hold only where both are the same. The same maker's processors with and
+    without AVX-512 give other numbers (torch's kernels and BLAS take other code paths:
+    measured 2026-12-04 on two AMD EPYC machines, the same code and library versions).
+    ``model`` and ``capability`` default to this machine's (a run's ``run.json`` records
+    both as ``cpu`` and ``torch_cpu_capability``)."""
+    import torch
+
+    if capability is None:
+        capability = torch.backends.cpu.get_cpu_capability()
+    return f"{processor_maker(model)} {capability}"
 
 
 def _numba_cpu() -> str | None:

@@ -37,15 +37,16 @@ def test_example_run_is_a_small_complete_run(scripts):
 
 def test_the_shipped_example_is_what_the_code_makes_now():
     """The first month lived again from its config.yaml gives the same tables, on a
-    processor of the maker the example was made on (its run.json records it). On
-    another maker's, torch's BLAS takes other code paths and the floats differ
-    (tests/curricula/test_golden.py); there the first month lived twice must agree."""
-    from infancy.store import processor_maker
+    processor of the maker and torch CPU capability the example was made on (its
+    run.json records them). On another, torch's kernels take other code paths and the
+    floats differ (tests/curricula/test_golden.py); there the first month lived twice
+    must agree."""
+    from infancy.store import processor_kind
 
-    made_on = json.loads((example_run() / "run.json").read_text())["environment"]["cpu"]
+    env = json.loads((example_run() / "run.json").read_text())["environment"]
     result = check(example_run(), months=1.0)
     assert result.tables == 3 and result.rows > 0
-    if processor_maker(made_on) == processor_maker():
+    if processor_kind(env["cpu"], env["torch_cpu_capability"]) == processor_kind():
         assert result.reproduces, f"{REGENERATE}\n" + "\n".join(result.lines())
     else:
         again = check(example_run(), months=1.0)
