@@ -735,8 +735,8 @@ def plot_probe_panels(
 ) -> np.ndarray:
     """:func:`plot_probe_curves` as small multiples: one panel per probe, titled with
     its plain name, on shared age and share axes, with the children's age of the
-    milestone as a dashed black line in its panel (or said in words under the panel
-    when it lies past the axis), so that no curve hides another.
+    milestone as a dashed black line in its panel (or said in words in the panel's
+    upper right corner when it lies past the axis), so that no curve hides another.
 
     Parameters
     ----------
