@@ -248,6 +248,32 @@ class _Novelty:
         return np.where(_free(senses), act, STAY)
 
 
+class _Habituated:
+    """Keeps still while its view changes and turns away once the view has stayed the
+    same for two steps (habituation, ``b.habituation``, with nothing that expects)."""
+
+    def __init__(self, seed: int) -> None:
+        self.last: np.ndarray | None = None
+        self.same: np.ndarray | None = None
+
+    def begin(self, mask):
+        if self.same is not None:
+            self.same[mask] = 0
+            self.last[mask] = 0
+
+    def __call__(self, view, senses, state):
+        b = len(view)
+        flat = view.reshape(b, -1)
+        if self.last is None or self.last.shape != flat.shape:
+            self.last = np.zeros_like(flat)
+            self.same = np.zeros(b, dtype=np.int64)
+        free = _free(senses)
+        unchanged = (flat == self.last).all(1) & free
+        self.same = np.where(unchanged, self.same + 1, 0)
+        self.last = flat.copy()
+        return np.where(free & (self.same >= 2), TURN_LEFT, STAY)
+
+
 class _LastVanished:
     """Looks long when the toy that reappears is not the last one it saw disappear (a
     rule on the last event, no tracking of where each toy went)."""
@@ -444,6 +470,12 @@ SHORTCUTS: dict[str, Shortcut] = {
             "looks long at a colour new in this event",
             ("violation_of_expectation",),
             _Novelty,
+        ),
+        Shortcut(
+            "habituated",
+            "looks away once its view has stayed the same for two steps",
+            ("violation_of_expectation",),
+            _Habituated,
         ),
         Shortcut(
             "last-vanished",

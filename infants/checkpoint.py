@@ -40,8 +40,11 @@ __all__ = ["CHECKPOINT_VERSION", "load", "load_state_dict", "optimisers", "save"
 # expectation learned yet, nothing watched, nothing holding the gaze).
 CHECKPOINT_VERSION = 4
 _READS = (3, 4)
+# The mind's fields added after version 4 (the motor habit, habituation): a checkpoint
+# without them leaves them as a new mind has them.
 _HABIT_FIELDS = frozenset(
-    "reached frame_lat frame_fwd frame_dlat frame_dfwd habit_lat habit_fwd habit_str".split()
+    "reached frame_lat frame_fwd frame_dlat frame_dfwd habit_lat habit_fwd habit_str "
+    "same seen".split()
 )
 
 
@@ -201,11 +204,15 @@ def load(
     # A checkpoint from before bottom-up orienting (b.orient) or geometric joint
     # attention (b.follow) existed: its B learned without that cue, so it goes on without
     # it rather than reading an input it never saw.
-    # Nor one from before the cue's sector code (b.cue_sectors) or the motor habit
-    # (b.habit, both 2026-12-04): its B's state is narrower.
+    # Nor one from before the cue's sector code (b.cue_sectors), the motor habit
+    # (b.habit, both 2026-12-04) or habituation (b.habituation, 2026-12-05): its B's
+    # state is narrower.
     if isinstance(b, dict):
         off = {"orient": False, "follow": False} if {"orient", "follow"} - b.keys() else {}
-        config = {**config, "b": {**off, "cue_sectors": False, "habit": False, **b}}
+        config = {
+            **config,
+            "b": {**off, "cue_sectors": False, "habit": False, "habituation": 0.0, **b},
+        }
     cohort = cls(
         InfantConfig.from_dict(config, source=str(source)),
         n,

@@ -60,7 +60,7 @@ from .memory import SalienceMemory
 from .nn import Obs, ObsEncoder, fused_policy
 from .signals import Chunk, MetaSignals
 
-__all__ = ["CUE", "HABIT", "SECTORS", "Cohort", "Mind"]
+__all__ = ["BORED", "CUE", "HABIT", "SECTORS", "Cohort", "Mind"]
 
 CUE = 4
 """Size of the word cue B reads: the word in mind (the share of its hold left), how
@@ -106,6 +106,83 @@ since it was last held (see :class:`Mind`); with ``b.cue_sectors`` :data:`SECTOR
 follow, the habit's place by sector. This is the motor memory of Thelen, Schöner,
 Scheier and Smith's (2001) account of the A-not-B error: each reach leaves a trace that
 pulls the next reach its way, against what the object file says."""
+
+
+BORED = 1
+"""Slots of habituation B reads (``b.habituation``, last in the cue): the share of
+``b.habituation_steps`` steps for which the infant's view has stayed the same while it
+was free and awake (:func:`_habituate`). Sokolov's comparator: a scene that no longer
+changes is looked away from; a surprise holds the gaze against it (``m.surprise_look``).
+Looking time in the violation-of-expectation probe is the difference of the two."""
+
+
+@njit(cache=True, nogil=True)
+def _view_hash(view, i) -> np.int64:
+    # FNV-1a over infant i's view bytes: "the same view" without keeping a copy of it.
+    h = np.uint64(14695981039346656037)
+    prime = np.uint64(1099511628211)
+    flat = view[i].ravel()
+    for k in range(flat.size):
+        h = (h ^ np.uint64(flat[k])) * prime
+    return np.int64(h & np.uint64(0x7FFFFFFFFFFFFFFF))
+
+
+@njit(cache=True, nogil=True)
+def _habituate(view, senses, awake, steps, same, seen, cue, at) -> None:
+    """Move habituation (see :data:`BORED`) on one step for ``view[N, C, V, V]`` and
+    write it into ``cue[:, at]``: ``same[N]`` counts the steps the view (its hash,
+    ``seen[N]``) has stayed the same; it restarts when the view changes, and while the
+    infant is held or asleep (what it cannot turn from is not looked away from)."""
+    for i in range(view.shape[0]):
+        h = _view_hash(view, i)
+        if senses[i, S_RESTRAINED] or not awake[i]:
+            same[i] = 0
+        elif h == seen[i]:
+            same[i] += 1
+        else:
+            same[i] = 0
+        seen[i] = h
+        cue[i, at] = min(1.0, same[i] / steps)
+
+
+class Habituation:
+    """Habituation's pull on the act (``b.habituation``): B's prior, added to its action
+    logits (:attr:`~infancy.infants.base.SystemB.prior`). ``weight`` nats times the
+    habituation slot (at ``at`` in ``[z, belief, cue]``, ``cue_at`` in the cue) go to
+    both turns, so an unchanging view is looked away from unless B's own logits (or a
+    surprise's hold) keep the gaze."""
+
+    def __init__(self, at: int, cue_at: int, weight: float, n_actions: int) -> None:
+        self.at, self.cue_at, self.weight, self.n_actions = at, cue_at, weight, n_actions
+
+    def __call__(self, state: torch.Tensor) -> torch.Tensor:
+        """The pull ``float32[..., A]`` for states ``[..., D]``."""
+        out = torch.zeros(*state.shape[:-1], self.n_actions, dtype=state.dtype)
+        pull = self.weight * state[..., self.at]
+        out[..., TURN_LEFT] = pull
+        out[..., TURN_RIGHT] = pull
+        return out
+
+    def of_cue(self, cue: np.ndarray) -> np.ndarray:
+        """The same as :meth:`__call__` for the cues ``float32[N, C]``, as numpy."""
+        out = np.zeros((cue.shape[0], self.n_actions), dtype=np.float32)
+        pull = np.float32(self.weight) * cue[:, self.cue_at].astype(np.float32)
+        out[:, TURN_LEFT] = pull
+        out[:, TURN_RIGHT] = pull
+        return out
+
+
+class Priors:
+    """Several priors on B's logits, summed (the habit's pull and habituation)."""
+
+    def __init__(self, *parts) -> None:
+        self.parts = parts
+
+    def __call__(self, state: torch.Tensor) -> torch.Tensor:
+        return sum(p(state) for p in self.parts)
+
+    def of_cue(self, cue: np.ndarray) -> np.ndarray:
+        return sum(p.of_cue(cue) for p in self.parts)
 
 
 @njit(cache=True, nogil=True)
@@ -222,6 +299,8 @@ class Mind:
         "habit_lat",
         "habit_fwd",
         "habit_str",
+        "same",
+        "seen",
     )
 
     def __init__(self, n: int, latent: int) -> None:
@@ -242,6 +321,8 @@ class Mind:
         self.habit_lat = np.zeros(n, dtype=np.float64)
         self.habit_fwd = np.zeros(n, dtype=np.float64)
         self.habit_str = np.zeros(n, dtype=np.float64)
+        self.same = np.zeros(n, dtype=np.int64)
+        self.seen = np.zeros(n, dtype=np.int64)
 
     def reset(self, mask: np.ndarray | None = None) -> None:
         """Forget everything (a new scene), for the infants in ``mask`` (all by default)."""
@@ -772,7 +853,10 @@ class Cohort:
         sectors = SECTORS if c.b.cue_sectors else 0
         # The habit's slots (b.habit) follow the word cue and its sectors.
         self.habit_at = CUE + sectors if c.b.habit else None
-        self.cue_size = CUE + sectors + ((HABIT + sectors) if c.b.habit else 0)
+        habit = (HABIT + sectors) if c.b.habit else 0
+        # Habituation's slot (b.habituation) comes last.
+        self.bored_at = CUE + sectors + habit if c.b.habituation > 0 else None
+        self.cue_size = CUE + sectors + habit + (BORED if c.b.habituation > 0 else 0)
         self.state_size = 2 * self.a.latent + self.cue_size
         self.b = create(
             "b", c.b.name, c.b, n, self.state_size, self.n_actions, self.gen, c.grad_clip
@@ -811,15 +895,29 @@ class Cohort:
         # The scales of the cue's place slots (as _word_cue computes them).
         self._half = max(1.0, float(np.max(np.abs(self._lateral))))
         self._depth = max(1.0, float(np.max(self._forward)))
+        priors = []
         if c.b.habit_pull > 0:
-            self.b.prior = HabitPull(
-                2 * self.a.latent + self.habit_at,
-                self.habit_at,
-                float(c.b.habit_pull),
-                self._half,
-                self._depth,
-                self.n_actions,
+            priors.append(
+                HabitPull(
+                    2 * self.a.latent + self.habit_at,
+                    self.habit_at,
+                    float(c.b.habit_pull),
+                    self._half,
+                    self._depth,
+                    self.n_actions,
+                )
             )
+        if self.bored_at is not None:
+            priors.append(
+                Habituation(
+                    2 * self.a.latent + self.bored_at,
+                    self.bored_at,
+                    float(c.b.habituation),
+                    self.n_actions,
+                )
+            )
+        if priors:
+            self.b.prior = priors[0] if len(priors) == 1 else Priors(*priors)
         self._rays = cue_rays(int(self.view_size))
         self._dirs = cue_directions()
         # The view's kind codes (1 + kind) that are toys: what the object file keeps.
@@ -995,6 +1093,17 @@ class Cohort:
             )
             if b.cue_sectors:
                 _sectors(cue, self._half, self._depth, src, src + HABIT)
+        if self.bored_at is not None:
+            _habituate(
+                np.ascontiguousarray(view),
+                np.ascontiguousarray(senses, dtype=np.uint8),
+                np.ones(n, dtype=np.bool_) if awake is None else np.asarray(awake, np.bool_),
+                float(b.habituation_steps),
+                mind.same,
+                mind.seen,
+                cue,
+                self.bored_at,
+            )
         return cue
 
     def state_of(self, z: torch.Tensor, belief: torch.Tensor, cue: torch.Tensor) -> torch.Tensor:

@@ -193,6 +193,22 @@ class BConfig(_Strict):
         "place nearer (a turn towards it, a step on, or the reach when it is in front), "
         "which B's own learned logits must outweigh to reach elsewhere; 0: no pull",
     )
+    habituation: float = Field(
+        0.0,
+        ge=0.0,
+        le=50.0,
+        description="the look-away of habituation: this many nats, times how habituated the "
+        "infant is to its view (the share of habituation_steps steps for which the view has "
+        "stayed the same while it was free and awake), are added to both turns' logits, so "
+        "an unchanging scene is looked away from unless B's own logits hold the gaze; B reads "
+        "the share in one more cue slot; 0: none, no slot",
+    )
+    habituation_steps: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="steps of an unchanged view after which habituation is full",
+    )
     replay_weight: float = Field(
         1.0,
         ge=0.0,

@@ -12,12 +12,13 @@ import torch
 from infancy.curricula.probes import Session
 from infancy.infants import Cohort
 from infancy.infants.base import ACT, IMAGINE, META_STATES, OBSERVE, SLEEP
-from infancy.infants.cohort import CUE, HABIT, SECTORS, _sectors
+from infancy.infants.cohort import BORED, CUE, HABIT, SECTORS, _sectors
 from infancy.infants.config import MConfig
 from infancy.infants.evaluation import effective_rank
 from infancy.infants.system_m import RuleM, ScheduleM
 from infancy.worlds import make_batch
 from infancy.worlds.core.codes import (
+    CH_KIND,
     FLAG_IMPERATIVE,
     FORWARD,
     NORTH,
@@ -550,6 +551,75 @@ def test_the_pulled_act_is_the_act_b_learns_from():
         pulled += int(strong.sum())
         world.step(action.numpy()[:, None])
     assert pulled > 0
+
+
+def test_habituation_grows_while_the_view_stays_the_same_and_pulls_the_turns():
+    """``b.habituation``: the slot rises by 1/steps each step the view is unchanged,
+    restarts when it changes or the infant is held or asleep, and its pull goes to both
+    turns, the same from the cue (acting) as from B's state (learning)."""
+    cohort = Cohort({"b": {"habituation": 3.0, "habituation_steps": 4}}, n=4, seed=0)
+    assert cohort.cue_size == CUE + SECTORS + BORED and cohort.bored_at == CUE + SECTORS
+    world = make_batch("playroom-v0", 4, seed=0)
+    world.reset()
+    view = np.ascontiguousarray(world.view[:, 0])
+    senses = np.ascontiguousarray(world.senses[:, 0]).copy()
+    senses[:, S_RESTRAINED] = 0
+    mind = cohort.new_mind()
+    awake = np.array([True, True, True, False])
+    got = []
+    for t in range(6):
+        v = view.copy()
+        if t == 3:
+            v[1, CH_KIND, 0, 0] = (int(v[1, CH_KIND, 0, 0]) + 1) % 5  # infant 1's view changes
+        s = senses.copy()
+        if t == 4:
+            s[2, S_RESTRAINED] = 1  # infant 2 is held
+        got.append(cohort.word_cue(v, s, mind, awake)[:, cohort.bored_at].copy())
+    got = np.array(got)
+    # The first step sees the view for the first time; then 1/4 a step, at most 1.
+    assert np.allclose(got[:, 0], [0, 0.25, 0.5, 0.75, 1.0, 1.0])
+    assert np.allclose(got[:, 1], [0, 0.25, 0.5, 0.0, 0.0, 0.25])  # changed at 3, back at 4
+    assert np.allclose(got[:, 2], [0, 0.25, 0.5, 0.75, 0.0, 0.25])  # held at 4
+    assert not got[:, 3].any()  # asleep
+    mind.reset()
+    assert cohort.word_cue(view, senses, mind, awake)[0, cohort.bored_at] == 0.0  # a new scene
+    # The pull: the weight times the slot on both turns, nothing elsewhere.
+    rng = np.random.default_rng(0)
+    cue = rng.uniform(0, 1, (64, cohort.cue_size)).astype(np.float32)
+    pull = cohort.b.prior.of_cue(cue)
+    want = np.zeros_like(pull)
+    want[:, TURN_LEFT] = want[:, TURN_RIGHT] = 3.0 * cue[:, cohort.bored_at]
+    assert np.allclose(pull, want)
+    state = torch.cat([torch.zeros(64, 2 * cohort.a.latent), torch.from_numpy(cue)], 1)
+    assert np.allclose(cohort.b.prior(state).numpy(), pull)
+    # With the habit's pull too, the priors add up.
+    both = Cohort({"b": {"habit": True, "habit_pull": 4.0, "habituation": 3.0}}, n=1, seed=0)
+    assert both.cue_size == CUE + 2 * SECTORS + HABIT + BORED
+    cue = rng.uniform(0, 1, (64, both.cue_size)).astype(np.float32)
+    parts = both.b.prior.parts
+    assert np.allclose(both.b.prior.of_cue(cue), parts[0].of_cue(cue) + parts[1].of_cue(cue))
+    assert Cohort(None, n=1, seed=0).b.prior is None  # off by default: no slot, no prior
+
+
+def test_a_habituated_infant_looks_away():
+    """A strong habituation turns an infant whose view stays the same within a few
+    steps, and the acts recorded are the ones B learns from (the log-probabilities of
+    its :meth:`evaluate`, so PPO's ratios start at 1)."""
+    cohort = Cohort({"b": {"habituation": 40.0, "habituation_steps": 2}}, n=64, seed=0)
+    world = make_batch("playroom-v0", 64, seed=0)
+    world.reset()
+    view = np.ascontiguousarray(world.view[:, 0])
+    senses = np.ascontiguousarray(world.senses[:, 0]).copy()
+    senses[:, S_RESTRAINED] = 0
+    mind = cohort.new_mind()
+    for _ in range(3):  # the same view: by the third step the pull is 40 nats
+        action, logp, _, state = cohort._infer(view, senses, cohort.gen, mind)
+        state = state.clone()
+        with torch.no_grad():
+            logits = cohort.b.evaluate(state[:, None])[0][:, 0]
+        want = torch.log_softmax(logits, -1).gather(1, action[:, None])[:, 0]
+        assert torch.allclose(logp, want, atol=1e-5)
+    assert bool(np.isin(action.numpy(), [TURN_LEFT, TURN_RIGHT]).all())
 
 
 def test_the_word_cue_points_at_the_named_toy():
