@@ -42,7 +42,7 @@ CHECKPOINT_VERSION = 4
 _READS = (3, 4)
 # The mind's fields added after version 4 (the motor habit, habituation): a checkpoint
 # without them leaves them as a new mind has them.
-_HABIT_FIELDS = frozenset(
+_LATER_FIELDS = frozenset(
     "reached frame_lat frame_fwd frame_dlat frame_dfwd habit_lat habit_fwd habit_str "
     "same seen".split()
 )
@@ -282,7 +282,7 @@ def load_state_dict(cohort: Cohort, arrays: dict[str, np.ndarray], meta: dict[st
         # Version 3 lacks the file's watch and the dwell (see _READS), and a checkpoint
         # from before the motor habit (b.habit, 2026-12-04) the habit's fields: they
         # stay as a new mind has them (its habit was off).
-        later = k in _HABIT_FIELDS or meta["version"] < 4
+        later = k in _LATER_FIELDS or meta["version"] < 4
         if f"mind.{k}" in arrays or not later:
             getattr(cohort.mind, k)[...] = arrays[f"mind.{k}"]
     if meta["version"] >= 4:

@@ -500,6 +500,25 @@ def test_an_infant_acting_notes_its_free_reaches_for_the_habit():
     assert np.array_equal(live.mind.reached, act == REACH) and (act == REACH).any()
 
 
+def _assert_logp_is_evaluates(cohort: Cohort, action, logp, state) -> None:
+    """The log-probability recorded for each action is the one B's :meth:`evaluate`
+    gives for the stored state (so PPO's ratios start at 1)."""
+    with torch.no_grad():
+        logits = cohort.b.evaluate(state.clone()[:, None])[0][:, 0]
+    want = torch.log_softmax(logits, -1).gather(1, action[:, None])[:, 0]
+    assert torch.allclose(logp, want, atol=1e-5)
+
+
+def _free_in_playroom(cohort: Cohort):
+    """The first view and senses of ``cohort.n`` playrooms, nobody held, and a new mind."""
+    world = make_batch("playroom-v0", cohort.n, seed=0)
+    world.reset()
+    view = np.ascontiguousarray(world.view[:, 0])
+    senses = np.ascontiguousarray(world.senses[:, 0]).copy()
+    senses[:, S_RESTRAINED] = 0
+    return view, senses, cohort.new_mind()
+
+
 def test_the_habit_pulls_the_act_that_brings_its_place_nearer():
     """``b.habit_pull``: the action toward the habit's place gets the weight times the
     habit's strength on its logit (half 3, depth 6: a view of 7)."""
@@ -541,10 +560,7 @@ def test_the_pulled_act_is_the_act_b_learns_from():
         view, senses = world.view[:, 0], world.senses[:, 0]
         action, logp, _, state = cohort._infer(view, senses, cohort.gen, mind)
         state = state.clone()  # out of inference mode
-        with torch.no_grad():
-            logits = cohort.b.evaluate(state[:, None])[0][:, 0]
-        want = torch.log_softmax(logits, -1).gather(1, action[:, None])[:, 0]
-        assert torch.allclose(logp, want, atol=1e-5)
+        _assert_logp_is_evaluates(cohort, action, logp, state)
         strong = cohort.b.prior(state).amax(1) > 15
         top = cohort.b.prior(state).argmax(1)
         assert torch.equal(action[strong], top[strong])  # 15+ nats: the habit's act
@@ -559,12 +575,7 @@ def test_habituation_grows_while_the_view_stays_the_same_and_pulls_the_turns():
     turns, the same from the cue (acting) as from B's state (learning)."""
     cohort = Cohort({"b": {"habituation": 3.0, "habituation_steps": 4}}, n=4, seed=0)
     assert cohort.cue_size == CUE + SECTORS + BORED and cohort.bored_at == CUE + SECTORS
-    world = make_batch("playroom-v0", 4, seed=0)
-    world.reset()
-    view = np.ascontiguousarray(world.view[:, 0])
-    senses = np.ascontiguousarray(world.senses[:, 0]).copy()
-    senses[:, S_RESTRAINED] = 0
-    mind = cohort.new_mind()
+    view, senses, mind = _free_in_playroom(cohort)
     awake = np.array([True, True, True, False])
     got = []
     for t in range(6):
@@ -606,19 +617,10 @@ def test_a_habituated_infant_looks_away():
     steps, and the acts recorded are the ones B learns from (the log-probabilities of
     its :meth:`evaluate`, so PPO's ratios start at 1)."""
     cohort = Cohort({"b": {"habituation": 40.0, "habituation_steps": 2}}, n=64, seed=0)
-    world = make_batch("playroom-v0", 64, seed=0)
-    world.reset()
-    view = np.ascontiguousarray(world.view[:, 0])
-    senses = np.ascontiguousarray(world.senses[:, 0]).copy()
-    senses[:, S_RESTRAINED] = 0
-    mind = cohort.new_mind()
+    view, senses, mind = _free_in_playroom(cohort)
     for _ in range(3):  # the same view: by the third step the pull is 40 nats
         action, logp, _, state = cohort._infer(view, senses, cohort.gen, mind)
-        state = state.clone()
-        with torch.no_grad():
-            logits = cohort.b.evaluate(state[:, None])[0][:, 0]
-        want = torch.log_softmax(logits, -1).gather(1, action[:, None])[:, 0]
-        assert torch.allclose(logp, want, atol=1e-5)
+        _assert_logp_is_evaluates(cohort, action, logp, state)
     assert bool(np.isin(action.numpy(), [TURN_LEFT, TURN_RIGHT]).all())
 
 
