@@ -5,8 +5,8 @@ each lifetime's probe table and System M's audit as Parquet in ``--out`` (a life
 already there is not run again: re-run the same command to resume), then prints:
 
 1. per seed of each candidate for the default infant (:data:`CANDIDATES`: the default,
-   ``no-cue-sectors``: the default before 2026-12-04, session 18; ``habit``;
-   ``habit-pull``; ``habituation``), the criteria of
+   ``no-cue-sectors``: the cue without its sector code; ``habit``; ``habit-pull``;
+   ``no-habituation``: the default before 2026-12-05, session 21), the criteria of
    :func:`infancy.analysis.development.development_criteria` (milestones passed stably
    and kept, the order against children, words, A-not-B, violation of expectation);
 2. the ablations side by side (probes passed stably by at least 6 of the 8 infants, and
@@ -58,7 +58,7 @@ CONDITIONS = {
     "no-cue-sectors": {"infant": {"b": {"cue_sectors": False}}},
     "habit": {"infant": {"b": {"habit": True}}},
     "habit-pull": {"infant": {"b": {"habit": True, "habit_pull": 4.0}}},
-    "habituation": {"infant": {"b": {"habituation": 4.0}}},
+    "no-habituation": {"infant": {"b": {"habituation": 0.0}}},
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -66,7 +66,7 @@ CONDITIONS = {
 }
 """Each condition's overrides of the run configuration."""
 
-CANDIDATES = ("default", "no-cue-sectors", "habit", "habit-pull", "habituation")
+CANDIDATES = ("default", "no-cue-sectors", "habit", "habit-pull", "no-habituation")
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""
 

@@ -194,14 +194,15 @@ class BConfig(_Strict):
         "which B's own learned logits must outweigh to reach elsewhere; 0: no pull",
     )
     habituation: float = Field(
-        0.0,
+        4.0,
         ge=0.0,
         le=50.0,
         description="the look-away of habituation: this many nats, times how habituated the "
         "infant is to its view (the share of habituation_steps steps for which the view has "
         "stayed the same while it was free and awake), are added to both turns' logits, so "
         "an unchanging scene is looked away from unless B's own logits hold the gaze; B reads "
-        "the share in one more cue slot; 0: none, no slot",
+        "the share in one more cue slot; 0: none, no slot (on by default since "
+        "2026-12-05: it brings violation of expectation to its age, docs/measurements.md)",
     )
     habituation_steps: int = Field(
         4,

@@ -99,11 +99,11 @@ def test_the_habit_pull_config_adds_the_pull_to_the_habit_config_only():
     assert the_plan.curriculum == habit.curriculum
 
 
-def test_the_habituation_config_turns_on_habituation_and_changes_nothing_else():
-    path = CONFIGS / "habituation.yaml"
+def test_the_no_habituation_config_turns_off_habituation_and_changes_nothing_else():
+    path = CONFIGS / "no-habituation.yaml"
     the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
     default = plan({})
-    assert the_plan.infant.b.habituation > 0 and default.infant.b.habituation == 0
-    b = the_plan.infant.b.model_copy(update={"habituation": 0.0})
+    assert the_plan.infant.b.habituation == 0 and default.infant.b.habituation > 0
+    b = the_plan.infant.b.model_copy(update={"habituation": default.infant.b.habituation})
     assert the_plan.infant.model_copy(update={"b": b}) == default.infant
     assert the_plan.curriculum == default.curriculum

@@ -420,7 +420,7 @@ def test_the_cue_sectors_code_the_place_the_cue_points_to():
     # Off (b.cue_sectors false), B's state has no sector slots at all.
     on = Cohort({"b": {"cue_sectors": True}}, n=2, seed=0)
     off = Cohort({"b": {"cue_sectors": False}}, n=2, seed=0)
-    assert off.cue_size == CUE and off.state_size == on.state_size - SECTORS
+    assert off.cue_size == CUE + BORED and off.state_size == on.state_size - SECTORS
 
 
 def _habit_trace(steps):
@@ -466,8 +466,8 @@ def test_the_motor_habit_is_where_reaches_went_from_where_the_infant_was_held():
     # Unused, the habit fades to nothing.
     _, faded, _ = _habit_trace([held, (0, 0, True)] + [free] * 400)
     assert faded[-1] == (0.0, 0, 0)
-    # Off (the default), B's state has no habit slots.
-    assert Cohort(None, n=1, seed=0).cue_size == CUE + SECTORS
+    # Off (the default), B's state has no habit slots (habituation's slot comes last).
+    assert Cohort(None, n=1, seed=0).cue_size == CUE + SECTORS + BORED
 
 
 def test_an_infant_acting_notes_its_free_reaches_for_the_habit():
@@ -522,7 +522,8 @@ def _free_in_playroom(cohort: Cohort):
 def test_the_habit_pulls_the_act_that_brings_its_place_nearer():
     """``b.habit_pull``: the action toward the habit's place gets the weight times the
     habit's strength on its logit (half 3, depth 6: a view of 7)."""
-    cohort = Cohort({"b": {"habit": True, "habit_pull": 4.0}}, n=1, seed=0)
+    # Habituation off, so B's prior is the habit's pull alone.
+    cohort = Cohort({"b": {"habit": True, "habit_pull": 4.0, "habituation": 0.0}}, n=1, seed=0)
     pull = cohort.b.prior
     places = [(-1, 0), (2, 1), (0, 1), (0, 3), (0, 0), (-1, 0)]
     cue = np.zeros((len(places), cohort.cue_size), dtype=np.float32)
@@ -537,7 +538,8 @@ def test_the_habit_pulls_the_act_that_brings_its_place_nearer():
     # The same pull from B's state, where B's logits are computed for learning.
     state = torch.cat([torch.zeros(len(places), 2 * cohort.a.latent), torch.from_numpy(cue)], 1)
     assert torch.equal(pull(state), torch.from_numpy(want))
-    assert Cohort({"b": {"habit": True}}, n=1, seed=0).b.prior is None  # 0: no pull
+    no_pull = {"b": {"habit": True, "habituation": 0.0}}
+    assert Cohort(no_pull, n=1, seed=0).b.prior is None  # 0: no pull
     # The compiled pull (for acting) and torch's (for learning) agree on any cue.
     rng = np.random.default_rng(0)
     cue = rng.uniform(-1, 1, (256, cohort.cue_size)).astype(np.float32)
@@ -609,7 +611,10 @@ def test_habituation_grows_while_the_view_stays_the_same_and_pulls_the_turns():
     cue = rng.uniform(0, 1, (64, both.cue_size)).astype(np.float32)
     parts = both.b.prior.parts
     assert np.allclose(both.b.prior.of_cue(cue), parts[0].of_cue(cue) + parts[1].of_cue(cue))
-    assert Cohort(None, n=1, seed=0).b.prior is None  # off by default: no slot, no prior
+    # On by default (4 nats); off, B has no slot and no prior.
+    assert Cohort(None, n=1, seed=0).b.prior is not None
+    off = Cohort({"b": {"habituation": 0.0}}, n=1, seed=0)
+    assert off.b.prior is None and off.cue_size == CUE + SECTORS and off.bored_at is None
 
 
 def test_a_habituated_infant_looks_away():
@@ -631,7 +636,7 @@ def test_the_word_cue_points_at_the_named_toy():
     cohort.attend()
     _, right, cue = _named_toy_states(cohort, seed=5)
     right, cue = right[:, 0], cue[:, 0]
-    assert cue.shape == (16, CUE + SECTORS) and cohort.cue_size == CUE + SECTORS
+    assert cue.shape == (16, CUE + SECTORS + BORED) and cohort.cue_size == CUE + SECTORS + BORED
     assert bool((cue[:, 0] == 1.0).all())  # the word is in mind, its hold full
     assert bool((cue[:, 1] == 1.0).all())  # its toy is in view, fully known
     assert np.array_equal(cue[:, 2].numpy() > 0, right)  # lateral: right of the midline
@@ -850,7 +855,9 @@ def test_replay_keeps_a_skill_that_new_learning_would_overwrite(replay):
     # The synthetic states' geometry (their size, B's random start) as the test was
     # written: with the cue's sector slots (b.cue_sectors) B's state is 4 wider, and on
     # that draw 2 of 4 infants never try Y's action, so the test pins the sectors off.
-    cohort = Cohort({"b": {"cue_sectors": False}}, n=4, seed=0)
+    # Habituation (on by default since 2026-12-05) is pinned off for the same reason:
+    # its slots widen the state and its prior reads random numbers in these states.
+    cohort = Cohort({"b": {"cue_sectors": False, "habituation": 0.0}}, n=4, seed=0)
     b, n, d = cohort.b, cohort.n, cohort.state_size
     g = torch.Generator().manual_seed(0)
     # Y's states lie near X's: practising Y moves B's policy at X's states too.

@@ -215,8 +215,10 @@ def test_fused_policy_equals_the_modules_step_by_step():
             enc, pol = cohort.a.inference_mlp(), cohort.b.inference_mlp()
             h = mind.belief.copy()
             decay = cohort.a.memory_decay().numpy()
+            # B's prior (habituation's pull, on by default) from the same cue.
+            prior = None if cohort.b.prior is None else cohort.b.prior.of_cue(cue)
             s2, action2, logp2, value2 = fused_policy(
-                cohort.obs, view, senses, enc, pol, draws, h, decay, cue
+                cohort.obs, view, senses, enc, pol, draws, h, decay, cue, prior
             )
             torch.testing.assert_close(torch.from_numpy(s2), state, rtol=1e-6, atol=1e-6)
             torch.testing.assert_close(torch.from_numpy(h), belief, rtol=1e-6, atol=1e-6)
