@@ -107,3 +107,16 @@ def test_the_no_habituation_config_turns_off_habituation_and_changes_nothing_els
     b = the_plan.infant.b.model_copy(update={"habituation": default.infant.b.habituation})
     assert the_plan.infant.model_copy(update={"b": b}) == default.infant
     assert the_plan.curriculum == default.curriculum
+
+
+def test_the_kept_trials_config_adds_kept_trials_and_an_effortful_reach_only():
+    path = CONFIGS / "kept-trials.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    default = plan({})
+    assert the_plan.curriculum.worlds["a-not-b-v0"] == {"kept": 0.33}
+    assert "a-not-b-v0" not in default.curriculum.worlds
+    worlds = {k: v for k, v in the_plan.curriculum.worlds.items() if k != "a-not-b-v0"}
+    assert the_plan.curriculum.model_copy(update={"worlds": worlds}) == default.curriculum
+    assert the_plan.infant.b.reach_effort == 0.05 and default.infant.b.reach_effort == 0.0
+    b = the_plan.infant.b.model_copy(update={"reach_effort": 0.0})
+    assert the_plan.infant.model_copy(update={"b": b}) == default.infant

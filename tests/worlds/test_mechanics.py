@@ -102,6 +102,44 @@ def test_a_not_b_oracle_finds_the_toy_every_trial_and_perseverator_errs():
     assert (total, errors, searched) == (3.0, 2, [1, 1, 1, 1, 1])
 
 
+def test_a_not_b_kept_trials_leave_the_boxes_empty_and_come_on_top():
+    """``kept``: on a kept trial the toy stays in the caregiver's hand, so a search
+    finds nothing and earns nothing, is no perseverative error, does not end the search
+    sooner, and the A and B trials still all come (kept trials are extra)."""
+
+    def run(kept: float) -> tuple[float, int, list[int], list[int]]:
+        env = make("a-not-b-v0", a_trials=3, b_trials=2, delay=1, kept=kept, max_cycles=400)
+        env.reset(seed=2)
+        st = env.engine.state
+        total, hidden, search_steps, was = 0.0, [], [], 0
+        while env.agents:
+            action = A["stay"]
+            searching = st.phase[0] == 3
+            if searching:
+                # Search every trial: on a kept trial, at A.
+                if was != 3:
+                    hidden.append(int(st.aux[0, 1]))
+                    search_steps.append(0)
+                search_steps[-1] += 1
+                well_a = int(st.aux[0, 0])
+                slot = well_a if hidden[-1] in (0, 1) else 3 - well_a
+                side = WEST if st.obj_pos[0, slot, 1] < st.agent_pos[0, 0, 1] else 0
+                action = turn_towards(int(st.agent_dir[0, 0]), side)
+            was = int(st.phase[0])
+            _, rew, _, _, info = env.step({"infant_0": action})
+            total += rew.get("infant_0", 0.0)
+        return total, int(st.aux[0, 3]), hidden, search_steps
+
+    total, errors, hidden, steps = run(0.5)
+    assert hidden.count(0) >= 2, hidden  # seed 2 draws some kept trials
+    assert [h for h in hidden if h != 0] == [1, 1, 1, 2, 2]
+    # Every search finds, but only the 5 hidings pay: a kept trial's search earns nothing.
+    assert (total, errors) == (5.0, 0)
+    found = max(s for h, s in zip(hidden, steps) if h != 0)
+    assert min(s for h, s in zip(hidden, steps) if h == 0) > found  # no sooner
+    assert run(0.0)[2] == [1, 1, 1, 2, 2]  # the default: no kept trials
+
+
 def test_restrained_infant_cannot_turn():
     env = make("a-not-b-v0")
     env.reset(seed=0)

@@ -193,21 +193,32 @@ class ANotBConfig(WorldConfig):
     b_trials: int = Field(1, ge=0, description="Trials hiding at B, after the A trials.")
     delay: int = Field(2, ge=0, description="Steps the infant is held between hiding and search.")
     search_steps: int = Field(8, ge=1, description="Steps allowed for the search.")
+    kept: float = Field(
+        0.0,
+        ge=0.0,
+        lt=1.0,
+        description="Chance that a trial is a kept trial: the caregiver shows the toy and "
+        "keeps it in her hand while the infant waits and may search, so both boxes are "
+        "empty (the object-permanence probe's control, lived). Kept trials come on top of "
+        "the A and B trials.",
+    )
 
 
 @njit(cache=True, parallel=True)
 def _direct_anotb(st, u, habits, params, kind_words, kind_flags, out):
-    """params: [reward, a_trials, b_trials, delay, search_steps].
+    """params: [reward, a_trials, b_trials, delay, search_steps, kept].
 
     aux: [0] well A's object slot (1 or 2; the other is B), [1] where the toy is hidden
-    this trial (1 A, 2 B), [2] where the infant searched (0 not yet, 1 A, 2 B),
-    [3] perseverative errors so far (searched A on a B trial).
+    this trial (1 A, 2 B, 0 kept in the caregiver's hand), [2] where the infant searched
+    (0 not yet, 1 A, 2 B), [3] perseverative errors so far (searched A on a B trial).
+    Reads uniform ``u[b, 6]`` at the start of each trial (kept or not).
     """
     n = st.done.shape[1]
     a_trials = int(params[1])
     trials = a_trials + int(params[2])
     delay = int(params[3])
     search = int(params[4])
+    kept = params[5]
     toy_code = 1 + n
     n_worlds = st.cells.shape[0]
     size = chunk_size(n_worlds)
@@ -222,7 +233,11 @@ def _direct_anotb(st, u, habits, params, kind_words, kind_flags, out):
             ph = st.phase[b]
             if ph == AB_SHOW:
                 hold_infants(st, b, 1)
-                st.aux[b, 1] = 1 if hide_slot == well_a else 2
+                if st.timer[b] == 0:
+                    if u[b, 6] < kept:
+                        st.aux[b, 1] = 0
+                    else:
+                        st.aux[b, 1] = 1 if hide_slot == well_a else 2
                 st.aux[b, 2] = 0
                 out[b, CG_GAZE] = 1 if st.timer[b] == 0 else toy_code
                 if st.timer[b] == 1:
@@ -232,10 +247,13 @@ def _direct_anotb(st, u, habits, params, kind_words, kind_flags, out):
                     st.phase[b] = AB_HIDE
                     st.timer[b] = 0
             elif ph == AB_HIDE:
-                out[b, CG_GAZE] = 1 + n + hide_slot
-                out[b, CG_POINT] = 1 + n + hide_slot
-                if st.timer[b] == 1:
-                    hand(out, b, HAND_PLACE, 1 + n + hide_slot)
+                if st.aux[b, 1] == 0:
+                    out[b, CG_GAZE] = toy_code  # she looks at the toy she keeps
+                else:
+                    out[b, CG_GAZE] = 1 + n + hide_slot
+                    out[b, CG_POINT] = 1 + n + hide_slot
+                    if st.timer[b] == 1:
+                        hand(out, b, HAND_PLACE, 1 + n + hide_slot)
                 st.timer[b] += 1
                 if st.timer[b] >= 2:
                     st.phase[b] = AB_DELAY if delay > 0 else AB_SEARCH
@@ -249,10 +267,13 @@ def _direct_anotb(st, u, habits, params, kind_words, kind_flags, out):
             if st.phase[b] == AB_SEARCH:
                 hold_infants(st, b, 0)
                 touched = st.touched[b, 0]  # the well reached into last step, if any
-                if touched == well_a or touched == well_b:
+                if (touched == well_a or touched == well_b) and st.aux[b, 2] == 0:
                     st.aux[b, 2] = 1 if touched == well_a else 2
                     if st.aux[b, 2] == 1 and st.aux[b, 1] == 2:
                         st.aux[b, 3] += 1
+                # A kept trial's search runs its full time, so that searching an empty
+                # box does not bring the next trial (and its toy) sooner.
+                if st.aux[b, 2] != 0 and st.aux[b, 1] != 0:
                     st.phase[b] = AB_RETRIEVE
                 elif st.timer[b] >= search:
                     st.phase[b] = AB_RETRIEVE
@@ -261,8 +282,9 @@ def _direct_anotb(st, u, habits, params, kind_words, kind_flags, out):
             if st.phase[b] == AB_RETRIEVE:
                 hold_infants(st, b, 1)
                 out[b, CG_GAZE] = toy_code
-                hand(out, b, HAND_TAKE, toy_code)
-                st.trial[b] += 1
+                if st.aux[b, 1] != 0:  # a kept trial is not an A or B trial
+                    hand(out, b, HAND_TAKE, toy_code)
+                    st.trial[b] += 1
                 st.phase[b] = AB_SHOW
                 st.timer[b] = 0
                 if st.trial[b] >= trials:
@@ -276,7 +298,9 @@ class ANotB(Scenario):
     a well and puts the toy in it; the infant is held facing the caregiver for
     ``delay`` steps and then may search by turning and reaching into a well. The toy is
     hidden at A for ``a_trials`` trials, then at B. Reaching into A on a B trial is the
-    perseverative A-not-B error. The side of A is random per episode.
+    perseverative A-not-B error. The side of A is random per episode. With ``kept`` >
+    0 some trials are kept trials: the toy is shown and stays in the caregiver's hand,
+    both boxes empty, so that searching pays only when the toy went into a box.
 
     ## Agents
     ``infant_0`` and ``caregiver``.
@@ -293,7 +317,7 @@ class ANotB(Scenario):
     ## Termination
     After ``a_trials + b_trials`` trials; truncated after ``max_cycles``. ``info`` has
     ``trial``, ``phase`` (0 show, 1 hide, 2 delay, 3 search, 4 retrieve),
-    ``well_a_slot``, ``hidden_at`` (1 A, 2 B), ``searched`` (0 none, 1 A, 2 B) and
+    ``well_a_slot``, ``hidden_at`` (1 A, 2 B, 0 kept), ``searched`` (0 none, 1 A, 2 B) and
     ``errors`` (perseverative errors so far).
 
     ## Registered ids
@@ -317,7 +341,7 @@ class ANotB(Scenario):
 
     def extra_params(self):
         c = self.config
-        return (c.a_trials, c.b_trials, c.delay, c.search_steps)
+        return (c.a_trials, c.b_trials, c.delay, c.search_steps, c.kept)
 
     def layout(self, st, idx, rng):
         n = idx.size
