@@ -6,7 +6,8 @@ already there is not run again: re-run the same command to resume), then prints:
 
 1. per seed of each candidate for the default infant (:data:`CANDIDATES`: the default,
    ``no-cue-sectors``: the cue without its sector code; ``habit``; ``habit-pull``;
-   ``no-habituation``: the default before 2026-12-05, session 21), the criteria of
+   ``no-habituation``: the default before 2026-12-05, session 21; ``kept-trials``:
+   experiments/configs/kept-trials.yaml), the criteria of
    :func:`infancy.analysis.development.development_criteria` (milestones passed stably
    and kept, the order against children, words, A-not-B, violation of expectation);
 2. the ablations side by side (probes passed stably by at least 6 of the 8 infants, and
@@ -59,6 +60,10 @@ CONDITIONS = {
     "habit": {"infant": {"b": {"habit": True}}},
     "habit-pull": {"infant": {"b": {"habit": True, "habit_pull": 4.0}}},
     "no-habituation": {"infant": {"b": {"habituation": 0.0}}},
+    "kept-trials": {
+        "curriculum": {"worlds": {"a-not-b-v0": {"kept": 0.33}}},
+        "infant": {"b": {"reach_effort": 0.05}},
+    },
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -66,7 +71,7 @@ CONDITIONS = {
 }
 """Each condition's overrides of the run configuration."""
 
-CANDIDATES = ("default", "no-cue-sectors", "habit", "habit-pull", "no-habituation")
+CANDIDATES = ("default", "no-cue-sectors", "habit", "habit-pull", "no-habituation", "kept-trials")
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""
 

@@ -3,6 +3,7 @@ from the default only where their header says."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,16 @@ def test_the_kept_trials_config_adds_kept_trials_and_an_effortful_reach_only():
     assert the_plan.infant.b.reach_effort == 0.05 and default.infant.b.reach_effort == 0.0
     b = the_plan.infant.b.model_copy(update={"reach_effort": 0.0})
     assert the_plan.infant.model_copy(update={"b": b}) == default.infant
+
+
+@pytest.mark.parametrize("name", ["no-habituation", "kept-trials"])
+def test_a_development_condition_is_the_config_of_its_name(name):
+    """experiments/development.py runs the condition that ``infancy run -c`` runs."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("development", CONFIGS.parent / "development.py")
+    development = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(development)
+    ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
+    theirs = plan(yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()))
+    assert (ours.infant, ours.curriculum) == (theirs.infant, theirs.curriculum)

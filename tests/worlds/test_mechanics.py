@@ -126,7 +126,7 @@ def test_a_not_b_kept_trials_leave_the_boxes_empty_and_come_on_top():
                 side = WEST if st.obj_pos[0, slot, 1] < st.agent_pos[0, 0, 1] else 0
                 action = turn_towards(int(st.agent_dir[0, 0]), side)
             was = int(st.phase[0])
-            _, rew, _, _, info = env.step({"infant_0": action})
+            _, rew, _, _, _ = env.step({"infant_0": action})
             total += rew.get("infant_0", 0.0)
         return total, int(st.aux[0, 3]), hidden, search_steps
 
@@ -135,8 +135,8 @@ def test_a_not_b_kept_trials_leave_the_boxes_empty_and_come_on_top():
     assert [h for h in hidden if h != 0] == [1, 1, 1, 2, 2]
     # Every search finds, but only the 5 hidings pay: a kept trial's search earns nothing.
     assert (total, errors) == (5.0, 0)
-    found = max(s for h, s in zip(hidden, steps) if h != 0)
-    assert min(s for h, s in zip(hidden, steps) if h == 0) > found  # no sooner
+    found = max(s for h, s in zip(hidden, steps, strict=True) if h != 0)
+    assert min(s for h, s in zip(hidden, steps, strict=True) if h == 0) > found  # no sooner
     assert run(0.0)[2] == [1, 1, 1, 2, 2]  # the default: no kept trials
 
 
