@@ -124,13 +124,9 @@ def test_the_kept_trials_config_adds_kept_trials_and_an_effortful_reach_only():
 
 
 @pytest.mark.parametrize("name", ["no-habituation", "kept-trials"])
-def test_a_development_condition_is_the_config_of_its_name(name):
+def test_a_development_condition_is_the_config_of_its_name(name, scripts):
     """experiments/development.py runs the condition that ``infancy run -c`` runs."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("development", CONFIGS.parent / "development.py")
-    development = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(development)
+    development = scripts.load("development.py")
     ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
     theirs = plan(yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()))
     assert (ours.infant, ours.curriculum) == (theirs.infant, theirs.curriculum)
