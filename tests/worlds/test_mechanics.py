@@ -77,6 +77,13 @@ def test_impossible_reveal_swaps_the_toy_kind():
     assert kinds[True][0] != kinds[True][1]
 
 
+def _towards_well(st, slot: int) -> int:
+    """The act that turns the held-then-freed infant of a-not-b-v0 towards the well in
+    object ``slot`` (a reach once it faces it)."""
+    side = WEST if st.obj_pos[0, slot, 1] < st.agent_pos[0, 0, 1] else 0
+    return turn_towards(int(st.agent_dir[0, 0]), side)
+
+
 def test_a_not_b_oracle_finds_the_toy_every_trial_and_perseverator_errs():
     def run(policy: str) -> tuple[float, int, list[int]]:
         env = make("a-not-b-v0", a_trials=3, b_trials=2, delay=1)
@@ -88,8 +95,7 @@ def test_a_not_b_oracle_finds_the_toy_every_trial_and_perseverator_errs():
             if st.phase[0] == 3:
                 well_a = int(st.aux[0, 0])
                 hidden_slot = well_a if policy == "A" or st.aux[0, 1] == 1 else 3 - well_a
-                side = WEST if st.obj_pos[0, hidden_slot, 1] < st.agent_pos[0, 0, 1] else 0
-                action = turn_towards(int(st.agent_dir[0, 0]), side)
+                action = _towards_well(st, hidden_slot)
             _, rew, _, _, info = env.step({"infant_0": action})
             total += rew.get("infant_0", 0.0)
             if info.get("infant_0", {}).get("searched", 0):
@@ -123,8 +129,7 @@ def test_a_not_b_kept_trials_leave_the_boxes_empty_and_come_on_top():
                 search_steps[-1] += 1
                 well_a = int(st.aux[0, 0])
                 slot = well_a if hidden[-1] in (0, 1) else 3 - well_a
-                side = WEST if st.obj_pos[0, slot, 1] < st.agent_pos[0, 0, 1] else 0
-                action = turn_towards(int(st.agent_dir[0, 0]), side)
+                action = _towards_well(st, slot)
             was = int(st.phase[0])
             _, rew, _, _, _ = env.step({"infant_0": action})
             total += rew.get("infant_0", 0.0)
