@@ -204,6 +204,10 @@ class Lifecycle:
         if any(s.memory_scale != 1.0 for s in stages):
             scale = np.array([stages[k].memory_scale for k in self.stage])
             cohort.a.set_memory_span(cohort.config.a.memory_span * scale)
+        # And the pull of its motor habit, where a stage scales it and the infant has one.
+        pull = getattr(cohort, "habit_pull", None)
+        if pull is not None and any(s.habit_scale != 1.0 for s in stages):
+            pull.set_scale(np.array([stages[k].habit_scale for k in self.stage]))
         driver.begin()
         end = min(self.step + cohort.config.chunk * self.segment_chunks, clock.lifetime_steps)
         ready = np.zeros(self.n, dtype=np.int64)

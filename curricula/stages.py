@@ -95,6 +95,14 @@ class Stage(_Strict):
         description="factor on the infant's memory span (a.memory_span) while in this stage: "
         "working memory that grows with age is a curriculum's choice (no-memory stays 0)",
     )
+    habit_scale: float = Field(
+        1.0,
+        ge=0.0,
+        le=100.0,
+        description="factor on the pull of the infant's motor habit (b.habit_pull) while "
+        "in this stage: an inhibitory control that matures with age (Diamond 1985) is a "
+        "curriculum's choice, scheduled, not learned (an infant with no pull has none)",
+    )
     source: str = Field("", description="where the stage's ages come from")
 
     @model_validator(mode="after")

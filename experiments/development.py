@@ -6,8 +6,8 @@ already there is not run again: re-run the same command to resume), then prints:
 
 1. per seed of each candidate for the default infant (:data:`CANDIDATES`: the default,
    ``no-cue-sectors``: the cue without its sector code; ``habit``; ``habit-pull``;
-   ``no-habituation``: the default before 2026-12-05, session 21; ``kept-trials``:
-   experiments/configs/kept-trials.yaml), the criteria of
+   ``no-habituation``: the default before 2026-12-05, session 21; ``kept-trials`` and
+   ``maturing-inhibition``: their configs in experiments/configs), the criteria of
    :func:`infancy.analysis.development.development_criteria` (milestones passed stably
    and kept, the order against children, words, A-not-B, violation of expectation);
 2. the ablations side by side (probes passed stably by at least 6 of the 8 infants, and
@@ -33,6 +33,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from infancy.analysis.development import development_criteria, schedule_fit, trap_firing
 
@@ -48,6 +49,10 @@ NOISY = [
     }
 ]
 QUIET = [{**NOISY[0], "scenarios": {"playroom-v0": 0.5, "reach-v0": 0.5}}]
+# The default stages with the habit's pull scaled by age (maturing-inhibition.yaml).
+HABIT_SCALED = yaml.safe_load(
+    (Path(__file__).parent / "configs" / "maturing-inhibition.yaml").read_text()
+)["curriculum"]["stages"]
 
 CONDITIONS = {
     "default": {"infant": "default"},
@@ -64,6 +69,10 @@ CONDITIONS = {
         "curriculum": {"worlds": {"a-not-b-v0": {"kept": 0.33}}},
         "infant": {"b": {"reach_effort": 0.05}},
     },
+    "maturing-inhibition": {
+        "infant": {"b": {"habit": True, "habit_pull": 4.0}},
+        "curriculum": {"stages": HABIT_SCALED},
+    },
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -71,7 +80,15 @@ CONDITIONS = {
 }
 """Each condition's overrides of the run configuration."""
 
-CANDIDATES = ("default", "no-cue-sectors", "habit", "habit-pull", "no-habituation", "kept-trials")
+CANDIDATES = (
+    "default",
+    "no-cue-sectors",
+    "habit",
+    "habit-pull",
+    "no-habituation",
+    "kept-trials",
+    "maturing-inhibition",
+)
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""
 

@@ -120,6 +120,8 @@ def state_dict(cohort: Cohort) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
             "torch_rng": cohort.gen.get_state().numpy(),
         }
     )
+    if cohort.habit_pull is not None:  # its scale by stage (Stage.habit_scale)
+        arrays["habit_scale"] = cohort.habit_pull.scale.numpy().copy()
     meta = {
         "version": CHECKPOINT_VERSION,
         "config": cohort.config.model_dump(mode="json"),
@@ -285,6 +287,9 @@ def load_state_dict(cohort: Cohort, arrays: dict[str, np.ndarray], meta: dict[st
         later = k in _LATER_FIELDS or meta["version"] < 4
         if f"mind.{k}" in arrays or not later:
             getattr(cohort.mind, k)[...] = arrays[f"mind.{k}"]
+    if cohort.habit_pull is not None and "habit_scale" in arrays:
+        # (added after version 4 with Stage.habit_scale: before it, the pull was whole)
+        cohort.habit_pull.set_scale(arrays["habit_scale"])
     if meta["version"] >= 4:
         cohort.permanence[...] = arrays["permanence"]
         cohort._held[...] = arrays["buf.held"].astype(bool)

@@ -187,7 +187,8 @@ class Priors:
 
 @njit(cache=True, nogil=True)
 def _pull_rows(cue, at, weight, half, depth, out) -> None:
-    # HabitPull._pull, row by row, in float32 as torch computes it.
+    # HabitPull._pull, row by row, in float32 as torch computes it (weight[i]: the
+    # nats times the infant's scale, as HabitPull.weights).
     for i in range(cue.shape[0]):
         strength = cue[i, at]
         lat = cue[i, at + 1] * half
@@ -200,7 +201,7 @@ def _pull_rows(cue, at, weight, half, depth, out) -> None:
             act = REACH
         if beside and abs(fwd) <= 0.5:
             continue  # on the place itself: no pull
-        out[i, act] = weight * strength
+        out[i, act] = weight[i] * strength
 
 
 class HabitPull:
@@ -213,14 +214,43 @@ class HabitPull:
     It is a function of B's state (the habit's slots, at ``at`` in ``[z, belief, cue]``),
     so the logits B acts with and the ones it learns from are the same. B reaches
     elsewhere only where its own learned logits outweigh the pull: the inhibitory
-    control of Diamond's (1985) account of the A-not-B error, here learned, not timed.
+    control of Diamond's (1985) account of the A-not-B error, here learned. ``scale``
+    (``float32[N]``, 1 unless :meth:`set_scale` changes it) is each infant's factor on
+    the pull: a curriculum's stage may weaken it with age (``Stage.habit_scale``), an
+    inhibition that matures on a schedule, not by learning. States and cues have the
+    infant on their first axis.
     """
 
     def __init__(
-        self, at: int, cue_at: int, weight: float, half: float, depth: float, n_actions: int
+        self,
+        at: int,
+        cue_at: int,
+        weight: float,
+        half: float,
+        depth: float,
+        n_actions: int,
+        n: int,
     ) -> None:
         self.at, self.cue_at = at, cue_at
         self.weight, self.half, self.depth, self.n_actions = weight, half, depth, n_actions
+        self.scale = torch.ones(n)
+
+    def set_scale(self, scale) -> None:
+        """Set each infant's factor on the pull (``float[N]`` or one number, >= 0)."""
+        scale = torch.as_tensor(scale, dtype=torch.float32).expand(len(self.scale))
+        if bool((scale < 0).any()):
+            raise ValueError(f"habit scale: expected factors >= 0, got {scale.tolist()}")
+        self.scale.copy_(scale)
+
+    def weights(self, rows: int) -> torch.Tensor:
+        """``float32[rows]``: the nats of each row's pull at full strength, one row per
+        infant (any number of rows while every infant's factor is the same)."""
+        w = self.weight * self.scale
+        if len(w) == rows:
+            return w
+        if bool((w == w[0]).all()):
+            return w[:1].expand(rows)
+        raise ValueError(f"habit pull: {rows} rows, expected one per infant ({len(w)})")
 
     def __call__(self, state: torch.Tensor) -> torch.Tensor:
         """The pull ``float32[..., A]`` for states ``[..., D]``."""
@@ -234,7 +264,7 @@ class HabitPull:
         _pull_rows(
             np.ascontiguousarray(cue, dtype=np.float32),
             self.cue_at,
-            np.float32(self.weight),
+            np.ascontiguousarray(self.weights(cue.shape[0]).numpy()),
             np.float32(self.half),
             np.float32(self.depth),
             out,
@@ -250,7 +280,11 @@ class HabitPull:
         act = torch.where(beside & (fwd > 0.5) & (fwd < 1.5), REACH, act)
         on_it = beside & (fwd.abs() <= 0.5)
         out = torch.zeros(*slots.shape[:-1], self.n_actions, dtype=slots.dtype)
-        pull = torch.where(on_it, 0.0, self.weight * strength)
+        if strength.ndim:  # the infant's axis first
+            weights = self.weights(len(strength)).reshape(-1, *([1] * (strength.ndim - 1)))
+        else:
+            weights = self.weights(1)[0]
+        pull = torch.where(on_it, 0.0, weights * strength)
         return out.scatter_(-1, act[..., None], pull[..., None].to(slots.dtype))
 
 
@@ -896,6 +930,7 @@ class Cohort:
         self._half = max(1.0, float(np.max(np.abs(self._lateral))))
         self._depth = max(1.0, float(np.max(self._forward)))
         priors = []
+        self.habit_pull: HabitPull | None = None  # the habit's pull, when b.habit_pull
         if c.b.habit_pull > 0:
             priors.append(
                 HabitPull(
@@ -905,8 +940,10 @@ class Cohort:
                     self._half,
                     self._depth,
                     self.n_actions,
+                    n,
                 )
             )
+            self.habit_pull = priors[-1]
         if self.bored_at is not None:
             priors.append(
                 Habituation(

@@ -198,6 +198,32 @@ def test_a_stage_scales_the_memory_span_and_no_memory_stays_none():
     assert (life.cohort.a.span == 0).all()
 
 
+def test_a_stage_scales_the_habit_s_pull_and_an_infant_without_one_has_none():
+    """A stage's ``habit_scale`` sets each infant's factor on its habit's pull to that
+    of the stage it is in, from the first segment it lives there; an infant with no
+    pull (the default) has none to scale."""
+    from infancy.curricula.lifetime import Lifecycle
+
+    base = load_curriculum(overlays=("tiny",))
+    factors = (1.0, 0.5, 0.25, 0.0)
+    stages = [
+        {**st.model_dump(), "habit_scale": f} for st, f in zip(base.stages, factors, strict=True)
+    ]
+    cur = load_curriculum(overlays=("tiny",), stages=stages, probes={"every_months": 24.0})
+    pulled = {"b": {"habit": True, "habit_pull": 4.0}}
+    life = Lifecycle(cur, n=2, seed=0, infant=pulled)
+    seen = set()
+    while not life.done:
+        k = int(life.stage[0])
+        life.segment()
+        assert float(life.cohort.habit_pull.scale[0]) == factors[k]
+        seen.add(k)
+    assert seen == {0, 1, 2, 3}
+    life = Lifecycle(cur, n=2, seed=0)
+    life.segment()
+    assert life.cohort.habit_pull is None
+
+
 def test_the_default_practice_room_never_shows_the_probe_room_s_view():
     """The probe room is held out: the default curriculum's practice rooms for reaching
     (``reach-v0``) and crawling to a toy (``crawl-v0``), seated anywhere and facing any

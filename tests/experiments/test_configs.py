@@ -76,6 +76,21 @@ def test_the_practice_configs_keep_the_default_memory():
         assert all(s.memory_scale == 1.0 for s in ours.values())
 
 
+def test_maturing_inhibition_is_the_habit_pull_config_with_the_pull_scaled_by_stage():
+    path = CONFIGS / "maturing-inhibition.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    pull = plan(yaml.safe_load((CONFIGS / "habit-pull.yaml").read_text()))
+    assert the_plan.infant == pull.infant
+    assert [s.habit_scale for s in the_plan.curriculum.stages] == [1.0, 1.0, 0.5, 0.25]
+    default = plan({}).curriculum
+
+    def whole(stage):  # the stage with its pull whole and no text of its source
+        return stage.model_copy(update={"habit_scale": 1.0, "source": ""})
+
+    assert [whole(s) for s in the_plan.curriculum.stages] == [whole(s) for s in default.stages]
+    assert the_plan.curriculum.model_copy(update={"stages": default.stages}) == default
+
+
 @pytest.mark.parametrize(
     "name, field", [("no-cue-sectors.yaml", "cue_sectors"), ("habit.yaml", "habit")]
 )
@@ -123,7 +138,7 @@ def test_the_kept_trials_config_adds_kept_trials_and_an_effortful_reach_only():
     assert the_plan.infant.model_copy(update={"b": b}) == default.infant
 
 
-@pytest.mark.parametrize("name", ["no-habituation", "kept-trials"])
+@pytest.mark.parametrize("name", ["no-habituation", "kept-trials", "maturing-inhibition"])
 def test_a_development_condition_is_the_config_of_its_name(name, scripts):
     """experiments/development.py runs the condition that ``infancy run -c`` runs."""
     development = scripts.load("development.py")

@@ -92,6 +92,20 @@ def test_an_infant_with_a_motor_habit_continues_exactly(tmp_path):
     assert np.array_equal(restored.mind.habit_str, cohort.mind.habit_str)
 
 
+def test_the_habit_s_pull_keeps_its_scale_through_a_checkpoint(tmp_path):
+    """Each infant's factor on the habit's pull (a stage's ``habit_scale``) is saved
+    and restored; a checkpoint without one (before it existed) leaves the pull whole."""
+    cohort = Cohort({**CONFIG, "b": {"habit": True, "habit_pull": 4.0}}, n=4, seed=7)
+    cohort.habit_pull.set_scale([1.0, 0.5, 0.25, 0.0])
+    cohort.save(tmp_path)
+    restored = Cohort.load(tmp_path)
+    assert torch.equal(restored.habit_pull.scale, torch.tensor([1.0, 0.5, 0.25, 0.0]))
+    arrays = load_file(str(tmp_path / "infant.safetensors"))
+    del arrays["habit_scale"]
+    save_file(arrays, str(tmp_path / "infant.safetensors"))
+    assert torch.equal(Cohort.load(tmp_path).habit_pull.scale, torch.ones(4))
+
+
 def test_load_rejects_what_is_not_a_checkpoint(tmp_path):
     with pytest.raises(ValueError, match="not an infant checkpoint"):
         Cohort.load(tmp_path)

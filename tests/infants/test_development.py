@@ -549,6 +549,32 @@ def test_the_habit_pulls_the_act_that_brings_its_place_nearer():
     assert np.array_equal(pull.of_cue(cue), pull(state).numpy())
 
 
+def test_the_habit_s_pull_is_scaled_for_each_infant():
+    """``HabitPull.set_scale`` (what a stage's ``habit_scale`` sets): each infant's pull
+    is the weight times its own factor, in the compiled pull and in torch's, over any
+    leading axes after the infant's; a factor of 0 is no pull and a negative one is
+    refused."""
+    cohort = Cohort({"b": {"habit": True, "habit_pull": 4.0, "habituation": 0.0}}, n=3, seed=0)
+    pull = cohort.habit_pull
+    assert pull is cohort.b.prior and torch.equal(pull.scale, torch.ones(3))
+    cue = np.zeros((3, cohort.cue_size), dtype=np.float32)
+    cue[:, cohort.habit_at : cohort.habit_at + HABIT] = (0.5, -1 / 3, 0.0)  # to the left
+    pull.set_scale([1.0, 0.5, 0.0])
+    want = np.zeros((3, cohort.n_actions), dtype=np.float32)
+    want[:, TURN_LEFT] = (2.0, 1.0, 0.0)
+    assert np.array_equal(pull.of_cue(cue), want)
+    state = torch.cat([torch.zeros(3, 2 * cohort.a.latent), torch.from_numpy(cue)], 1)
+    assert torch.equal(pull(state), torch.from_numpy(want))
+    # B learns from states [N, T, D]: each infant's row keeps its own factor.
+    steps = state[:, None].expand(3, 5, state.shape[1])
+    assert torch.equal(pull(steps), torch.from_numpy(want)[:, None].expand(3, 5, -1))
+    with pytest.raises(ValueError, match="one per infant"):  # factors that differ
+        pull.of_cue(cue[:2])
+    with pytest.raises(ValueError, match="habit scale"):
+        pull.set_scale([1.0, -0.5, 1.0])
+    assert Cohort({"b": {"habit": True}}, n=1, seed=0).habit_pull is None
+
+
 def test_the_pulled_act_is_the_act_b_learns_from():
     """With the habit's pull, the log-probability the cohort's compiled inference
     records for each action is the one B's :meth:`evaluate` gives for the stored state
