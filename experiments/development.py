@@ -49,10 +49,10 @@ NOISY = [
     }
 ]
 QUIET = [{**NOISY[0], "scenarios": {"playroom-v0": 0.5, "reach-v0": 0.5}}]
-# The default stages with the habit's pull scaled by age (maturing-inhibition.yaml).
-HABIT_SCALED = yaml.safe_load(
+# The habit's pull scaled by stage: the config itself (its stages are restated whole).
+MATURING = yaml.safe_load(
     (Path(__file__).parent / "configs" / "maturing-inhibition.yaml").read_text()
-)["curriculum"]["stages"]
+)
 
 CONDITIONS = {
     "default": {"infant": "default"},
@@ -69,10 +69,7 @@ CONDITIONS = {
         "curriculum": {"worlds": {"a-not-b-v0": {"kept": 0.33}}},
         "infant": {"b": {"reach_effort": 0.05}},
     },
-    "maturing-inhibition": {
-        "infant": {"b": {"habit": True, "habit_pull": 4.0}},
-        "curriculum": {"stages": HABIT_SCALED},
-    },
+    "maturing-inhibition": MATURING,
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},

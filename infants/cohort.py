@@ -234,6 +234,8 @@ class HabitPull:
         self.at, self.cue_at = at, cue_at
         self.weight, self.half, self.depth, self.n_actions = weight, half, depth, n_actions
         self.scale = torch.ones(n)
+        # weight * scale, kept (not made at every step's inference) until set_scale.
+        self._weights = self.weight * self.scale
 
     def set_scale(self, scale) -> None:
         """Set each infant's factor on the pull (``float[N]`` or one number, >= 0)."""
@@ -241,11 +243,12 @@ class HabitPull:
         if bool((scale < 0).any()):
             raise ValueError(f"habit scale: expected factors >= 0, got {scale.tolist()}")
         self.scale.copy_(scale)
+        self._weights = self.weight * self.scale
 
     def weights(self, rows: int) -> torch.Tensor:
         """``float32[rows]``: the nats of each row's pull at full strength, one row per
         infant (any number of rows while every infant's factor is the same)."""
-        w = self.weight * self.scale
+        w = self._weights
         if len(w) == rows:
             return w
         if bool((w == w[0]).all()):
