@@ -26,7 +26,8 @@ resume with one line naming it rather than being deleted or counted.
 
 The resolved configuration's fingerprint (:func:`fingerprint`) is kept in ``run.json``
 and in every checkpoint; :meth:`RunStore.check_config` refuses to go on under a
-configuration that differs, naming the first key that does.
+configuration that differs, naming the first key that does (a field the code gained
+since the run started is compared at its default).
 
 A run has one writer at a time: :meth:`RunStore.lock` takes an exclusive ``flock`` on
 ``lock.json`` (and writes the holder's pid and start time into it), and a second writer
@@ -44,6 +45,7 @@ import shutil
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -312,36 +314,69 @@ class RunStore:
             raise RunError(f"{path}: expected a mapping at the top level")
         return data
 
-    def check_config(self, config: dict[str, Any]) -> None:
+    def check_config(
+        self,
+        config: dict[str, Any],
+        *,
+        upgrade: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        refused: str = "resume refused",
+    ) -> None:
         """Refuse to go on under ``config`` when it is not the configuration the run
         was started with (the newest checkpoint's ``config.json``, else the fingerprint
         in ``run.json``).
 
+        ``upgrade(then)`` is a configuration the run started with as this code
+        resolves it: a field added to the code since, absent from ``then``, gets its
+        default. The project keeps a new field's default to the behaviour before it
+        (``habit_scale`` 1 is the pull whole), so a run started before a field existed
+        resumes. A value that differs from the run's is still refused, a new field's
+        included when it is not at its default. Without ``upgrade`` the configurations
+        must be equal as written.
+
         Raises
         ------
         RunError
-            One line naming the first key that differs, with both values.
+            One line naming the first key that differs, with both values, ending in
+            ``refused``.
         """
         mine = json.loads(json.dumps(config))
+
+        def now(then: dict[str, Any]) -> dict[str, Any]:
+            return then if upgrade is None else json.loads(json.dumps(upgrade(then)))
+
         source = str(self.path / CONFIG)
         for folder, _ in self.checkpoints():
             try:
                 then = json.loads((folder / "config.json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue
+            then = now(then)
             if fingerprint(then) != fingerprint(mine):
                 key, old, new = _first_difference(then, mine)
                 raise RunError(
-                    f"{source}: {key} changed since the run started ({old} -> {new}); "
-                    "resume refused"
+                    f"{source}: {key} changed since the run started ({old} -> {new}); {refused}"
                 )
             return
         then_sha = self.status().get("config_sha256")
-        if then_sha is not None and then_sha != fingerprint(mine):
-            raise RunError(
-                f"{source}: changed since the run started (fingerprint {then_sha[:12]} -> "
-                f"{fingerprint(mine)[:12]}); resume refused"
-            )
+        if then_sha is None or then_sha == fingerprint(mine):
+            return
+        if upgrade is not None:
+            # Before the first checkpoint only config.yaml says what the run started
+            # with: unedited (its fingerprint is run.json's) and resolved by this code.
+            try:
+                written = self.config()
+            except RunError:
+                written = None
+            if (
+                written is not None
+                and fingerprint(written) == then_sha
+                and fingerprint(now(written)) == fingerprint(mine)
+            ):
+                return
+        raise RunError(
+            f"{source}: changed since the run started (fingerprint {then_sha[:12]} -> "
+            f"{fingerprint(mine)[:12]}); {refused}"
+        )
 
     def status(self) -> dict[str, Any]:
         """The run's ``run.json``.

@@ -37,7 +37,7 @@ from safetensors.numpy import load_file, save_file
 from infancy.configfiles import ConfigModel, one_line, read_yaml
 from infancy.infants import Cohort, InfantConfig
 from infancy.infants.config import ConfigError
-from infancy.store import RunError, RunStore, environment, fingerprint
+from infancy.store import RunError, RunStore, environment
 
 from .lifetime import TABLES, Lifecycle
 from .stages import Curriculum, CurriculumError, load_curriculum, merge
@@ -226,6 +226,17 @@ def start(the_plan: Plan, out: str | Path) -> RunStore:
     return RunStore.create(out, the_plan.resolved(), info)
 
 
+def upgraded(config: dict[str, Any]) -> dict[str, Any]:
+    """A resolved configuration as this code resolves it: a field added since it was
+    written gets its default (what :meth:`RunStore.check_config` compares a run's
+    starting configuration by). One that no longer plans is returned as written, so the
+    comparison names the key that differs."""
+    try:
+        return plan(config).resolved()
+    except RunConfigError:
+        return config
+
+
 def resume(path: str | Path) -> tuple[RunStore, Plan]:
     """Reopen a run directory that did not finish, taking its writer lock (held until
     :func:`execute` returns).
@@ -246,7 +257,7 @@ def resume(path: str | Path) -> tuple[RunStore, Plan]:
             the_plan = plan(store.config(), source=str(Path(path) / "config.yaml"))
         except RunConfigError as exc:
             raise RunError(str(exc)) from None
-        store.check_config(the_plan.resolved())
+        store.check_config(the_plan.resolved(), upgrade=upgraded)
         store.check_parts()
     except BaseException:
         store.unlock()
@@ -326,7 +337,7 @@ def execute(
 def _execute(
     store: RunStore, the_plan: Plan, progress: Callable[[Lifecycle], None] | None
 ) -> Lifecycle:
-    store.check_config(the_plan.resolved())
+    store.check_config(the_plan.resolved(), upgrade=upgraded)
     store.check_parts()
     life, seq = _restored(store, the_plan)
     store.drop_parts_after(seq)
@@ -484,9 +495,7 @@ def check(path: str | Path, months: float = 1.0) -> CheckResult:
         the_plan = plan(store.config(), source=str(p / "config.yaml"))
     except RunConfigError as exc:
         raise RunError(str(exc)) from None
-    then_sha = status.get("config_sha256")
-    if then_sha is not None and then_sha != fingerprint(the_plan.resolved()):
-        raise RunError(f"{p / 'config.yaml'}: changed since the run started; cannot check it")
+    store.check_config(the_plan.resolved(), upgrade=upgraded, refused="cannot check it")
     clock = the_plan.curriculum.clock
     age = min(clock.start_months + months, clock.end_months)
     reached = status.get("age_months")

@@ -38,3 +38,35 @@ def _two_threads():
     # Runs are compared with runs (in this process and in subprocesses): same threads.
     torch.set_num_threads(2)
     yield
+
+
+@pytest.fixture(scope="session")
+def as_before_a_field():
+    """``as_before_a_field(run)``: see :func:`_as_before_a_field`."""
+    return _as_before_a_field
+
+
+def _as_before_a_field(run, drop: str = "habit_scale") -> None:
+    """Rewrite the run at ``run`` as code from before the stage field ``drop`` existed
+    wrote it: ``config.yaml``, every checkpoint's ``config.json`` and the fingerprints
+    in ``run.json`` and the checkpoints' ``meta.json`` without it."""
+    import json
+
+    import yaml
+
+    from infancy.store import fingerprint
+
+    def without(config: dict) -> dict:
+        for stage in config["curriculum"]["stages"]:
+            stage.pop(drop)
+        return config
+
+    config = without(yaml.safe_load((run / "config.yaml").read_text()))
+    (run / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    status = json.loads((run / "run.json").read_text())
+    (run / "run.json").write_text(json.dumps({**status, "config_sha256": fingerprint(config)}))
+    for folder in sorted((run / "checkpoints").glob("ckpt-*")):
+        then = without(json.loads((folder / "config.json").read_text()))
+        (folder / "config.json").write_text(json.dumps(then, indent=1))
+        meta = json.loads((folder / "meta.json").read_text())
+        (folder / "meta.json").write_text(json.dumps({**meta, "config_sha256": fingerprint(then)}))

@@ -52,6 +52,20 @@ def test_an_edited_score_does_not_reproduce(run, tmp_path):
     assert check(edited, 1.0).reproduces
 
 
+def test_a_run_from_before_a_field_is_checked_under_its_default(run, tmp_path, as_before_a_field):
+    older = tmp_path / "older"
+    shutil.copytree(run, older)
+    as_before_a_field(older)
+    assert check(older, 2.0).reproduces
+    (older / "config.yaml").write_text(
+        (older / "config.yaml").read_text().replace("seed: 0", "seed: 1", 1)
+    )
+    result = runner.invoke(app, ["run", "--check", str(older), "--months", "2"])
+    assert result.exit_code == 2, result.output
+    assert "changed since the run started" in result.output
+    assert "cannot check it" in result.output
+
+
 @pytest.mark.parametrize(
     ("args", "part"),
     [

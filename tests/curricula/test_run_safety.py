@@ -201,6 +201,42 @@ def test_a_config_rewritten_the_same_resumes(cut, finished):
     _same_tables(RunStore.open(cut), finished)
 
 
+def test_a_run_started_before_a_field_existed_resumes_under_its_default(
+    cut, finished, as_before_a_field
+):
+    # Written by code from before stages had habit_scale: resumed, the field takes its
+    # default (the pull whole, as then) and the run ends as if never cut.
+    as_before_a_field(cut)
+    assert "habit_scale" not in (cut / "config.yaml").read_text()
+    done = _resume_now(cut)
+    assert done.returncode == 0, done.stderr
+    _same_tables(RunStore.open(cut), finished)
+
+
+def test_a_run_from_before_a_field_still_refuses_a_changed_value(cut, as_before_a_field):
+    as_before_a_field(cut)
+    _edit(cut, lambda c: c.update(seed=4))
+    before = _snapshot(cut)
+    _one_line(_resume_now(cut), "seed changed since the run started (0 -> 4)", "refused")
+    assert _snapshot(cut) == before
+    # The field itself at a value other than its default: not the run that started.
+    _edit(cut, lambda c: c.update(seed=0) or c["curriculum"]["stages"][0].update(habit_scale=0.5))
+    _one_line(_resume_now(cut), "stages.0.habit_scale changed since the run started", "refused")
+
+
+def test_a_run_from_before_a_field_resumes_before_its_first_checkpoint(
+    tmp_path, small, as_before_a_field
+):
+    store = start(plan(small), tmp_path / "run")
+    store.unlock()
+    as_before_a_field(store.path)
+    again, _ = resume(store.path)  # the Python API: no error
+    again.unlock()
+    _edit(store.path, lambda c: c.update(n=3))
+    with pytest.raises(RunError, match="changed since the run started"):
+        resume(store.path)
+
+
 # ---------------------------------------------------------------------- damage
 def _garble_latest(run: Path) -> None:
     (run / "checkpoints" / "latest.json").write_text('{"seq": 3, "st')
