@@ -53,6 +53,10 @@ QUIET = [{**NOISY[0], "scenarios": {"playroom-v0": 0.5, "reach-v0": 0.5}}]
 MATURING = yaml.safe_load(
     (Path(__file__).parent / "configs" / "maturing-inhibition.yaml").read_text()
 )
+# System M's imagination gate opened wider: the config itself.
+IMAGINATION = yaml.safe_load(
+    (Path(__file__).parent / "configs" / "imagination-gate.yaml").read_text()
+)
 
 CONDITIONS = {
     "default": {"infant": "default"},
@@ -70,6 +74,7 @@ CONDITIONS = {
         "infant": {"b": {"reach_effort": 0.05}},
     },
     "maturing-inhibition": MATURING,
+    "imagination-gate": IMAGINATION,
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -85,6 +90,7 @@ CANDIDATES = (
     "no-habituation",
     "kept-trials",
     "maturing-inhibition",
+    "imagination-gate",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""

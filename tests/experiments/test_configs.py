@@ -138,7 +138,27 @@ def test_the_kept_trials_config_adds_kept_trials_and_an_effortful_reach_only():
     assert the_plan.infant.model_copy(update={"b": b}) == default.infant
 
 
-@pytest.mark.parametrize("name", ["no-habituation", "kept-trials", "maturing-inhibition"])
+def test_the_imagination_gate_config_widens_m_s_gate_and_changes_nothing_else():
+    path = CONFIGS / "imagination-gate.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    default = plan({})
+    ours, theirs = the_plan.infant.m.rule, default.infant.m.rule
+    assert (ours.imagine_error_below, ours.imagine_stress_above) == (0.9, 0.4)
+    assert theirs.imagine_error_below < 0.9 and theirs.imagine_stress_above > 0.4
+    rule = ours.model_copy(
+        update={
+            "imagine_error_below": theirs.imagine_error_below,
+            "imagine_stress_above": theirs.imagine_stress_above,
+        }
+    )
+    m = the_plan.infant.m.model_copy(update={"rule": rule})
+    assert the_plan.infant.model_copy(update={"m": m}) == default.infant
+    assert the_plan.curriculum == default.curriculum
+
+
+@pytest.mark.parametrize(
+    "name", ["no-habituation", "kept-trials", "maturing-inhibition", "imagination-gate"]
+)
 def test_a_development_condition_is_the_config_of_its_name(name, scripts):
     """experiments/development.py runs the condition that ``infancy run -c`` runs."""
     development = scripts.load("development.py")
