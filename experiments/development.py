@@ -49,14 +49,12 @@ NOISY = [
     }
 ]
 QUIET = [{**NOISY[0], "scenarios": {"playroom-v0": 0.5, "reach-v0": 0.5}}]
-# The habit's pull scaled by stage: the config itself (its stages are restated whole).
-MATURING = yaml.safe_load(
-    (Path(__file__).parent / "configs" / "maturing-inhibition.yaml").read_text()
-)
-# System M's imagination gate opened wider: the config itself.
-IMAGINATION = yaml.safe_load(
-    (Path(__file__).parent / "configs" / "imagination-gate.yaml").read_text()
-)
+
+
+def _config(name: str) -> dict:
+    """The run config ``experiments/configs/<name>.yaml`` itself, as a condition."""
+    return yaml.safe_load((Path(__file__).parent / "configs" / f"{name}.yaml").read_text())
+
 
 CONDITIONS = {
     "default": {"infant": "default"},
@@ -68,13 +66,12 @@ CONDITIONS = {
     "no-cue-sectors": {"infant": {"b": {"cue_sectors": False}}},
     "habit": {"infant": {"b": {"habit": True}}},
     "habit-pull": {"infant": {"b": {"habit": True, "habit_pull": 4.0}}},
-    "no-habituation": {"infant": {"b": {"habituation": 0.0}}},
-    "kept-trials": {
-        "curriculum": {"worlds": {"a-not-b-v0": {"kept": 0.33}}},
-        "infant": {"b": {"reach_effort": 0.05}},
-    },
-    "maturing-inhibition": MATURING,
-    "imagination-gate": IMAGINATION,
+    "no-habituation": _config("no-habituation"),
+    "kept-trials": _config("kept-trials"),
+    # The habit's pull scaled by stage (its stages are restated whole).
+    "maturing-inhibition": _config("maturing-inhibition"),
+    # System M's imagination gate opened wider.
+    "imagination-gate": _config("imagination-gate"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
