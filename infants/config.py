@@ -279,11 +279,11 @@ class RuleMConfig(_Strict):
         le=1.0,
         description="... and stress (acting without reward) is above this (acting does not pay)",
     )
-    shift_above: float = Field(
+    shift_above: float | None = Field(
         0.05,
         ge=0.0,
         description="observe when A's prediction error rose by this over its slow average "
-        "(the world changed: watch before acting)",
+        "(the world changed: watch before acting); null: a shift alone never makes it observe",
     )
     trap_novelty: float = Field(
         1.5, ge=0.0, description="novelty (over its running mean) that may signal a trap"

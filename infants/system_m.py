@@ -73,7 +73,9 @@ class RuleM(SystemM):
         c = self.config.rule
         asleep = self._sleep(meta)
         cue = meta["social"] > c.social_above
-        shift = meta["lp_a"] < -c.shift_above
+        shift = (
+            meta["lp_a"] < -c.shift_above if c.shift_above is not None else np.zeros(self.n, bool)
+        )
         observe = (cue | shift) & ~self.observed
         imagine = (
             (c.imagine_every > 0)  # 0: never imagine

@@ -9,6 +9,7 @@ from infancy.analysis.compare import child_milestones
 from infancy.analysis.development import (
     development_criteria,
     kept_share,
+    order_by_condition,
     schedule_fit,
     trap_firing,
 )
@@ -54,6 +55,60 @@ def test_a_cohort_that_develops_in_the_childrens_order_meets_the_criteria():
     assert words["value"] == 5.0 and words["met"]
     assert crit.loc["A-not-B perseverative errors fall with age (slope per month, 95% CI)", "met"]
     assert crit.loc["A-not-B delay tolerated rises with age (steps per month, 95% CI)", "met"]
+
+
+def _interval(detail: str) -> tuple[float, float]:
+    lo, hi = detail.split("interval over infants [")[1].rstrip("]").split(", ")
+    return float(lo), float(hi)
+
+
+def test_the_order_says_how_far_a_draw_of_eight_infants_moves_it():
+    """The tau-b row gives a bootstrap interval over infants: none where every infant
+    develops alike, a wide one where infants of one cohort differ by months."""
+    name = "milestone order against children (Kendall tau-b, cohort medians)"
+    children = child_milestones().set_index("milestone")["age_months"]
+    alike = development_criteria(_probes(children.to_dict())).set_index("criterion").loc[name]
+    assert _interval(alike["detail"]) == (round(alike["value"], 2),) * 2
+    rng = np.random.default_rng(3)
+    t = _probes(children.to_dict())
+    onset = {(i, k): rng.uniform(1, 20) for i in range(8) for k in PROBES}
+    t["passed"] = [
+        a >= onset[(i, k)] for a, i, k in zip(t.age_months, t.infant, t.probe, strict=True)
+    ]
+    row = development_criteria(t).set_index("criterion").loc[name]
+    lo, hi = _interval(row["detail"])
+    assert lo <= row["value"] <= hi and hi - lo > 0.3, row["detail"]
+
+
+def _cohort(rng, onset: dict[str, float], spread: float) -> pd.DataFrame:
+    """A cohort whose infants pass each probe from ``onset`` +- ``spread`` months."""
+    t = _probes(onset)
+    start = {(i, k): onset[k] + rng.uniform(-spread, spread) for i in range(8) for k in PROBES}
+    t["passed"] = [
+        a >= start[(i, k)] for a, i, k in zip(t.age_months, t.infant, t.probe, strict=True)
+    ]
+    return t
+
+
+def test_order_by_condition_tells_a_real_difference_from_chance():
+    rng = np.random.default_rng(5)
+    children = child_milestones().set_index("milestone")["age_months"].to_dict()
+    backwards = {k: 26.0 - v for k, v in children.items()}
+    tables = {}
+    for s in range(3):
+        tables["default", s] = _cohort(rng, children, 4.0)
+        tables["same", s] = _cohort(rng, children, 4.0)  # the same infant, other draws
+        tables["backwards", s] = _cohort(rng, backwards, 4.0)
+    tables["elsewhere", 7] = _cohort(rng, children, 4.0)
+    out = order_by_condition(tables, n_boot=300).set_index("condition")
+    same, back = out.loc["same"], out.loc["backwards"]
+    assert same["diff_low"] < 0 < same["diff_high"]  # chance
+    assert back["diff_high"] < 0 and back["p_not_above"] == 1.0 and back["tau_b"] < 0
+    assert out.loc["default", "ci_low"] <= out.loc["default", "tau_b"] <= 1.0
+    assert pd.isna(out.loc["default", "diff"])
+    # No seed in common with the baseline: no difference is claimed.
+    assert pd.isna(out.loc["elsewhere", "compared_on"]) and pd.isna(out.loc["elsewhere", "diff"])
+    assert out.loc["backwards", "compared_on"] == "0, 1, 2"
 
 
 def test_a_cohort_that_passes_and_forgets_fails_the_keeping_criterion():

@@ -138,26 +138,40 @@ def test_the_kept_trials_config_adds_kept_trials_and_an_effortful_reach_only():
     assert the_plan.infant.model_copy(update={"b": b}) == default.infant
 
 
-def test_the_imagination_gate_config_widens_m_s_gate_and_changes_nothing_else():
-    path = CONFIGS / "imagination-gate.yaml"
+@pytest.mark.parametrize(
+    ("name", "fields"),
+    [
+        ("imagination-gate", {"imagine_error_below": 0.9, "imagine_stress_above": 0.4}),
+        ("cue-observe", {"shift_above": None}),
+        (
+            "cue-observe-gate",
+            {"shift_above": None, "imagine_error_below": 0.9, "imagine_stress_above": 0.4},
+        ),
+    ],
+)
+def test_a_system_m_config_changes_its_rule_fields_and_nothing_else(name, fields):
+    path = CONFIGS / f"{name}.yaml"
     the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
     default = plan({})
     ours, theirs = the_plan.infant.m.rule, default.infant.m.rule
-    assert (ours.imagine_error_below, ours.imagine_stress_above) == (0.9, 0.4)
-    assert theirs.imagine_error_below < 0.9 and theirs.imagine_stress_above > 0.4
-    rule = ours.model_copy(
-        update={
-            "imagine_error_below": theirs.imagine_error_below,
-            "imagine_stress_above": theirs.imagine_stress_above,
-        }
-    )
+    assert {k: getattr(ours, k) for k in fields} == fields
+    assert all(getattr(theirs, k) != v for k, v in fields.items())
+    rule = ours.model_copy(update={k: getattr(theirs, k) for k in fields})
     m = the_plan.infant.m.model_copy(update={"rule": rule})
     assert the_plan.infant.model_copy(update={"m": m}) == default.infant
     assert the_plan.curriculum == default.curriculum
 
 
 @pytest.mark.parametrize(
-    "name", ["no-habituation", "kept-trials", "maturing-inhibition", "imagination-gate"]
+    "name",
+    [
+        "no-habituation",
+        "kept-trials",
+        "maturing-inhibition",
+        "imagination-gate",
+        "cue-observe",
+        "cue-observe-gate",
+    ],
 )
 def test_a_development_condition_is_the_config_of_its_name(name, scripts):
     """experiments/development.py runs the condition that ``infancy run -c`` runs."""

@@ -32,6 +32,8 @@ def test_development_table_at_tiny_size(tmp_path, scripts):
     criteria = {r["criterion"] for r in line["criteria"]["s0"]}
     assert "probes passed stably by >= 3/4 of the infants" in criteria
     assert line["m"][0]["condition"] == "default"
+    assert line["order"][0]["condition"] == "default" and line["order"][0]["diff"] is None
+    assert "## milestone order against children, by condition" in first.stdout
     assert 0.0 < line["m"][0]["rule fit (chunk index, energy)"] <= 1.0
     again = scripts.run("development.py", *ARGS, out)  # everything is there: nothing runs again
     assert again.returncode == 0 and "done in" not in again.stdout

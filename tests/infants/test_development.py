@@ -980,6 +980,18 @@ def test_system_m_modes_follow_its_inputs_not_a_chunk_counter():
     assert modes.count(IMAGINE) == 10
 
 
+def test_system_m_without_the_shift_term_observes_on_a_cue_alone():
+    """``m.rule.shift_above: null`` (experiments/configs/cue-observe.yaml): a rise in A's
+    error no longer makes it observe; the caregiver's cue still does."""
+    n = 3
+    config = MConfig.model_validate({"rule": {"shift_above": None}})
+    m = RuleM(config, n)
+    assert (m.decide(_meta(n, lp_a=-0.5), 0.0)["mode"] == ACT).all()
+    assert (m.decide(_meta(n, social=0.9), 0.0)["mode"] == OBSERVE).all()
+    with_shift = RuleM(MConfig(), n)
+    assert (with_shift.decide(_meta(n, lp_a=-0.5), 0.0)["mode"] == OBSERVE).all()
+
+
 def test_curiosity_is_damped_only_when_novelty_lasts_without_progress():
     n = 2
     m = RuleM(MConfig(), n)
