@@ -38,8 +38,9 @@ class RuleM(SystemM):
        ``sleep_below``: fall asleep;
     2. *a cue or a change*: the caregiver communicates (social salience above
        ``social_above``), or A's prediction error rose over its slow average by
-       ``shift_above`` (the world changed): observe, unless the infant observed last
-       chunk (an infant in a chatty room still gets to play);
+       ``shift_above`` (the world changed; ``None``: a shift alone never makes it
+       observe): observe, unless the infant observed last chunk (an infant in a chatty
+       room still gets to play);
     3. *imagination when it should pay*: enough memories (``imagine_after``), a world
        model that predicts well (prediction error below ``imagine_error_below``) and
        acting that does not pay (stress above ``imagine_stress_above``): imagine,
