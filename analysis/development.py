@@ -126,8 +126,9 @@ def order_by_condition(
         ages, _, ref = _onsets(table, stable, end_months)
         runs.setdefault(cond, {})[s] = (ages, ref)
     rng = np.random.default_rng(seed)
-    # One array of draws per cohort (condition, seed): the seeds a difference is taken
-    # over are then the ones both conditions ran, matched draw by draw.
+    # One array of draws per cohort (condition, seed), each cohort's infants drawn on
+    # their own: a difference is then taken draw by draw over the seeds both conditions
+    # ran (independent cohorts, so the draws of the two need no pairing of infants).
     point, draws = {}, {}
     for cond, by_seed in runs.items():
         for s, (ages, ref) in by_seed.items():
