@@ -53,14 +53,13 @@ def _slope_ci(x: np.ndarray, y: np.ndarray, groups: np.ndarray, seed: int = 0, n
     return est, float(np.quantile(boots, 0.025)), float(np.quantile(boots, 0.975))
 
 
-def _onsets(probes: pd.DataFrame, stable: int, end_months: float):
-    """Each infant's first stable pass of each probe (``inf``: never), as an
-    ``infants x probes`` array, with the probes' names and the children's ages."""
-    p = probes[probes["age_months"] <= end_months + 1e-9]
+def _onsets(p: pd.DataFrame, first: pd.DataFrame):
+    """Each infant's first stable pass of each probe of ``p`` (``first``, as
+    :func:`first_stable_pass` gives it; ``inf``: never), as an ``infants x probes``
+    array, with the probes' names and the children's ages."""
     names = list(dict.fromkeys(p["probe"]))
     children = child_milestones(names).set_index("milestone")["age_months"]
     names = [k for k in names if k in children.index]
-    first = first_stable_pass(p, stable)
     infants = list(dict.fromkeys(p["infant"]))
     ages = np.full((len(infants), len(names)), np.inf)
     row = {v: i for i, v in enumerate(infants)}
@@ -77,6 +76,12 @@ def _median_tau(ages: np.ndarray, ref: np.ndarray) -> float:
     med = np.median(ages, axis=0)
     ok = np.isfinite(med)
     return float(kendall_tau(med[ok], ref[ok])) if ok.sum() >= 3 else np.nan
+
+
+def _tau_draws(ages: np.ndarray, ref: np.ndarray, rng: np.random.Generator, n_boot: int):
+    """``n_boot`` tau-b of the medians of the cohort drawn again with replacement."""
+    n = len(ages)
+    return np.array([_median_tau(ages[rng.integers(0, n, n)], ref) for _ in range(n_boot)])
 
 
 def order_by_condition(
@@ -122,8 +127,9 @@ def order_by_condition(
         leaves fewer than 3 medians reached; a report says so in words.
     """
     runs: dict[str, dict[int, tuple]] = {}
-    for (cond, s), table in sorted(probes.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        ages, _, ref = _onsets(table, stable, end_months)
+    for (cond, s), table in sorted(probes.items(), key=lambda kv: kv[0]):
+        p = table[table["age_months"] <= end_months + 1e-9]
+        ages, _, ref = _onsets(p, first_stable_pass(p, stable))
         runs.setdefault(cond, {})[s] = (ages, ref)
     rng = np.random.default_rng(seed)
     # One array of draws per cohort (condition, seed), each cohort's infants drawn on
@@ -133,12 +139,7 @@ def order_by_condition(
     for cond, by_seed in runs.items():
         for s, (ages, ref) in by_seed.items():
             point[cond, s] = _median_tau(ages, ref)
-            draws[cond, s] = np.array(
-                [
-                    _median_tau(ages[rng.integers(0, len(ages), len(ages))], ref)
-                    for _ in range(n_boot)
-                ]
-            )
+            draws[cond, s] = _tau_draws(ages, ref, rng, n_boot)
 
     def mean(cond, seeds, table):
         return np.mean([table[cond, s] for s in seeds], axis=0)
@@ -179,17 +180,14 @@ def order_by_condition(
 
 
 def _tau_ci(
-    probes: pd.DataFrame, stable: int, end_months: float, seed: int = 0, n_boot: int = 1000
+    p: pd.DataFrame, first: pd.DataFrame, seed: int = 0, n_boot: int = 1000
 ) -> tuple[float, float]:
     """95% bootstrap interval of the milestone-order tau-b over infants: the cohort is
     drawn again with replacement and its medians ordered again. With 8 infants the
     medians, and so the order, move by months from one draw to the next (session 24:
     the interval of one seed spans 0.2 to 0.7), which a single tau-b hides."""
-    ages, _, ref = _onsets(probes, stable, end_months)
-    rng = np.random.default_rng(seed)
-    taus = np.array(
-        [_median_tau(ages[rng.integers(0, len(ages), len(ages))], ref) for _ in range(n_boot)]
-    )
+    ages, _, ref = _onsets(p, first)
+    taus = _tau_draws(ages, ref, np.random.default_rng(seed), n_boot)
     taus = taus[np.isfinite(taus)]
     if taus.size == 0:
         return np.nan, np.nan
@@ -369,7 +367,7 @@ def development_criteria(
     common = [k for k in names if k in children.index and np.isfinite(med[k])]
     if len(common) >= 3:
         tau = kendall_tau([med[k] for k in common], [children[k] for k in common])
-        lo, hi = _tau_ci(p, stable, end_months)
+        lo, hi = _tau_ci(p, first)
         interval = (
             f"95% bootstrap interval over infants [{lo:.2f}, {hi:.2f}]"
             if np.isfinite(lo)

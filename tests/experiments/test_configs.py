@@ -162,20 +162,16 @@ def test_a_system_m_config_changes_its_rule_fields_and_nothing_else(name, fields
     assert the_plan.curriculum == default.curriculum
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "no-habituation",
-        "kept-trials",
-        "maturing-inhibition",
-        "imagination-gate",
-        "cue-observe",
-        "cue-observe-gate",
-    ],
-)
-def test_a_development_condition_is_the_config_of_its_name(name, scripts):
-    """experiments/development.py runs the condition that ``infancy run -c`` runs."""
+def test_a_development_condition_is_the_config_of_its_name(scripts):
+    """experiments/development.py runs the condition that ``infancy run -c`` runs, for
+    every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
-    ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
-    theirs = plan(yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()))
-    assert (ours.infant, ours.curriculum) == (theirs.infant, theirs.curriculum)
+    names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
+    # Nine today (no-cue-sectors, habit, habit-pull, no-habituation, kept-trials,
+    # maturing-inhibition, imagination-gate, cue-observe, cue-observe-gate): a renamed
+    # file must not empty the check.
+    assert len(names) >= 9, names
+    for name in names:
+        ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
+        theirs = plan(yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()))
+        assert (ours.infant, ours.curriculum) == (theirs.infant, theirs.curriculum), name
