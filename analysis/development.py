@@ -10,6 +10,8 @@ reads"; the cheapest fake: a fixed schedule, which this statistic catches);
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import pandas as pd
 
@@ -131,13 +133,15 @@ def order_by_condition(
         p = table[table["age_months"] <= end_months + 1e-9]
         ages, _, ref = _onsets(p, first_stable_pass(p, stable))
         runs.setdefault(cond, {})[s] = (ages, ref)
-    rng = np.random.default_rng(seed)
     # One array of draws per cohort (condition, seed), each cohort's infants drawn on
     # their own: a difference is then taken draw by draw over the seeds both conditions
     # ran (independent cohorts, so the draws of the two need no pairing of infants).
+    # Each cohort has its own generator, so that its draws do not depend on which other
+    # conditions are in the table.
     point, draws = {}, {}
     for cond, by_seed in runs.items():
         for s, (ages, ref) in by_seed.items():
+            rng = np.random.default_rng([seed, zlib.crc32(cond.encode()), s])
             point[cond, s] = _median_tau(ages, ref)
             draws[cond, s] = _tau_draws(ages, ref, rng, n_boot)
 

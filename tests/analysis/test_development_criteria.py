@@ -109,6 +109,10 @@ def test_order_by_condition_tells_a_real_difference_from_chance():
     # No seed in common with the baseline: no difference is claimed.
     assert pd.isna(out.loc["elsewhere", "compared_on"]) and pd.isna(out.loc["elsewhere", "diff"])
     assert out.loc["backwards", "compared_on"] == "0, 1, 2"
+    # A condition's row is the same whatever else is in the table.
+    pair = {k: v for k, v in tables.items() if k[0] in ("default", "same")}
+    alone = order_by_condition(pair, n_boot=300).set_index("condition")
+    pd.testing.assert_series_equal(alone.loc["same"], out.loc["same"])
 
 
 def test_a_cohort_that_passes_and_forgets_fails_the_keeping_criterion():
