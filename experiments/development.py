@@ -81,6 +81,8 @@ CONDITIONS = {
     # wider imagination gate.
     "cue-observe": _config("cue-observe"),
     "cue-observe-gate": _config("cue-observe-gate"),
+    # Memories of a rewarded step that never fade.
+    "rewarded-memory": _config("rewarded-memory"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -99,6 +101,7 @@ CANDIDATES = (
     "imagination-gate",
     "cue-observe",
     "cue-observe-gate",
+    "rewarded-memory",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""

@@ -477,9 +477,11 @@ class EpisodicMemory(ABC):
         """Items held per infant."""
 
     @abstractmethod
-    def fade(self, factor: float) -> None:
+    def fade(self, factor: float, rewarded: float | None = None) -> None:
         """Scale every held item's salience by ``factor`` in (0, 1]: old memories weigh
-        less, in sampling and against newcomers, than they did when stored."""
+        less, in sampling and against newcomers, than they did when stored. Items
+        stored with a non-zero ``reward`` field are scaled by ``rewarded`` instead,
+        where it is given (also in (0, 1])."""
 
 
 _REGISTRIES: dict[str, dict[str, Callable[..., Any]]] = {"a": {}, "b": {}, "m": {}}

@@ -1370,9 +1370,12 @@ class Cohort:
         salience = surprise + social + 5.0 * np.abs(self._reward[:, :t])
         keep = valid.numpy() & (salience >= act["store_threshold"][:, None])
         z_dim = self.a.latent
-        half_life = self.config.memory.half_life
-        if half_life > 0:  # what is held fades over the chunk's t steps
-            self.memory.fade(0.5 ** (t / half_life))
+        factor = self._fade_factor(self.config.memory.half_life, t)
+        rewarded = self.config.memory.reward_half_life
+        if rewarded is not None:
+            rewarded = self._fade_factor(rewarded, t)
+        if factor < 1.0 or (rewarded is not None and rewarded < 1.0):
+            self.memory.fade(factor, rewarded)  # what is held fades over the chunk's t steps
         self.memory.store(
             {
                 "view": self._view[:, :t],
@@ -1497,6 +1500,11 @@ class Cohort:
             self.a.refine(batch, gate, c.dream_head_steps)
             stats["dream_prediction_error"] = out["prediction_error"]
         return stats
+
+    @staticmethod
+    def _fade_factor(half_life: float, t: int) -> float:
+        """The factor by which ``t`` steps fade a memory of ``half_life`` (0: none)."""
+        return 0.5 ** (t / half_life) if half_life > 0 else 1.0
 
     def rehearse(self, dreaming: np.ndarray) -> dict[str, Any]:
         """Replay against forgetting: B relives ``dream_batch`` remembered steps and

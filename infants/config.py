@@ -243,11 +243,20 @@ class MemoryConfig(_Strict):
         "months fill the store and replay never rehearses the reach, docs/measurements.md)",
     )
 
-    @field_validator("half_life")
+    reward_half_life: float | None = Field(
+        None,
+        ge=0.0,
+        description="the half-life of memories of a rewarded step (0: they never fade; "
+        "null: half_life, as every other memory). A longer one keeps the few successes "
+        "of a rarely rewarded skill, such as a search, for replay to rehearse after "
+        "newer experience has displaced the rest",
+    )
+
+    @field_validator("half_life", "reward_half_life")
     @classmethod
-    def _whole_steps(cls, value: float) -> float:
+    def _whole_steps(cls, value: float | None) -> float | None:
         # Below a step, a chunk's fade underflows to 0 and forgets everything at once.
-        if 0.0 < value < 1.0:
+        if value is not None and 0.0 < value < 1.0:
             raise ValueError(f"expected 0 (never fade) or at least 1 step, got {value}")
         return value
 

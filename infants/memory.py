@@ -9,7 +9,9 @@ fade (:meth:`SalienceMemory.fade`, called by the cohort each chunk when
 the first months keeps them for life against every later step that is not rewarded
 (salience is relative surprise, at most 3, plus social salience, at most 1, plus 5 times
 the reward), and replay then rehearses them (docs/measurements.md, 2026-12-02 afternoon, "The
-episodic memory never forgot its first months").
+episodic memory never forgot its first months"). Memories of a rewarded step may fade at
+a half-life of their own (``memory.reward_half_life``), so that a rare success outlasts
+the ordinary experience of its time.
 """
 
 from __future__ import annotations
@@ -45,10 +47,18 @@ class SalienceMemory(EpisodicMemory):
     def sizes(self) -> np.ndarray:
         return np.isfinite(self.salience).sum(1)
 
-    def fade(self, factor: float) -> None:
-        if not 0.0 < factor <= 1.0:
-            raise ValueError(f"fade: factor must be in (0, 1], got {factor}")
-        self.salience *= factor  # -inf (an empty slot) stays -inf
+    def fade(self, factor: float, rewarded: float | None = None) -> None:
+        for name, f in (("factor", factor), ("rewarded", rewarded)):
+            if f is not None and not 0.0 < f <= 1.0:
+                raise ValueError(f"fade: {name} must be in (0, 1], got {f}")
+        if rewarded is None or rewarded == factor:
+            self.salience *= factor  # -inf (an empty slot) stays -inf
+            return
+        if "reward" not in self.data:
+            raise ValueError("fade: rewarded needs a 'reward' field in the memory")
+        r = self.data["reward"]
+        hit = (r != 0).reshape(self.n, self.capacity, -1).any(-1)
+        self.salience *= np.where(hit, rewarded, factor)
 
     def store(self, items: dict[str, np.ndarray], salience: np.ndarray, keep: np.ndarray) -> None:
         for i in range(self.n):

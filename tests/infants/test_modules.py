@@ -199,12 +199,40 @@ def test_faded_memories_give_way_to_new_experience():
         mem.fade(0.0)
 
 
+def test_rewarded_memories_can_outlast_the_rest():
+    """With a longer half-life for rewarded steps, a rare success outlasts the ordinary
+    memories of its time and keeps its place when newer experience comes in; with one
+    half-life for all it gives way as they do."""
+
+    def store():
+        mem = SalienceMemory(1, 4, {"x": ((), "int64"), "reward": ((), "float32")})
+        items = {"x": np.array([[1, 2, 3, 4]]), "reward": np.array([[0.0, 1.0, 0.0, 0.0]])}
+        mem.store(items, np.full((1, 4), 6.0), np.ones((1, 4), dtype=bool))
+        return mem
+
+    spared, alike = store(), store()
+    spared.fade(0.25, rewarded=1.0)
+    alike.fade(0.25)
+    assert spared.salience[0].tolist() == [1.5, 6.0, 1.5, 1.5]
+    later = {"x": np.array([[7, 8, 9, 10]]), "reward": np.zeros((1, 4))}
+    for mem in (spared, alike):
+        mem.store(later, np.full((1, 4), 2.0), np.ones((1, 4), dtype=bool))
+    assert sorted(spared.data["x"][0].tolist()) == [2, 7, 8, 9]
+    assert 2 not in alike.data["x"][0].tolist()
+    with pytest.raises(ValueError, match=r"rewarded must be in \(0, 1\]"):
+        spared.fade(0.5, rewarded=0.0)
+    with pytest.raises(ValueError, match="'reward' field"):
+        SalienceMemory(1, 4, {"x": ((), "int64")}).fade(0.5, rewarded=1.0)
+
+
 def test_a_half_life_below_one_step_is_refused():
     from infancy.infants import ConfigError, InfantConfig
 
     with pytest.raises((ConfigError, ValueError), match="half_life"):
         InfantConfig.from_dict({"memory": {"half_life": 0.05}})
     assert InfantConfig.from_dict({"memory": {"half_life": 0}}).memory.half_life == 0
+    with pytest.raises((ConfigError, ValueError), match="reward_half_life"):
+        InfantConfig.from_dict({"memory": {"reward_half_life": 0.5}})
 
 
 def test_the_cohort_fades_its_memory_by_its_half_life():
@@ -218,6 +246,17 @@ def test_the_cohort_fades_its_memory_by_its_half_life():
     # One chunk of 16 steps: one half-life (new memories may also have come in).
     assert np.allclose(faded.memory.salience[:, :3], 2.0)
     assert np.allclose(kept.memory.salience[:, :3], 4.0)
+
+
+def test_the_cohort_fades_rewarded_memories_by_their_own_half_life():
+    spare = Cohort({"memory": {"half_life": 16.0, "reward_half_life": 0}, "chunk": 16}, n=2)
+    spare.memory.salience[:, :3] = 4.0
+    spare.memory.data["reward"][:, 0] = 1.0  # slot 0 holds a rewarded step
+    env = make_batch("reach-v0", 2, seed=0, autoreset=True)
+    env.reset()
+    spare.live(env, 16)
+    assert np.allclose(spare.memory.salience[:, 0], 4.0)  # never fades
+    assert np.allclose(spare.memory.salience[:, 1:3], 2.0)  # one half-life
 
 
 def test_rule_m_sleeps_when_tired_and_wakes_rested():
