@@ -1370,12 +1370,15 @@ class Cohort:
         salience = surprise + social + 5.0 * np.abs(self._reward[:, :t])
         keep = valid.numpy() & (salience >= act["store_threshold"][:, None])
         z_dim = self.a.latent
-        factor = self._fade_factor(self.config.memory.half_life, t)
-        rewarded = self.config.memory.reward_half_life
-        if rewarded is not None:
-            rewarded = self._fade_factor(rewarded, t)
-        if factor < 1.0 or (rewarded is not None and rewarded < 1.0):
-            self.memory.fade(factor, rewarded)  # what is held fades over the chunk's t steps
+        # What is held fades over the chunk's t steps; rewarded steps by their own
+        # half-life where one is set.
+        mem = self.config.memory
+        factor = self._fade_factor(mem.half_life, t)
+        rewarded = (
+            factor if mem.reward_half_life is None else self._fade_factor(mem.reward_half_life, t)
+        )
+        if min(factor, rewarded) < 1.0:
+            self.memory.fade(factor, rewarded)
         self.memory.store(
             {
                 "view": self._view[:, :t],
