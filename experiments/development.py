@@ -81,8 +81,8 @@ CONDITIONS = {
     # wider imagination gate.
     "cue-observe": _config("cue-observe"),
     "cue-observe-gate": _config("cue-observe-gate"),
-    # Memories of a rewarded step that never fade.
-    "rewarded-memory": _config("rewarded-memory"),
+    # The default until session 26: memories of a rewarded step fade like the rest.
+    "fading-rewards": _config("fading-rewards"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -101,7 +101,7 @@ CANDIDATES = (
     "imagination-gate",
     "cue-observe",
     "cue-observe-gate",
-    "rewarded-memory",
+    "fading-rewards",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""

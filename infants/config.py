@@ -244,12 +244,12 @@ class MemoryConfig(_Strict):
     )
 
     reward_half_life: float | None = Field(
-        None,
+        0.0,
         ge=0.0,
-        description="the half-life of memories of a rewarded step (0: they never fade; "
-        "null: half_life, as every other memory). A longer one keeps the few successes "
-        "of a rarely rewarded skill, such as a search, for replay to rehearse after "
-        "newer experience has displaced the rest",
+        description="the half-life of memories of a rewarded step (0: they never fade, "
+        "the default; null: half_life, as every other memory). Kept, the few successes "
+        "of a rarely rewarded skill, such as a search, stay for replay to rehearse after "
+        "newer experience has displaced the rest (docs/measurements.md, 2026-12-06)",
     )
 
     @field_validator("half_life", "reward_half_life")
