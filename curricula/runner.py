@@ -226,13 +226,37 @@ def start(the_plan: Plan, out: str | Path) -> RunStore:
     return RunStore.create(out, the_plan.resolved(), info)
 
 
+# Fields whose default changed after they were added, with the value that gives the
+# behaviour from before they existed. A run written before such a field is read with
+# that value, not today's default, so that it goes on as it started (a field added with
+# its default at the old behaviour, the rule, needs no entry).
+_BEFORE_THEY_EXISTED = {
+    # 2026-12-06: rewarded memories never fade by default; before, they faded as the rest.
+    ("infant", "memory", "reward_half_life"): None,
+}
+
+
+def as_written_then(config: dict[str, Any]) -> dict[str, Any]:
+    """A run's written configuration with each field of :data:`_BEFORE_THEY_EXISTED`
+    that it lacks set to the behaviour from before the field existed (a copy)."""
+    config = json.loads(json.dumps(config))
+    for *parents, key in _BEFORE_THEY_EXISTED:
+        node: Any = config
+        for name in parents:
+            node = node.get(name) if isinstance(node, dict) else None
+        if isinstance(node, dict) and key not in node:
+            node[key] = _BEFORE_THEY_EXISTED[(*parents, key)]
+    return config
+
+
 def upgraded(config: dict[str, Any]) -> dict[str, Any]:
     """A resolved configuration as this code resolves it: a field added since it was
-    written gets its default (what :meth:`RunStore.check_config` compares a run's
-    starting configuration by). One that no longer plans is returned as written, so the
-    comparison names the key that differs."""
+    written gets its default, or the behaviour from before it where the default has
+    changed since (:func:`as_written_then`); what :meth:`RunStore.check_config` compares
+    a run's starting configuration by. One that no longer plans is returned as written,
+    so the comparison names the key that differs."""
     try:
-        return plan(config).resolved()
+        return plan(as_written_then(config)).resolved()
     except RunConfigError:
         return config
 
@@ -254,7 +278,9 @@ def resume(path: str | Path) -> tuple[RunStore, Plan]:
         if status == "finished":
             raise RunError(f"{store.path}: finished; there is nothing to resume")
         try:
-            the_plan = plan(store.config(), source=str(Path(path) / "config.yaml"))
+            the_plan = plan(
+                as_written_then(store.config()), source=str(Path(path) / "config.yaml")
+            )
         except RunConfigError as exc:
             raise RunError(str(exc)) from None
         store.check_config(the_plan.resolved(), upgrade=upgraded)
@@ -492,7 +518,7 @@ def check(path: str | Path, months: float = 1.0) -> CheckResult:
     store = RunStore.open(p)
     status = store.status()
     try:
-        the_plan = plan(store.config(), source=str(p / "config.yaml"))
+        the_plan = plan(as_written_then(store.config()), source=str(p / "config.yaml"))
     except RunConfigError as exc:
         raise RunError(str(exc)) from None
     store.check_config(the_plan.resolved(), upgrade=upgraded, refused="cannot check it")

@@ -215,6 +215,11 @@ def load(
             **config,
             "b": {**off, "cue_sectors": False, "habit": False, "habituation": 0.0, **b},
         }
+    memory = config.get("memory") if isinstance(config, dict) else None
+    # Nor one from before memory.reward_half_life (2026-12-06): its rewarded memories
+    # faded as the rest (null), where today's default keeps them.
+    if isinstance(memory, dict) and "reward_half_life" not in memory:
+        config = {**config, "memory": {**memory, "reward_half_life": None}}
     cohort = cls(
         InfantConfig.from_dict(config, source=str(source)),
         n,

@@ -9,9 +9,9 @@ fade (:meth:`SalienceMemory.fade`, called by the cohort each chunk when
 the first months keeps them for life against every later step that is not rewarded
 (salience is relative surprise, at most 3, plus social salience, at most 1, plus 5 times
 the reward), and replay then rehearses them (docs/measurements.md, 2026-12-02 afternoon, "The
-episodic memory never forgot its first months"). Memories of a rewarded step may fade at
-a half-life of their own (``memory.reward_half_life``), so that a rare success outlasts
-the ordinary experience of its time.
+episodic memory never forgot its first months"). Memories of a rewarded step fade at a
+half-life of their own (``memory.reward_half_life``; never, by default since 2026-12-06),
+so that a rare success outlasts the ordinary experience of its time.
 """
 
 from __future__ import annotations

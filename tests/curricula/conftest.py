@@ -47,19 +47,36 @@ def as_before_a_field():
 
 
 def _as_before_a_field(run, drop: str = "habit_scale") -> None:
-    """Rewrite the run at ``run`` as code from before the stage field ``drop`` existed
-    wrote it: ``config.yaml``, every checkpoint's ``config.json`` and the fingerprints
-    in ``run.json`` and the checkpoints' ``meta.json`` without it."""
+    """Rewrite the run at ``run`` as code from before the field ``drop`` existed wrote
+    it: ``config.yaml``, every checkpoint's ``config.json`` and the fingerprints in
+    ``run.json`` and the checkpoints' ``meta.json`` without it. ``drop`` is a stage
+    field, or the dotted path of an infant field (``infant.memory.reward_half_life``),
+    which the checkpoints' cohorts (``cohort/infant.json``) lose as well."""
     import json
 
     import yaml
 
     from infancy.store import fingerprint
 
+    infant = drop.split(".")[1:] if drop.startswith("infant.") else None
+
+    def pop(node: dict, path: list[str]) -> None:
+        for name in path[:-1]:
+            node = node[name]
+        node.pop(path[-1])
+
     def without(config: dict) -> dict:
-        for stage in config["curriculum"]["stages"]:
-            stage.pop(drop)
+        if infant:
+            pop(config["infant"], infant)
+        else:
+            for stage in config["curriculum"]["stages"]:
+                stage.pop(drop)
         return config
+
+    for cohort in sorted((run / "checkpoints").glob("ckpt-*/cohort/infant.json")) * bool(infant):
+        meta = json.loads(cohort.read_text())
+        pop(meta["config"], infant)
+        cohort.write_text(json.dumps(meta))
 
     config = without(yaml.safe_load((run / "config.yaml").read_text()))
     (run / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))

@@ -213,6 +213,22 @@ def test_a_run_started_before_a_field_existed_resumes_under_its_default(
     _same_tables(RunStore.open(cut), finished)
 
 
+def test_a_run_from_before_a_changed_default_goes_on_as_it_started(cut, as_before_a_field):
+    # Written before memory.reward_half_life existed, when a rewarded memory faded as the
+    # rest: resumed, it goes on that way (null), not under today's default (never fade),
+    # and so do the cohorts of its checkpoints.
+    from infancy.infants import Cohort, InfantConfig
+
+    assert InfantConfig().memory.reward_half_life == 0.0
+    as_before_a_field(cut, drop="infant.memory.reward_half_life")
+    assert "reward_half_life" not in (cut / "config.yaml").read_text()
+    store, the_plan = resume(cut)
+    store.unlock()
+    assert the_plan.infant.memory.reward_half_life is None
+    newest = sorted((cut / "checkpoints").glob("ckpt-*"))[-1]
+    assert Cohort.load(newest / "cohort").config.memory.reward_half_life is None
+
+
 def test_a_run_from_before_a_field_still_refuses_a_changed_value(cut, as_before_a_field):
     as_before_a_field(cut)
     _edit(cut, lambda c: c.update(seed=4))

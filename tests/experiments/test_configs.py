@@ -162,13 +162,15 @@ def test_a_system_m_config_changes_its_rule_fields_and_nothing_else(name, fields
     assert the_plan.curriculum == default.curriculum
 
 
-def test_the_rewarded_memory_config_spares_rewarded_memories_and_changes_nothing_else():
-    path = CONFIGS / "rewarded-memory.yaml"
+def test_the_fading_rewards_config_is_the_old_memory_and_changes_nothing_else():
+    """fading-rewards is the default infant as it was until rewarded memories were kept:
+    they fade as the rest (null), where the default never fades them (0)."""
+    path = CONFIGS / "fading-rewards.yaml"
     the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
     default = plan({})
-    assert the_plan.infant.memory.reward_half_life == 0.0
-    assert default.infant.memory.reward_half_life is None
-    memory = the_plan.infant.memory.model_copy(update={"reward_half_life": None})
+    assert the_plan.infant.memory.reward_half_life is None
+    assert default.infant.memory.reward_half_life == 0.0
+    memory = the_plan.infant.memory.model_copy(update={"reward_half_life": 0.0})
     assert the_plan.infant.model_copy(update={"memory": memory}) == default.infant
     assert the_plan.curriculum == default.curriculum
 
@@ -180,7 +182,7 @@ def test_a_development_condition_is_the_config_of_its_name(scripts):
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
     # Ten today (no-cue-sectors, habit, habit-pull, no-habituation, kept-trials,
     # maturing-inhibition, imagination-gate, cue-observe, cue-observe-gate,
-    # rewarded-memory): a renamed file must not empty the check.
+    # fading-rewards): a renamed file must not empty the check.
     assert len(names) >= 10, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
