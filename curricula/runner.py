@@ -278,9 +278,7 @@ def resume(path: str | Path) -> tuple[RunStore, Plan]:
         if status == "finished":
             raise RunError(f"{store.path}: finished; there is nothing to resume")
         try:
-            the_plan = plan(
-                as_written_then(store.config()), source=str(Path(path) / "config.yaml")
-            )
+            the_plan = plan(as_written_then(store.config()), source=str(Path(path) / "config.yaml"))
         except RunConfigError as exc:
             raise RunError(str(exc)) from None
         store.check_config(the_plan.resolved(), upgrade=upgraded)
