@@ -73,10 +73,11 @@ def _as_before_a_field(run, drop: str = "habit_scale") -> None:
                 stage.pop(drop)
         return config
 
-    for cohort in sorted((run / "checkpoints").glob("ckpt-*/cohort/infant.json")) * bool(infant):
-        meta = json.loads(cohort.read_text())
-        pop(meta["config"], infant)
-        cohort.write_text(json.dumps(meta))
+    if infant:
+        for cohort in sorted((run / "checkpoints").glob("ckpt-*/cohort/infant.json")):
+            meta = json.loads(cohort.read_text())
+            pop(meta["config"], infant)
+            cohort.write_text(json.dumps(meta))
 
     config = without(yaml.safe_load((run / "config.yaml").read_text()))
     (run / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
