@@ -37,6 +37,7 @@ from safetensors.numpy import load_file, save_file
 from infancy.configfiles import ConfigModel, one_line, read_yaml
 from infancy.infants import Cohort, InfantConfig
 from infancy.infants.config import ConfigError
+from infancy.infants.config import as_written_then as infant_as_written_then
 from infancy.store import RunError, RunStore, environment
 
 from .lifetime import TABLES, Lifecycle
@@ -226,26 +227,13 @@ def start(the_plan: Plan, out: str | Path) -> RunStore:
     return RunStore.create(out, the_plan.resolved(), info)
 
 
-# Fields whose default changed after they were added, with the value that gives the
-# behaviour from before they existed. A run written before such a field is read with
-# that value, not today's default, so that it goes on as it started (a field added with
-# its default at the old behaviour, the rule, needs no entry).
-_BEFORE_THEY_EXISTED = {
-    # 2026-12-06: rewarded memories never fade by default; before, they faded as the rest.
-    ("infant", "memory", "reward_half_life"): None,
-}
-
-
 def as_written_then(config: dict[str, Any]) -> dict[str, Any]:
-    """A run's written configuration with each field of :data:`_BEFORE_THEY_EXISTED`
-    that it lacks set to the behaviour from before the field existed (a copy)."""
-    config = json.loads(json.dumps(config))
-    for *parents, key in _BEFORE_THEY_EXISTED:
-        node: Any = config
-        for name in parents:
-            node = node.get(name) if isinstance(node, dict) else None
-        if isinstance(node, dict) and key not in node:
-            node[key] = _BEFORE_THEY_EXISTED[(*parents, key)]
+    """A run's written configuration with its infant read as written then
+    (:func:`infancy.infants.config.as_written_then`: a field whose default changed since
+    it was added, absent, gets the behaviour from before it; a copy)."""
+    config = dict(config)
+    if "infant" in config:
+        config["infant"] = infant_as_written_then(config["infant"])
     return config
 
 

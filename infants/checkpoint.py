@@ -23,7 +23,7 @@ from safetensors.numpy import load_file, save_file
 
 from infancy.worlds.rules import Rules
 
-from .config import InfantConfig
+from .config import InfantConfig, as_written_then
 from .control import CONSTRAINTS
 from .nn import GroupAdam
 
@@ -215,11 +215,8 @@ def load(
             **config,
             "b": {**off, "cue_sectors": False, "habit": False, "habituation": 0.0, **b},
         }
-    memory = config.get("memory") if isinstance(config, dict) else None
-    # Nor one from before memory.reward_half_life (2026-12-06): its rewarded memories
-    # faded as the rest (null), where today's default keeps them.
-    if isinstance(memory, dict) and "reward_half_life" not in memory:
-        config = {**config, "memory": {**memory, "reward_half_life": None}}
+    # Nor one from before a field whose default changed since (memory.reward_half_life).
+    config = as_written_then(config)
     cohort = cls(
         InfantConfig.from_dict(config, source=str(source)),
         n,

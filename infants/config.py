@@ -7,6 +7,7 @@ typo is an error, not a silently ignored setting. ``load_config`` reads YAML wit
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -229,6 +230,32 @@ class BConfig(_Strict):
         if self.habit_pull > 0 and not self.habit:
             raise ValueError("habit_pull needs habit: true (the pull is the habit's)")
         return self
+
+
+# Infant fields whose default changed after they were added, with the value that gives
+# the behaviour from before they existed: a run or checkpoint written before such a field
+# is read with that value, not today's default, so that it goes on as it started (a field
+# added with its default at the old behaviour, the rule, needs no entry).
+BEFORE_THEY_EXISTED: dict[tuple[str, ...], Any] = {
+    # 2026-12-06: rewarded memories never fade by default; before, they faded as the rest.
+    ("memory", "reward_half_life"): None,
+}
+
+
+def as_written_then(config: Any) -> Any:
+    """An infant configuration as written, with each field of :data:`BEFORE_THEY_EXISTED`
+    that it lacks set to the behaviour from before the field existed (a copy; anything
+    but a mapping is returned as it is, for the config's own validation to name)."""
+    if not isinstance(config, dict):
+        return config
+    config = json.loads(json.dumps(config))
+    for *parents, key in BEFORE_THEY_EXISTED:
+        node: Any = config
+        for name in parents:
+            node = node.get(name) if isinstance(node, dict) else None
+        if isinstance(node, dict) and key not in node:
+            node[key] = BEFORE_THEY_EXISTED[(*parents, key)]
+    return config
 
 
 class MemoryConfig(_Strict):
