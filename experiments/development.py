@@ -83,6 +83,8 @@ CONDITIONS = {
     "cue-observe-gate": _config("cue-observe-gate"),
     # The default until session 26: memories of a rewarded step fade like the rest.
     "fading-rewards": _config("fading-rewards"),
+    # The steps that led to a reward remembered and rehearsed as part of it.
+    "credited-memory": _config("credited-memory"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -102,6 +104,7 @@ CANDIDATES = (
     "cue-observe",
     "cue-observe-gate",
     "fading-rewards",
+    "credited-memory",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""

@@ -480,8 +480,9 @@ class EpisodicMemory(ABC):
     def fade(self, factor: float, rewarded: float | None = None) -> None:
         """Scale every held item's salience by ``factor`` in (0, 1]: old memories weigh
         less, in sampling and against newcomers, than they did when stored. Items
-        stored with a non-zero ``reward`` field are scaled by ``rewarded`` instead,
-        where it is given (also in (0, 1])."""
+        stored with a non-zero ``reward`` field (or the field the store was told marks a
+        rewarded memory) are scaled by ``rewarded`` instead, where it is given (also in
+        (0, 1])."""
 
 
 _REGISTRIES: dict[str, dict[str, Callable[..., Any]]] = {"a": {}, "b": {}, "m": {}}

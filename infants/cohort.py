@@ -56,7 +56,7 @@ from . import checkpoint, system_a, system_b, system_m  # noqa: F401  (registers
 from .base import ACT, IMAGINE, MODES, OBSERVE, SLEEP, Transitions, create
 from .config import InfantConfig
 from .control import Controller
-from .memory import SalienceMemory
+from .memory import SalienceMemory, credit
 from .nn import Obs, ObsEncoder, fused_policy
 from .signals import Chunk, MetaSignals
 
@@ -913,7 +913,11 @@ class Cohort:
                 "senses_next": ((ns,), "uint8"),
                 "belief": ((self.a.latent,), "float32"),
                 "cue": ((self.cue_size,), "float32"),
+                # A step's share of the reward it led to (memory.credit_steps), only
+                # where credit reaches back: the default store is as it was.
+                **({"credit": ((), "float32")} if c.memory.credit_steps else {}),
             },
+            rewarded="credit" if c.memory.credit_steps else "reward",
         )
         t = c.chunk
         self._view = np.zeros((n, t + 1, ch, v, v), dtype=np.uint8)
@@ -1367,7 +1371,14 @@ class Cohort:
         # stays comparable as A's error falls and a reward or a word can outweigh it.
         err = sig["error_sample"][:, :t].numpy() * ~self._done[:, :t]
         surprise = np.minimum(err / (err.mean(1, keepdims=True) + 1e-6), 3.0)
-        salience = surprise + social + 5.0 * np.abs(self._reward[:, :t])
+        # A reward, or with memory.credit_steps the steps that led to it, is salient.
+        steps_back = self.config.memory.credit_steps
+        earned = (
+            credit(self._reward[:, :t], self._done[:, :t], steps_back, self.b.discount)
+            if steps_back
+            else self._reward[:, :t]
+        )
+        salience = surprise + social + 5.0 * np.abs(earned)
         keep = valid.numpy() & (salience >= act["store_threshold"][:, None])
         z_dim = self.a.latent
         # What is held fades over the chunk's t steps; rewarded steps by their own
@@ -1390,6 +1401,7 @@ class Cohort:
                 "senses_next": self._senses[:, 1 : t + 1],
                 "belief": self._s.numpy()[:, :t, z_dim : 2 * z_dim],
                 "cue": self._s.numpy()[:, :t, 2 * z_dim :],
+                **({"credit": earned} if steps_back else {}),
             },
             salience,
             keep,
@@ -1511,7 +1523,9 @@ class Cohort:
 
     def rehearse(self, dreaming: np.ndarray) -> dict[str, Any]:
         """Replay against forgetting: B relives ``dream_batch`` remembered steps and
-        imitates the actions that were rewarded (in the spirit of self-imitation
+        imitates the actions that were rewarded, and with ``memory.credit_steps`` those
+        that led to a reward within that many steps, in proportion to their share of it
+        (:func:`~infancy.infants.memory.credit`; in the spirit of self-imitation
         learning, Oh et al. 2018, without its advantage gate: see
         :meth:`~infancy.infants.system_b.PpoB.learn_replayed`), for the ``dreaming``
         infants with memories; ``b.replay_weight`` 0 turns it off."""
@@ -1528,7 +1542,8 @@ class Cohort:
         replayed = {
             "z": state,
             "action": torch.from_numpy(mem["action"]),
-            "reward": torch.from_numpy(mem["reward"]),
+            # With memory.credit_steps, the steps that led to a reward are imitated too.
+            "reward": torch.from_numpy(mem["credit" if "credit" in mem else "reward"]),
             "valid": torch.from_numpy(held),
         }
         gate = torch.as_tensor(dreaming & mem["held"], dtype=torch.float32)

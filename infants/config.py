@@ -131,6 +131,18 @@ class BConfig(_Strict):
     epochs: int = Field(3, ge=1, le=64, description="PPO epochs per chunk")
     clip: float = Field(0.2, gt=0.0, le=1.0, description="PPO ratio clip")
     entropy: float = Field(0.01, ge=0.0, description="entropy bonus")
+    entropy_floor: float = Field(
+        0.0,
+        ge=0.0,
+        le=2.0,
+        description="nats of policy entropy below which a state's policy is pushed back "
+        "up, by entropy_floor_weight times the shortfall (0: no floor, the default). Unlike "
+        "the entropy bonus it leaves a state alone whose policy keeps some choice, and "
+        "acts only where the policy has collapsed onto one action",
+    )
+    entropy_floor_weight: float = Field(
+        0.05, ge=0.0, description="weight of the shortfall below entropy_floor in B's loss"
+    )
     value_weight: float = Field(0.5, ge=0.0, description="value loss weight")
     imagined_value_weight: float = Field(
         0.5, ge=0.0, description="weight of the critic's regression on imagined returns"
@@ -277,6 +289,19 @@ class MemoryConfig(_Strict):
         "the default; null: half_life, as every other memory). Kept, the few successes "
         "of a rarely rewarded skill, such as a search, stay for replay to rehearse after "
         "newer experience has displaced the rest (docs/measurements.md, 2026-12-06)",
+    )
+
+    credit_steps: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="how many steps before a reward share its credit in memory (0: the "
+        "rewarded step alone, the default). A step up to this many steps before the next "
+        "reward of its episode (within its chunk) is remembered with that reward discounted "
+        "by B's gamma for each step between: it is as salient as that credit, fades as a "
+        "rewarded memory, and B's rehearsal imitates its action, so that a skill of several "
+        "steps (turn to the box, then reach into it) is rehearsed whole, not its last step "
+        "alone",
     )
 
     @field_validator("half_life", "reward_half_life")

@@ -17,10 +17,57 @@ so that a rare success outlasts the ordinary experience of its time.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from .base import EpisodicMemory
 
-__all__ = ["SalienceMemory"]
+__all__ = ["SalienceMemory", "credit"]
+
+
+def credit(reward: np.ndarray, done: np.ndarray, steps: int, gamma: float) -> np.ndarray:
+    """Each step's share of the next reward of its episode, ``float32[N, T]``.
+
+    A step with a non-zero reward keeps that reward. A step up to ``steps`` steps
+    before the next non-zero reward of the same episode gets that reward times
+    ``gamma`` to the power of the steps between them; every other step gets 0. The
+    episode ends after a step whose ``done`` is set, and the chunk ends it too: a reward
+    of the next chunk credits nothing here (credit is a lower bound of what led to it).
+
+    Parameters
+    ----------
+    reward, done
+        ``[N, T]`` the chunk's extrinsic rewards and episode ends.
+    steps
+        How far back credit reaches (0: the rewarded step alone, ``reward`` itself).
+    gamma
+        The discount per step back, in (0, 1].
+    """
+    out = np.zeros(reward.shape, dtype=np.float32)
+    _credit(
+        np.ascontiguousarray(reward, dtype=np.float32),
+        np.ascontiguousarray(done, dtype=np.bool_),
+        int(steps),
+        np.float32(gamma),
+        out,
+    )
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _credit(reward, done, steps, gamma, out) -> None:
+    n, t = reward.shape
+    for b in range(n):
+        ahead = np.float32(0.0)  # the next reward of this episode ...
+        gap = steps + 1  # ... this many steps ahead (beyond reach to begin with)
+        for i in range(t - 1, -1, -1):
+            if done[b, i]:  # step i ends its episode: what follows is another one's
+                ahead, gap = np.float32(0.0), steps + 1
+            if reward[b, i] != 0:
+                ahead, gap = reward[b, i], 0
+            elif gap <= steps:
+                gap += 1
+            if gap <= steps:
+                out[b, i] = ahead * gamma**gap
 
 
 class SalienceMemory(EpisodicMemory):
@@ -32,12 +79,20 @@ class SalienceMemory(EpisodicMemory):
         Infants and items per infant.
     fields
         ``name -> (shape per item, dtype)``.
+    rewarded
+        The field whose non-zero value marks a rewarded memory for :meth:`fade`
+        (``reward`` by default; the cohort names ``credit`` when
+        ``memory.credit_steps`` is above 0).
     """
 
     def __init__(
-        self, n: int, capacity: int, fields: dict[str, tuple[tuple[int, ...], str]]
+        self,
+        n: int,
+        capacity: int,
+        fields: dict[str, tuple[tuple[int, ...], str]],
+        rewarded: str = "reward",
     ) -> None:
-        self.n, self.capacity = n, capacity
+        self.n, self.capacity, self.rewarded = n, capacity, rewarded
         self.data = {
             k: np.zeros((n, capacity, *shape), dtype=dt) for k, (shape, dt) in fields.items()
         }
@@ -54,9 +109,9 @@ class SalienceMemory(EpisodicMemory):
         if rewarded is None or rewarded == factor:
             self.salience *= factor  # -inf (an empty slot) stays -inf
             return
-        if "reward" not in self.data:
-            raise ValueError("fade: rewarded needs a 'reward' field in the memory")
-        r = self.data["reward"]
+        if self.rewarded not in self.data:
+            raise ValueError(f"fade: rewarded needs a {self.rewarded!r} field in the memory")
+        r = self.data[self.rewarded]
         hit = (r != 0).reshape(self.n, self.capacity, -1).any(-1)
         self.salience *= np.where(hit, rewarded, factor)
 

@@ -152,8 +152,13 @@ class PpoB(SystemB):
             ratio = (logp - rollout["logp"]).exp()
             pg = -torch.min(ratio * adv_n, ratio.clamp(1 - c.clip, 1 + c.clip) * adv_n).mean(1)
             v_loss = (value - ret).pow(2).mean(1)
-            entropy = -(logp_all.exp() * logp_all).sum(-1).mean(1)
+            each = -(logp_all.exp() * logp_all).sum(-1)
+            entropy = each.mean(1)
             loss = pg + c.value_weight * v_loss - c.entropy * entropy
+            if c.entropy_floor > 0:
+                # Only the states whose policy has collapsed below the floor.
+                short = (c.entropy_floor - each).clamp_min(0.0).mean(1)
+                loss = loss + c.entropy_floor_weight * short
             self._update(loss, gate)
             stats = {"policy_loss": pg.detach(), "value_loss": v_loss.detach(), "entropy": entropy}
         return stats

@@ -175,15 +175,26 @@ def test_the_fading_rewards_config_is_the_old_memory_and_changes_nothing_else():
     assert the_plan.curriculum == default.curriculum
 
 
+def test_the_credited_memory_config_changes_the_credit_alone():
+    """credited-memory is the default infant with credit reaching 8 steps back."""
+    path = CONFIGS / "credited-memory.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    default = plan({})
+    assert (the_plan.infant.memory.credit_steps, default.infant.memory.credit_steps) == (8, 0)
+    memory = the_plan.infant.memory.model_copy(update={"credit_steps": 0})
+    assert the_plan.infant.model_copy(update={"memory": memory}) == default.infant
+    assert the_plan.curriculum == default.curriculum
+
+
 def test_a_development_condition_is_the_config_of_its_name(scripts):
     """experiments/development.py runs the condition that ``infancy run -c`` runs, for
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Ten today (no-cue-sectors, habit, habit-pull, no-habituation, kept-trials,
+    # Eleven today (no-cue-sectors, habit, habit-pull, no-habituation, kept-trials,
     # maturing-inhibition, imagination-gate, cue-observe, cue-observe-gate,
-    # fading-rewards): a renamed file must not empty the check.
-    assert len(names) >= 10, names
+    # fading-rewards, credited-memory): a renamed file must not empty the check.
+    assert len(names) >= 11, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = plan(yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()))

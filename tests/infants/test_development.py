@@ -940,6 +940,105 @@ def test_replay_keeps_a_skill_that_new_learning_would_overwrite(replay):
         assert bool((kept[got_y] < 0.2).all()), kept
 
 
+@pytest.mark.parametrize("credited", [True, False])
+def test_rehearsal_keeps_the_steps_that_led_to_a_reward_only_with_credit(credited):
+    """A skill of two steps: turn (action 1) where the toy is out of reach, then reach
+    (action 4) where it is rewarded. Rehearsed from memories whose turn holds its
+    share of the reward (memory.credit_steps), B keeps both steps; rehearsed from the
+    step's own reward (0 for the turn), only the reach."""
+    cohort = Cohort({"b": {"cue_sectors": False, "habituation": 0.0}}, n=4, seed=0)
+    b, n, d = cohort.b, cohort.n, cohort.state_size
+    g = torch.Generator().manual_seed(1)
+    turn_at, reach_at = torch.randn(d, generator=g), torch.randn(d, generator=g)
+    gamma = cohort.config.b.gamma
+    memory = {
+        "z": torch.cat([_skill_states(g, n, d, turn_at), _skill_states(g, n, d, reach_at)], 1),
+        "action": torch.cat([torch.full((n, 32), 1), torch.full((n, 32), 4)], 1),
+        "reward": torch.cat(
+            [torch.full((n, 32), gamma if credited else 0.0), torch.ones(n, 32)], 1
+        ),
+        "valid": torch.ones(n, 64, dtype=torch.bool),
+    }
+    before = _prob(b, _skill_states(g, n, d, turn_at), 1)
+    for _ in range(100):
+        b.learn_replayed(memory, torch.ones(n))
+    assert bool((_prob(b, _skill_states(g, n, d, reach_at), 4) > 0.8).all())
+    turn = _prob(b, _skill_states(g, n, d, turn_at), 1)
+    if credited:
+        assert bool((turn > 0.8).all()), turn
+    else:
+        assert bool((turn < 0.3).all()) and bool((turn < before + 0.1).all()), (before, turn)
+
+
+def _entropy(b, states: torch.Tensor) -> torch.Tensor:
+    with torch.no_grad():
+        logp = torch.log_softmax(b.evaluate(states)[0], -1)
+    return -(logp.exp() * logp).sum(-1).mean(1)
+
+
+def _unrewarded_practice(b, states: torch.Tensor, g: torch.Generator) -> None:
+    """One PPO update of ``b`` on its own actions in ``states``, none rewarded."""
+    n = states.shape[0]
+    with torch.no_grad():
+        logits, value = b.evaluate(states)
+        probs = torch.softmax(logits, -1)
+        action = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=g)
+        action = action.view(n, -1)
+        logp = torch.log(probs.gather(-1, action[..., None])[..., 0])
+    zero = torch.zeros(n, states.shape[1])
+    rollout = {"z": states, "action": action, "logp": logp, "value": value, "reward": zero}
+    b.learn({**rollout, "done": torch.ones_like(zero), "last_value": torch.zeros(n)}, torch.ones(n))
+
+
+def test_an_entropy_floor_brings_back_choice_only_where_the_policy_collapsed():
+    """A policy collapsed onto one action in some states (by rehearsal of one rewarded
+    action) and then never rewarded there mostly stays collapsed under PPO with no
+    entropy bonus; with ``b.entropy_floor`` it regains choice in every infant. Where
+    every state's entropy is above the floor, the floor changes nothing."""
+    from infancy.infants.config import BConfig
+    from infancy.infants.system_b import PpoB
+
+    n, d = 4, 16
+    g = torch.Generator().manual_seed(0)
+    centre = torch.randn(d, generator=g)
+    states = _skill_states(g, n, d, centre)
+
+    def new_b(**floor):
+        config = BConfig(entropy=0.0, **floor)
+        return PpoB(config, n, d, 8, torch.Generator().manual_seed(1))
+
+    # Above the floor everywhere (a new policy is near uniform, ln 8 = 2.08 nats): the
+    # same update, bit for bit.
+    fresh, floored = new_b(), new_b(entropy_floor=1.0)
+    _unrewarded_practice(fresh, states, torch.Generator().manual_seed(2))
+    _unrewarded_practice(floored, states, torch.Generator().manual_seed(2))
+    for p, q in zip(fresh.parameters(), floored.parameters(), strict=True):
+        assert torch.equal(p, q)
+    # Collapsed, then practised without reward.
+    out = {}
+    for floor in (0.0, 1.0):
+        # A strong weight, so that the floor's pull is plain against PPO's noise here.
+        b = new_b(entropy_floor=floor, entropy_floor_weight=1.0)
+        memory = {
+            "z": states,
+            "action": torch.full((n, 32), 1),
+            "reward": torch.ones(n, 32),
+            "valid": torch.ones(n, 32, dtype=torch.bool),
+        }
+        for _ in range(100):
+            b.learn_replayed(memory, torch.ones(n))
+        collapsed = _entropy(b, states)
+        assert bool((collapsed < 0.3).all()), collapsed
+        practice = torch.Generator().manual_seed(3)
+        for _ in range(100):
+            _unrewarded_practice(b, states, practice)
+        out[floor] = _entropy(b, states)
+    # Unrewarded PPO moves a collapsed policy at random (its advantages are the
+    # critic's normalised errors): on this draw one infant of four regains choice alone.
+    assert int((out[0.0] < 0.4).sum()) >= 3, out[0.0]
+    assert bool((out[1.0] > 0.7).all()), out[1.0]
+
+
 def _meta(n: int, **values) -> dict[str, np.ndarray]:
     base = {k: np.zeros(n) for k in META_STATES}
     base.update(energy=np.ones(n), trust=np.full(n, 0.8), prediction_error=np.ones(n))

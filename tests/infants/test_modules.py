@@ -225,6 +225,67 @@ def test_rewarded_memories_can_outlast_the_rest():
         SalienceMemory(1, 4, {"x": ((), "int64")}).fade(0.5, rewarded=1.0)
 
 
+def test_credit_reaches_back_to_the_steps_before_a_reward_within_its_episode():
+    """Each step gets the next reward of its episode discounted by the steps between,
+    up to ``steps`` back; an episode's end and the chunk's start bound it; 0 steps is
+    the reward itself."""
+    from infancy.infants.memory import credit
+
+    reward = np.zeros((2, 8), dtype=np.float32)
+    reward[0, 5] = 1.0
+    reward[1, 3] = 2.0
+    reward[1, 7] = 1.0  # the next chunk's steps would share it: not here
+    done = np.zeros((2, 8), dtype=bool)
+    done[1, 1] = True  # steps 0-1 are an episode that ended without a reward
+    got = credit(reward, done, 3, 0.5)
+    assert got[0].tolist() == [0.0, 0.0, 0.125, 0.25, 0.5, 1.0, 0.0, 0.0]
+    assert got[1].tolist() == [0.0, 0.0, 1.0, 2.0, 0.125, 0.25, 0.5, 1.0]
+    assert got.dtype == np.float32
+    assert (credit(reward, done, 0, 0.5) == reward).all()
+
+
+def test_a_store_can_be_told_which_field_marks_a_rewarded_memory():
+    """Told that ``credit`` marks a rewarded memory, the store spares a step that led
+    to a reward although its own reward is 0."""
+    fields = {"x": ((), "int64"), "reward": ((), "float32"), "credit": ((), "float32")}
+    items = {
+        "x": np.array([[1, 2, 3]]),
+        "reward": np.array([[0.0, 1.0, 0.0]]),
+        "credit": np.array([[0.9, 1.0, 0.0]]),
+    }
+    by_credit = SalienceMemory(1, 3, fields, rewarded="credit")
+    by_reward = SalienceMemory(1, 3, fields)
+    for mem in (by_credit, by_reward):
+        mem.store(items, np.full((1, 3), 4.0), np.ones((1, 3), dtype=bool))
+        mem.fade(0.5, rewarded=1.0)
+    assert by_credit.salience[0].tolist() == [4.0, 4.0, 2.0]
+    assert by_reward.salience[0].tolist() == [2.0, 4.0, 2.0]
+    with pytest.raises(ValueError, match="'credit' field"):
+        SalienceMemory(1, 3, {"x": ((), "int64")}, rewarded="credit").fade(0.5, 1.0)
+
+
+def test_the_cohort_remembers_the_steps_that_led_to_a_reward():
+    """With ``memory.credit_steps`` the store holds each step's credit: the rewarded
+    steps' reward, and a share of it for steps before one; without, no such field."""
+    config = {"memory": {"credit_steps": 4}, "chunk": 16}
+    cohort = Cohort(config, n=2, seed=0)
+    env = make_batch("reach-v0", 2, seed=0, autoreset=True)
+    env.reset()
+    cohort.live(env, 64)  # on this seed the first rewards come in the third chunk
+    data, held = cohort.memory.data, np.isfinite(cohort.memory.salience)
+    rewarded = held & (data["reward"] != 0)
+    before = held & (data["reward"] == 0) & (data["credit"] != 0)
+    assert rewarded.any() and before.any()
+    assert (data["credit"][rewarded] == data["reward"][rewarded]).all()
+    # A step before a reward holds a discounted share of it, gamma^1 to gamma^4.
+    gamma = cohort.config.b.gamma
+    share = data["credit"][before] / data["reward"][rewarded].max()
+    assert (share <= gamma + 1e-6).all() and (share >= gamma**4 - 1e-6).all()
+    assert "credit" not in Cohort({"chunk": 16}, n=2, seed=0).memory.data
+    with pytest.raises(ValueError, match="credit_steps"):
+        Cohort({"memory": {"credit_steps": -1}}, n=2)
+
+
 def test_a_half_life_below_one_step_is_refused():
     from infancy.infants import ConfigError, InfantConfig
 

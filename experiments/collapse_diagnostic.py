@@ -1,0 +1,186 @@
+"""Whether a run's infants have lost the search for a hidden toy in their policy, and
+what brings it back: the run's last checkpoint plays ``a-not-b-v0``, frozen, then
+practises it under each variant of its infant config and plays it again.
+
+    python experiments/collapse_diagnostic.py RUN [--steps 16000] [--play 2000]
+        [--seed 0] [--variant NAME=YAML ...]
+
+RUN is a run folder (``infancy run --out``) or a checkpoint's ``cohort`` folder. The
+frozen play (``--play`` steps, nothing learns) reports for each infant the share of its
+search-phase steps given to its most frequent action (1: the policy has collapsed onto
+one action where the search is to be made; a searching infant turns and reaches, about
+0.5) and its reward an episode (finding the toy is rewarded 1; about 2 an episode for an
+infant that finds it on every trial). An infant whose top share is at least 0.9 is
+counted as collapsed. Each variant then practises ``--steps`` steps of the world from the
+same checkpoint with its overrides of the infant config (learning on, System M
+deciding), and plays again. The default variants:
+
+- ``as-is``: the infant as it was;
+- ``entropy``: ``b.entropy`` 0.05 (a larger entropy bonus everywhere);
+- ``entropy-floor``: ``b.entropy_floor`` 1.0 (pushed up only below 1 nat);
+- ``no-novelty``: ``m.rule.intrinsic_weight`` 0 (no curiosity in B's reward);
+- ``no-replay``: ``b.replay_weight`` 0 (no rehearsal of remembered rewards).
+
+``--variant NAME=YAML`` replaces them (``--variant 'floor=b: {entropy_floor: 0.5}'``).
+One JSON line closes, with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import yaml
+
+from infancy.infants import Cohort
+from infancy.infants.checkpoint import load
+from infancy.worlds import make_batch
+
+VARIANTS = {
+    "as-is": {},
+    "entropy": {"b": {"entropy": 0.05}},
+    "entropy-floor": {"b": {"entropy_floor": 1.0}},
+    "no-novelty": {"m": {"rule": {"intrinsic_weight": 0.0}}},
+    "no-replay": {"b": {"replay_weight": 0.0}},
+}
+"""Each default variant's overrides of the infant config."""
+
+COLLAPSED = 0.9
+"""A top action share in the search phase at or above this counts as collapsed."""
+
+SEARCH = 3  # a-not-b-v0's search phase (worlds/scenarios/hiding.py)
+
+
+def cohort_folder(path: Path) -> Path:
+    """The cohort folder of ``path``: itself, or a run's last complete checkpoint's."""
+    if (path / "infant.json").is_file():
+        return path
+    from infancy.store import RunError, RunStore
+
+    try:
+        found = RunStore.open(path).latest_checkpoint()
+    except RunError as err:
+        raise SystemExit(f"RUN: {err}") from None
+    if found is None:
+        raise SystemExit(f"RUN: {path} has no checkpoint yet (nothing under checkpoints/)")
+    return found[0] / "cohort"
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def variant_of(cohort: Cohort, overrides: dict) -> Cohort:
+    """A copy of ``cohort`` (parameters, memory, state) living by its config with
+    ``overrides``; the overrides must not change the size of anything it holds."""
+    arrays, meta = cohort.state_dict()
+    config = _merge(cohort.config.model_dump(), overrides)
+    twin = Cohort(
+        config,
+        cohort.n,
+        seed=cohort.seed,
+        rules=cohort.rules,
+        view_size=cohort.view_size,
+        months_per_step=cohort.months_per_step,
+    )
+    twin.load_state_dict({k: v.copy() for k, v in arrays.items()}, meta)
+    return twin
+
+
+def play(cohort: Cohort, steps: int, seed: int) -> dict[str, list[float]]:
+    """``steps`` frozen steps of ``a-not-b-v0``: each infant's top action share in the
+    search phase and its reward an episode."""
+    n = cohort.n
+    env = make_batch("a-not-b-v0", n, seed=seed, autoreset=True)
+    view, senses = env.reset()
+    mind = cohort.new_mind()
+    gen = torch.Generator().manual_seed(seed)
+    counts = np.zeros((n, cohort.n_actions))
+    reward, episodes = np.zeros(n), np.zeros(n)
+    phase = np.zeros(n, dtype=np.int64)
+    for _ in range(steps):
+        action = cohort.act(view[:, 0], senses[:, 0], gen, mind)
+        searching = np.flatnonzero(phase == SEARCH)
+        np.add.at(counts, (searching, action[searching]), 1)
+        out = env.step(action[:, None])
+        view, senses = out.view, out.senses
+        phase = out.info["phase"].reshape(n)
+        reward += out.reward[:, 0]
+        done = out.terminated[:, 0] | out.truncated[:, 0]
+        episodes += done
+        mind.reset(done)
+    top = counts.max(1) / np.maximum(counts.sum(1), 1)
+    return {
+        "top_share": [round(float(v), 3) for v in top],
+        "reward": [round(float(v), 3) for v in reward / np.maximum(episodes, 1)],
+    }
+
+
+def _row(label: str, got: dict[str, list[float]]) -> str:
+    top, reward = np.array(got["top_share"]), np.array(got["reward"])
+    return (
+        f"| {label} | {int((top >= COLLAPSED).sum())} of {top.size} | {reward.mean():.2f} | "
+        + " ".join(f"{v:.2f}" for v in top)
+        + " | "
+        + " ".join(f"{v:.2f}" for v in reward)
+        + " |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("run", type=Path, help="a run folder or a checkpoint's cohort folder")
+    ap.add_argument("--steps", type=int, default=16000, help="practice steps per variant")
+    ap.add_argument("--play", type=int, default=2000, help="frozen steps of each play")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--variant", action="append", default=None, metavar="NAME=YAML")
+    args = ap.parse_args(argv)
+    for name in ("steps", "play"):
+        if getattr(args, name) < 1:
+            ap.error(f"--{name}: expected a positive number, got {getattr(args, name)}")
+    variants = dict(VARIANTS)
+    if args.variant:
+        variants = {}
+        for text in args.variant:
+            name, _, body = text.partition("=")
+            over = yaml.safe_load(body) if body else {}
+            if not name or not isinstance(over, dict):
+                ap.error(f"--variant: expected NAME=YAML mapping, got {text!r}")
+            variants[name] = over
+    folder = cohort_folder(args.run)
+    cohort = load(folder)
+    start = time.perf_counter()
+    results = {"before": play(cohort, args.play, args.seed)}
+    print(f"checkpoint: {folder} (age {cohort.age_months:.2f} months)")
+    print(
+        "| variant | collapsed | reward an episode | top action share by infant |"
+        " reward by infant |"
+    )
+    print("|---|---|---|---|---|")
+    print(_row("before (frozen)", results["before"]), flush=True)
+    for name, over in variants.items():
+        try:
+            twin = variant_of(cohort, over)
+        except (ValueError, TypeError) as err:
+            raise SystemExit(f"--variant {name}: {str(err).splitlines()[0]}") from None
+        world = make_batch("a-not-b-v0", cohort.n, seed=args.seed + 1, autoreset=True)
+        world.reset()
+        twin.live(world, args.steps)
+        results[name] = play(twin, args.play, args.seed)
+        print(_row(f"{name} +{args.steps:,}", results[name]), flush=True)
+    seconds = time.perf_counter() - start
+    line = {"config": {**vars(args), "run": str(args.run)}, "checkpoint": str(folder)}
+    line.update(variants=variants, results=results, seconds=round(seconds, 1))
+    print(json.dumps(line))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
