@@ -167,9 +167,10 @@ class PpoB(SystemB):
         self, replayed: dict[str, torch.Tensor], gate: torch.Tensor
     ) -> dict[str, Any]:
         """Rehearsal on remembered steps ``z[N, S, D]`` (states), ``action[N, S]``,
-        ``reward[N, S]``, ``valid[N, S]``: the action of a rewarded step is imitated in
-        proportion to its reward, and the critic's value there is raised to at least
-        the reward (a lower bound of the step's return). Unlike self-imitation gated
+        ``reward[N, S]`` (the step's reward, or its credit with
+        ``memory.credit_steps``), ``valid[N, S]``: the action of a rewarded step is
+        imitated in proportion to its reward, and the critic's value there is raised to
+        at least the reward (a lower bound of the step's return). Unlike self-imitation gated
         by the advantage, this keeps a skill whose value new practice elsewhere still
         props up while its actions drift (tests/infants/test_development.py)."""
         c = self.config
