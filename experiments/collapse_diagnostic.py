@@ -144,15 +144,18 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     for name in ("steps", "play"):
         if getattr(args, name) < 1:
-            ap.error(f"--{name}: expected a positive number, got {getattr(args, name)}")
+            ap.exit(2, f"--{name}: expected a positive number, got {getattr(args, name)}\n")
     variants = dict(VARIANTS)
     if args.variant:
         variants = {}
         for text in args.variant:
             name, _, body = text.partition("=")
-            over = yaml.safe_load(body) if body else {}
+            try:
+                over = yaml.safe_load(body) if body else {}
+            except yaml.YAMLError:
+                over = None
             if not name or not isinstance(over, dict):
-                ap.error(f"--variant: expected NAME=YAML mapping, got {text!r}")
+                ap.exit(2, f"--variant: expected NAME=YAML mapping, got {text!r}\n")
             variants[name] = over
     folder = cohort_folder(args.run)
     cohort = load(folder)
@@ -170,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
             twin = variant_of(cohort, over)
         except (ValueError, TypeError) as err:
             raise SystemExit(f"--variant {name}: {str(err).splitlines()[0]}") from None
+        except KeyError as err:  # a field that changes what the checkpoint holds
+            raise SystemExit(
+                f"--variant {name}: changes what the checkpoint holds (no {err} in it)"
+            ) from None
         world = make_batch("a-not-b-v0", cohort.n, seed=args.seed + 1, autoreset=True)
         world.reset()
         twin.live(world, args.steps)

@@ -8,11 +8,15 @@ import json
 import pytest
 
 from infancy.infants import Cohort
+from infancy.worlds import make_batch
 
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
     cohort = Cohort({"chunk": 16}, n=2, seed=0)
+    world = make_batch("reach-v0", 2, seed=0, autoreset=True)
+    world.reset()
+    cohort.live(world, 48)  # it has learned: its parameters are not a new cohort's
     path = tmp_path_factory.mktemp("ckpt") / "cohort"
     cohort.save(path)
     return path
@@ -47,6 +51,10 @@ def test_a_variant_changes_the_config_it_names_and_keeps_what_was_learned(script
     assert twin.config.model_copy(update={"b": cohort.config.b}) == cohort.config
     for p, q in zip(cohort.b.parameters(), twin.b.parameters(), strict=True):
         assert (p == q).all()
+    new = Cohort({"chunk": 16}, n=2, seed=0)
+    pairs = zip(new.b.parameters(), twin.b.parameters(), strict=True)
+    assert any((p != q).any() for p, q in pairs)
+    assert twin.steps == cohort.steps == 48
 
 
 def test_bad_input_gets_one_line_and_a_non_zero_exit(scripts, saved, tmp_path):
@@ -56,4 +64,10 @@ def test_bad_input_gets_one_line_and_a_non_zero_exit(scripts, saved, tmp_path):
     empty = scripts.run("collapse_diagnostic.py", tmp_path)
     assert empty.returncode != 0 and "RUN:" in empty.stderr
     steps = scripts.run("collapse_diagnostic.py", saved, "--steps", 0)
-    assert steps.returncode == 2 and "--steps: expected a positive number, got 0" in steps.stderr
+    assert steps.returncode == 2
+    assert steps.stderr.strip() == "--steps: expected a positive number, got 0"
+    garbled = scripts.run("collapse_diagnostic.py", saved, "--variant", "x=b: {")
+    assert garbled.returncode == 2 and len(garbled.stderr.strip().splitlines()) == 1
+    held = scripts.run("collapse_diagnostic.py", saved, "--variant", "c=memory: {credit_steps: 8}")
+    assert held.returncode != 0 and "changes what the checkpoint holds" in held.stderr
+    assert len(held.stderr.strip().splitlines()) == 1

@@ -286,6 +286,30 @@ def test_the_cohort_remembers_the_steps_that_led_to_a_reward():
         Cohort({"memory": {"credit_steps": -1}}, n=2)
 
 
+def test_the_cohort_rehearses_and_spares_memories_by_their_credit():
+    """With credit on, rehearsal imitates a remembered step in proportion to its credit
+    (here a step before a reward, whose own reward is 0), and the fade spares it as a
+    rewarded memory."""
+    config = {"memory": {"credit_steps": 4, "half_life": 16.0, "reward_half_life": 0}}
+    cohort = Cohort({**config, "chunk": 16}, n=2, seed=0)
+    assert cohort.memory.rewarded == "credit"
+    cohort.memory.salience[:, :4] = 4.0  # four held memories, each a step before a reward
+    cohort.memory.data["credit"][:, :4] = 0.9
+    seen = {}
+
+    def capture(replayed, gate):
+        seen["reward"] = replayed["reward"].clone()
+        return {}
+
+    cohort.b.learn_replayed = capture
+    cohort.rehearse(np.ones(2, dtype=bool))
+    assert torch.allclose(seen["reward"], torch.full_like(seen["reward"], 0.9))
+    env = make_batch("reach-v0", 2, seed=0, autoreset=True)
+    env.reset()
+    cohort.live(env, 16)  # one half-life: the credited memories do not fade
+    assert np.allclose(cohort.memory.salience[:, :4], 4.0)
+
+
 def test_a_half_life_below_one_step_is_refused():
     from infancy.infants import ConfigError, InfantConfig
 
