@@ -36,7 +36,8 @@ import numpy as np
 import torch
 import yaml
 
-from infancy.infants import Cohort
+from infancy.curricula.stages import merge
+from infancy.infants import Cohort, InfantConfig
 from infancy.infants.checkpoint import load
 from infancy.worlds import make_batch
 
@@ -70,28 +71,10 @@ def cohort_folder(path: Path) -> Path:
     return found[0] / "cohort"
 
 
-def _merge(base: dict, over: dict) -> dict:
-    out = dict(base)
-    for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
 def variant_of(cohort: Cohort, overrides: dict) -> Cohort:
     """A copy of ``cohort`` (parameters, memory, state) living by its config with
     ``overrides``; the overrides must not change the size of anything it holds."""
-    arrays, meta = cohort.state_dict()
-    config = _merge(cohort.config.model_dump(), overrides)
-    twin = Cohort(
-        config,
-        cohort.n,
-        seed=cohort.seed,
-        rules=cohort.rules,
-        view_size=cohort.view_size,
-        months_per_step=cohort.months_per_step,
-    )
-    twin.load_state_dict({k: v.copy() for k, v in arrays.items()}, meta)
-    return twin
+    return cohort.frozen(merge(cohort.config.model_dump(), overrides))
 
 
 def play(cohort: Cohort, steps: int, seed: int) -> dict[str, list[float]]:
@@ -159,6 +142,11 @@ def main(argv: list[str] | None = None) -> int:
             variants[name] = over
     folder = cohort_folder(args.run)
     cohort = load(folder)
+    for name, over in variants.items():  # a bad variant is told before any play
+        try:
+            InfantConfig.from_dict(merge(cohort.config.model_dump(), over))
+        except (ValueError, TypeError) as err:
+            raise SystemExit(f"--variant {name}: {str(err).splitlines()[0]}") from None
     start = time.perf_counter()
     results = {"before": play(cohort, args.play, args.seed)}
     print(f"checkpoint: {folder} (age {cohort.age_months:.2f} months)")

@@ -1606,12 +1606,14 @@ class Cohort:
         return stats
 
     # ------------------------------------------------------------------ probes
-    def frozen(self) -> Cohort:
+    def frozen(self, config: InfantConfig | dict[str, Any] | None = None) -> Cohort:
         """An independent copy for assessments: same parameters, memory and state;
-        nothing done with it changes this cohort."""
+        nothing done with it changes this cohort. ``config`` (this cohort's by default)
+        makes a copy that goes on by another config holding the same arrays (a
+        diagnostic's variant); one that changes what the cohort holds fails to load."""
         arrays, meta = self.state_dict()
         twin = Cohort(
-            self.config,
+            self.config if config is None else config,
             self.n,
             seed=self.seed,
             rules=self.rules,

@@ -873,6 +873,23 @@ def _prob(b, states: torch.Tensor, action: int) -> torch.Tensor:
     return torch.softmax(logits, -1)[..., action].mean(1)
 
 
+def _practise(b, states: torch.Tensor, g: torch.Generator, good_action: int | None = None):
+    """One PPO update of ``b`` on its own actions in ``states[N, S, D]`` (drawn with
+    ``g``), each a one-step episode rewarded 1 where it is ``good_action`` (none
+    rewarded without one)."""
+    n = states.shape[0]
+    with torch.no_grad():
+        logits, value = b.evaluate(states)
+        probs = torch.softmax(logits, -1)
+        action = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=g)
+        action = action.view(n, -1)
+        logp = torch.log(probs.gather(-1, action[..., None])[..., 0])
+    reward = (action == good_action).float() if good_action is not None else torch.zeros_like(logp)
+    rollout = {"z": states, "action": action, "logp": logp, "value": value, "reward": reward}
+    rollout.update(done=torch.ones_like(reward), last_value=torch.zeros(n))
+    b.learn(rollout, torch.ones(n))
+
+
 @pytest.mark.parametrize("replay", [True, False])
 def test_replay_keeps_a_skill_that_new_learning_would_overwrite(replay):
     """B learns skill X (action 4 in states near cx), then only skill Y (action 3 in
@@ -892,26 +909,7 @@ def test_replay_keeps_a_skill_that_new_learning_would_overwrite(replay):
     ones = torch.ones(n)
 
     def practise(centre, good_action):
-        states = _skill_states(g, n, d, centre)
-        with torch.no_grad():
-            logits, value = b.evaluate(states)
-            probs = torch.softmax(logits, -1)
-            action = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=g)
-            action = action.view(n, -1)
-            logp = torch.log(probs.gather(-1, action[..., None])[..., 0])
-        reward = (action == good_action).float()
-        b.learn(
-            {
-                "z": states,
-                "action": action,
-                "logp": logp,
-                "value": value,
-                "reward": reward,
-                "done": torch.ones_like(reward),
-                "last_value": torch.zeros(n),
-            },
-            ones,
-        )
+        _practise(b, _skill_states(g, n, d, centre), g, good_action)
 
     for _ in range(60):
         practise(cx, 4)
@@ -976,20 +974,6 @@ def _entropy(b, states: torch.Tensor) -> torch.Tensor:
     return -(logp.exp() * logp).sum(-1).mean(1)
 
 
-def _unrewarded_practice(b, states: torch.Tensor, g: torch.Generator) -> None:
-    """One PPO update of ``b`` on its own actions in ``states``, none rewarded."""
-    n = states.shape[0]
-    with torch.no_grad():
-        logits, value = b.evaluate(states)
-        probs = torch.softmax(logits, -1)
-        action = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=g)
-        action = action.view(n, -1)
-        logp = torch.log(probs.gather(-1, action[..., None])[..., 0])
-    zero = torch.zeros(n, states.shape[1])
-    rollout = {"z": states, "action": action, "logp": logp, "value": value, "reward": zero}
-    b.learn({**rollout, "done": torch.ones_like(zero), "last_value": torch.zeros(n)}, torch.ones(n))
-
-
 def test_an_entropy_floor_brings_back_choice_only_where_the_policy_collapsed():
     """A policy collapsed onto one action in some states (by rehearsal of one rewarded
     action) and then never rewarded there mostly stays collapsed under PPO with no
@@ -1010,8 +994,8 @@ def test_an_entropy_floor_brings_back_choice_only_where_the_policy_collapsed():
     # Above the floor everywhere (a new policy is near uniform, ln 8 = 2.08 nats): the
     # same update, bit for bit.
     fresh, floored = new_b(), new_b(entropy_floor=1.0)
-    _unrewarded_practice(fresh, states, torch.Generator().manual_seed(2))
-    _unrewarded_practice(floored, states, torch.Generator().manual_seed(2))
+    _practise(fresh, states, torch.Generator().manual_seed(2))
+    _practise(floored, states, torch.Generator().manual_seed(2))
     for p, q in zip(fresh.parameters(), floored.parameters(), strict=True):
         assert torch.equal(p, q)
     # Collapsed, then practised without reward.
@@ -1031,7 +1015,7 @@ def test_an_entropy_floor_brings_back_choice_only_where_the_policy_collapsed():
         assert bool((collapsed < 0.3).all()), collapsed
         practice = torch.Generator().manual_seed(3)
         for _ in range(100):
-            _unrewarded_practice(b, states, practice)
+            _practise(b, states, practice)
         out[floor] = _entropy(b, states)
     # Unrewarded PPO moves a collapsed policy at random (its advantages are the
     # critic's normalised errors): on this draw one infant of four regains choice alone.
