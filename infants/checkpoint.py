@@ -202,20 +202,9 @@ def load(
         have = arrays["energy"].shape[0] if "energy" in arrays else "no"
         raise ValueError(f"{source}: n: {n!r} does not match the arrays ({have} infants)")
     config = meta["config"]
-    b = config.get("b") if isinstance(config, dict) else None
-    # A checkpoint from before bottom-up orienting (b.orient) or geometric joint
-    # attention (b.follow) existed: its B learned without that cue, so it goes on without
-    # it rather than reading an input it never saw.
-    # Nor one from before the cue's sector code (b.cue_sectors), the motor habit
-    # (b.habit, both 2026-12-04) or habituation (b.habituation, 2026-12-05): its B's
-    # state is narrower.
-    if isinstance(b, dict):
-        off = {"orient": False, "follow": False} if {"orient", "follow"} - b.keys() else {}
-        config = {
-            **config,
-            "b": {**off, "cue_sectors": False, "habit": False, "habituation": 0.0, **b},
-        }
-    # Nor one from before a field whose default changed since (memory.reward_half_life).
+    # A checkpoint from before a field whose default changed since (B's cues, habituation,
+    # memory.reward_half_life) goes on as it was written; the motor habit (b.habit) was
+    # added off, so one from before it needs nothing.
     config = as_written_then(config)
     cohort = cls(
         InfantConfig.from_dict(config, source=str(source)),

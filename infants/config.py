@@ -249,6 +249,15 @@ class BConfig(_Strict):
 # is read with that value, not today's default, so that it goes on as it started (a field
 # added with its default at the old behaviour, the rule, needs no entry).
 BEFORE_THEY_EXISTED: dict[tuple[str, ...], Any] = {
+    # B's cues, on by default since they were added: a B that learned without one goes
+    # on without it rather than reading an input it never saw (its state is narrower).
+    # Bottom-up orienting (2026-12-03), geometric joint attention and the cue's sector
+    # code (2026-12-04).
+    ("b", "orient"): False,
+    ("b", "follow"): False,
+    ("b", "cue_sectors"): False,
+    # 2026-12-05: habituation's look-away is on by default; before, there was none.
+    ("b", "habituation"): 0.0,
     # 2026-12-06: rewarded memories never fade by default; before, they faded as the rest.
     ("memory", "reward_half_life"): None,
 }

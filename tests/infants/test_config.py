@@ -58,3 +58,32 @@ def test_load_config_from_yaml(tmp_path):
 def test_bad_cohort_size():
     with pytest.raises(ValueError, match="n: expected a positive number"):
         Cohort(n=0)
+
+
+def test_a_config_from_before_a_changed_default_reads_as_it_was_written():
+    """Each field of ``BEFORE_THEY_EXISTED`` is one whose default changed after it was
+    added: absent, it gets the behaviour from before it (not today's default, which an
+    entry equal to it would make pointless); written, it is kept; the rest is untouched."""
+    from infancy.infants.config import BEFORE_THEY_EXISTED, as_written_then
+
+    today = InfantConfig().model_dump(mode="json")
+    for (*parents, key), then in BEFORE_THEY_EXISTED.items():
+        node = today
+        for name in parents:
+            node = node[name]
+        assert node[key] != then, (*parents, key)
+        written = InfantConfig().model_dump(mode="json")
+        part = written
+        for name in parents:
+            part = part[name]
+        del part[key]
+        read = InfantConfig.from_dict(as_written_then(written)).model_dump(mode="json")
+        got = read
+        for name in parents:
+            got = got[name]
+        assert got[key] == then
+        got[key] = node[key]
+        assert read == today  # nothing else moved
+    kept = as_written_then({"b": {"orient": True}})
+    assert kept["b"]["orient"] is True and kept["b"]["follow"] is False
+    assert as_written_then({"chunk": 8}) == {"chunk": 8}  # no section, nothing to fill
