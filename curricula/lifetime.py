@@ -208,6 +208,9 @@ class Lifecycle:
         pull = getattr(cohort, "habit_pull", None)
         if pull is not None and any(s.habit_scale != 1.0 for s in stages):
             pull.set_scale(np.array([stages[k].habit_scale for k in self.stage]))
+        # And its geometric joint attention, where a stage turns it off.
+        if any(not s.follow for s in stages):
+            cohort.set_follow(np.array([stages[k].follow for k in self.stage]))
         driver.begin()
         end = min(self.step + cohort.config.chunk * self.segment_chunks, clock.lifetime_steps)
         ready = np.zeros(self.n, dtype=np.int64)

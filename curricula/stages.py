@@ -103,6 +103,14 @@ class Stage(_Strict):
         "in this stage: an inhibitory control that matures with age (Diamond 1985) is a "
         "curriculum's choice, scheduled, not learned (an infant with no pull has none)",
     )
+    follow: bool = Field(
+        True,
+        description="geometric joint attention (b.follow) on while in this stage; false: "
+        "the infant's word cue does not follow a caregiver's gaze or point along its line "
+        "(the nearest object still draws it), a joint attention that matures with age "
+        "(Butterworth & Jarrett 1991; Corkum & Moore 1998) as a curriculum's schedule, "
+        "not learned (an infant without b.follow has none)",
+    )
     source: str = Field("", description="where the stage's ages come from")
 
     @model_validator(mode="after")

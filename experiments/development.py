@@ -85,6 +85,8 @@ CONDITIONS = {
     "fading-rewards": _config("fading-rewards"),
     # The steps that led to a reward remembered and rehearsed as part of it.
     "credited-memory": _config("credited-memory"),
+    # Geometric joint attention from the crawler stage on (its stages are restated whole).
+    "maturing-joint-attention": _config("maturing-joint-attention"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -105,6 +107,7 @@ CANDIDATES = (
     "cue-observe-gate",
     "fading-rewards",
     "credited-memory",
+    "maturing-joint-attention",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""

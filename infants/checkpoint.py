@@ -122,6 +122,8 @@ def state_dict(cohort: Cohort) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     )
     if cohort.habit_pull is not None:  # its scale by stage (Stage.habit_scale)
         arrays["habit_scale"] = cohort.habit_pull.scale.numpy().copy()
+    if not cohort.follow.all() and cohort.config.b.follow:  # turned off by a stage
+        arrays["follow"] = cohort.follow.astype(np.uint8)
     meta = {
         "version": CHECKPOINT_VERSION,
         "config": cohort.config.model_dump(mode="json"),
@@ -281,6 +283,8 @@ def load_state_dict(cohort: Cohort, arrays: dict[str, np.ndarray], meta: dict[st
     if cohort.habit_pull is not None and "habit_scale" in arrays:
         # (added after version 4 with Stage.habit_scale: before it, the pull was whole)
         cohort.habit_pull.set_scale(arrays["habit_scale"])
+    # Stage.follow (added after version 4): saved only where a stage turned it off.
+    cohort.set_follow(arrays["follow"].astype(bool) if "follow" in arrays else True)
     if meta["version"] >= 4:
         cohort.permanence[...] = arrays["permanence"]
         cohort._held[...] = arrays["buf.held"].astype(bool)

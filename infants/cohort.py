@@ -582,7 +582,7 @@ def _word_cue(
         remembered = keep and not seen and file_str[i] > 0.0 and awake[i]
         if word[i] == 0 or not pathway:
             if (
-                follow
+                follow[i]
                 and awake[i]
                 and _follow(view, i, rays, dirs, forward, lateral, half, depth, cue)
             ):
@@ -964,6 +964,7 @@ class Cohort:
             self.b.prior = priors[0] if len(priors) == 1 else Priors(*priors)
         self._rays = cue_rays(int(self.view_size))
         self._dirs = cue_directions()
+        self._follow = np.full(self.n, bool(self.config.b.follow), dtype=np.bool_)
         # The view's kind codes (1 + kind) that are toys: what the object file keeps.
         self._toy = np.zeros(self.n_kinds + 1, dtype=np.bool_)
         flags = self.rules.kind_flags()
@@ -1058,6 +1059,20 @@ class Cohort:
         act = np.where(acting, action.numpy(), STAY)
         return act, logp, value, state
 
+    def set_follow(self, on) -> None:
+        """Turn geometric joint attention (``b.follow``) on or off for each infant
+        (``bool[N]`` or one bool): what a curriculum's stages schedule
+        (``Stage.follow``, a joint attention that matures). An infant whose config has
+        no ``b.follow`` has none to turn on."""
+        on = np.broadcast_to(np.asarray(on, dtype=np.bool_), (self.n,))
+        self._follow = np.ascontiguousarray(on & bool(self.config.b.follow))
+
+    @property
+    def follow(self) -> np.ndarray:
+        """``bool[N]``: whether each infant's word cue follows a caregiver's gaze or point
+        now (``b.follow``, as a stage may turn it off: :meth:`set_follow`)."""
+        return self._follow.copy()
+
     def attend(self) -> None:
         """Refresh the word-attention table the word cue reads (A's lexicon as it is
         now: :meth:`~infancy.infants.base.SystemA.word_attention`)."""
@@ -1091,7 +1106,7 @@ class Cohort:
             int(self.config.a.word_hold),
             bool(self.config.b.word_pathway),
             bool(self.config.b.orient),
-            bool(self.config.b.follow),
+            self._follow,
             self._rays,
             self._dirs,
             mind.word,

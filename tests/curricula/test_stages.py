@@ -224,6 +224,35 @@ def test_a_stage_scales_the_habit_s_pull_and_an_infant_without_one_has_none():
     assert life.cohort.habit_pull is None
 
 
+def test_a_stage_turns_joint_attention_off_and_an_infant_without_it_has_none(tmp_path):
+    """A stage's ``follow`` turns each infant's geometric joint attention (``b.follow``)
+    off while it lives in that stage and on again in the next, and a checkpoint keeps
+    the setting; an infant without ``b.follow`` has it nowhere. The default curriculum
+    has it on everywhere."""
+    from infancy.curricula.lifetime import Lifecycle
+    from infancy.infants import Cohort
+
+    assert all(st.follow for st in load_curriculum().stages)
+    base = load_curriculum(overlays=("tiny",))
+    on = (False, False, True, True)
+    stages = [{**st.model_dump(), "follow": f} for st, f in zip(base.stages, on, strict=True)]
+    cur = load_curriculum(overlays=("tiny",), stages=stages, probes={"every_months": 24.0})
+    life = Lifecycle(cur, n=2, seed=0)
+    seen = set()
+    while not life.done:
+        k = int(life.stage[0])
+        life.segment()
+        assert life.cohort.follow.tolist() == [on[k]] * 2
+        if not on[k]:
+            assert not Cohort.load(life.cohort.save(tmp_path / str(k))).follow.any()
+        seen.add(k)
+    assert seen == {0, 1, 2, 3}
+    life = Lifecycle(cur, n=2, seed=0, infant={"b": {"follow": False}})
+    while not life.done:
+        life.segment()
+        assert not life.cohort.follow.any()
+
+
 def test_the_default_practice_room_never_shows_the_probe_room_s_view():
     """The probe room is held out: the default curriculum's practice rooms for reaching
     (``reach-v0``) and crawling to a toy (``crawl-v0``), seated anywhere and facing any

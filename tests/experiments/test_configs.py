@@ -186,15 +186,32 @@ def test_the_credited_memory_config_changes_the_credit_alone():
     assert the_plan.curriculum == default.curriculum
 
 
+def test_maturing_joint_attention_is_the_default_with_the_cue_off_before_8_months():
+    path = CONFIGS / "maturing-joint-attention.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    default = plan({})
+    assert the_plan.infant == default.infant
+    assert [s.follow for s in the_plan.curriculum.stages] == [False, False, True, True]
+    assert next(s.from_months for s in the_plan.curriculum.stages if s.follow) == 8.0
+
+    def on(stage):  # the stage with the cue on and no text of its source
+        return stage.model_copy(update={"follow": True, "source": ""})
+
+    assert [on(s) for s in the_plan.curriculum.stages] == [on(s) for s in default.curriculum.stages]
+    ours = the_plan.curriculum.model_copy(update={"stages": default.curriculum.stages})
+    assert ours == default.curriculum
+
+
 def test_a_development_condition_is_the_config_of_its_name(scripts):
     """experiments/development.py runs the condition that ``infancy run -c`` runs, for
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Eleven today (no-cue-sectors, habit, habit-pull, no-habituation, kept-trials,
+    # Twelve today (no-cue-sectors, habit, habit-pull, no-habituation, kept-trials,
     # maturing-inhibition, imagination-gate, cue-observe, cue-observe-gate,
-    # fading-rewards, credited-memory): a renamed file must not empty the check.
-    assert len(names) >= 11, names
+    # fading-rewards, credited-memory, maturing-joint-attention): a renamed file must not
+    # empty the check.
+    assert len(names) >= 12, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = plan(yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()))

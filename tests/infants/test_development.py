@@ -760,6 +760,18 @@ def test_the_cue_points_where_the_caregiver_looks_or_points(cue):
     off = Cohort({"b": {"follow": False}}, n=n, seed=0)
     plain = off.word_cue(view, senses, off.new_mind())
     assert not np.array_equal(plain[:, 2] < 0, where == 2)
+    # Turned off for some infants (a stage's follow: false), those get the cue of an
+    # infant without it, the rest follow; the copies the probes use keep the setting,
+    # and an infant without b.follow cannot be turned on.
+    some = np.arange(n) % 3 == 0
+    on.set_follow(~some)
+    mixed = on.word_cue(view, senses, on.new_mind())
+    assert np.array_equal(mixed[some], plain[some]) and np.array_equal(mixed[~some], got[~some])
+    assert np.array_equal(on.frozen().follow, ~some)
+    on.set_follow(True)
+    assert np.array_equal(on.word_cue(view, senses, on.new_mind()), got)
+    off.set_follow(True)
+    assert not off.follow.any()
     # Eye contact alone: no direction to follow, so the cue is orienting's.
     s.cg[:, 1] = 1
     s.cg[:, 2] = 0
