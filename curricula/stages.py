@@ -107,8 +107,8 @@ class Stage(_Strict):
         True,
         description="geometric joint attention (b.follow) on while in this stage; false: "
         "the infant's word cue does not follow a caregiver's gaze or point along its line "
-        "(the nearest object still draws it), a joint attention that matures with age "
-        "(Butterworth & Jarrett 1991; Corkum & Moore 1998) as a curriculum's schedule, "
+        "(with b.orient the nearest object still draws it), a joint attention that matures "
+        "with age (Butterworth & Jarrett 1991; Corkum & Moore 1998) as a curriculum's schedule, "
         "not learned (an infant without b.follow has none)",
     )
     source: str = Field("", description="where the stage's ages come from")

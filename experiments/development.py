@@ -6,8 +6,10 @@ already there is not run again: re-run the same command to resume), then prints:
 
 1. per seed of each candidate for the default infant (:data:`CANDIDATES`: the default,
    ``no-cue-sectors``: the cue without its sector code; ``habit``; ``habit-pull``;
-   ``no-habituation``: the default before 2026-12-05, session 21; ``kept-trials`` and
-   ``maturing-inhibition``: their configs in experiments/configs), the criteria of
+   ``no-habituation``: the default before 2026-12-05, session 21; ``kept-trials``,
+   ``maturing-inhibition``, ``imagination-gate``, ``cue-observe``, ``cue-observe-gate``,
+   ``fading-rewards``, ``credited-memory`` and ``maturing-joint-attention``: their
+   configs in experiments/configs), the criteria of
    :func:`infancy.analysis.development.development_criteria` (milestones passed stably
    and kept, the order against children, words, A-not-B, violation of expectation);
 2. the ablations side by side (probes passed stably by at least 6 of the 8 infants, and

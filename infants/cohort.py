@@ -1059,11 +1059,17 @@ class Cohort:
         act = np.where(acting, action.numpy(), STAY)
         return act, logp, value, state
 
-    def set_follow(self, on) -> None:
-        """Turn geometric joint attention (``b.follow``) on or off for each infant
-        (``bool[N]`` or one bool): what a curriculum's stages schedule
-        (``Stage.follow``, a joint attention that matures). An infant whose config has
-        no ``b.follow`` has none to turn on."""
+    def set_follow(self, on: np.ndarray | bool) -> None:
+        """Turn geometric joint attention (``b.follow``) on or off for each infant: what
+        a curriculum's stages schedule (``Stage.follow``, a joint attention that
+        matures).
+
+        Parameters
+        ----------
+        on
+            ``bool[N]``, or one bool for every infant. An infant whose config has no
+            ``b.follow`` has none to turn on: it stays off.
+        """
         on = np.broadcast_to(np.asarray(on, dtype=np.bool_), (self.n,))
         self._follow = np.ascontiguousarray(on & bool(self.config.b.follow))
 

@@ -244,15 +244,16 @@ class BConfig(_Strict):
         return self
 
 
-# Infant fields whose default changed after they were added, with the value that gives
-# the behaviour from before they existed: a run or checkpoint written before such a field
-# is read with that value, not today's default, so that it goes on as it started (a field
-# added with its default at the old behaviour, the rule, needs no entry).
+# Infant fields whose default is not the behaviour from before they existed (added on, or
+# turned on later), with the value that gives that behaviour: a run or checkpoint written
+# before such a field is read with that value, not today's default, so that it goes on as
+# it started (a field added with its default at the old behaviour, the rule, needs no
+# entry).
 BEFORE_THEY_EXISTED: dict[tuple[str, ...], Any] = {
-    # B's cues, on by default since they were added: a B that learned without one goes
-    # on without it rather than reading an input it never saw (its state is narrower).
-    # Bottom-up orienting (2026-12-03), geometric joint attention and the cue's sector
-    # code (2026-12-04).
+    # B's cues: a B that learned without one goes on without it rather than reading an
+    # input it never saw (its state is narrower). Bottom-up orienting (added on,
+    # 2026-12-03), geometric joint attention (added on, 2026-12-04) and the cue's sector
+    # code (added off, on by default the same day).
     ("b", "orient"): False,
     ("b", "follow"): False,
     ("b", "cue_sectors"): False,

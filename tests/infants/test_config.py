@@ -61,10 +61,16 @@ def test_bad_cohort_size():
 
 
 def test_a_config_from_before_a_changed_default_reads_as_it_was_written():
-    """Each field of ``BEFORE_THEY_EXISTED`` is one whose default changed after it was
-    added: absent, it gets the behaviour from before it (not today's default, which an
-    entry equal to it would make pointless); written, it is kept; the rest is untouched."""
+    """Each field of ``BEFORE_THEY_EXISTED`` is one whose default is not the behaviour
+    from before it existed: absent, it gets that behaviour (not today's default, which an
+    entry equal to it would make pointless); written, it is kept; the rest is untouched.
+    B's cues and habituation, whose old checkpoints the loader once filled inline, and the
+    memory of rewards are all there."""
     from infancy.infants.config import BEFORE_THEY_EXISTED, as_written_then
+
+    assert {("b", k) for k in ("orient", "follow", "cue_sectors", "habituation")} | {
+        ("memory", "reward_half_life")
+    } <= BEFORE_THEY_EXISTED.keys()
 
     today = InfantConfig().model_dump(mode="json")
     for (*parents, key), then in BEFORE_THEY_EXISTED.items():
