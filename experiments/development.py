@@ -8,7 +8,8 @@ already there is not run again: re-run the same command to resume), then prints:
    ``no-cue-sectors``: the cue without its sector code; ``habit``; ``habit-pull``;
    ``no-habituation``: the default before 2026-12-05, session 21; ``kept-trials``,
    ``maturing-inhibition``, ``imagination-gate``, ``cue-observe``, ``cue-observe-gate``,
-   ``fading-rewards``, ``credited-memory`` and ``maturing-joint-attention``: their
+   ``fading-rewards``, ``credited-memory``, ``maturing-joint-attention`` and
+   ``kept-trials-joint-attention``: their
    configs in experiments/configs), the criteria of
    :func:`infancy.analysis.development.development_criteria` (milestones passed stably
    and kept, the order against children, words, A-not-B, violation of expectation);
@@ -23,6 +24,11 @@ and one JSON line with the numbers. Usage::
 
     python experiments/development.py --size small --seeds 3 --out dev-small
     python experiments/development.py --size full --seeds 3 --conditions default --out dev-full
+
+``--on NAME`` applies every condition on a candidate instead of the default (the
+ablations of a candidate before it is adopted): ``--on kept-trials --conditions
+no-memory`` runs the ``no-memory`` preset with kept-trials' curriculum and infant
+overrides, as ``no-memory@kept-trials__s0`` and so on (:func:`on_base`).
 
 ``--size full`` is the default lifetime (about 12 minutes per lifetime here).
 """
@@ -89,6 +95,8 @@ CONDITIONS = {
     "credited-memory": _config("credited-memory"),
     # Geometric joint attention from the crawler stage on (its stages are restated whole).
     "maturing-joint-attention": _config("maturing-joint-attention"),
+    # Kept trials and the maturing joint attention together.
+    "kept-trials-joint-attention": _config("kept-trials-joint-attention"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -110,21 +118,51 @@ CANDIDATES = (
     "fading-rewards",
     "credited-memory",
     "maturing-joint-attention",
+    "kept-trials-joint-attention",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""
 
 
-def specs(conditions: list[str], seeds: int, size: str) -> list[dict]:
+def on_base(cond: str, base: str | None) -> tuple[str, dict]:
+    """The name and run-config overrides of condition ``cond`` applied on candidate
+    ``base`` (None: on the default).
+
+    The condition's overrides are merged into the base's (mappings recursively, lists and
+    values replaced), an infant preset's name becoming the ``preset`` key of the base's
+    infant mapping; so ``no-memory`` on ``kept-trials`` is the no-memory preset with
+    ``b.reach_effort`` 0.05 and the kept trials' curriculum. The name is
+    ``cond@base``, or ``cond`` alone on the default; ``default`` on a base is the base
+    itself, under its own name (so its lifetimes in ``--out`` are not run again).
+    """
+    from infancy.curricula.stages import merge
+
+    config = json.loads(json.dumps(CONDITIONS[cond]))
+    if base is None or base == "default":
+        return cond, config
+    if base not in CANDIDATES:
+        raise SystemExit(f"--on: {base!r} is not a candidate; expected one of {CANDIDATES}")
+    if cond == "default":
+        return base, json.loads(json.dumps(CONDITIONS[base]))
+
+    def as_mapping(c: dict) -> dict:
+        # An infant given by a preset's name is that preset with no keys of its own.
+        return {**c, "infant": {"preset": c["infant"]}} if isinstance(c.get("infant"), str) else c
+
+    theirs = as_mapping(json.loads(json.dumps(CONDITIONS[base])))
+    return f"{cond}@{base}", merge(theirs, as_mapping(config))
+
+
+def specs(conditions: list[str], seeds: int, size: str, base: str | None = None) -> list[dict]:
     out = []
     for cond in conditions:
-        config = json.loads(json.dumps(CONDITIONS[cond]))
+        name, config = on_base(cond, base)
         cur = config.setdefault("curriculum", {})
         if SIZES[size] is not None:
             cur["preset"] = SIZES[size]
         for seed in range(seeds):
             out.append(
-                {**config, "seed": seed, "tables": ["probes", "audit"], "label": f"{cond}__s{seed}"}
+                {**config, "seed": seed, "tables": ["probes", "audit"], "label": f"{name}__s{seed}"}
             )
     return out
 
@@ -136,7 +174,7 @@ def run(args: argparse.Namespace) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     todo = [
         s
-        for s in specs(args.conditions, args.seeds, args.size)
+        for s in specs(args.conditions, args.seeds, args.size, args.on)
         if not (out / f"{s['label']}.probes.parquet").exists()
     ]
 
@@ -295,10 +333,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--executor", default="serial", choices=["serial", "process", "ray"])
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--out", required=True)
+    parser.add_argument(
+        "--on",
+        default=None,
+        choices=list(CANDIDATES),
+        help="apply the conditions on this candidate",
+    )
     parser.add_argument("--report-only", action="store_true", help="print the tables of --out")
     args = parser.parse_args(argv)
     out = Path(args.out) if args.report_only else run(args)
-    report(out, args.conditions, args.seeds)
+    report(out, [on_base(c, args.on)[0] for c in args.conditions], args.seeds)
 
 
 if __name__ == "__main__":

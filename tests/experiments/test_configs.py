@@ -202,17 +202,64 @@ def test_maturing_joint_attention_is_the_default_with_the_cue_off_before_8_month
     assert ours == default.curriculum
 
 
+def test_kept_trials_joint_attention_is_the_two_candidates_together():
+    path = CONFIGS / "kept-trials-joint-attention.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    kept = plan(yaml.safe_load((CONFIGS / "kept-trials.yaml").read_text()))
+    joint = plan(yaml.safe_load((CONFIGS / "maturing-joint-attention.yaml").read_text()))
+    # B's reach effort and the kept trials from one, the stages from the other.
+    assert the_plan.infant == kept.infant
+    assert the_plan.curriculum.worlds == kept.curriculum.worlds
+    assert [s.follow for s in the_plan.curriculum.stages] == [False, False, True, True]
+
+    def bare(stage):  # the stage without the text of its source
+        return stage.model_copy(update={"source": ""})
+
+    assert [bare(s) for s in the_plan.curriculum.stages] == [
+        bare(s) for s in joint.curriculum.stages
+    ]
+    ours = the_plan.curriculum.model_copy(update={"stages": joint.curriculum.stages})
+    assert ours == kept.curriculum.model_copy(update={"stages": joint.curriculum.stages})
+
+
 def test_a_development_condition_is_the_config_of_its_name(scripts):
     """experiments/development.py runs the condition that ``infancy run -c`` runs, for
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Twelve today (no-cue-sectors, habit, habit-pull, no-habituation, kept-trials,
+    # Thirteen today (no-cue-sectors, habit, habit-pull, no-habituation, kept-trials,
     # maturing-inhibition, imagination-gate, cue-observe, cue-observe-gate,
-    # fading-rewards, credited-memory, maturing-joint-attention): a renamed file must not
-    # empty the check.
-    assert len(names) >= 12, names
+    # fading-rewards, credited-memory, maturing-joint-attention,
+    # kept-trials-joint-attention): a renamed file must not empty the check.
+    assert len(names) >= 13, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = plan(yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()))
         assert (ours.infant, ours.curriculum) == (theirs.infant, theirs.curriculum), name
+
+
+def test_a_condition_on_a_candidate_is_its_overrides_on_the_candidate(scripts):
+    """``development.py --on``: the ablations of a candidate before it is adopted."""
+    development = scripts.load("development.py")
+    base = "kept-trials-joint-attention"
+    theirs = plan(yaml.safe_load((CONFIGS / f"{base}.yaml").read_text()))
+    for cond, preset in [("no-memory", "no-memory"), ("fixed-schedule-m", "fixed-schedule-m")]:
+        name, config = development.on_base(cond, base)
+        assert name == f"{cond}@{base}"
+        ours = plan(config)
+        alone = plan({"infant": preset})
+        # The preset's own change, and the candidate's infant overrides beside it.
+        want = alone.infant.model_copy(
+            update={"b": alone.infant.b.model_copy(update={"reach_effort": 0.05})}
+        )
+        assert ours.infant == want and ours.infant != theirs.infant
+        assert ours.curriculum == theirs.curriculum
+    # An infant override merges into the candidate's (habit on top of the reach effort).
+    _, habit = development.on_base("habit", base)
+    assert (plan(habit).infant.b.habit, plan(habit).infant.b.reach_effort) == (True, 0.05)
+    # The default on a candidate is the candidate, under its own name; on the default,
+    # a condition is itself.
+    assert development.on_base("default", base) == (base, development.CONDITIONS[base])
+    assert development.on_base("no-memory", None) == ("no-memory", {"infant": "no-memory"})
+    with pytest.raises(SystemExit, match="--on: 'no-memory' is not a candidate"):
+        development.on_base("default", "no-memory")
