@@ -8,8 +8,8 @@ already there is not run again: re-run the same command to resume), then prints:
    ``no-cue-sectors``: the cue without its sector code; ``habit``; ``habit-pull``;
    ``no-habituation``: the default before 2026-12-05, session 21; ``kept-trials``,
    ``maturing-inhibition``, ``imagination-gate``, ``cue-observe``, ``cue-observe-gate``,
-   ``fading-rewards``, ``credited-memory``, ``maturing-joint-attention`` and
-   ``kept-trials-joint-attention``: their
+   ``fading-rewards``, ``credited-memory``, ``maturing-joint-attention``,
+   ``kept-trials-joint-attention`` and ``kept-trials-maturing``: their
    configs in experiments/configs), the criteria of
    :func:`infancy.analysis.development.development_criteria` (milestones passed stably
    and kept, the order against children, words, A-not-B, violation of expectation);
@@ -97,6 +97,8 @@ CONDITIONS = {
     "maturing-joint-attention": _config("maturing-joint-attention"),
     # Kept trials and the maturing joint attention together.
     "kept-trials-joint-attention": _config("kept-trials-joint-attention"),
+    # That with the maturing inhibition (the habit's pull scaled by stage).
+    "kept-trials-maturing": _config("kept-trials-maturing"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -119,6 +121,7 @@ CANDIDATES = (
     "credited-memory",
     "maturing-joint-attention",
     "kept-trials-joint-attention",
+    "kept-trials-maturing",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""

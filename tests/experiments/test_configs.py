@@ -222,16 +222,40 @@ def test_kept_trials_joint_attention_is_the_two_candidates_together():
     assert ours == kept.curriculum.model_copy(update={"stages": joint.curriculum.stages})
 
 
+def test_kept_trials_maturing_adds_the_maturing_inhibition_to_the_two_together():
+    path = CONFIGS / "kept-trials-maturing.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    both = plan(yaml.safe_load((CONFIGS / "kept-trials-joint-attention.yaml").read_text()))
+    inhibition = plan(yaml.safe_load((CONFIGS / "maturing-inhibition.yaml").read_text()))
+    b = the_plan.infant.b
+    assert (b.habit, b.habit_pull, b.reach_effort) == (True, 4.0, 0.05)
+    assert the_plan.infant.b.model_copy(update={"reach_effort": 0.0}) == inhibition.infant.b
+    assert the_plan.infant.model_copy(update={"b": both.infant.b}) == both.infant
+    assert [s.habit_scale for s in the_plan.curriculum.stages] == [
+        s.habit_scale for s in inhibition.curriculum.stages
+    ]
+
+    def bare(stage):  # the stage without its pull's scale or the text of its source
+        return stage.model_copy(update={"habit_scale": 1.0, "source": ""})
+
+    assert [bare(s) for s in the_plan.curriculum.stages] == [
+        bare(s) for s in both.curriculum.stages
+    ]
+    ours = the_plan.curriculum.model_copy(update={"stages": both.curriculum.stages})
+    assert ours == both.curriculum
+
+
 def test_a_development_condition_is_the_config_of_its_name(scripts):
     """experiments/development.py runs the condition that ``infancy run -c`` runs, for
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Thirteen today (no-cue-sectors, habit, habit-pull, no-habituation, kept-trials,
+    # Fourteen today (no-cue-sectors, habit, habit-pull, no-habituation, kept-trials,
     # maturing-inhibition, imagination-gate, cue-observe, cue-observe-gate,
     # fading-rewards, credited-memory, maturing-joint-attention,
-    # kept-trials-joint-attention): a renamed file must not empty the check.
-    assert len(names) >= 13, names
+    # kept-trials-joint-attention, kept-trials-maturing): a renamed file must not empty
+    # the check.
+    assert len(names) >= 14, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = plan(yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()))
