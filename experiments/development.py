@@ -197,7 +197,7 @@ def run(args: argparse.Namespace) -> Path:
     return out
 
 
-def report(out: Path, conditions: list[str], seeds: int) -> dict:
+def report(out: Path, conditions: list[str], seeds: int, baseline: str = "default") -> dict:
     pd.set_option("display.width", 200)
     pd.set_option("display.max_colwidth", 90)
     summary: dict = {"criteria": {}, "ablations": {}, "m": {}}
@@ -266,7 +266,9 @@ def report(out: Path, conditions: list[str], seeds: int) -> dict:
     # The order against children per condition over its seeds, and its difference to the
     # default on the seeds both ran, with bootstrap intervals over infants: one seed's
     # tau-b moves by 0.3 or more when its 8 infants are drawn again.
-    order = order_by_condition({k: probes for k, (probes, _) in tables.items()})
+    # The order's differences are to the baseline: the candidate the conditions were
+    # applied on (``--on``), or the default.
+    order = order_by_condition({k: probes for k, (probes, _) in tables.items()}, baseline=baseline)
 
     def interval(lo, hi, what):
         return f"[{lo:.2f}, {hi:.2f}]" if pd.notna(lo) else f"cannot be computed: {what}"
@@ -282,12 +284,12 @@ def report(out: Path, conditions: list[str], seeds: int) -> dict:
                 interval(lo, hi, "fewer than 3 medians reached")
                 for lo, hi in zip(order["ci_low"], order["ci_high"], strict=True)
             ],
-            "minus the default (same seeds)": [
+            f"minus {'the default' if baseline == 'default' else baseline} (same seeds)": [
                 f"{d:+.3f} {interval(lo, hi, '')}, P(not above) {p:.2f}"
                 if pd.notna(d)
                 else "the baseline"
-                if c == "default"
-                else "cannot be computed: no seed shared with the default, or fewer than 3"
+                if c == baseline
+                else f"cannot be computed: no seed shared with {baseline}, or fewer than 3"
                 " medians reached"
                 for c, d, lo, hi, p in zip(
                     order["condition"],
@@ -345,7 +347,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--report-only", action="store_true", help="print the tables of --out")
     args = parser.parse_args(argv)
     out = Path(args.out) if args.report_only else run(args)
-    report(out, [on_base(c, args.on)[0] for c in args.conditions], args.seeds)
+    report(out, [on_base(c, args.on)[0] for c in args.conditions], args.seeds, args.on or "default")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ resumes without running them again, and prints the table and one JSON line."""
 from __future__ import annotations
 
 import json
+import shutil
 
 
 def _refuse(token: str):
@@ -37,3 +38,28 @@ def test_development_table_at_tiny_size(tmp_path, scripts):
     assert 0.0 < line["m"][0]["rule fit (chunk index, energy)"] <= 1.0
     again = scripts.run("development.py", *ARGS, out)  # everything is there: nothing runs again
     assert again.returncode == 0 and "done in" not in again.stdout
+
+    # --on: the conditions named on a candidate, and the order's differences taken to that
+    # candidate. The tiny default's tables stand in for both lifetimes (a report only).
+    base = "kept-trials-joint-attention"
+    for label in (base, f"no-memory@{base}"):
+        for name in ("probes", "audit"):
+            shutil.copy(out / f"default__s0.{name}.parquet", out / f"{label}__s0.{name}.parquet")
+    on = scripts.run(
+        "development.py",
+        *ARGS[:5],
+        "default",
+        "no-memory",
+        "--on",
+        base,
+        "--report-only",
+        "--out",
+        out,
+    )
+    assert on.returncode == 0, on.stderr[-2000:]
+    assert f"minus {base} (same seeds)" in on.stdout
+    order = {r["condition"]: r for r in json.loads(on.stdout.strip().splitlines()[-1])["order"]}
+    assert set(order) == {base, f"no-memory@{base}"}
+    assert order[base]["diff"] is None
+    if order[base]["tau_b"] is not None:  # the same tables: no difference at all
+        assert order[f"no-memory@{base}"]["diff"] == 0.0
