@@ -30,7 +30,8 @@ ablations of a candidate before it is adopted): ``--on kept-trials --conditions
 no-memory`` runs the ``no-memory`` preset with kept-trials' curriculum and infant
 overrides, as ``no-memory@kept-trials__s0`` and so on (:func:`on_base`).
 
-``--size full`` is the default lifetime (about 12 minutes per lifetime here).
+``--size full`` is the default lifetime (about 21-23 minutes a lifetime here, two at a
+time on the 2 cores; docs/measurements.md, session 29).
 """
 
 from __future__ import annotations
