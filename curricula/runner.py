@@ -53,6 +53,7 @@ __all__ = [
     "check",
     "execute",
     "load_plan",
+    "merge_run_configs",
     "plan",
     "resume",
     "start",
@@ -200,6 +201,27 @@ def infant_preset_keys(value: str | dict[str, Any], *, source: str) -> dict[str,
         )
     base = read_yaml(INFANT_PRESETS / f"{name}.yaml", f"{name}.yaml", ConfigError) or {}
     return merge(base, data)
+
+
+def merge_run_configs(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """Run-config overrides ``overlay`` merged into ``base`` (:func:`~.stages.merge`:
+    mappings recursively, lists and values replaced), reading an ``infant`` given as a
+    preset's name as ``{"preset": name}`` on either side, so that a preset named by one
+    and the infant keys of the other are both kept (see :func:`infant_preset_keys`).
+
+    Returns
+    -------
+    dict
+        A new mapping that shares nothing with its inputs.
+    """
+
+    def mapping(config: dict[str, Any]) -> dict[str, Any]:
+        out = json.loads(json.dumps(config))  # a deep copy: the caller may change it
+        if isinstance(out.get("infant"), str):
+            out["infant"] = {"preset": out["infant"]}
+        return out
+
+    return merge(mapping(base), mapping(overlay))
 
 
 def load_plan(path: str | Path, **changes: Any) -> Plan:

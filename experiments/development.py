@@ -132,29 +132,23 @@ def on_base(cond: str, base: str | None) -> tuple[str, dict]:
     """The name and run-config overrides of condition ``cond`` applied on candidate
     ``base`` (None: on the default).
 
-    The condition's overrides are merged into the base's (mappings recursively, lists and
-    values replaced), an infant preset's name becoming the ``preset`` key of the base's
-    infant mapping; so ``no-memory`` on ``kept-trials`` is the no-memory preset with
-    ``b.reach_effort`` 0.05 and the kept trials' curriculum. The name is
-    ``cond@base``, or ``cond`` alone on the default; ``default`` on a base is the base
-    itself, under its own name (so its lifetimes in ``--out`` are not run again).
+    The condition's overrides are merged into the base's
+    (:func:`~infancy.curricula.runner.merge_run_configs`: mappings recursively, lists and
+    values replaced, an infant preset's name kept beside the base's infant keys); so
+    ``no-memory`` on ``kept-trials`` is the no-memory preset with ``b.reach_effort`` 0.05
+    and the kept trials' curriculum. The name is ``cond@base``, or ``cond`` alone on the
+    default; ``default`` on a base is the base itself, under its own name (so its
+    lifetimes in ``--out`` are not run again).
     """
-    from infancy.curricula.stages import merge
+    from infancy.curricula.runner import merge_run_configs
 
-    config = json.loads(json.dumps(CONDITIONS[cond]))
     if base is None or base == "default":
-        return cond, config
+        return cond, json.loads(json.dumps(CONDITIONS[cond]))
     if base not in CANDIDATES:
         raise SystemExit(f"--on: {base!r} is not a candidate; expected one of {CANDIDATES}")
     if cond == "default":
         return base, json.loads(json.dumps(CONDITIONS[base]))
-
-    def as_mapping(c: dict) -> dict:
-        # An infant given by a preset's name is that preset with no keys of its own.
-        return {**c, "infant": {"preset": c["infant"]}} if isinstance(c.get("infant"), str) else c
-
-    theirs = as_mapping(json.loads(json.dumps(CONDITIONS[base])))
-    return f"{cond}@{base}", merge(theirs, as_mapping(config))
+    return f"{cond}@{base}", merge_run_configs(CONDITIONS[base], CONDITIONS[cond])
 
 
 def specs(conditions: list[str], seeds: int, size: str, base: str | None = None) -> list[dict]:
@@ -265,10 +259,9 @@ def report(out: Path, conditions: list[str], seeds: int, baseline: str = "defaul
     print(ablations.to_string(index=False))
     summary["ablations"] = ablations.to_dict("records")
     # The order against children per condition over its seeds, and its difference to the
-    # default on the seeds both ran, with bootstrap intervals over infants: one seed's
-    # tau-b moves by 0.3 or more when its 8 infants are drawn again.
-    # The order's differences are to the baseline: the candidate the conditions were
-    # applied on (``--on``), or the default.
+    # baseline (the default, or the candidate of ``--on``) on the seeds both ran, with
+    # bootstrap intervals over infants: one seed's tau-b moves by 0.3 or more when its 8
+    # infants are drawn again.
     order = order_by_condition({k: probes for k, (probes, _) in tables.items()}, baseline=baseline)
 
     def interval(lo, hi, what):

@@ -135,3 +135,27 @@ def test_the_catalogue_queries_every_run(finished, tmp_path):
         "WHERE t.run = 'whole' GROUP BY r.status"
     ).fetchall()
     assert got == [("finished", 2)]
+
+
+def test_merged_run_configs_keep_a_preset_named_on_one_side_and_infant_keys_on_the_other():
+    from infancy.curricula.runner import merge_run_configs
+
+    base = {"infant": {"b": {"reach_effort": 0.05}}, "curriculum": {"worlds": {"w": {"k": 1}}}}
+    over = {"infant": "no-memory"}
+    merged = merge_run_configs(base, over)
+    assert merged == {
+        "infant": {"b": {"reach_effort": 0.05}, "preset": "no-memory"},
+        "curriculum": {"worlds": {"w": {"k": 1}}},
+    }
+    # The other way round, and a plan of it holds both the preset's change and the key.
+    both = plan(merge_run_configs({"infant": "no-memory"}, {"infant": {"b": {"habit": True}}}))
+    assert (both.infant.a.memory_span, both.infant.b.habit) == (0.0, True)
+    # Lists are replaced, as in a run config; the result shares nothing with its inputs.
+    assert merge_run_configs({"tables": ["probes"]}, {"tables": ["audit"]}) == {"tables": ["audit"]}
+    merged["curriculum"]["worlds"]["w"]["k"] = 2
+    merged["infant"]["b"]["reach_effort"] = 0.0
+    assert base == {
+        "infant": {"b": {"reach_effort": 0.05}},
+        "curriculum": {"worlds": {"w": {"k": 1}}},
+    }
+    assert over == {"infant": "no-memory"}
