@@ -76,7 +76,6 @@ from infancy.constants import MODES
 from infancy.store import take_lock
 
 from .probe_records import PROBES
-from .stages import merge
 
 __all__ = [
     "SIZES",
@@ -218,9 +217,13 @@ class ExperimentSpec(ConfigModel):
         """One lifetime spec per condition and seed (plain mappings, in order)."""
         preset = SIZES[self.size]
         tables = sorted({m.needs for m in self.measures})
+        # Deferred, as in _check: the runner loads torch, which reading an experiment need not.
+        from .runner import merge_run_configs
+
         out = []
         for cond, over in self.conditions.items():
-            config = merge(self.base, over)
+            # An infant preset named on one side and infant keys on the other are both kept.
+            config = merge_run_configs(self.base, over)
             cur = dict(config.get("curriculum") or {})
             if preset is not None and "preset" not in cur:
                 cur["preset"] = preset

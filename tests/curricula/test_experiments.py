@@ -308,3 +308,29 @@ def test_a_measure_no_infant_has_gets_a_row_that_says_why(tmp_path):
         "value (a slope needs two batteries from the infant's first pass of a_not_b on)."
     )
     assert "nan" not in slope["verdict"]
+
+
+def test_a_preset_named_on_one_side_keeps_the_infant_keys_of_the_other(tmp_path):
+    # A plain merge would let the condition's preset name replace the base's infant keys
+    # (or the keys replace the name): each lifetime must carry both.
+    data = {
+        **TINY,
+        "base": {**TINY["base"], "infant": {"b": {"reach_effort": 0.05}}},
+        "conditions": {"cues": {}, "no-memory": {"infant": "no-memory"}},
+    }
+    spec = load_experiment(_write(tmp_path, data))
+    by_label = {s["label"]: s for s in spec.specs()}
+    assert by_label["no-memory__s0"]["infant"] == {
+        "preset": "no-memory",
+        "b": {"reach_effort": 0.05},
+    }
+    assert by_label["cues__s0"]["infant"] == {"b": {"reach_effort": 0.05}}
+    flipped = {
+        **TINY,
+        "base": {**TINY["base"], "infant": "no-memory"},
+        "conditions": {"cues": {}, "slow": {"infant": {"b": {"reach_effort": 0.05}}}},
+    }
+    spec = load_experiment(_write(tmp_path, flipped))
+    by_label = {s["label"]: s for s in spec.specs()}
+    assert by_label["slow__s1"]["infant"] == {"preset": "no-memory", "b": {"reach_effort": 0.05}}
+    assert by_label["cues__s1"]["infant"] == {"preset": "no-memory"}
