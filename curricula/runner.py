@@ -42,6 +42,7 @@ from infancy.store import RunError, RunStore, environment
 
 from .lifetime import TABLES, Lifecycle
 from .stages import Curriculum, CurriculumError, load_curriculum, merge
+from .stages import as_written_then as curriculum_as_written_then
 
 INFANT_PRESETS = Path(__file__).parents[1] / "infants" / "presets"
 
@@ -250,12 +251,15 @@ def start(the_plan: Plan, out: str | Path) -> RunStore:
 
 
 def as_written_then(config: dict[str, Any]) -> dict[str, Any]:
-    """A run's written configuration with its infant read as written then
-    (:func:`infancy.infants.config.as_written_then`: a field whose default changed since
-    it was added, absent, gets the behaviour from before it; a copy)."""
+    """A run's written configuration with its infant and its curriculum read as written
+    then (:func:`infancy.infants.config.as_written_then`,
+    :func:`.stages.as_written_then`: a field whose default changed since it was added,
+    absent, gets the behaviour from before it; a copy)."""
     config = dict(config)
     if "infant" in config:
         config["infant"] = infant_as_written_then(config["infant"])
+    if "curriculum" in config:
+        config["curriculum"] = curriculum_as_written_then(config["curriculum"])
     return config
 
 

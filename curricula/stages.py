@@ -343,6 +343,37 @@ def merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Keys of a resolved curriculum that the default curriculum sets since a date, with the
+# value that gives the behaviour from before: a run written before (its config.yaml is
+# the whole curriculum, merged into today's defaults when it is planned again) is read
+# with that value, not today's, so that it goes on as it started. A stored curriculum is
+# always resolved, so a key it lacks is one it ran without.
+BEFORE_THEY_EXISTED: dict[tuple[str, ...], Any] = {
+    # 2026-12-06: a third of the hiding game's trials are kept trials; before, none.
+    ("worlds", "a-not-b-v0", "kept"): 0.0,
+}
+
+
+def as_written_then(curriculum: Any) -> Any:
+    """A stored (resolved) curriculum with each key of :data:`BEFORE_THEY_EXISTED` that it
+    lacks set to the behaviour from before the default set it (a copy; anything but a
+    mapping is returned as it is, for the config's own validation to name)."""
+    if not isinstance(curriculum, dict):
+        return curriculum
+    out = merge(curriculum, {})
+    for *parents, key in BEFORE_THEY_EXISTED:
+        node = out
+        for name in parents:
+            child = node.get(name, {})
+            if not isinstance(child, dict):
+                break
+            node[name] = child = dict(child)  # copied on the way down: the input is kept
+            node = child
+        else:
+            node.setdefault(key, BEFORE_THEY_EXISTED[(*parents, key)])
+    return out
+
+
 def load_curriculum(
     preset: str | Path = "default",
     *,

@@ -6,11 +6,13 @@ already there is not run again: re-run the same command to resume), then prints:
 
 1. per seed of each candidate for the default infant (:data:`CANDIDATES`: the default,
    ``no-cue-sectors``: the cue without its sector code; ``habit``; ``habit-pull``;
-   ``no-habituation``: the default before 2026-12-05, session 21; ``kept-trials``,
+   ``no-habituation``: the default before 2026-12-05, session 21;
    ``maturing-inhibition``, ``imagination-gate``, ``cue-observe``, ``cue-observe-gate``,
-   ``fading-rewards``, ``credited-memory``, ``maturing-joint-attention``,
-   ``kept-trials-joint-attention`` and ``kept-trials-maturing``: their
-   configs in experiments/configs), the criteria of
+   ``fading-rewards``: the default before session 26; ``credited-memory``;
+   ``no-kept-trials``, ``early-joint-attention`` and
+   ``no-kept-trials-early-joint-attention``: the default before session 30, without one
+   or both of its kept trials and maturing joint attention; their configs in
+   experiments/configs), the criteria of
    :func:`infancy.analysis.development.development_criteria` (milestones passed stably
    and kept, the order against children, words, A-not-B, violation of expectation);
 2. the ablations side by side (probes passed stably by at least 6 of the 8 infants, and
@@ -26,9 +28,9 @@ and one JSON line with the numbers. Usage::
     python experiments/development.py --size full --seeds 3 --conditions default --out dev-full
 
 ``--on NAME`` applies every condition on a candidate instead of the default (the
-ablations of a candidate before it is adopted): ``--on kept-trials --conditions
-no-memory`` runs the ``no-memory`` preset with kept-trials' curriculum and infant
-overrides, as ``no-memory@kept-trials__s0`` and so on (:func:`on_base`).
+ablations of a candidate before it is adopted): ``--on no-kept-trials --conditions
+no-memory`` runs the ``no-memory`` preset with no-kept-trials' curriculum and infant
+overrides, as ``no-memory@no-kept-trials__s0`` and so on (:func:`on_base`).
 
 ``--size full`` is the default lifetime (about 21-23 minutes a lifetime here, two at a
 time on the 2 cores; docs/measurements.md, session 29).
@@ -81,7 +83,6 @@ CONDITIONS = {
     "habit": {"infant": {"b": {"habit": True}}},
     "habit-pull": {"infant": {"b": {"habit": True, "habit_pull": 4.0}}},
     "no-habituation": _config("no-habituation"),
-    "kept-trials": _config("kept-trials"),
     # The habit's pull scaled by stage (its stages are restated whole).
     "maturing-inhibition": _config("maturing-inhibition"),
     # System M's imagination gate opened wider.
@@ -94,12 +95,12 @@ CONDITIONS = {
     "fading-rewards": _config("fading-rewards"),
     # The steps that led to a reward remembered and rehearsed as part of it.
     "credited-memory": _config("credited-memory"),
-    # Geometric joint attention from the crawler stage on (its stages are restated whole).
-    "maturing-joint-attention": _config("maturing-joint-attention"),
-    # Kept trials and the maturing joint attention together.
-    "kept-trials-joint-attention": _config("kept-trials-joint-attention"),
-    # That with the maturing inhibition (the habit's pull scaled by stage).
-    "kept-trials-maturing": _config("kept-trials-maturing"),
+    # The default before session 30 in one of its two changes, and in both: no kept trials
+    # in the hiding game (and a free reach); geometric joint attention from birth (its
+    # stages are restated whole).
+    "no-kept-trials": _config("no-kept-trials"),
+    "early-joint-attention": _config("early-joint-attention"),
+    "no-kept-trials-early-joint-attention": _config("no-kept-trials-early-joint-attention"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -113,16 +114,15 @@ CANDIDATES = (
     "habit",
     "habit-pull",
     "no-habituation",
-    "kept-trials",
     "maturing-inhibition",
     "imagination-gate",
     "cue-observe",
     "cue-observe-gate",
     "fading-rewards",
     "credited-memory",
-    "maturing-joint-attention",
-    "kept-trials-joint-attention",
-    "kept-trials-maturing",
+    "no-kept-trials",
+    "early-joint-attention",
+    "no-kept-trials-early-joint-attention",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""
@@ -135,8 +135,8 @@ def on_base(cond: str, base: str | None) -> tuple[str, dict]:
     The condition's overrides are merged into the base's
     (:func:`~infancy.curricula.runner.merge_run_configs`: mappings recursively, lists and
     values replaced, an infant preset's name kept beside the base's infant keys); so
-    ``no-memory`` on ``kept-trials`` is the no-memory preset with ``b.reach_effort`` 0.05
-    and the kept trials' curriculum. The name is ``cond@base``, or ``cond`` alone on the
+    ``no-memory`` on ``no-kept-trials`` is the no-memory preset with ``b.reach_effort`` 0
+    and no kept trials in its curriculum. The name is ``cond@base``, or ``cond`` alone on the
     default; ``default`` on a base is the base itself, under its own name (so its
     lifetimes in ``--out`` are not run again).
     """

@@ -230,11 +230,12 @@ class BConfig(_Strict):
         "in sleep and imagination (0: none, as in the no-replay preset)",
     )
     reach_effort: float = Field(
-        0.0,
+        0.05,
         ge=0.0,
         le=1.0,
         description="cost of one reach in B's reward (a reach is effortful, so reaching at "
-        "nothing is not free)",
+        "nothing is not free; with the hiding game's kept trials, searching an empty "
+        "place costs, docs/measurements.md 2026-12-05)",
     )
 
     @model_validator(mode="after")
@@ -261,6 +262,9 @@ BEFORE_THEY_EXISTED: dict[tuple[str, ...], Any] = {
     ("b", "habituation"): 0.0,
     # 2026-12-06: rewarded memories never fade by default; before, they faded as the rest.
     ("memory", "reward_half_life"): None,
+    # 2026-12-06: a reach costs 0.05 by default (with the hiding game's kept trials);
+    # before, it was free.
+    ("b", "reach_effort"): 0.0,
 }
 
 

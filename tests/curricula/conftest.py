@@ -50,8 +50,9 @@ def _as_before_a_field(run, drop: str = "habit_scale") -> None:
     """Rewrite the run at ``run`` as code from before the field ``drop`` existed wrote
     it: ``config.yaml``, every checkpoint's ``config.json`` and the fingerprints in
     ``run.json`` and the checkpoints' ``meta.json`` without it. ``drop`` is a stage
-    field, or the dotted path of an infant field (``infant.memory.reward_half_life``),
-    which the checkpoints' cohorts (``cohort/infant.json``) lose as well."""
+    field, the dotted path of a curriculum key (``curriculum.worlds.a-not-b-v0``), or
+    that of an infant field (``infant.memory.reward_half_life``), which the checkpoints'
+    cohorts (``cohort/infant.json``) lose as well."""
     import json
 
     import yaml
@@ -59,6 +60,7 @@ def _as_before_a_field(run, drop: str = "habit_scale") -> None:
     from infancy.store import fingerprint
 
     infant = drop.split(".")[1:] if drop.startswith("infant.") else None
+    curriculum = drop.split(".")[1:] if drop.startswith("curriculum.") else None
 
     def pop(node: dict, path: list[str]) -> None:
         for name in path[:-1]:
@@ -68,6 +70,8 @@ def _as_before_a_field(run, drop: str = "habit_scale") -> None:
     def without(config: dict) -> dict:
         if infant:
             pop(config["infant"], infant)
+        elif curriculum:
+            pop(config["curriculum"], curriculum)
         else:
             for stage in config["curriculum"]["stages"]:
                 stage.pop(drop)

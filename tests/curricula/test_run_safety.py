@@ -229,6 +229,21 @@ def test_a_run_from_before_a_changed_default_goes_on_as_it_started(cut, as_befor
     assert Cohort.load(newest / "cohort").config.memory.reward_half_life is None
 
 
+def test_a_run_from_before_the_kept_trials_goes_on_without_them(cut, as_before_a_field):
+    # Written before the default curriculum kept a third of the hiding game's trials (its
+    # worlds without a-not-b-v0): resumed, it goes on with none, as it started, not with
+    # today's default merged into its curriculum.
+    from infancy.curricula.stages import load_curriculum
+
+    assert load_curriculum().worlds["a-not-b-v0"]["kept"] > 0
+    as_before_a_field(cut, drop="curriculum.worlds.a-not-b-v0")
+    written = yaml.safe_load((cut / "config.yaml").read_text())
+    assert "a-not-b-v0" not in written["curriculum"]["worlds"]
+    store, the_plan = resume(cut)
+    store.unlock()
+    assert the_plan.curriculum.worlds["a-not-b-v0"] == {"kept": 0.0}
+
+
 def test_a_run_from_before_a_field_still_refuses_a_changed_value(cut, as_before_a_field):
     as_before_a_field(cut)
     _edit(cut, lambda c: c.update(seed=4))

@@ -228,13 +228,16 @@ def test_a_stage_turns_joint_attention_off_and_an_infant_without_it_has_none(tmp
     """A stage's ``follow`` turns each infant's geometric joint attention (``b.follow``)
     off while it lives in that stage and on again in the next, and a checkpoint keeps
     the setting; an infant without ``b.follow`` has it nowhere. The default curriculum
-    has it on everywhere."""
+    has it off before 8 months (the newborn and reacher stages), a joint attention that
+    matures."""
     from infancy.curricula.lifetime import Lifecycle
     from infancy.infants import Cohort
 
-    assert all(st.follow for st in load_curriculum().stages)
-    base = load_curriculum(overlays=("tiny",))
     on = (False, False, True, True)
+    assert [(st.follow, st.from_months) for st in load_curriculum().stages] == list(
+        zip(on, (0.0, 4.0, 8.0, 12.0), strict=True)
+    )
+    base = load_curriculum(overlays=("tiny",))
     stages = [{**st.model_dump(), "follow": f} for st, f in zip(base.stages, on, strict=True)]
     cur = load_curriculum(overlays=("tiny",), stages=stages, probes={"every_months": 24.0})
     life = Lifecycle(cur, n=2, seed=0)

@@ -125,19 +125,6 @@ def test_the_no_habituation_config_turns_off_habituation_and_changes_nothing_els
     assert the_plan.curriculum == default.curriculum
 
 
-def test_the_kept_trials_config_adds_kept_trials_and_an_effortful_reach_only():
-    path = CONFIGS / "kept-trials.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
-    default = plan({})
-    assert the_plan.curriculum.worlds["a-not-b-v0"] == {"kept": 0.33}
-    assert "a-not-b-v0" not in default.curriculum.worlds
-    worlds = {k: v for k, v in the_plan.curriculum.worlds.items() if k != "a-not-b-v0"}
-    assert the_plan.curriculum.model_copy(update={"worlds": worlds}) == default.curriculum
-    assert the_plan.infant.b.reach_effort == 0.05 and default.infant.b.reach_effort == 0.0
-    b = the_plan.infant.b.model_copy(update={"reach_effort": 0.0})
-    assert the_plan.infant.model_copy(update={"b": b}) == default.infant
-
-
 @pytest.mark.parametrize(
     ("name", "fields"),
     [
@@ -186,13 +173,28 @@ def test_the_credited_memory_config_changes_the_credit_alone():
     assert the_plan.curriculum == default.curriculum
 
 
-def test_maturing_joint_attention_is_the_default_with_the_cue_off_before_8_months():
-    path = CONFIGS / "maturing-joint-attention.yaml"
+def test_the_no_kept_trials_config_turns_off_the_kept_trials_and_the_reach_effort_only():
+    """no-kept-trials is the default without the hiding game's kept trials and with a
+    free reach, as the default was in these two until 2026-12-06."""
+    path = CONFIGS / "no-kept-trials.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    default = plan({})
+    assert the_plan.curriculum.worlds["a-not-b-v0"] == {"kept": 0.0}
+    assert default.curriculum.worlds["a-not-b-v0"] == {"kept": 0.33}
+    worlds = {**the_plan.curriculum.worlds, "a-not-b-v0": {"kept": 0.33}}
+    assert the_plan.curriculum.model_copy(update={"worlds": worlds}) == default.curriculum
+    assert (the_plan.infant.b.reach_effort, default.infant.b.reach_effort) == (0.0, 0.05)
+    b = the_plan.infant.b.model_copy(update={"reach_effort": 0.05})
+    assert the_plan.infant.model_copy(update={"b": b}) == default.infant
+
+
+def test_early_joint_attention_is_the_default_with_the_cue_on_from_birth():
+    path = CONFIGS / "early-joint-attention.yaml"
     the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
     default = plan({})
     assert the_plan.infant == default.infant
-    assert [s.follow for s in the_plan.curriculum.stages] == [False, False, True, True]
-    assert next(s.from_months for s in the_plan.curriculum.stages if s.follow) == 8.0
+    assert [s.follow for s in the_plan.curriculum.stages] == [True, True, True, True]
+    assert [s.follow for s in default.curriculum.stages] == [False, False, True, True]
 
     def on(stage):  # the stage with the cue on and no text of its source
         return stage.model_copy(update={"follow": True, "source": ""})
@@ -202,15 +204,14 @@ def test_maturing_joint_attention_is_the_default_with_the_cue_off_before_8_month
     assert ours == default.curriculum
 
 
-def test_kept_trials_joint_attention_is_the_two_candidates_together():
-    path = CONFIGS / "kept-trials-joint-attention.yaml"
+def test_the_default_before_session_30_is_both_of_its_changes_undone():
+    path = CONFIGS / "no-kept-trials-early-joint-attention.yaml"
     the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
-    kept = plan(yaml.safe_load((CONFIGS / "kept-trials.yaml").read_text()))
-    joint = plan(yaml.safe_load((CONFIGS / "maturing-joint-attention.yaml").read_text()))
-    # B's reach effort and the kept trials from one, the stages from the other.
+    kept = plan(yaml.safe_load((CONFIGS / "no-kept-trials.yaml").read_text()))
+    joint = plan(yaml.safe_load((CONFIGS / "early-joint-attention.yaml").read_text()))
+    # The infant and the worlds from one, the stages from the other.
     assert the_plan.infant == kept.infant
     assert the_plan.curriculum.worlds == kept.curriculum.worlds
-    assert [s.follow for s in the_plan.curriculum.stages] == [False, False, True, True]
 
     def bare(stage):  # the stage without the text of its source
         return stage.model_copy(update={"source": ""})
@@ -222,40 +223,16 @@ def test_kept_trials_joint_attention_is_the_two_candidates_together():
     assert ours == kept.curriculum.model_copy(update={"stages": joint.curriculum.stages})
 
 
-def test_kept_trials_maturing_adds_the_maturing_inhibition_to_the_two_together():
-    path = CONFIGS / "kept-trials-maturing.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
-    both = plan(yaml.safe_load((CONFIGS / "kept-trials-joint-attention.yaml").read_text()))
-    inhibition = plan(yaml.safe_load((CONFIGS / "maturing-inhibition.yaml").read_text()))
-    b = the_plan.infant.b
-    assert (b.habit, b.habit_pull, b.reach_effort) == (True, 4.0, 0.05)
-    assert the_plan.infant.b.model_copy(update={"reach_effort": 0.0}) == inhibition.infant.b
-    assert the_plan.infant.model_copy(update={"b": both.infant.b}) == both.infant
-    assert [s.habit_scale for s in the_plan.curriculum.stages] == [
-        s.habit_scale for s in inhibition.curriculum.stages
-    ]
-
-    def bare(stage):  # the stage without its pull's scale or the text of its source
-        return stage.model_copy(update={"habit_scale": 1.0, "source": ""})
-
-    assert [bare(s) for s in the_plan.curriculum.stages] == [
-        bare(s) for s in both.curriculum.stages
-    ]
-    ours = the_plan.curriculum.model_copy(update={"stages": both.curriculum.stages})
-    assert ours == both.curriculum
-
-
 def test_a_development_condition_is_the_config_of_its_name(scripts):
     """experiments/development.py runs the condition that ``infancy run -c`` runs, for
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Fourteen today (no-cue-sectors, habit, habit-pull, no-habituation, kept-trials,
+    # Thirteen today (no-cue-sectors, habit, habit-pull, no-habituation,
     # maturing-inhibition, imagination-gate, cue-observe, cue-observe-gate,
-    # fading-rewards, credited-memory, maturing-joint-attention,
-    # kept-trials-joint-attention, kept-trials-maturing): a renamed file must not empty
-    # the check.
-    assert len(names) >= 14, names
+    # fading-rewards, credited-memory, no-kept-trials, early-joint-attention,
+    # no-kept-trials-early-joint-attention): a renamed file must not empty the check.
+    assert len(names) >= 13, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = plan(yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()))
@@ -265,7 +242,7 @@ def test_a_development_condition_is_the_config_of_its_name(scripts):
 def test_a_condition_on_a_candidate_is_its_overrides_on_the_candidate(scripts):
     """``development.py --on``: the ablations of a candidate before it is adopted."""
     development = scripts.load("development.py")
-    base = "kept-trials-joint-attention"
+    base = "no-kept-trials"
     theirs = plan(yaml.safe_load((CONFIGS / f"{base}.yaml").read_text()))
     for cond, preset in [("no-memory", "no-memory"), ("fixed-schedule-m", "fixed-schedule-m")]:
         name, config = development.on_base(cond, base)
@@ -274,13 +251,13 @@ def test_a_condition_on_a_candidate_is_its_overrides_on_the_candidate(scripts):
         alone = plan({"infant": preset})
         # The preset's own change, and the candidate's infant overrides beside it.
         want = alone.infant.model_copy(
-            update={"b": alone.infant.b.model_copy(update={"reach_effort": 0.05})}
+            update={"b": alone.infant.b.model_copy(update={"reach_effort": 0.0})}
         )
         assert ours.infant == want and ours.infant != theirs.infant
         assert ours.curriculum == theirs.curriculum
     # An infant override merges into the candidate's (habit on top of the reach effort).
     _, habit = development.on_base("habit", base)
-    assert (plan(habit).infant.b.habit, plan(habit).infant.b.reach_effort) == (True, 0.05)
+    assert (plan(habit).infant.b.habit, plan(habit).infant.b.reach_effort) == (True, 0.0)
     # The default on a candidate is the candidate, under its own name; on the default,
     # a condition is itself.
     assert development.on_base("default", base) == (base, development.CONDITIONS[base])

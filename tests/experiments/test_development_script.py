@@ -41,7 +41,7 @@ def test_development_table_at_tiny_size(tmp_path, scripts):
 
     # --on: the conditions named on a candidate, and the order's differences taken to that
     # candidate. The tiny default's tables stand in for both lifetimes (a report only).
-    base = "kept-trials-joint-attention"
+    base = "no-kept-trials"
     for label in (base, f"no-memory@{base}"):
         for name in ("probes", "audit"):
             shutil.copy(out / f"default__s0.{name}.parquet", out / f"{label}__s0.{name}.parquet")
