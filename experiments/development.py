@@ -8,11 +8,11 @@ already there is not run again: re-run the same command to resume), then prints:
    ``no-cue-sectors``: the cue without its sector code; ``habit``; ``habit-pull``;
    ``no-habituation``: the default before 2026-12-05, session 21;
    ``maturing-inhibition``, ``imagination-gate``, ``cue-observe``, ``cue-observe-gate``,
-   ``fading-rewards``: the default before session 26; ``credited-memory``;
-   ``no-kept-trials``, ``early-joint-attention`` and
-   ``no-kept-trials-early-joint-attention``: the default before session 30, without one
-   or both of its kept trials and maturing joint attention; their configs in
-   experiments/configs), the criteria of
+   ``fading-rewards``: rewarded memories fading, as before session 26;
+   ``credited-memory``; ``no-kept-trials`` and ``early-joint-attention``: the default
+   with one of session 30's two changes undone (the kept trials, the maturing joint
+   attention); ``no-kept-trials-early-joint-attention``: with both, the default before
+   session 30; their configs in experiments/configs), the criteria of
    :func:`infancy.analysis.development.development_criteria` (milestones passed stably
    and kept, the order against children, words, A-not-B, violation of expectation);
 2. the ablations side by side (probes passed stably by at least 6 of the 8 infants, and
@@ -31,6 +31,10 @@ and one JSON line with the numbers. Usage::
 ablations of a candidate before it is adopted): ``--on no-kept-trials --conditions
 no-memory`` runs the ``no-memory`` preset with no-kept-trials' curriculum and infant
 overrides, as ``no-memory@no-kept-trials__s0`` and so on (:func:`on_base`).
+
+A lifetime's tables in ``--out`` are taken as done whatever code or default made them:
+after the default changes (docs/measurements.md), start a new ``--out`` folder, or the
+report mixes lifetimes of two defaults.
 
 ``--size full`` is the default lifetime (about 21-23 minutes a lifetime here, two at a
 time on the 2 cores; docs/measurements.md, session 29).

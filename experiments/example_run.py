@@ -39,9 +39,10 @@ STEPS_PER_MONTH = 2000
 """The ``small`` clock of before 2026-12-04 (``small`` now lives 6,000 steps a month): at
 6,000 the example's tables grew from 0.56 MB to 1.6 MB, past the few hundred kB a
 package's example data should be. At 2,000 the four infants reach 7 of the 8 milestones,
-each by 2 to 4 of them (object permanence by 2, locomotion by none; made 2026-12-05,
-session 21, with habituation on, on a processor with AVX-512, whose floats differ from
-one without it);
+each by 1 to 4 of them (A-not-B by none, locomotion by 1, object permanence and gaze
+following by 2; made 2026-12-06, session 30, with kept trials and the maturing joint
+attention, on a processor with AVX-512, whose floats differ from one without it; in
+session 21 object permanence by 2 and locomotion by none);
 before the cue's sector code they learned words but not the reach (docs/measurements.md)."""
 DROPPED = ("created", "finished")
 """``run.json`` keys that differ at every making (times); the commit is dropped too."""

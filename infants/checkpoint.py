@@ -205,8 +205,8 @@ def load(
         raise ValueError(f"{source}: n: {n!r} does not match the arrays ({have} infants)")
     config = meta["config"]
     # A checkpoint from before a field whose default changed since (B's cues, habituation,
-    # memory.reward_half_life) goes on as it was written; the motor habit (b.habit) was
-    # added off, so one from before it needs nothing.
+    # b.reach_effort, memory.reward_half_life) goes on as it was written; the motor habit
+    # (b.habit) was added off, so one from before it needs nothing.
     config = as_written_then(config)
     cohort = cls(
         InfantConfig.from_dict(config, source=str(source)),

@@ -295,3 +295,37 @@ def test_the_default_practice_room_never_shows_the_probe_room_s_view():
         assert not shown("crawl-v0", body, worlds.get("crawl-v0", {}))
     assert shown("reach-v0", "reacher", {"room": 9, "anywhere": True})
     assert shown("crawl-v0", "walker", {"room": 9, "anywhere": True})
+
+
+def test_a_stored_curriculum_from_before_a_changed_default_reads_as_it_was_written():
+    """Each key of ``stages.BEFORE_THEY_EXISTED`` is one the default curriculum now sets
+    to something else than the behaviour before it: absent from a stored curriculum, it
+    gets that behaviour; written, it is kept; the rest, and the input, are untouched."""
+    import copy
+
+    from infancy.curricula.stages import BEFORE_THEY_EXISTED, as_written_then
+
+    today = load_curriculum().model_dump(mode="json")
+    assert ("worlds", "a-not-b-v0", "kept") in BEFORE_THEY_EXISTED
+    for *parents, key in BEFORE_THEY_EXISTED:
+        node = today
+        for name in parents:
+            node = node[name]
+        assert node[key] != BEFORE_THEY_EXISTED[(*parents, key)], (*parents, key)
+    assert as_written_then(today) == today  # written today: kept as written
+    old = copy.deepcopy(today)
+    del old["worlds"]["a-not-b-v0"]
+    before = copy.deepcopy(old)
+    then = as_written_then(old)
+    assert old == before  # a copy
+    assert then["worlds"]["a-not-b-v0"] == {"kept": 0.0}
+    assert {k: v for k, v in then["worlds"].items() if k != "a-not-b-v0"} == old["worlds"]
+    assert {k: v for k, v in then.items() if k != "worlds"} == {
+        k: v for k, v in old.items() if k != "worlds"
+    }
+    # Other parameters of that world stay, and a stored value is never replaced.
+    old["worlds"]["a-not-b-v0"] = {"delay": 3}
+    assert as_written_then(old)["worlds"]["a-not-b-v0"] == {"delay": 3, "kept": 0.0}
+    old["worlds"]["a-not-b-v0"] = {"kept": 0.5}
+    assert as_written_then(old)["worlds"]["a-not-b-v0"] == {"kept": 0.5}
+    assert as_written_then(None) is None  # not a mapping: left for validation to name

@@ -142,7 +142,8 @@ def test_a_not_b_kept_trials_leave_the_boxes_empty_and_come_on_top():
     assert (total, errors) == (5.0, 0)
     found = max(s for h, s in zip(hidden, steps, strict=True) if h != 0)
     assert min(s for h, s in zip(hidden, steps, strict=True) if h == 0) > found  # no sooner
-    assert run(0.0)[2] == [1, 1, 1, 2, 2]  # the default: no kept trials
+    # The world's default (the default curriculum keeps 0.33).
+    assert run(0.0)[2] == [1, 1, 1, 2, 2]
 
 
 def test_restrained_infant_cannot_turn():
