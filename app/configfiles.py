@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
-__all__ = ["ConfigModel", "one_line", "read_yaml"]
+__all__ = ["ConfigModel", "filled_as_then", "one_line", "read_yaml"]
 
 _BOOL = "tag:yaml.org,2002:bool"
 
@@ -139,6 +139,40 @@ def read_yaml(path: Any, source: str, error: type[Exception]) -> Any:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise error(f"{source}: not valid YAML{where}") from None
+
+
+def filled_as_then(
+    config: Any, before: dict[tuple[str, ...], Any], *, make_sections: bool = False
+) -> Any:
+    """A stored configuration with each key path of ``before`` that it lacks set to its
+    value there: the behaviour from before a default changed, so that what was written
+    then goes on as it started (a copy; anything but a mapping is returned as it is, for
+    the config's own validation to name).
+
+    Parameters
+    ----------
+    config
+        The configuration as written (resolved when it was stored).
+    before
+        Key path -> the value that gives the old behaviour.
+    make_sections
+        Whether a missing section on the path is made (a resolved curriculum leaves a
+        world it ran with its defaults out of ``worlds``) or means nothing to fill (an
+        infant config without the section).
+    """
+    if not isinstance(config, dict):
+        return config
+    config = json.loads(json.dumps(config))
+    for *parents, key in before:
+        node: Any = config
+        for name in parents:
+            if make_sections and isinstance(node, dict):
+                node = node.setdefault(name, {})
+            else:
+                node = node.get(name) if isinstance(node, dict) else None
+        if isinstance(node, dict) and key not in node:
+            node[key] = before[(*parents, key)]
+    return config
 
 
 def one_line(source: str, err: ValidationError) -> str:

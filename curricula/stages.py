@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from infancy.configfiles import ConfigModel, one_line, read_yaml
+from infancy.configfiles import ConfigModel, filled_as_then, one_line, read_yaml
 from infancy.worlds import list_worlds, scenario
 from infancy.worlds.rules import CaregiverHabits, load_rules
 
@@ -358,20 +358,8 @@ def as_written_then(curriculum: Any) -> Any:
     """A stored (resolved) curriculum with each key of :data:`BEFORE_THEY_EXISTED` that it
     lacks set to the behaviour from before the default set it (a copy; anything but a
     mapping is returned as it is, for the config's own validation to name)."""
-    if not isinstance(curriculum, dict):
-        return curriculum
-    out = merge(curriculum, {})
-    for *parents, key in BEFORE_THEY_EXISTED:
-        node = out
-        for name in parents:
-            child = node.get(name, {})
-            if not isinstance(child, dict):
-                break
-            node[name] = child = dict(child)  # copied on the way down: the input is kept
-            node = child
-        else:
-            node.setdefault(key, BEFORE_THEY_EXISTED[(*parents, key)])
-    return out
+    # A world the run lived with its own defaults is not in the stored worlds at all.
+    return filled_as_then(curriculum, BEFORE_THEY_EXISTED, make_sections=True)
 
 
 def load_curriculum(

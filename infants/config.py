@@ -7,7 +7,6 @@ typo is an error, not a silently ignored setting. ``load_config`` reads YAML wit
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from infancy.configfiles import ConfigModel, one_line, read_yaml
+from infancy.configfiles import ConfigModel, filled_as_then, one_line, read_yaml
 
 from .signals import SignalsConfig
 
@@ -272,16 +271,7 @@ def as_written_then(config: Any) -> Any:
     """An infant configuration as written, with each field of :data:`BEFORE_THEY_EXISTED`
     that it lacks set to the behaviour from before the field existed (a copy; anything
     but a mapping is returned as it is, for the config's own validation to name)."""
-    if not isinstance(config, dict):
-        return config
-    config = json.loads(json.dumps(config))
-    for *parents, key in BEFORE_THEY_EXISTED:
-        node: Any = config
-        for name in parents:
-            node = node.get(name) if isinstance(node, dict) else None
-        if isinstance(node, dict) and key not in node:
-            node[key] = BEFORE_THEY_EXISTED[(*parents, key)]
-    return config
+    return filled_as_then(config, BEFORE_THEY_EXISTED)
 
 
 class MemoryConfig(_Strict):
