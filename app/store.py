@@ -58,6 +58,7 @@ __all__ = [
     "catalogue",
     "environment",
     "fingerprint",
+    "first_difference",
     "list_runs",
     "processor_kind",
     "processor_maker",
@@ -352,7 +353,7 @@ class RunStore:
                 continue
             then = now(then)
             if fingerprint(then) != fingerprint(mine):
-                key, old, new = _first_difference(then, mine)
+                key, old, new = first_difference(then, mine)
                 raise RunError(
                     f"{source}: {key} changed since the run started ({old} -> {new}); {refused}"
                 )
@@ -570,9 +571,15 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _first_difference(old: Any, new: Any, key: str = "") -> tuple[str, str, str]:
+def first_difference(old: Any, new: Any, key: str = "") -> tuple[str, str, str]:
     """The first key (dotted) at which two JSON values differ (in value or in the
-    order of a mapping's keys), with both values."""
+    order of a mapping's keys), with both values shortened for a one-line message.
+
+    Returns
+    -------
+    tuple of str
+        ``(key, old, new)``; ``"absent"`` for a key one side lacks.
+    """
     if isinstance(old, dict) and isinstance(new, dict):
         for k in [*old, *(k for k in new if k not in old)]:
             sub = f"{key}.{k}" if key else str(k)
@@ -581,13 +588,13 @@ def _first_difference(old: Any, new: Any, key: str = "") -> tuple[str, str, str]
             if k not in old:
                 return sub, "absent", _short(new[k])
             if _json(old[k]) != _json(new[k]):
-                return _first_difference(old[k], new[k], sub)
+                return first_difference(old[k], new[k], sub)
         if list(old) != list(new):
             return key or "config", f"order {_short(list(old))}", _short(list(new))
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         for i, (a, b) in enumerate(zip(old, new, strict=True)):
             if _json(a) != _json(b):
-                return _first_difference(a, b, f"{key}.{i}" if key else str(i))
+                return first_difference(a, b, f"{key}.{i}" if key else str(i))
     return key or "config", _short(old), _short(new)
 
 

@@ -49,6 +49,9 @@ directory that is never overwritten and resumes where it stopped::
 
     experiment.yaml        the experiment as resolved (seeds, size, every default)
     experiment.json        status: name, question, lifetimes done and failed, executor
+    lifetimes.json         every lifetime's spec as resolved when the experiment started
+                           (infancy.curricula.work.resolved_spec): what a resume runs, so
+                           that a default changed in between does not mix two defaults
     lock.json              the writer's lock (one writer at a time)
     lifetimes/C__sS.parquet  the measure rows of one finished lifetime (atomic writes)
     failures.json          lifetimes that failed, with their spec and error
@@ -73,7 +76,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from infancy.configfiles import ConfigModel, one_line, read_yaml
 from infancy.constants import MODES
-from infancy.store import take_lock
+from infancy.store import fingerprint, take_lock
 
 from .probe_records import PROBES
 
@@ -92,6 +95,7 @@ SIZES = {"tiny": "tiny", "small": "small", "full": None}
 """Experiment size -> the curriculum preset of its lifetimes (``full``: the default)."""
 
 STATUS = "experiment.json"
+PLANNED = "lifetimes.json"
 TABLES_BY_KIND = {
     "probe_score": "probes",
     "probe_passed": "probes",
@@ -389,9 +393,20 @@ def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     os.replace(tmp, path)
 
 
+def _status_of(folder: Path) -> dict[str, Any]:
+    path = folder / STATUS
+    try:
+        st = json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, ValueError) as exc:
+        raise ExperimentError(f"{path}: unreadable ({exc})") from None
+    if not isinstance(st, dict):
+        raise ExperimentError(f"{path}: expected a mapping at the top level")
+    return st
+
+
 def _status(folder: Path, **changes: Any) -> dict[str, Any]:
     path = folder / STATUS
-    st = json.loads(path.read_text()) if path.exists() else {}
+    st = _status_of(folder)
     st.update(changes)
     _write_atomic(path, lambda p: p.write_text(json.dumps(st, indent=1)))
     return st
@@ -433,6 +448,13 @@ def run_experiment(
             raise ExperimentError(f"{folder}: not an experiment directory (no experiment.yaml)")
         data = read_yaml(folder / "experiment.yaml", str(folder), ExperimentError)
         spec = _check(data, str(folder))
+        then = _status_of(folder).get("experiment_sha256")
+        # The file as written, not as this code reads it: a field added since is no edit.
+        if then is not None and then != fingerprint(data):
+            raise ExperimentError(
+                f"{folder / 'experiment.yaml'}: changed since the experiment started; its "
+                "finished lifetimes were measured by the old one (run it in a new directory)"
+            )
     else:
         if spec is None or out is None:
             raise ExperimentError("run_experiment: give an experiment and out, or resume")
@@ -448,14 +470,52 @@ def run_experiment(
             (folder / "lifetimes").mkdir()
             resolved = spec.model_dump(mode="json")
             (folder / "experiment.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False))
-            _status(folder, name=spec.name, question=spec.question, created=time.time())
-        return _run(spec, folder, get_executor(executor, workers), progress)
+            _status(
+                folder,
+                name=spec.name,
+                question=spec.question,
+                created=time.time(),
+                experiment_sha256=fingerprint(resolved),
+            )
+        specs = _recorded(spec, folder)
+        return _run(spec, specs, folder, get_executor(executor, workers), progress)
     finally:
         os.close(fd)
 
 
-def _run(spec: ExperimentSpec, folder: Path, pool, progress) -> Path:
-    specs = spec.specs()
+def _recorded(spec: ExperimentSpec, folder: Path) -> list[dict[str, Any]]:
+    """The lifetimes to run, as the experiment recorded them when it started
+    (``lifetimes.json``; written now if the experiment has none and no lifetime is done).
+
+    The record, not the experiment's conditions as this code resolves them, decides a
+    resumed lifetime: a default that changed in between would otherwise give the
+    lifetimes still to run another infant or curriculum than the finished ones.
+    """
+    from .work import from_record, resolved_spec
+
+    path = folder / PLANNED
+    if not path.exists():
+        done = sorted((folder / "lifetimes").glob("*.parquet"))
+        if done:
+            raise ExperimentError(
+                f"{folder}: {len(done)} lifetimes are done but {PLANNED} is missing (an "
+                "experiment from before lifetimes were recorded), so what they ran with "
+                "cannot be known; run the experiment again in a new directory"
+            )
+        record = [resolved_spec(s) for s in spec.specs()]
+        _write_atomic(path, lambda p: p.write_text(json.dumps(record, indent=1)))
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ExperimentError(f"{path}: unreadable ({exc})") from None
+    if not isinstance(record, list) or not all(
+        isinstance(r, dict) and isinstance(r.get("label"), str) for r in record
+    ):
+        raise ExperimentError(f"{path}: expected a list of lifetime specs, each with a label")
+    return [from_record(r) for r in record]
+
+
+def _run(spec: ExperimentSpec, specs: list[dict[str, Any]], folder: Path, pool, progress) -> Path:
     todo = [s for s in specs if not (folder / "lifetimes" / f"{s['label']}.parquet").exists()]
     total, failed_list = len(specs), []
     done = total - len(todo)

@@ -23,10 +23,21 @@ from typing import Any
 import pandas as pd
 from pydantic import Field, field_validator
 
-from .lifetime import TABLES
-from .runner import RunConfig, execute, plan, start, tables
+from infancy.store import fingerprint, first_difference
 
-__all__ = ["LifetimeResult", "LifetimeSpec", "run_lifetime"]
+from .lifetime import TABLES
+from .runner import RunConfig, as_written_then, execute, plan, start, tables, upgraded
+
+__all__ = [
+    "LifetimeResult",
+    "LifetimeSpec",
+    "from_record",
+    "recorded_change",
+    "resolved_spec",
+    "run_lifetime",
+]
+
+_OWN = ("tables", "label", "run_dir")  # a spec's keys that are not run configuration
 
 
 class LifetimeSpec(RunConfig):
@@ -130,3 +141,53 @@ def run_lifetime(spec: LifetimeSpec | dict[str, Any]) -> LifetimeResult:
             traceback=traceback.format_exc(),
         )
     return LifetimeResult(raw, got, seconds=time.perf_counter() - tick)
+
+
+def resolved_spec(spec: LifetimeSpec | dict[str, Any]) -> dict[str, Any]:
+    """A lifetime spec with its run configuration as this code resolves it.
+
+    Every key of the curriculum and the infant config is written out
+    (:meth:`~infancy.curricula.runner.Plan.resolved`, the genome inside the infant
+    config); ``tables``, ``label`` and ``run_dir`` are kept. This is what a batch of
+    lifetimes records when it starts, so that the lifetimes it runs later are the ones
+    it started with, whatever default changes in between (:func:`recorded_change`,
+    :func:`from_record`).
+
+    Raises
+    ------
+    pydantic.ValidationError, infancy.curricula.runner.RunConfigError
+        A spec that is not a valid lifetime.
+    """
+    s = spec if isinstance(spec, LifetimeSpec) else LifetimeSpec.model_validate(spec)
+    out = plan(s.run_config(), source=f"lifetime {s.label or s.seed}").resolved()
+    out.update(tables=list(s.tables), label=s.label)
+    if s.run_dir is not None:
+        out["run_dir"] = s.run_dir
+    return out
+
+
+def from_record(record: dict[str, Any]) -> dict[str, Any]:
+    """The spec to run for a lifetime recorded by :func:`resolved_spec`, possibly by
+    older code: a field added since, whose default has changed since it was added, gets
+    the behaviour from before it (:func:`~infancy.curricula.runner.as_written_then`)."""
+    return as_written_then(record)
+
+
+def recorded_change(record: dict[str, Any], spec: LifetimeSpec | dict[str, Any]) -> str | None:
+    """How a recorded lifetime (:func:`resolved_spec`) differs from ``spec`` as this
+    code resolves it.
+
+    Returns
+    -------
+    str or None
+        ``None`` when they are the same lifetime (same run configuration, same tables),
+        else ``"KEY (OLD -> NEW)"`` for the first key that differs, the record read as
+        written then (:func:`~infancy.curricula.runner.upgraded`).
+    """
+    now = resolved_spec(spec)
+    then = upgraded({k: v for k, v in record.items() if k not in _OWN})
+    then.update({k: record[k] for k in _OWN if k in record})
+    if fingerprint(then) == fingerprint(now):
+        return None
+    key, old, new = first_difference(then, now)
+    return f"{key} ({old} -> {new})"

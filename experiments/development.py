@@ -32,9 +32,12 @@ ablations of a candidate before it is adopted): ``--on no-kept-trials --conditio
 no-memory`` runs the ``no-memory`` preset with no-kept-trials' curriculum and infant
 overrides, as ``no-memory@no-kept-trials__s0`` and so on (:func:`on_base`).
 
-A lifetime's tables in ``--out`` are taken as done whatever code or default made them:
-after the default changes (docs/measurements.md), start a new ``--out`` folder, or the
-report mixes lifetimes of two defaults.
+Each lifetime's run configuration, as resolved when it ran, is kept beside its tables
+(``LABEL.config.json``, :func:`infancy.curricula.work.resolved_spec`). A lifetime already in
+``--out`` is taken as done only if that record is the one its condition resolves to now
+(:func:`~infancy.curricula.work.recorded_change`): after a default changes, a resume into
+the old folder stops with one line naming the lifetime and the key that differs, rather
+than mixing lifetimes of two defaults in one report. ``--report-only`` reads what is there.
 
 ``--size full`` is the default lifetime (about 21-23 minutes a lifetime here, two at a
 time on the 2 cores; docs/measurements.md, session 29).
@@ -169,25 +172,61 @@ def specs(conditions: list[str], seeds: int, size: str, base: str | None = None)
     return out
 
 
+def not_done(out: Path, todo: list[dict]) -> list[dict]:
+    """The lifetimes of ``todo`` that ``out`` lacks.
+
+    Raises
+    ------
+    SystemExit
+        One line, when a lifetime there was made with another run configuration than
+        its condition resolves to now (a default changed, a config was edited), or has
+        no record of its configuration: its tables would be reported as this condition's.
+    """
+    from infancy.curricula.work import recorded_change
+
+    missing = []
+    for s in todo:
+        label = s["label"]
+        if not (out / f"{label}.probes.parquet").exists():
+            missing.append(s)
+            continue
+        path = out / f"{label}.config.json"
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise SystemExit(
+                f"{path}: {label} is in --out without a readable record of the configuration "
+                f"that made it ({type(exc).__name__}), so it cannot be checked against "
+                f"{label} now: use a new --out folder"
+            ) from None
+        change = recorded_change(record, s)
+        if change is not None:
+            raise SystemExit(
+                f"{path}: {label} was made with another configuration than {label} is now: "
+                f"{change}; use a new --out folder (or --report-only to read it)"
+            )
+    return missing
+
+
 def run(args: argparse.Namespace) -> Path:
     from infancy.curricula.executors import executor
+    from infancy.curricula.work import resolved_spec
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    todo = [
-        s
-        for s in specs(args.conditions, args.seeds, args.size, args.on)
-        if not (out / f"{s['label']}.probes.parquet").exists()
-    ]
+    todo = not_done(out, specs(args.conditions, args.seeds, args.size, args.on))
+    records = [resolved_spec(s) for s in todo]  # what each lifetime runs with
 
     def keep(i: int, result) -> None:
         # Written as each lifetime ends, so that a crash or a stop loses only the
-        # lifetimes still running (the executors call this in the order they finish).
+        # lifetimes still running (the executors call this in the order they finish);
+        # the probe table last, as it marks the lifetime done.
         label = todo[i]["label"]
         if not result.ok:
             print(f"{label}: failed: {result.error}", file=sys.stderr)
             return
-        for name in ("probes", "audit"):
+        (out / f"{label}.config.json").write_text(json.dumps(records[i], indent=1))
+        for name in ("audit", "probes"):
             result.tables[name].to_parquet(out / f"{label}.{name}.parquet")
         print(f"{label}: done in {result.seconds:.0f} s", flush=True)
 

@@ -3,6 +3,7 @@ kill, and bad input."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -334,3 +335,73 @@ def test_a_preset_named_on_one_side_keeps_the_infant_keys_of_the_other(tmp_path)
     by_label = {s["label"]: s for s in spec.specs()}
     assert by_label["slow__s1"]["infant"] == {"preset": "no-memory", "b": {"reach_effort": 0.05}}
     assert by_label["cues__s1"]["infant"] == {"preset": "no-memory"}
+
+
+class _Stop(Exception):
+    """Raised from a progress callback: the experiment stops as if killed."""
+
+
+@pytest.fixture
+def half_done(tmp_path) -> tuple[Path, Path]:
+    """A one-seed tiny experiment stopped after its first lifetime: (yaml, folder)."""
+    exp = _write(tmp_path, {**TINY, "seeds": 1})
+    out = tmp_path / "half"
+
+    def stop(done: int, total: int, failed: int) -> None:
+        if done:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        run_experiment(load_experiment(exp), out, executor="serial", progress=stop)
+    assert len(list((out / "lifetimes").glob("*.parquet"))) == 1
+    return exp, out
+
+
+def test_a_resumed_experiment_runs_the_lifetimes_it_recorded_when_it_started(
+    half_done, monkeypatch
+):
+    # A default changed between the start and the resume (here: every condition now
+    # resolves with a less reliable caregiver) must not reach the lifetimes still to
+    # run, or the experiment would compare lifetimes of two defaults.
+    from infancy.curricula import executors
+    from infancy.curricula.experiments import ExperimentSpec
+    from infancy.curricula.work import recorded_change
+
+    _, out = half_done
+    record = {r["label"]: r for r in json.loads((out / "lifetimes.json").read_text())}
+    assert set(record) == {"cues__s0", "no-cues__s0"}
+    today = ExperimentSpec.specs
+
+    def changed_default(self):
+        out = []
+        for s in today(self):
+            cur = s["curriculum"]
+            caregiver = {**cur.get("caregiver", {}), "reliability": 0.5}
+            out.append({**s, "curriculum": {**cur, "caregiver": caregiver}})
+        return out
+
+    monkeypatch.setattr(ExperimentSpec, "specs", changed_default)
+    ran = []
+    real = executors.run_lifetime
+    monkeypatch.setattr(executors, "run_lifetime", lambda s: ran.append(s) or real(s))
+    run_experiment(resume=out, executor="serial")
+    assert [s["label"] for s in ran] == ["no-cues__s0"]
+    assert recorded_change(record["no-cues__s0"], ran[0]) is None
+    # The changed default is a different lifetime: the check above could fail.
+    now = {s["label"]: s for s in changed_default(load_experiment(out / "experiment.yaml"))}
+    assert "reliability" in recorded_change(record["no-cues__s0"], now["no-cues__s0"])
+    assert (out / "summary.parquet").exists()
+
+
+def test_a_resume_refuses_an_edited_experiment_or_lifetimes_it_cannot_check(half_done):
+    _, out = half_done
+    path = out / "experiment.yaml"
+    written = path.read_text()
+    path.write_text(written.replace("seeds: 1", "seeds: 2"))
+    with pytest.raises(ExperimentError, match=r"experiment.yaml: changed since the experiment"):
+        run_experiment(resume=out, executor="serial")
+    path.write_text(written)
+    (out / "lifetimes.json").unlink()  # as an experiment from before the record
+    with pytest.raises(ExperimentError, match=r"1 lifetimes are done but lifetimes.json is"):
+        run_experiment(resume=out, executor="serial")
+    assert len(list((out / "lifetimes").glob("*.parquet"))) == 1  # nothing was lost

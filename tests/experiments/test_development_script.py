@@ -20,6 +20,7 @@ def test_development_table_at_tiny_size(tmp_path, scripts):
     assert first.returncode == 0, first.stderr[-2000:]
     assert sorted(p.name for p in out.iterdir()) == [
         "default__s0.audit.parquet",
+        "default__s0.config.json",
         "default__s0.probes.parquet",
     ]
     assert "default__s0: done" in first.stdout
@@ -38,6 +39,24 @@ def test_development_table_at_tiny_size(tmp_path, scripts):
     assert 0.0 < line["m"][0]["rule fit (chunk index, energy)"] <= 1.0
     again = scripts.run("development.py", *ARGS, out)  # everything is there: nothing runs again
     assert again.returncode == 0 and "done in" not in again.stdout
+
+    # A lifetime made with another configuration (as after a default changed) is not
+    # taken as this condition's: the resume stops with one line and writes nothing.
+    record_path = out / "default__s0.config.json"
+    record = json.loads(record_path.read_text())
+    changed = {**record, "curriculum": {**record["curriculum"], "caregiver": {"reliability": 0.5}}}
+    record_path.write_text(json.dumps(changed))
+    before = sorted(p.name for p in out.iterdir())
+    mixed = scripts.run("development.py", *ARGS, out)
+    assert mixed.returncode != 0
+    error = mixed.stderr.strip().splitlines()
+    assert len(error) == 1 and "default__s0.config.json" in error[0], mixed.stderr
+    assert "curriculum.caregiver.reliability" in error[0] and "new --out folder" in error[0]
+    record_path.unlink()  # tables without a record cannot be checked either
+    unknown = scripts.run("development.py", *ARGS, out)
+    assert unknown.returncode != 0 and "without a readable record" in unknown.stderr
+    assert sorted(p.name for p in out.iterdir()) == [n for n in before if n != record_path.name]
+    record_path.write_text(json.dumps(record))
 
     # --on: the conditions named on a candidate, and the order's differences taken to that
     # candidate. The tiny default's tables stand in for both lifetimes (a report only).
