@@ -2,11 +2,15 @@
 ``a-not-b-v0`` alone and is tested with the battery's A-not-B probe as it learns.
 
     python experiments/anotb_diagnostic.py [--steps 32768] [--every 4096] [--n 16]
-        [--trials 8] [--seed 0] [--no-habit] [--no-sectors]
+        [--trials 8] [--seed 0] [--no-habit] [--no-sectors] [--world-defaults]
 
 The practice world is Diamond's (1985) task with a reacher's body: a toy hidden in the
 box at A (left or right, drawn per episode) three times, then at B, the infant held at
-the midline for 2 steps before each search; finding the toy is rewarded. The infant
+the midline for 2 steps before each search; finding the toy is rewarded. It is set as
+the default curriculum sets it (its ``worlds: a-not-b-v0`` parameters: since session 30
+a third of the trials kept, ``kept``), or with the world's own defaults under
+``--world-defaults`` (no kept trials, as before session 30). The infant is the default
+infant (since session 30 its reach costs ``b.reach_effort``). The infant
 reads the object file (where the toy went) and, unless ``--no-habit``, its motor habit
 (``b.habit``: where its own reaches went from the seat, strengthened by each reach);
 ``--no-sectors`` takes the cue's sector code (``b.cue_sectors``) away from both.
@@ -35,6 +39,14 @@ from infancy.infants import Cohort
 from infancy.worlds import make_batch
 
 
+def practice_params() -> dict:
+    """``a-not-b-v0``'s parameters in the default curriculum (``worlds``), as a lifetime
+    sets the world."""
+    from infancy.curricula.stages import load_curriculum
+
+    return dict(load_curriculum("default").worlds.get("a-not-b-v0", {}))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--steps", type=int, default=32768)
@@ -44,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-habit", action="store_true", help="b.habit false (no motor habit)")
     ap.add_argument("--no-sectors", action="store_true", help="b.cue_sectors false")
+    ap.add_argument(
+        "--world-defaults",
+        action="store_true",
+        help="practise a-not-b-v0 with the world's defaults, not the default curriculum's",
+    )
     args = ap.parse_args(argv)
     for name in ("steps", "every", "n", "trials"):
         if getattr(args, name) < 1:
@@ -53,8 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         "b": {"habit": not args.no_habit, "cue_sectors": not args.no_sectors},
     }
     cohort = Cohort(config, n=args.n, seed=args.seed)
-    env = make_batch("a-not-b-v0", args.n, seed=args.seed, autoreset=True)
+    world = {} if args.world_defaults else practice_params()
+    env = make_batch("a-not-b-v0", args.n, seed=args.seed, autoreset=True, **world)
     env.reset()
+    print(f"practice world: a-not-b-v0 {json.dumps(world) if world else '(its defaults)'}")
     start = time.perf_counter()
     curve = []
     print("| steps | errors on B trials searched | infants searching | delay tolerated | passing |")
@@ -84,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
     seconds = time.perf_counter() - start
-    print(json.dumps({"config": vars(args), "curve": curve, "seconds": round(seconds, 1)}))
+    line = {"config": vars(args), "world": world, "curve": curve, "seconds": round(seconds, 1)}
+    print(json.dumps(line))
     return 0
 
 

@@ -13,7 +13,10 @@ one action where the search is to be made; a searching infant turns and reaches,
 infant that finds it on every trial). An infant whose top share is at least 0.9 is
 counted as collapsed. Each variant then practises ``--steps`` steps of the world from the
 same checkpoint with its overrides of the infant config (learning on, System M
-deciding), and plays again. The default variants:
+deciding), and plays again. The world is set as the run's curriculum set it (its
+``worlds: a-not-b-v0`` parameters, read as written then: a run from before session 30
+has no kept trials); a bare cohort folder, with no run around it, takes the default
+curriculum's. The default variants:
 
 - ``as-is``: the infant as it was;
 - ``entropy``: ``b.entropy`` 0.05 (a larger entropy bonus everywhere);
@@ -71,17 +74,38 @@ def cohort_folder(path: Path) -> Path:
     return found[0] / "cohort"
 
 
+def practice_params(path: Path) -> tuple[dict, str]:
+    """``a-not-b-v0``'s parameters as the curriculum of the run at ``path`` (a run folder
+    or a checkpoint's cohort folder in one) set them, and where they come from; the
+    default curriculum's where no run holds ``path``."""
+    from infancy.curricula.runner import as_written_then
+    from infancy.curricula.stages import load_curriculum
+    from infancy.store import RunError, RunStore
+
+    for run in (path, *path.parents[1:3]):  # RUN, or RUN/checkpoints/NAME/cohort
+        if (run / "config.yaml").is_file():
+            try:
+                config = as_written_then(RunStore.open(run).config())
+            except RunError as err:
+                raise SystemExit(f"RUN: {err}") from None
+            worlds = (config.get("curriculum") or {}).get("worlds") or {}
+            return dict(worlds.get("a-not-b-v0") or {}), str(run / "config.yaml")
+    return dict(load_curriculum("default").worlds.get("a-not-b-v0", {})), "default curriculum"
+
+
 def variant_of(cohort: Cohort, overrides: dict) -> Cohort:
     """A copy of ``cohort`` (parameters, memory, state) living by its config with
     ``overrides``; the overrides must not change the size of anything it holds."""
     return cohort.frozen(merge(cohort.config.model_dump(), overrides))
 
 
-def play(cohort: Cohort, steps: int, seed: int) -> dict[str, list[float]]:
-    """``steps`` frozen steps of ``a-not-b-v0``: each infant's top action share in the
-    search phase and its reward an episode."""
+def play(
+    cohort: Cohort, steps: int, seed: int, world: dict | None = None
+) -> dict[str, list[float]]:
+    """``steps`` frozen steps of ``a-not-b-v0`` (with parameters ``world``): each
+    infant's top action share in the search phase and its reward an episode."""
     n = cohort.n
-    env = make_batch("a-not-b-v0", n, seed=seed, autoreset=True)
+    env = make_batch("a-not-b-v0", n, seed=seed, autoreset=True, **(world or {}))
     view, senses = env.reset()
     mind = cohort.new_mind()
     gen = torch.Generator().manual_seed(seed)
@@ -147,9 +171,11 @@ def main(argv: list[str] | None = None) -> int:
             InfantConfig.from_dict(merge(cohort.config.model_dump(), over))
         except (ValueError, TypeError) as err:
             raise SystemExit(f"--variant {name}: {str(err).splitlines()[0]}") from None
+    world, source = practice_params(args.run)
     start = time.perf_counter()
-    results = {"before": play(cohort, args.play, args.seed)}
+    results = {"before": play(cohort, args.play, args.seed, world)}
     print(f"checkpoint: {folder} (age {cohort.age_months:.2f} months)")
+    print(f"world: a-not-b-v0 {json.dumps(world) if world else '(its defaults)'}, from {source}")
     print(
         "| variant | collapsed | reward an episode | top action share by infant |"
         " reward by infant |"
@@ -165,13 +191,14 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(
                 f"--variant {name}: changes what the checkpoint holds (no {err} in it)"
             ) from None
-        world = make_batch("a-not-b-v0", cohort.n, seed=args.seed + 1, autoreset=True)
-        world.reset()
-        twin.live(world, args.steps)
-        results[name] = play(twin, args.play, args.seed)
+        practice = make_batch("a-not-b-v0", cohort.n, seed=args.seed + 1, autoreset=True, **world)
+        practice.reset()
+        twin.live(practice, args.steps)
+        results[name] = play(twin, args.play, args.seed, world)
         print(_row(f"{name} +{args.steps:,}", results[name]), flush=True)
     seconds = time.perf_counter() - start
     line = {"config": {**vars(args), "run": str(args.run)}, "checkpoint": str(folder)}
+    line.update(world=world, world_from=source)
     line.update(variants=variants, results=results, seconds=round(seconds, 1))
     print(json.dumps(line))
     return 0
