@@ -7,7 +7,8 @@ already there is not run again: re-run the same command to resume), then prints:
 1. per seed of each candidate for the default infant (:data:`CANDIDATES`: the default,
    ``no-cue-sectors``: the cue without its sector code; ``habit``; ``habit-pull``;
    ``no-habituation``: the default before 2026-12-05, session 21;
-   ``maturing-inhibition``, ``imagination-gate``, ``cue-observe``, ``cue-observe-gate``,
+   ``maturing-inhibition``, ``inhibition-by-walking`` (its pull gone from 12 months),
+   ``imagination-gate``, ``cue-observe``, ``cue-observe-gate``,
    ``fading-rewards``: rewarded memories fading, as before session 26;
    ``credited-memory``; ``no-kept-trials`` and ``early-joint-attention``: the default
    with one of session 30's two changes undone (the kept trials, the maturing joint
@@ -92,6 +93,8 @@ CONDITIONS = {
     "no-habituation": _config("no-habituation"),
     # The habit's pull scaled by stage (its stages are restated whole).
     "maturing-inhibition": _config("maturing-inhibition"),
+    # That, with the pull gone from the walker stage on (12 months).
+    "inhibition-by-walking": _config("inhibition-by-walking"),
     # System M's imagination gate opened wider.
     "imagination-gate": _config("imagination-gate"),
     # System M observing on the caregiver's cue alone (no shift term), and that with the
@@ -122,6 +125,7 @@ CANDIDATES = (
     "habit-pull",
     "no-habituation",
     "maturing-inhibition",
+    "inhibition-by-walking",
     "imagination-gate",
     "cue-observe",
     "cue-observe-gate",

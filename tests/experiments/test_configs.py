@@ -91,6 +91,19 @@ def test_maturing_inhibition_is_the_habit_pull_config_with_the_pull_scaled_by_st
     assert the_plan.curriculum.model_copy(update={"stages": default.stages}) == default
 
 
+def test_inhibition_by_walking_is_maturing_inhibition_with_no_pull_in_the_walker():
+    path = CONFIGS / "inhibition-by-walking.yaml"
+    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    maturing = plan(yaml.safe_load((CONFIGS / "maturing-inhibition.yaml").read_text()))
+    assert the_plan.infant == maturing.infant
+    assert [s.habit_scale for s in the_plan.curriculum.stages] == [1.0, 1.0, 0.5, 0.0]
+    walker = maturing.curriculum.stages[-1].model_copy(update={"habit_scale": 0.0})
+    assert the_plan.curriculum.stages == [*maturing.curriculum.stages[:-1], walker]
+    assert the_plan.curriculum.model_copy(update={"stages": []}) == (
+        maturing.curriculum.model_copy(update={"stages": []})
+    )
+
+
 @pytest.mark.parametrize(
     "name, field", [("no-cue-sectors.yaml", "cue_sectors"), ("habit.yaml", "habit")]
 )
@@ -228,11 +241,12 @@ def test_a_development_condition_is_the_config_of_its_name(scripts):
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Thirteen today (no-cue-sectors, habit, habit-pull, no-habituation,
-    # maturing-inhibition, imagination-gate, cue-observe, cue-observe-gate,
-    # fading-rewards, credited-memory, no-kept-trials, early-joint-attention,
-    # no-kept-trials-early-joint-attention): a renamed file must not empty the check.
-    assert len(names) >= 13, names
+    # Fourteen today (no-cue-sectors, habit, habit-pull, no-habituation,
+    # maturing-inhibition, inhibition-by-walking, imagination-gate, cue-observe,
+    # cue-observe-gate, fading-rewards, credited-memory, no-kept-trials,
+    # early-joint-attention, no-kept-trials-early-joint-attention): a renamed file must
+    # not empty the check.
+    assert len(names) >= 14, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = plan(yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()))
