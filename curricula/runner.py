@@ -21,6 +21,7 @@ completely for the newest one that does.
 
 from __future__ import annotations
 
+import copy
 import errno
 import json
 import os
@@ -217,7 +218,9 @@ def merge_run_configs(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str
     """
 
     def mapping(config: dict[str, Any]) -> dict[str, Any]:
-        out = json.loads(json.dumps(config))  # a deep copy: the caller may change it
+        # A deep copy (the caller may change it) that takes any value YAML gives (a date),
+        # so that validation, not the copy, tells the user about it in one line.
+        out = copy.deepcopy(config)
         if isinstance(out.get("infant"), str):
             out["infant"] = {"preset": out["infant"]}
         return out

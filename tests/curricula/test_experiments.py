@@ -3,6 +3,7 @@ kill, and bad input."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import signal
@@ -179,6 +180,8 @@ def test_progress_starts_where_a_resumed_experiment_stands(finished):
         ({"contrasts": [["cues", "ghost"]]}, "'ghost' is not one of the conditions"),
         ({"seeds": 0}, "seeds"),
         ({"headline": "fame"}, "headline: 'fame' is not one of the measures"),
+        # A value YAML reads as a date reaches validation (not a copy through JSON).
+        ({"base": {"curriculum": {"note": datetime.date(2026, 1, 1)}}}, "note: unknown key"),
         (
             {
                 "measures": [
