@@ -742,7 +742,9 @@ def _print_summary(folder: Path) -> None:
     if status.get("status") != "finished":
         err_console.print(
             f"{folder}: {status.get('failed', 0)} of {status.get('lifetimes')} lifetimes failed "
-            f"(see failures.json); fix and finish with: infancy experiment run --resume {folder}"
+            f"(see failures.json); once the cause is mended (the code or the machine: the "
+            f"experiment's own files are not edited), finish with: infancy experiment run "
+            f"--resume {folder}"
         )
         raise typer.Exit(1)
     summary = pd.read_parquet(folder / "summary.parquet")

@@ -502,7 +502,13 @@ def _recorded(spec: ExperimentSpec, folder: Path) -> list[dict[str, Any]]:
                 "experiment from before lifetimes were recorded), so what they ran with "
                 "cannot be known; run the experiment again in a new directory"
             )
-        record = [resolved_spec(s) for s in spec.specs()]
+        record, first = [], {}
+        for s in spec.specs():
+            # Seeds change nothing but the seed: one resolution per condition.
+            cond = s["label"].rsplit("__s", 1)[0]
+            if cond not in first:
+                first[cond] = resolved_spec(s)
+            record.append({**first[cond], "seed": s["seed"], "label": s["label"]})
         _write_atomic(path, lambda p: p.write_text(json.dumps(record, indent=1)))
     try:
         record = json.loads(path.read_text())
@@ -512,6 +518,11 @@ def _recorded(spec: ExperimentSpec, folder: Path) -> list[dict[str, Any]]:
         isinstance(r, dict) and isinstance(r.get("label"), str) for r in record
     ):
         raise ExperimentError(f"{path}: expected a list of lifetime specs, each with a label")
+    if [r["label"] for r in record] != [s["label"] for s in spec.specs()]:
+        raise ExperimentError(
+            f"{path}: its lifetimes are not the conditions and seeds of experiment.yaml "
+            "(edited?); run the experiment again in a new directory"
+        )
     return [from_record(r) for r in record]
 
 

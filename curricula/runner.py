@@ -74,7 +74,8 @@ class RunConfig(ConfigModel):
     seed: int = Field(0, ge=0, lt=2**32, description="seed of every random draw")
     curriculum: dict[str, Any] = Field(
         default_factory=dict,
-        description="'file' (packaged name or YAML path, default 'default'), 'preset' "
+        description="'file' (packaged name or YAML path, default 'default'; 'resolved': "
+        "the keys given are the whole curriculum, as a lifetime's record), 'preset' "
         "(an overlay of that file, e.g. tiny) and any curriculum keys merged on top",
     )
     infant: str | dict[str, Any] = Field(

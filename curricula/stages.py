@@ -31,6 +31,11 @@ __all__ = [
 ]
 
 PRESETS = Path(__file__).parent / "presets"
+RESOLVED = "resolved"
+"""The curriculum ``file`` of a complete, resolved curriculum (a lifetime's record,
+:func:`infancy.curricula.work.resolved_spec`): its keys are taken as they are, with no
+preset's defaults merged under them, so that a key the record lacks is not filled in
+from a default that has changed since."""
 PROBE_NAMES = tuple(PROBES)  # the battery, in order, from the probe records
 MAX_BATTERIES = 1000  # probe batteries in one lifetime: keeps a run's work and memory finite
 
@@ -370,7 +375,8 @@ def load_curriculum(
     **changes: Any,
 ) -> Curriculum:
     """Load a curriculum: a preset name (``default``) or a YAML path, with named
-    overlays (``("tiny",)``) and keyword changes merged on top, in that order.
+    overlays (``("tiny",)``) and keyword changes merged on top, in that order; or, with
+    ``preset`` :data:`RESOLVED`, the changes alone, a complete curriculum.
     ``source`` names where the changes came from in error messages (the file's name by
     default).
 
@@ -379,6 +385,16 @@ def load_curriculum(
     CurriculumError
         Unknown preset or overlay, bad YAML, or an invalid key (named in the message).
     """
+    if str(preset) == RESOLVED:
+        if overlays:
+            raise CurriculumError(
+                f"{source or 'curriculum'}.preset: a resolved curriculum takes no overlay "
+                f"(got {', '.join(overlays)})"
+            )
+        try:
+            return Curriculum.model_validate(changes)
+        except ValidationError as exc:
+            raise CurriculumError(one_line(source or "curriculum", exc)) from None
     path = Path(preset)
     if path.suffix not in (".yaml", ".yml"):
         path = PRESETS / f"{preset}.yaml"

@@ -26,7 +26,8 @@ from pydantic import Field, field_validator
 from infancy.store import fingerprint, first_difference
 
 from .lifetime import TABLES
-from .runner import RunConfig, as_written_then, execute, plan, start, tables, upgraded
+from .runner import RunConfig, as_written_then, execute, plan, start, tables
+from .stages import RESOLVED
 
 __all__ = [
     "LifetimeResult",
@@ -36,8 +37,6 @@ __all__ = [
     "resolved_spec",
     "run_lifetime",
 ]
-
-_OWN = ("tables", "label", "run_dir")  # a spec's keys that are not run configuration
 
 
 class LifetimeSpec(RunConfig):
@@ -160,6 +159,8 @@ def resolved_spec(spec: LifetimeSpec | dict[str, Any]) -> dict[str, Any]:
     """
     s = spec if isinstance(spec, LifetimeSpec) else LifetimeSpec.model_validate(spec)
     out = plan(s.run_config(), source=f"lifetime {s.label or s.seed}").resolved()
+    # Complete as it stands: planned again, no preset's defaults are merged under it.
+    out["curriculum"] = {"file": RESOLVED, **out["curriculum"]}
     out.update(tables=list(s.tables), label=s.label)
     if s.run_dir is not None:
         out["run_dir"] = s.run_dir
@@ -182,11 +183,15 @@ def recorded_change(record: dict[str, Any], spec: LifetimeSpec | dict[str, Any])
     str or None
         ``None`` when they are the same lifetime (same run configuration, same tables),
         else ``"KEY (OLD -> NEW)"`` for the first key that differs, the record read as
-        written then (:func:`~infancy.curricula.runner.upgraded`).
+        written then (:func:`from_record`) and resolved again.
     """
-    now = resolved_spec(spec)
-    then = upgraded({k: v for k, v in record.items() if k not in _OWN})
-    then.update({k: record[k] for k in _OWN if k in record})
+    # Both sides as records read back: a stored key the table of fields from before
+    # fills (a world lived with its defaults) is filled in both.
+    now = resolved_spec(from_record(resolved_spec(spec)))
+    try:
+        then = resolved_spec(from_record(record))
+    except (ValueError, TypeError) as exc:  # pydantic's and the runner's errors
+        return f"the record no longer plans ({str(exc).splitlines()[0]})"
     if fingerprint(then) == fingerprint(now):
         return None
     key, old, new = first_difference(then, now)

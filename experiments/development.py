@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -197,17 +198,23 @@ def not_done(out: Path, todo: list[dict]) -> list[dict]:
         path = out / f"{label}.config.json"
         try:
             record = json.loads(path.read_text())
+            if not isinstance(record, dict):
+                raise ValueError("not a mapping")
         except (OSError, ValueError) as exc:
             raise SystemExit(
                 f"{path}: {label} is in --out without a readable record of the configuration "
                 f"that made it ({type(exc).__name__}), so it cannot be checked against "
-                f"{label} now: use a new --out folder"
+                f"{label} now: use a new --out folder, or delete {label}.* to run it again"
             ) from None
-        change = recorded_change(record, s)
+        try:
+            change = recorded_change(record, s)
+        except ValueError as exc:  # the condition itself does not plan
+            raise SystemExit(f"--conditions: {str(exc).splitlines()[0]}") from None
         if change is not None:
             raise SystemExit(
                 f"{path}: {label} was made with another configuration than {label} is now: "
-                f"{change}; use a new --out folder (or --report-only to read it)"
+                f"{change}; use a new --out folder, or delete {label}.* to run it again "
+                "(--report-only reads it as it is)"
             )
     return missing
 
@@ -219,7 +226,10 @@ def run(args: argparse.Namespace) -> Path:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     todo = not_done(out, specs(args.conditions, args.seeds, args.size, args.on))
-    records = [resolved_spec(s) for s in todo]  # what each lifetime runs with
+    try:
+        records = [resolved_spec(s) for s in todo]  # what each lifetime runs with
+    except ValueError as exc:  # a condition that does not plan (pydantic's errors too)
+        raise SystemExit(f"--conditions: {str(exc).splitlines()[0]}") from None
 
     def keep(i: int, result) -> None:
         # Written as each lifetime ends, so that a crash or a stop loses only the
@@ -229,9 +239,15 @@ def run(args: argparse.Namespace) -> Path:
         if not result.ok:
             print(f"{label}: failed: {result.error}", file=sys.stderr)
             return
-        (out / f"{label}.config.json").write_text(json.dumps(records[i], indent=1))
+        # Each file whole or not at all (a temporary name, then a rename): a stop while
+        # writing must not leave a truncated table that reads as done.
+        written = {"config.json": lambda p: p.write_text(json.dumps(records[i], indent=1))}
         for name in ("audit", "probes"):
-            result.tables[name].to_parquet(out / f"{label}.{name}.parquet")
+            written[f"{name}.parquet"] = lambda p, t=result.tables[name]: t.to_parquet(p)
+        for suffix, write in written.items():
+            tmp = out / f".{label}.{suffix}.tmp"
+            write(tmp)
+            os.replace(tmp, out / f"{label}.{suffix}")
         print(f"{label}: done in {result.seconds:.0f} s", flush=True)
 
     with executor(args.executor, args.workers) as pool:

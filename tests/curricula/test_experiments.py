@@ -121,6 +121,12 @@ def test_a_tiny_experiment_writes_measures_a_summary_and_the_catalogue(finished)
     assert cat.to_dict("records") == [{"name": "tiny-cues", "status": "finished", "done": 4}]
     rows = query(finished.parent, "SELECT count(*) AS n FROM experiment_measures")
     assert int(rows["n"][0]) == len(measures)
+    # What it ran with: each lifetime resolved (once per condition, the seed set after).
+    from infancy.curricula.work import resolved_spec
+
+    spec = load_experiment(finished / "experiment.yaml")
+    record = json.loads((finished / "lifetimes.json").read_text())
+    assert record == [resolved_spec(s) for s in spec.specs()] and len(record) == 4
 
 
 def test_an_experiment_is_never_overwritten(finished):
@@ -368,11 +374,14 @@ def test_a_resumed_experiment_runs_the_lifetimes_it_recorded_when_it_started(
     # run, or the experiment would compare lifetimes of two defaults.
     from infancy.curricula import executors
     from infancy.curricula.experiments import ExperimentSpec
-    from infancy.curricula.work import recorded_change
+    from infancy.curricula.work import recorded_change, resolved_spec
 
     _, out = half_done
     record = {r["label"]: r for r in json.loads((out / "lifetimes.json").read_text())}
     assert set(record) == {"cues__s0", "no-cues__s0"}
+    # One resolution per condition, seeds set after: each record is its spec resolved.
+    spec = load_experiment(out / "experiment.yaml")
+    assert [resolved_spec(s) for s in spec.specs()] == list(record.values())
     today = ExperimentSpec.specs
 
     def changed_default(self):
@@ -404,6 +413,12 @@ def test_a_resume_refuses_an_edited_experiment_or_lifetimes_it_cannot_check(half
     with pytest.raises(ExperimentError, match=r"experiment.yaml: changed since the experiment"):
         run_experiment(resume=out, executor="serial")
     path.write_text(written)
+    planned = out / "lifetimes.json"
+    kept = planned.read_text()
+    planned.write_text(json.dumps(json.loads(kept)[:1]))  # a lifetime gone from the record
+    with pytest.raises(ExperimentError, match=r"not the conditions and seeds of experiment"):
+        run_experiment(resume=out, executor="serial")
+    planned.write_text(kept)
     (out / "lifetimes.json").unlink()  # as an experiment from before the record
     with pytest.raises(ExperimentError, match=r"1 lifetimes are done but lifetimes.json is"):
         run_experiment(resume=out, executor="serial")
