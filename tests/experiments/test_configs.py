@@ -14,12 +14,17 @@ from infancy.curricula.runner import plan
 CONFIGS = Path(__file__).resolve().parents[2] / "experiments" / "configs"
 
 
+def _plan_of(name: str):
+    """The plan of the run config ``experiments/configs/NAME``."""
+    path = CONFIGS / name
+    return plan(yaml.safe_load(path.read_text()), source=str(path))
+
+
 def _stages_against_default(name: str):
     """The stages of config ``name`` and of the default, by stage name, after checking
     that the two differ in nothing but their stages' mixes of worlds (and the text of
     their sources): infant, clock, worlds, stage names, ages, body, caregiver, mastery."""
-    path = CONFIGS / name
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    the_plan = _plan_of(name)
     default = plan({})
     assert the_plan.infant == default.infant
     assert the_plan.curriculum.clock == default.curriculum.clock
@@ -77,9 +82,8 @@ def test_the_practice_configs_keep_the_default_memory():
 
 
 def test_maturing_inhibition_is_the_habit_pull_config_with_the_pull_scaled_by_stage():
-    path = CONFIGS / "maturing-inhibition.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
-    pull = plan(yaml.safe_load((CONFIGS / "habit-pull.yaml").read_text()))
+    the_plan = _plan_of("maturing-inhibition.yaml")
+    pull = _plan_of("habit-pull.yaml")
     assert the_plan.infant == pull.infant
     assert [s.habit_scale for s in the_plan.curriculum.stages] == [1.0, 1.0, 0.5, 0.25]
     default = plan({}).curriculum
@@ -92,9 +96,8 @@ def test_maturing_inhibition_is_the_habit_pull_config_with_the_pull_scaled_by_st
 
 
 def test_inhibition_by_walking_is_maturing_inhibition_with_no_pull_in_the_walker():
-    path = CONFIGS / "inhibition-by-walking.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
-    maturing = plan(yaml.safe_load((CONFIGS / "maturing-inhibition.yaml").read_text()))
+    the_plan = _plan_of("inhibition-by-walking.yaml")
+    maturing = _plan_of("maturing-inhibition.yaml")
     assert the_plan.infant == maturing.infant
     assert [s.habit_scale for s in the_plan.curriculum.stages] == [1.0, 1.0, 0.5, 0.0]
     walker = maturing.curriculum.stages[-1].model_copy(update={"habit_scale": 0.0})
@@ -108,8 +111,7 @@ def test_inhibition_by_walking_is_maturing_inhibition_with_no_pull_in_the_walker
     "name, field", [("no-cue-sectors.yaml", "cue_sectors"), ("habit.yaml", "habit")]
 )
 def test_a_b_config_turns_its_mechanism_over_and_changes_nothing_else(name, field):
-    path = CONFIGS / name
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    the_plan = _plan_of(name)
     default = plan({})
     on = getattr(default.infant.b, field)
     assert getattr(the_plan.infant.b, field) is not on
@@ -119,9 +121,8 @@ def test_a_b_config_turns_its_mechanism_over_and_changes_nothing_else(name, fiel
 
 
 def test_the_habit_pull_config_adds_the_pull_to_the_habit_config_only():
-    path = CONFIGS / "habit-pull.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
-    habit = plan(yaml.safe_load((CONFIGS / "habit.yaml").read_text()))
+    the_plan = _plan_of("habit-pull.yaml")
+    habit = _plan_of("habit.yaml")
     assert the_plan.infant.b.habit_pull > 0 and habit.infant.b.habit_pull == 0
     b = the_plan.infant.b.model_copy(update={"habit_pull": 0.0})
     assert the_plan.infant.model_copy(update={"b": b}) == habit.infant
@@ -129,8 +130,7 @@ def test_the_habit_pull_config_adds_the_pull_to_the_habit_config_only():
 
 
 def test_the_no_habituation_config_turns_off_habituation_and_changes_nothing_else():
-    path = CONFIGS / "no-habituation.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    the_plan = _plan_of("no-habituation.yaml")
     default = plan({})
     assert the_plan.infant.b.habituation == 0 and default.infant.b.habituation > 0
     b = the_plan.infant.b.model_copy(update={"habituation": default.infant.b.habituation})
@@ -150,8 +150,7 @@ def test_the_no_habituation_config_turns_off_habituation_and_changes_nothing_els
     ],
 )
 def test_a_system_m_config_changes_its_rule_fields_and_nothing_else(name, fields):
-    path = CONFIGS / f"{name}.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    the_plan = _plan_of(f"{name}.yaml")
     default = plan({})
     ours, theirs = the_plan.infant.m.rule, default.infant.m.rule
     assert {k: getattr(ours, k) for k in fields} == fields
@@ -165,8 +164,7 @@ def test_a_system_m_config_changes_its_rule_fields_and_nothing_else(name, fields
 def test_the_fading_rewards_config_is_the_old_memory_and_changes_nothing_else():
     """fading-rewards is the default infant as it was until rewarded memories were kept:
     they fade as the rest (null), where the default never fades them (0)."""
-    path = CONFIGS / "fading-rewards.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    the_plan = _plan_of("fading-rewards.yaml")
     default = plan({})
     assert the_plan.infant.memory.reward_half_life is None
     assert default.infant.memory.reward_half_life == 0.0
@@ -177,8 +175,7 @@ def test_the_fading_rewards_config_is_the_old_memory_and_changes_nothing_else():
 
 def test_the_credited_memory_config_changes_the_credit_alone():
     """credited-memory is the default infant with credit reaching 8 steps back."""
-    path = CONFIGS / "credited-memory.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    the_plan = _plan_of("credited-memory.yaml")
     default = plan({})
     assert (the_plan.infant.memory.credit_steps, default.infant.memory.credit_steps) == (8, 0)
     memory = the_plan.infant.memory.model_copy(update={"credit_steps": 0})
@@ -189,8 +186,7 @@ def test_the_credited_memory_config_changes_the_credit_alone():
 def test_the_no_kept_trials_config_turns_off_the_kept_trials_and_the_reach_effort_only():
     """no-kept-trials is the default without the hiding game's kept trials and with a
     free reach, as the default was in these two until 2026-12-06."""
-    path = CONFIGS / "no-kept-trials.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    the_plan = _plan_of("no-kept-trials.yaml")
     default = plan({})
     assert the_plan.curriculum.worlds["a-not-b-v0"] == {"kept": 0.0}
     assert default.curriculum.worlds["a-not-b-v0"] == {"kept": 0.33}
@@ -202,8 +198,7 @@ def test_the_no_kept_trials_config_turns_off_the_kept_trials_and_the_reach_effor
 
 
 def test_early_joint_attention_is_the_default_with_the_cue_on_from_birth():
-    path = CONFIGS / "early-joint-attention.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
+    the_plan = _plan_of("early-joint-attention.yaml")
     default = plan({})
     assert the_plan.infant == default.infant
     assert [s.follow for s in the_plan.curriculum.stages] == [True, True, True, True]
@@ -218,10 +213,9 @@ def test_early_joint_attention_is_the_default_with_the_cue_on_from_birth():
 
 
 def test_the_default_before_session_30_is_both_of_its_changes_undone():
-    path = CONFIGS / "no-kept-trials-early-joint-attention.yaml"
-    the_plan = plan(yaml.safe_load(path.read_text()), source=str(path))
-    kept = plan(yaml.safe_load((CONFIGS / "no-kept-trials.yaml").read_text()))
-    joint = plan(yaml.safe_load((CONFIGS / "early-joint-attention.yaml").read_text()))
+    the_plan = _plan_of("no-kept-trials-early-joint-attention.yaml")
+    kept = _plan_of("no-kept-trials.yaml")
+    joint = _plan_of("early-joint-attention.yaml")
     # The infant and the worlds from one, the stages from the other.
     assert the_plan.infant == kept.infant
     assert the_plan.curriculum.worlds == kept.curriculum.worlds
@@ -249,7 +243,7 @@ def test_a_development_condition_is_the_config_of_its_name(scripts):
     assert len(names) >= 14, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
-        theirs = plan(yaml.safe_load((CONFIGS / f"{name}.yaml").read_text()))
+        theirs = _plan_of(f"{name}.yaml")
         assert (ours.infant, ours.curriculum) == (theirs.infant, theirs.curriculum), name
 
 
@@ -257,7 +251,7 @@ def test_a_condition_on_a_candidate_is_its_overrides_on_the_candidate(scripts):
     """``development.py --on``: the ablations of a candidate before it is adopted."""
     development = scripts.load("development.py")
     base = "no-kept-trials"
-    theirs = plan(yaml.safe_load((CONFIGS / f"{base}.yaml").read_text()))
+    theirs = _plan_of(f"{base}.yaml")
     for cond, preset in [("no-memory", "no-memory"), ("fixed-schedule-m", "fixed-schedule-m")]:
         name, config = development.on_base(cond, base)
         assert name == f"{cond}@{base}"
