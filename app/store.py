@@ -63,6 +63,7 @@ __all__ = [
     "processor_kind",
     "processor_maker",
     "query",
+    "write_atomic",
 ]
 
 STATUS = "run.json"
@@ -209,10 +210,17 @@ def _json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` whole or not at all: ``write`` fills a temporary file beside it
+    (``.NAME.tmp``), which then replaces it, so that a stop mid-write never leaves a
+    truncated file under the real name."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
+    write(tmp)
     os.replace(tmp, path)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    write_atomic(path, lambda p: p.write_bytes(data))
 
 
 class RunStore:

@@ -76,7 +76,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from infancy.configfiles import ConfigModel, one_line, read_yaml
 from infancy.constants import MODES
-from infancy.store import fingerprint, take_lock
+from infancy.store import fingerprint, take_lock, write_atomic
 
 from .probe_records import PROBES
 
@@ -387,12 +387,6 @@ def measure_rows(
 
 
 # ----------------------------------------------------------------------- running
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
-
-
 def _status_of(folder: Path) -> dict[str, Any]:
     path = folder / STATUS
     try:
@@ -408,7 +402,7 @@ def _status(folder: Path, **changes: Any) -> dict[str, Any]:
     path = folder / STATUS
     st = _status_of(folder)
     st.update(changes)
-    _write_atomic(path, lambda p: p.write_text(json.dumps(st, indent=1)))
+    write_atomic(path, lambda p: p.write_text(json.dumps(st, indent=1)))
     return st
 
 
@@ -509,7 +503,7 @@ def _recorded(spec: ExperimentSpec, folder: Path) -> list[dict[str, Any]]:
             if cond not in first:
                 first[cond] = resolved_spec(s)
             record.append({**first[cond], "seed": s["seed"], "label": s["label"]})
-        _write_atomic(path, lambda p: p.write_text(json.dumps(record, indent=1)))
+        write_atomic(path, lambda p: p.write_text(json.dumps(record, indent=1)))
     try:
         record = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
@@ -548,7 +542,7 @@ def _run(spec: ExperimentSpec, specs: list[dict[str, Any]], folder: Path, pool, 
             rows.insert(0, "seed", int(seed))
             rows.insert(0, "condition", cond)
             path = folder / "lifetimes" / f"{s['label']}.parquet"
-            _write_atomic(path, lambda p: rows.to_parquet(p, index=False))
+            write_atomic(path, lambda p: rows.to_parquet(p, index=False))
         _status(folder, done=done, failed=len(failed_list))
         if progress is not None:
             progress(done, total, len(failed_list))
@@ -566,9 +560,9 @@ def _run(spec: ExperimentSpec, specs: list[dict[str, Any]], folder: Path, pool, 
         [pd.read_parquet(folder / "lifetimes" / f"{s['label']}.parquet") for s in specs],
         ignore_index=True,
     )
-    _write_atomic(folder / "measures.parquet", lambda p: measures.to_parquet(p, index=False))
+    write_atomic(folder / "measures.parquet", lambda p: measures.to_parquet(p, index=False))
     summary = summarise(spec, measures)
-    _write_atomic(folder / "summary.parquet", lambda p: summary.to_parquet(p, index=False))
+    write_atomic(folder / "summary.parquet", lambda p: summary.to_parquet(p, index=False))
     _status(folder, status="finished", finished=time.time())
     return folder
 

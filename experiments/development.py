@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -222,6 +221,7 @@ def not_done(out: Path, todo: list[dict]) -> list[dict]:
 def run(args: argparse.Namespace) -> Path:
     from infancy.curricula.executors import executor
     from infancy.curricula.work import resolved_spec
+    from infancy.store import write_atomic
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -239,15 +239,13 @@ def run(args: argparse.Namespace) -> Path:
         if not result.ok:
             print(f"{label}: failed: {result.error}", file=sys.stderr)
             return
-        # Each file whole or not at all (a temporary name, then a rename): a stop while
-        # writing must not leave a truncated table that reads as done.
-        written = {"config.json": lambda p: p.write_text(json.dumps(records[i], indent=1))}
+        # Each file whole or not at all: a stop while writing must not leave a truncated
+        # table that reads as done.
+        record = json.dumps(records[i], indent=1)
+        write_atomic(out / f"{label}.config.json", lambda p: p.write_text(record))
         for name in ("audit", "probes"):
-            written[f"{name}.parquet"] = lambda p, t=result.tables[name]: t.to_parquet(p)
-        for suffix, write in written.items():
-            tmp = out / f".{label}.{suffix}.tmp"
-            write(tmp)
-            os.replace(tmp, out / f"{label}.{suffix}")
+            table = result.tables[name]
+            write_atomic(out / f"{label}.{name}.parquet", lambda p, t=table: t.to_parquet(p))
         print(f"{label}: done in {result.seconds:.0f} s", flush=True)
 
     with executor(args.executor, args.workers) as pool:
