@@ -488,6 +488,7 @@ def _recorded(spec: ExperimentSpec, folder: Path) -> list[dict[str, Any]]:
     from .work import from_record, resolved_spec
 
     path = folder / PLANNED
+    specs = spec.specs()
     if not path.exists():
         done = sorted((folder / "lifetimes").glob("*.parquet"))
         if done:
@@ -497,7 +498,7 @@ def _recorded(spec: ExperimentSpec, folder: Path) -> list[dict[str, Any]]:
                 "cannot be known; run the experiment again in a new directory"
             )
         record, first = [], {}
-        for s in spec.specs():
+        for s in specs:
             # Seeds change nothing but the seed: one resolution per condition.
             cond = s["label"].rsplit("__s", 1)[0]
             if cond not in first:
@@ -512,7 +513,7 @@ def _recorded(spec: ExperimentSpec, folder: Path) -> list[dict[str, Any]]:
         isinstance(r, dict) and isinstance(r.get("label"), str) for r in record
     ):
         raise ExperimentError(f"{path}: expected a list of lifetime specs, each with a label")
-    if [r["label"] for r in record] != [s["label"] for s in spec.specs()]:
+    if [r["label"] for r in record] != [s["label"] for s in specs]:
         raise ExperimentError(
             f"{path}: its lifetimes are not the conditions and seeds of experiment.yaml "
             "(edited?); run the experiment again in a new directory"
