@@ -42,7 +42,7 @@ from infancy.infants.config import as_written_then as infant_as_written_then
 from infancy.store import RunError, RunStore, environment
 
 from .lifetime import TABLES, Lifecycle
-from .stages import Curriculum, CurriculumError, load_curriculum, merge
+from .stages import RESOLVED, Curriculum, CurriculumError, load_curriculum, merge
 from .stages import as_written_then as curriculum_as_written_then
 
 INFANT_PRESETS = Path(__file__).parents[1] / "infants" / "presets"
@@ -258,12 +258,20 @@ def as_written_then(config: dict[str, Any]) -> dict[str, Any]:
     """A run's written configuration with its infant and its curriculum read as written
     then (:func:`infancy.infants.config.as_written_then`,
     :func:`.stages.as_written_then`: a field whose default changed since it was added,
-    absent, gets the behaviour from before it; a copy)."""
+    absent, gets the behaviour from before it; a copy). The curriculum is planned as
+    the complete curriculum it is (``file:`` :data:`~.stages.RESOLVED` unless it names
+    a file), whatever curriculum file the run was made from."""
     config = dict(config)
     if "infant" in config:
         config["infant"] = infant_as_written_then(config["infant"])
     if "curriculum" in config:
-        config["curriculum"] = curriculum_as_written_then(config["curriculum"])
+        cur = curriculum_as_written_then(config["curriculum"])
+        if isinstance(cur, dict) and "file" not in cur:
+            # Written out whole (Plan.resolved): planned again, no curriculum file's
+            # entries are merged under it (a run from a file without ``worlds`` did
+            # not live with the default file's).
+            cur = {"file": RESOLVED, **cur}
+        config["curriculum"] = cur
     return config
 
 

@@ -524,3 +524,35 @@ def test_a_truncated_part_stops_the_final_join_before_anything_is_replaced(tmp_p
     assert not (tmp_path / "run" / "lexicon.parquet").exists()
     assert len(list((tmp_path / "run" / "parts" / "probes").iterdir())) == 2
     assert store.status()["status"] != "finished"
+
+
+def test_a_run_from_a_curriculum_file_without_worlds_resumes_without_them(tmp_path):
+    # config.yaml holds the whole curriculum: a resume plans it as it stands. Planned
+    # onto the default curriculum file, a run made from a file with no ``worlds`` would
+    # resume with the default file's world parameters (and be refused, or worse, not).
+    from infancy.curricula.stages import PRESETS
+
+    data = yaml.safe_load((PRESETS / "default.yaml").read_text())
+    del data["defaults"]["worlds"]
+    (tmp_path / "plain.yaml").write_text(yaml.safe_dump(data))
+    first = plan({"n": 2, "curriculum": {"file": str(tmp_path / "plain.yaml"), "preset": "tiny"}})
+    assert first.curriculum.worlds == {}
+    assert plan({"n": 2, "curriculum": {"preset": "tiny"}}).curriculum.worlds  # the default's
+    start(first, tmp_path / "run").unlock()
+    store, again = resume(tmp_path / "run")
+    store.unlock()
+    # (read as written then, the hiding world lived with its own kept share, 0)
+    assert again.resolved()["curriculum"]["worlds"] == {"a-not-b-v0": {"kept": 0.0}}
+    assert (
+        again.resolved()
+        == plan(
+            {
+                "n": 2,
+                "curriculum": {
+                    "file": str(tmp_path / "plain.yaml"),
+                    "preset": "tiny",
+                    "worlds": {"a-not-b-v0": {"kept": 0.0}},
+                },
+            }
+        ).resolved()
+    )
