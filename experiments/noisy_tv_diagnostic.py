@@ -1,0 +1,201 @@
+"""Whether the noisy TV is a trap for the infant, and whether System M's damping of
+curiosity fires where it is: a cohort lives in ``noisy-tv-v0`` and ``playroom-v0`` by
+turns, and A's signals are read with the TV in view and out of it.
+
+    python experiments/noisy_tv_diagnostic.py [--segments 100] [--n 8] [--seed 0]
+
+Construct: a *trap* is a source the infant's curiosity keeps rewarding although
+nothing can be learned from it (the "noisy TV" of Burda et al. 2018). Two things show
+one, and the script measures both over the second half of the segments, when the first
+rush of novelty is over:
+
+1. *the signal*: A's novelty (curiosity's reward, over its running scale; the mean is
+   about 1) is higher on the steps with the TV in view than on the others, and stays so
+   (a TV learned like a toy loses its novelty within minutes);
+2. *the pull*: the curious cohort keeps the TV in view on a larger share of its awake
+   steps in the TV room than the same cohort with curiosity off (``m.rule.
+   intrinsic_weight`` 0, same seed). Chance level: no difference. The difference is
+   given per infant, with a 95% bootstrap CI over infants.
+
+System M's damping (``m.rule.trap_*``: novelty above ``trap_novelty`` with no learning
+progress for ``trap_chunks`` chunks) should then fire in the TV room and rarely in the
+playroom: the script gives the share of M's decisions damped in each room.
+
+The cheapest way to fake the damping is a detector that fires in any new room (a
+novelty burst is not a trap): the playroom, lived by turns with the TV room, is the
+control. The cohort is the default infant with a crawler's body in both rooms, each set
+as the default curriculum sets it (its ``worlds`` entries). Segments are 4 chunks, the
+rooms by turns. One JSON line closes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+from infancy.infants import Cohort
+from infancy.worlds import load_rules, make_batch
+
+ROOMS = ("noisy-tv-v0", "playroom-v0")
+
+
+def room_params(room: str) -> dict:
+    """``room``'s parameters in the default curriculum (``worlds``), with a crawler's body."""
+    from infancy.curricula.stages import load_curriculum
+
+    return {**load_curriculum("default").worlds.get(room, {}), "abilities": "crawler"}
+
+
+def live(n: int, seed: int, segments: int, curious: bool) -> list[dict]:
+    """One cohort's life by turns in the two rooms; per chunk, per infant: the room,
+    A's novelty and prediction error with the TV in view and out of it (sums and
+    counts over awake steps), and whether M damped curiosity for the next chunk."""
+    config = {"m": {"rule": {"intrinsic_weight": 0.0}}} if not curious else {}
+    cohort = Cohort(config, n=n, seed=seed)
+    weight = cohort.config.m.rule.intrinsic_weight
+    chunk = cohort.config.chunk
+    tv = load_rules().kind_index("tv") + 1  # the view's kind channel: 0 none, 1 + kind
+    rooms = {
+        r: make_batch(r, n, seed=seed + i, autoreset=True, **room_params(r))
+        for i, r in enumerate(ROOMS)
+    }
+    for env in rooms.values():
+        env.reset()
+    seen: dict[str, np.ndarray] = {}
+    learn = cohort.a.learn
+
+    def reading(batch, gate):
+        # The chunk's own steps come first in the batch (replayed memories after them).
+        sig = learn(batch, gate)
+        seen["nov"] = sig["novelty_sample"][:, :chunk].numpy()
+        seen["err"] = sig["error_sample"][:, :chunk].numpy()
+        seen["awake"] = batch.valid[:, :chunk].numpy().copy()
+        # Step 0 is the frame the chunk starts from: after a change of room, the other
+        # room's last one.
+        seen["awake"][:, 0] = False
+        seen["tv"] = (cohort._view[:, :chunk, 1] == tv).any(axis=(2, 3))
+        return sig
+
+    cohort.a.learn = reading
+    rows = []
+    for seg in range(segments):
+        room = ROOMS[seg % len(ROOMS)]  # by turns, the TV room first
+        for _ in range(4):
+            cohort.live(rooms[room], chunk)
+            awake, tv_in = seen["awake"], seen["tv"] & seen["awake"]
+            tv_out = ~seen["tv"] & seen["awake"]
+            damped = cohort.action["intrinsic_weight"] < weight if curious else np.zeros(n, bool)
+            for i in range(n):
+                rows.append(
+                    {
+                        "segment": seg,
+                        "room": room,
+                        "infant": i,
+                        "awake": int(awake[i].sum()),
+                        "tv_steps": int(tv_in[i].sum()),
+                        "nov_in": float(seen["nov"][i][tv_in[i]].sum()),
+                        "nov_out": float(seen["nov"][i][tv_out[i]].sum()),
+                        "err_in": float(seen["err"][i][tv_in[i]].sum()),
+                        "err_out": float(seen["err"][i][tv_out[i]].sum()),
+                        "out_steps": int(tv_out[i].sum()),
+                        "damped": bool(damped[i]),
+                    }
+                )
+    return rows
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def summarise(curious: list[dict], incurious: list[dict], segments: int) -> dict:
+    """The figures of the module docstring, over the second half of the segments."""
+    late = segments // 2
+
+    def tv_share(rows, infant):
+        sel = [r for r in rows if r["segment"] >= late and r["room"] == ROOMS[0]]
+        sel = [r for r in sel if r["infant"] == infant]
+        return _ratio(sum(r["tv_steps"] for r in sel), sum(r["awake"] for r in sel))
+
+    infants = sorted({r["infant"] for r in curious})
+    pairs = [(tv_share(curious, i), tv_share(incurious, i)) for i in infants]
+    diffs = np.array([a - b for a, b in pairs if a is not None and b is not None])
+    tv_late = [r for r in curious if r["segment"] >= late and r["room"] == ROOMS[0]]
+    out = {
+        "novelty_tv_in_view": _ratio(
+            sum(r["nov_in"] for r in tv_late), sum(r["tv_steps"] for r in tv_late)
+        ),
+        "novelty_tv_out_of_view": _ratio(
+            sum(r["nov_out"] for r in tv_late), sum(r["out_steps"] for r in tv_late)
+        ),
+        "error_tv_in_view": _ratio(
+            sum(r["err_in"] for r in tv_late), sum(r["tv_steps"] for r in tv_late)
+        ),
+        "error_tv_out_of_view": _ratio(
+            sum(r["err_out"] for r in tv_late), sum(r["out_steps"] for r in tv_late)
+        ),
+        "tv_in_view_curious": _mean([a for a, _ in pairs]),
+        "tv_in_view_incurious": _mean([b for _, b in pairs]),
+        "pull": float(diffs.mean()) if len(diffs) else None,
+        "pull_ci": _mean_ci(diffs) if len(diffs) > 1 else None,
+    }
+    for room in ROOMS:
+        sel = [r for r in curious if r["room"] == room]
+        out[f"damped_{room}"] = _ratio(sum(r["damped"] for r in sel), len(sel))
+    return out
+
+
+def _mean_ci(values: np.ndarray, n_boot: int = 1000, seed: int = 0) -> list[float]:
+    """95% bootstrap CI of the mean over infants (resampled with a seeded generator)."""
+    pick = np.random.default_rng(seed).integers(0, len(values), size=(n_boot, len(values)))
+    return [float(v) for v in np.percentile(values[pick].mean(1), [2.5, 97.5])]
+
+
+def _mean(values: list[float | None]) -> float | None:
+    got = [v for v in values if v is not None]
+    return float(np.mean(got)) if got else None
+
+
+def _say(value: float | None, fmt: str = ".3f") -> str:
+    # A figure that cannot be computed is said in words, never nan.
+    return "not measured (no such steps)" if value is None else format(value, fmt)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--segments", type=int, default=100)
+    ap.add_argument("--n", type=int, default=8)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    for name in ("segments", "n"):
+        if getattr(args, name) < 1:
+            ap.error(f"--{name}: expected a positive number, got {getattr(args, name)}")
+    start = time.perf_counter()
+    curious = live(args.n, args.seed, args.segments, True)
+    incurious = live(args.n, args.seed, args.segments, False)
+    s = summarise(curious, incurious, args.segments)
+    ci = s["pull_ci"]
+    print(f"rooms: {', '.join(f'{r} {json.dumps(room_params(r))}' for r in ROOMS)}")
+    print("| figure (second half, TV room) | TV in view | TV out of view |")
+    print("|---|---|---|")
+    for label, key in (("A's novelty", "novelty"), ("A's prediction error", "error")):
+        print(f"| {label} | {_say(s[f'{key}_tv_in_view'])} | {_say(s[f'{key}_tv_out_of_view'])} |")
+    print(
+        f"share of awake steps with the TV in view: curious {_say(s['tv_in_view_curious'])}, "
+        f"curiosity off {_say(s['tv_in_view_incurious'])}; pull {_say(s['pull'], '+.3f')}"
+        + (f" [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else "")
+    )
+    print(
+        "decisions damping curiosity: "
+        + ", ".join(f"{r} {_say(s[f'damped_{r}'], '.2%')}" for r in ROOMS)
+    )
+    seconds = time.perf_counter() - start
+    print(json.dumps({"config": vars(args), **s, "seconds": round(seconds, 1)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

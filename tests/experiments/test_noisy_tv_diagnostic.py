@@ -1,0 +1,38 @@
+"""The noisy-TV diagnostic at a tiny size: what it reads, its JSON line and its one-line
+errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def test_the_tv_is_seen_only_in_the_tv_room_and_curiosity_off_is_never_damped(scripts):
+    mod = scripts.load("noisy_tv_diagnostic.py")
+    rows = mod.live(n=2, seed=0, segments=2, curious=False)
+    rooms = {r["room"] for r in rows}
+    assert rooms == set(mod.ROOMS)
+    # The TV is found in the view where there is one, and nowhere else.
+    assert all(r["tv_steps"] == 0 for r in rows if r["room"] == "playroom-v0")
+    assert sum(r["tv_steps"] for r in rows if r["room"] == "noisy-tv-v0") > 0
+    assert all(r["tv_steps"] + r["out_steps"] == r["awake"] for r in rows)
+    assert not any(r["damped"] for r in rows)
+
+
+def test_the_script_prints_its_figures_and_a_json_line_at_a_tiny_size(scripts):
+    res = scripts.run("noisy_tv_diagnostic.py", *("--segments", 4, "--n", 2))
+    assert res.returncode == 0, res.stderr
+    line = json.loads(res.stdout.strip().splitlines()[-1])
+    for key in ("damped_noisy-tv-v0", "damped_playroom-v0"):
+        assert 0.0 <= line[key] <= 1.0
+    for key in ("tv_in_view_curious", "tv_in_view_incurious"):
+        assert 0.0 < line[key] <= 1.0
+    # The pull is the mean over infants of their own differences.
+    diff = line["tv_in_view_curious"] - line["tv_in_view_incurious"]
+    assert line["pull"] == pytest.approx(diff)
+    assert line["pull_ci"][0] <= line["pull"] <= line["pull_ci"][1]
+    assert line["novelty_tv_in_view"] > 0 and line["novelty_tv_out_of_view"] > 0
+    assert "| A's novelty |" in res.stdout and "nan" not in res.stdout
+    bad = scripts.run("noisy_tv_diagnostic.py", "--segments", 0)
+    assert bad.returncode == 2 and "--segments: expected a positive number, got 0" in bad.stderr
