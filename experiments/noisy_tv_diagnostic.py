@@ -2,7 +2,7 @@
 curiosity fires where it is: a cohort lives in ``noisy-tv-v0`` and ``playroom-v0`` by
 turns, and A's signals are read with the TV in view and out of it.
 
-    python experiments/noisy_tv_diagnostic.py [--segments 100] [--n 8] [--seed 0]
+    python experiments/noisy_tv_diagnostic.py [--segments 100] [--n 8] [--seed 0] [--screen 1]
 
 Construct: a *trap* is a source the infant's curiosity keeps rewarding although
 nothing can be learned from it (the "noisy TV" of Burda et al. 2018). Two things show
@@ -24,8 +24,9 @@ playroom: the script gives the share of M's decisions damped in each room.
 The cheapest way to fake the damping is a detector that fires in any new room (a
 novelty burst is not a trap): the playroom, lived by turns with the TV room, is the
 control. The cohort is the default infant with a crawler's body in both rooms, each set
-as the default curriculum sets it (its ``worlds`` entries). Segments are 4 chunks, the
-rooms by turns. One JSON line closes.
+as the default curriculum sets it (its ``worlds`` entries); ``--screen`` sets the TV's
+width in cells (``noisy-tv-v0``'s ``screen``: 7 is the whole top wall). Segments are 4
+chunks, the rooms by turns. One JSON line closes.
 """
 
 from __future__ import annotations
@@ -42,14 +43,18 @@ from infancy.worlds import load_rules, make_batch
 ROOMS = ("noisy-tv-v0", "playroom-v0")
 
 
-def room_params(room: str) -> dict:
-    """``room``'s parameters in the default curriculum (``worlds``), with a crawler's body."""
+def room_params(room: str, screen: int | None = None) -> dict:
+    """``room``'s parameters in the default curriculum (``worlds``), with a crawler's body
+    (and, for the TV room, ``screen`` cells of screen when given)."""
     from infancy.curricula.stages import load_curriculum
 
-    return {**load_curriculum("default").worlds.get(room, {}), "abilities": "crawler"}
+    params = {**load_curriculum("default").worlds.get(room, {}), "abilities": "crawler"}
+    if screen is not None and room == ROOMS[0]:
+        params["screen"] = screen
+    return params
 
 
-def live(n: int, seed: int, segments: int, curious: bool) -> list[dict]:
+def live(n: int, seed: int, segments: int, curious: bool, screen: int | None = None) -> list[dict]:
     """One cohort's life by turns in the two rooms; per chunk, per infant: the room,
     A's novelty and prediction error with the TV in view and out of it (sums and
     counts over awake steps), and whether M damped curiosity for the next chunk."""
@@ -59,7 +64,7 @@ def live(n: int, seed: int, segments: int, curious: bool) -> list[dict]:
     chunk = cohort.config.chunk
     tv = load_rules().kind_index("tv") + 1  # the view's kind channel: 0 none, 1 + kind
     rooms = {
-        r: make_batch(r, n, seed=seed + i, autoreset=True, **room_params(r))
+        r: make_batch(r, n, seed=seed + i, autoreset=True, **room_params(r, screen))
         for i, r in enumerate(ROOMS)
     }
     for env in rooms.values():
@@ -169,16 +174,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--segments", type=int, default=100)
     ap.add_argument("--n", type=int, default=8)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--screen", type=int, default=None, help="the TV's width in cells, 1-7")
     args = ap.parse_args(argv)
     for name in ("segments", "n"):
         if getattr(args, name) < 1:
             ap.error(f"--{name}: expected a positive number, got {getattr(args, name)}")
+    if args.screen is not None and not 1 <= args.screen <= 7:
+        ap.error(f"--screen: expected a width of 1 to 7 cells, got {args.screen}")
     start = time.perf_counter()
-    curious = live(args.n, args.seed, args.segments, True)
-    incurious = live(args.n, args.seed, args.segments, False)
+    curious = live(args.n, args.seed, args.segments, True, args.screen)
+    incurious = live(args.n, args.seed, args.segments, False, args.screen)
     s = summarise(curious, incurious, args.segments)
     ci = s["pull_ci"]
-    print(f"rooms: {', '.join(f'{r} {json.dumps(room_params(r))}' for r in ROOMS)}")
+    rooms = ", ".join(f"{r} {json.dumps(room_params(r, args.screen))}" for r in ROOMS)
+    print(f"rooms: {rooms}")
     print("| figure (second half, TV room) | TV in view | TV out of view |")
     print("|---|---|---|")
     for label, key in (("A's novelty", "novelty"), ("A's prediction error", "error")):

@@ -603,3 +603,24 @@ def test_the_body_feels_its_own_turns_and_moves_and_being_turned():
         batch.step(np.array([[A["turn_left"]]]))
     assert moved[-1] == (True, 1), moved
     assert all(m == 0 for went, m in moved[:-1] if not went)
+
+
+def test_a_wide_noisy_tv_spans_the_top_row_each_cell_its_own_noise():
+    batch = make_batch("noisy-tv-v0", 1, seed=0, screen=7)
+    batch.reset()
+    st = batch.state
+    tvs = np.flatnonzero(st.obj_kind[0] == batch.rules.kind_index("tv"))
+    assert len(tvs) == 7 and batch.n_objects == 6 + 7
+    assert sorted(map(tuple, st.obj_pos[0, tvs].tolist())) == [(1, c) for c in range(1, 8)]
+    # Nothing else stands on the screen's row (it is kept free of random placement).
+    others = np.setdiff1d(np.flatnonzero(st.obj_kind[0] >= 0), tvs)
+    assert not (st.obj_pos[0, others, 0] == 1).any() and not (st.agent_pos[0, :, 0] == 1).any()
+    seen = np.zeros((40, 7), dtype=np.int64)
+    for t in range(40):
+        batch.step(np.zeros((1, 1), dtype=np.int64))
+        seen[t] = st.obj_colour[0, tvs]
+    # Each cell changes at random, and not in step with the others.
+    assert all(len(set(seen[:, j])) >= 5 for j in range(7))
+    assert (seen[:, 0] != seen[:, 6]).mean() > 0.5
+    with pytest.raises(ValueError, match="screen"):
+        make_batch("noisy-tv-v0", 1, seed=0, screen=8)

@@ -132,12 +132,25 @@ class Playroom(Scenario):
         return (False, False, False)
 
 
+class NoisyTVConfig(PlayroomConfig):
+    """Parameters of ``noisy-tv-v0``."""
+
+    screen: int = Field(
+        1,
+        ge=1,
+        le=7,
+        description="Cells of the top row the TV's screen spans, centred (7: the whole "
+        "wall); each shows its own random colour every step.",
+    )
+
+
 class NoisyTV(Playroom):
     """## Description
     The playroom with a television against the top wall whose screen shows a random
     colour and makes random sounds every step: unlearnable noise that traps purely
-    novelty- or error-seeking learners (the "noisy TV" problem). The caregiver plays as
-    in ``playroom-v0`` and never attends to the TV.
+    novelty- or error-seeking learners (the "noisy TV" problem). The screen is one cell
+    wide, or ``screen`` cells (each its own noise). The caregiver plays as in
+    ``playroom-v0`` and never attends to the TV.
 
     ## Agents
     ``infant_0`` (up to ``n_infants``) and ``caregiver``.
@@ -159,13 +172,21 @@ class NoisyTV(Playroom):
     """
 
     id = "noisy-tv-v0"
-    n_objects = 7
+    Config = NoisyTVConfig
+    n_objects = 7  # with one cell of screen; see __init__
+
+    def __init__(self, rules=None, **kwargs) -> None:
+        super().__init__(rules, **kwargs)
+        # The toys' slots, then one per cell of screen.
+        self.n_objects = Playroom.n_objects + self.config.screen
 
     def reserved(self):
-        return ((1, self.width // 2),)
+        left = self.width // 2 - self.config.screen // 2
+        return tuple((1, left + j) for j in range(self.config.screen))
 
     def furnish(self, st, idx):
-        self.put(st, idx, self.n_objects - 1, "tv", (1, self.width // 2))
+        for j, cell in enumerate(self.reserved()):
+            self.put(st, idx, Playroom.n_objects + j, "tv", cell)
 
 
 class ReachConfig(WorldConfig):
