@@ -522,15 +522,16 @@ def schedule_fit(
     return pd.DataFrame(out)
 
 
-def trap_firing(audit: pd.DataFrame, base_weight: float) -> pd.DataFrame:
+def trap_firing(audit: pd.DataFrame, base_weight: float, by: str = "stage") -> pd.DataFrame:
     """Where System M damped curiosity: the share of decisions with an intrinsic weight
-    below ``base_weight``, by ``stage`` (or overall), from its audit."""
+    below ``base_weight``, by ``by`` (``stage``, or ``world``: the room the decision was
+    made in), or overall (one row, ``all``) when the audit has no such column."""
     a = audit.copy()
     a["damped"] = a["intrinsic_weight"] < base_weight - 1e-9
-    key = "stage" if "stage" in a else None
-    g = a.groupby(key) if key else a.assign(stage="all").groupby("stage")
+    if by not in a:
+        a[by] = "all"
     return (
-        g["damped"]
+        a.groupby(by)["damped"]
         .agg(["mean", "sum", "size"])
         .rename(columns={"mean": "share_damped", "sum": "damped", "size": "decisions"})
         .reset_index()

@@ -19,7 +19,8 @@ taken:
     value``.
 ``audit``
     System M's meta-actions, one row per infant and decision (see
-    :class:`~infancy.infants.control.AuditLog`), plus ``stage``.
+    :class:`~infancy.infants.control.AuditLog`), plus ``stage`` and ``world`` (the world
+    of the chunk the decision followed; from session 32 on).
 ``probes``
     the battery: ``age_months, infant, stage, probe, score, passed, trials, chance``.
 ``lexicon``
@@ -241,6 +242,8 @@ class Lifecycle:
             for col in ("mode", "proposed_mode"):
                 df[col] = np.asarray(MODES, dtype=object)[df[col].to_numpy()]
             df["stage"] = np.asarray(self.stage_names(), dtype=object)[df["infant"].to_numpy()]
+            # The room each decision was made in: the whole cohort lives the segment there.
+            df["world"] = world_id
             self.records["audit"].append(df)
         # M is ready when it said so in at least half of the segment's decisions.
         self._advance(ready_m=(ready * 2 >= chunks) & (chunks > 0))

@@ -73,6 +73,26 @@ NOISY = [
     }
 ]
 QUIET = [{**NOISY[0], "scenarios": {"playroom-v0": 0.5, "reach-v0": 0.5}}]
+TV_ROOM = "noisy-tv-v0"
+
+
+def damping_by_room(audit: pd.DataFrame) -> dict[str, str]:
+    """The share of System M's decisions damping curiosity in a noisy-TV room and
+    elsewhere (the audit's ``world``), in words where it cannot be said."""
+    if "world" not in audit:
+        why = "not recorded (an audit from before session 32 has no world)"
+        return {"damping in a noisy-TV room": why, "damping elsewhere": why}
+    tv = audit["world"] == TV_ROOM
+    out = {}
+    for name, part in (("in a noisy-TV room", audit[tv]), ("elsewhere", audit[~tv])):
+        if len(part):
+            got = trap_firing(part, 0.1, by="all").iloc[0]
+            out[f"damping {name}"] = (
+                f"{got['share_damped']:.2%} ({int(got['damped'])} of {int(got['decisions'])})"
+            )
+        else:
+            out[f"damping {name}"] = "no such decisions"
+    return out
 
 
 def _config(name: str) -> dict:
@@ -114,6 +134,9 @@ CONDITIONS = {
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
+    # The same with a screen the whole top wall wide, each cell its own noise: a TV that
+    # draws a curious infant (experiments/noisy_tv_diagnostic.py --screen 7).
+    "noisy-tv-wide": {"curriculum": {"stages": NOISY, "worlds": {TV_ROOM: {"screen": 7}}}},
     "no-tv": {"curriculum": {"stages": QUIET}},
 }
 """Each condition's overrides of the run configuration."""
@@ -364,7 +387,7 @@ def report(out: Path, conditions: list[str], seeds: int, baseline: str = "defaul
     for (cond, seed), (_, audit) in tables.items():
         fit = schedule_fit(audit)
         trust_end = audit.sort_values("step").groupby("infant")["trust"].last().mean()
-        damped = trap_firing(audit.assign(stage="all"), 0.1)["share_damped"].iloc[0]
+        damped = trap_firing(audit, 0.1, by="all")["share_damped"].iloc[0]
         m_rows.append(
             {
                 "condition": cond,
@@ -373,6 +396,7 @@ def report(out: Path, conditions: list[str], seeds: int, baseline: str = "defaul
                 "rule fit (+ social)": fit["accuracy"].iloc[1],
                 "trust at the end": round(float(trust_end), 3),
                 "share of decisions damping curiosity": round(float(damped), 4),
+                **damping_by_room(audit),
             }
         )
     m = pd.DataFrame(m_rows)

@@ -222,3 +222,8 @@ def test_trap_firing_counts_damped_decisions():
     )
     out = trap_firing(audit, 0.1).set_index("stage")
     assert out.loc["a", "share_damped"] == 0.5 and out.loc["b", "damped"] == 1
+    # By the room each decision was made in; one row, "all", without such a column.
+    rooms = trap_firing(audit.assign(world=["tv", "tv", "tv", "play"]), 0.1, by="world")
+    assert rooms.set_index("world")["share_damped"].to_dict() == {"play": 1.0, "tv": 1 / 3}
+    whole = trap_firing(audit, 0.1, by="world")
+    assert whole["world"].tolist() == ["all"] and whole["decisions"].tolist() == [4]

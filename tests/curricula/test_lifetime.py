@@ -38,6 +38,13 @@ def test_a_tiny_lifetime_goes_through_every_stage_and_probes_on_schedule():
     assert np.allclose(shares.sum(), 1.0)
     # The audit log went to the tables as the cohort lived, and left the cohort.
     assert len(life.tables["audit"]) == 4 * (cur.clock.lifetime_steps // 64 + 1)
+    # Each decision says the room it was made in: the timeline's, chunk by chunk.
+    audit = life.tables["audit"]
+    rooms = tl.drop_duplicates("step").set_index("step")["world"]
+    lived = audit[audit["step"].isin(rooms.index)]
+    assert len(lived) >= len(audit) - 4  # all but the decision before the first chunk
+    assert (lived["world"].to_numpy() == rooms.loc[lived["step"]].to_numpy()).all()
+    assert lived["world"].nunique() > 1
     assert len(life.cohort.m.audit) == 0
 
 

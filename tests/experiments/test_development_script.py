@@ -4,6 +4,7 @@ resumes without running them again, and prints the table and one JSON line."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 
@@ -37,6 +38,9 @@ def test_development_table_at_tiny_size(tmp_path, scripts):
     assert line["order"][0]["condition"] == "default" and line["order"][0]["diff"] is None
     assert "## milestone order against children, by condition" in first.stdout
     assert 0.0 < line["m"][0]["rule fit (chunk index, energy)"] <= 1.0
+    # The damping is said by room (the tiny default lives in both kinds of room).
+    for room in ("in a noisy-TV room", "elsewhere"):
+        assert re.fullmatch(r"\d+\.\d\d% \(\d+ of \d+\)", line["m"][0][f"damping {room}"])
     again = scripts.run("development.py", *ARGS, out)  # everything is there: nothing runs again
     assert again.returncode == 0 and "done in" not in again.stdout
 
@@ -82,3 +86,22 @@ def test_development_table_at_tiny_size(tmp_path, scripts):
     assert order[base]["diff"] is None
     if order[base]["tau_b"] is not None:  # the same tables: no difference at all
         assert order[f"no-memory@{base}"]["diff"] == 0.0
+
+
+def test_damping_by_room_reads_the_audits_world_and_says_when_it_cannot(scripts):
+    import pandas as pd
+
+    dev = scripts.load("development.py")
+    audit = pd.DataFrame(
+        {
+            "intrinsic_weight": [0.025, 0.1, 0.1, 0.1, 0.025],
+            "world": ["noisy-tv-v0", "noisy-tv-v0", "reach-v0", "reach-v0", "reach-v0"],
+        }
+    )
+    got = dev.damping_by_room(audit)
+    assert got == {
+        "damping in a noisy-TV room": "50.00% (1 of 2)",
+        "damping elsewhere": "33.33% (1 of 3)",
+    }
+    old = dev.damping_by_room(audit.drop(columns="world"))
+    assert all(v.startswith("not recorded (") for v in old.values())
