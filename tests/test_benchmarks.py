@@ -93,3 +93,33 @@ def test_experiment_speed_prints_a_table_and_a_json_line():
     assert set(result["lifetimes_per_hour"]) == {"serial/1", "process/1", "process/2"}
     assert all(v > 0 for v in result["lifetimes_per_hour"].values())
     assert any("scaling from 1 to 2 workers" in line for line in out)
+
+
+def test_mechanism_costs_runs_each_ablation_preset_beside_the_default():
+    import yaml
+
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "mechanism_costs.py"),
+            *("--steps", "64", "--rounds", "1", "--repeats", "1", "--infants", "2"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    ).stdout
+    result = json.loads(out.strip().splitlines()[-1], parse_constant=_not_json)
+    assert result["benchmark"] == "mechanism_costs"
+    # Each variant's benchmark ran with the preset's own keys, the default with none.
+    assert result["infant"]["default"] == {}
+    for name in ("no-memory", "no-word-pathway", "no-replay"):
+        preset = yaml.safe_load((ROOT / "infants" / "presets" / f"{name}.yaml").read_text())
+        assert result["infant"][name] == preset, name
+    assert result["infant"]["A's extra head steps (a.head_updates 0)"] == {"a": {"head_updates": 0}}
+    rates = result["cohort_steps_per_s"]
+    assert result["cost"]["default"] is None
+    for name, cost in result["cost"].items():
+        if name != "default":
+            assert cost == rates[name][0] / rates["default"][0] - 1.0
+    assert "| no-memory | a.memory_span=0.0 |" in out
