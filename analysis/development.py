@@ -530,6 +530,8 @@ def trap_firing(audit: pd.DataFrame, base_weight: float, by: str = "stage") -> p
     a["damped"] = a["intrinsic_weight"] < base_weight - 1e-9
     if by not in a:
         a[by] = "all"
+    # Rows written before the column existed (a run resumed across the change).
+    a[by] = a[by].fillna("not recorded")
     return (
         a.groupby(by)["damped"]
         .agg(["mean", "sum", "size"])

@@ -79,7 +79,8 @@ TV_ROOM = "noisy-tv-v0"
 def damping_by_room(audit: pd.DataFrame) -> dict[str, str]:
     """The share of System M's decisions damping curiosity in a noisy-TV room and
     elsewhere (the audit's ``world``), in words where it cannot be said."""
-    if "world" not in audit:
+    if "world" not in audit or audit["world"].isna().any():
+        # (some rows without it: a lifetime resumed across session 32's change)
         why = "not recorded (an audit from before session 32 has no world)"
         return {"damping in a noisy-TV room": why, "damping elsewhere": why}
     tv = audit["world"] == TV_ROOM

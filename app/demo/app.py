@@ -741,12 +741,14 @@ def run_demo(opts: DemoOptions) -> dict[str, Any]:
 def _run_params(run: Path, age_months: float) -> dict[str, Any]:
     """The body and caregiver habits of the run's curriculum stage at ``age_months``
     (the world parameters for its infant in the classroom)."""
-    from infancy.curricula.runner import plan
+    from infancy.curricula.runner import as_written_then, plan
     from infancy.store import RunStore
 
     store = RunStore.open(run)
     try:
-        curriculum = plan(store.config(), source=str(run / "config.yaml")).curriculum
+        # Read as the run wrote it: its whole curriculum, not merged onto the default file.
+        config = as_written_then(store.config())
+        curriculum = plan(config, source=str(run / "config.yaml")).curriculum
     except ValueError as err:
         raise DemoError(f"--run: {err}") from None
     stages = curriculum.stages

@@ -225,5 +225,7 @@ def test_trap_firing_counts_damped_decisions():
     # By the room each decision was made in; one row, "all", without such a column.
     rooms = trap_firing(audit.assign(world=["tv", "tv", "tv", "play"]), 0.1, by="world")
     assert rooms.set_index("world")["share_damped"].to_dict() == {"play": 1.0, "tv": 1 / 3}
+    part = trap_firing(audit.assign(world=[None, "tv", "tv", "tv"]), 0.1, by="world")
+    assert part.set_index("world")["decisions"].to_dict() == {"not recorded": 1, "tv": 3}
     whole = trap_firing(audit, 0.1, by="world")
     assert whole["world"].tolist() == ["all"] and whole["decisions"].tolist() == [4]

@@ -105,3 +105,5 @@ def test_damping_by_room_reads_the_audits_world_and_says_when_it_cannot(scripts)
     }
     old = dev.damping_by_room(audit.drop(columns="world"))
     assert all(v.startswith("not recorded (") for v in old.values())
+    mixed = dev.damping_by_room(audit.assign(world=[None, *audit["world"][1:]]))
+    assert all(v.startswith("not recorded (") for v in mixed.values())
