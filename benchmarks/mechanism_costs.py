@@ -8,12 +8,19 @@ The mechanisms are the ablation presets (``infants/presets/``: ``no-memory``,
 ``no-word-pathway``, ``no-replay``) and A's extra predictor-head steps
 (``a.head_updates`` 0, the largest item in a profile of the default lifetime). Each
 variant runs ``infant_speed.py`` in its own process with the preset's keys as ``--set``
-overrides; the default and the variants take turns, ``--repeats`` times, so that this
-shared machine's drift falls on all of them alike. The cost of a mechanism is the
+overrides; the default and the variants take turns, ``--repeats`` times, the order
+rotated by one each repeat, so that this shared machine's drift does not fall on the
+same variant every time. The cost of a mechanism is the
 default's time per step over the variant's, minus 1, per repeat (its median is
 printed): 0.25 means the default spends 25% more time per step than the infant without
 it. Each run's peer MLP is printed with it (how fast the machine was then). One JSON
 line closes.
+
+As in ``infant_speed.py``, M's mode is held at *act* (B learns every chunk): sleep comes
+only when the energy floor forces it, and imagination not at all. So the cost of replay
+here is mostly the replayed memories in A's updates (``m.rule.replay_ratio``); sleep's
+consolidation and B's rehearsal of rewarded memories weigh as much as the sleep chunks
+of a lifetime allow, which this benchmark does not have.
 """
 
 from __future__ import annotations
@@ -78,8 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     rates: dict[str, list[float]] = {name: [] for name in runs}
     peers: dict[str, list[float]] = {name: [] for name in runs}
     infant: dict[str, dict] = {}  # the infant config each variant's benchmark ran with
-    for _ in range(args.repeats):
-        for name, items in runs.items():
+    names = list(runs)
+    for k in range(args.repeats):
+        for name in names[k % len(names) :] + names[: k % len(names)]:
+            items = runs[name]
             got = measure(items, args.steps, args.rounds, args.infants)
             rates[name].append(got["cohort_steps_per_s"])
             peers[name].append(got["peer_mlp_train_samples_per_s"])

@@ -242,7 +242,8 @@ class Lifecycle:
             for col in ("mode", "proposed_mode"):
                 df[col] = np.asarray(MODES, dtype=object)[df[col].to_numpy()]
             df["stage"] = np.asarray(self.stage_names(), dtype=object)[df["infant"].to_numpy()]
-            # The room each decision was made in: the whole cohort lives the segment there.
+            # The room each decision was made in: the whole cohort lives the segment there
+            # (the decision at birth, before any chunk, gets the first segment's room).
             df["world"] = world_id
             self.records["audit"].append(df)
         # M is ready when it said so in at least half of the segment's decisions.

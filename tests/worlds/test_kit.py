@@ -52,6 +52,13 @@ def test_invariants_under_random_caregiver(world_id):
     random_rollout(world_id, 3, 400, caregiver="random", check=True)
 
 
+def test_a_wide_noisy_tv_passes_the_kit():
+    # A parameter that changes the number of objects (one per cell of screen).
+    check_pettingzoo("noisy-tv-v0", screen=7)
+    check_determinism("noisy-tv-v0", seed=7, steps=200, screen=7)
+    random_rollout("noisy-tv-v0", 3, 200, caregiver="random", check=True, screen=7)
+
+
 def test_the_occlusion_check_can_fail():
     """Sabotage line of sight: the kit must notice a toy seen through the screen."""
     env = make("peekaboo-v0")

@@ -139,8 +139,9 @@ class NoisyTVConfig(PlayroomConfig):
         1,
         ge=1,
         le=7,
-        description="Cells of the top row the TV's screen spans, centred (7: the whole "
-        "wall); each shows its own random colour every step.",
+        description="Cells of the top row the TV's screen spans, centred (an even width "
+        "half a cell to the right; 7: the whole wall); each shows its own random colour "
+        "every step.",
     )
 
 
