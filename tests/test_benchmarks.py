@@ -15,6 +15,17 @@ def _not_json(token: str):
     raise ValueError(f"not JSON: {token}")
 
 
+def _bench(name: str, *args: str) -> str:
+    """Run ``python benchmarks/NAME ARGS...`` as a user would; its standard output."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / name), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    ).stdout
+
+
 def test_infant_speed_prints_a_table_and_a_json_line():
     out = (
         subprocess.run(
@@ -74,18 +85,11 @@ def test_infant_speed_refuses_a_bad_infant_key():
 
 def test_experiment_speed_prints_a_table_and_a_json_line():
     out = (
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "benchmarks" / "experiment_speed.py"),
-                *("--lifetimes", "2", "--n", "1", "--end-months", "0.5", "--no-ray"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=True,
+        _bench(
+            "experiment_speed.py",
+            *("--lifetimes", "2", "--n", "1", "--end-months", "0.5", "--no-ray"),
         )
-        .stdout.strip()
+        .strip()
         .splitlines()
     )
     result = json.loads(out[-1], parse_constant=_not_json)
@@ -98,17 +102,10 @@ def test_experiment_speed_prints_a_table_and_a_json_line():
 def test_mechanism_costs_runs_each_ablation_preset_beside_the_default():
     import yaml
 
-    out = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "mechanism_costs.py"),
-            *("--steps", "64", "--rounds", "1", "--repeats", "1", "--infants", "2"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    ).stdout
+    out = _bench(
+        "mechanism_costs.py",
+        *("--steps", "64", "--rounds", "1", "--repeats", "1", "--infants", "2"),
+    )
     result = json.loads(out.strip().splitlines()[-1], parse_constant=_not_json)
     assert result["benchmark"] == "mechanism_costs"
     # Each variant's benchmark ran with the preset's own keys, the default with none.
