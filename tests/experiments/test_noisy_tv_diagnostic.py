@@ -36,3 +36,13 @@ def test_the_script_prints_its_figures_and_a_json_line_at_a_tiny_size(scripts):
     assert "| A's novelty |" in res.stdout and "nan" not in res.stdout
     bad = scripts.run("noisy_tv_diagnostic.py", "--segments", 0)
     assert bad.returncode == 2 and "--segments: expected a positive number, got 0" in bad.stderr
+
+
+def test_a_cohort_against_itself_shows_no_pull(scripts):
+    # The null the pull is measured against: the same lives on both sides give 0, with
+    # no infant drawn, whatever the TV in view.
+    mod = scripts.load("noisy_tv_diagnostic.py")
+    rows = mod.live(n=2, seed=0, segments=4, curious=True)
+    same = mod.summarise(rows, rows, 4)
+    assert same["pull"] == 0.0 and same["infants_drawn"] == 0
+    assert same["pull_ci"] == [0.0, 0.0] and same["tv_in_view_curious"] > 0
