@@ -314,7 +314,13 @@ def run_command(
         typer.Option(help="Curriculum overlay, e.g. tiny (a whole lifetime in seconds)."),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="Run configuration (YAML).")
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Run configuration (YAML); a run directory's config.yaml starts a new run"
+            " that lives the curriculum that run lived.",
+        ),
     ] = None,
     n: Annotated[int | None, typer.Option("--n", help="Infants in the cohort.")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of every random draw.")] = None,

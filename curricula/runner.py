@@ -39,7 +39,7 @@ from infancy.configfiles import ConfigModel, one_line, read_yaml
 from infancy.infants import Cohort, InfantConfig
 from infancy.infants.config import ConfigError
 from infancy.infants.config import as_written_then as infant_as_written_then
-from infancy.store import RunError, RunStore, environment
+from infancy.store import CONFIG, STATUS, RunError, RunStore, environment
 
 from .lifetime import TABLES, Lifecycle
 from .stages import RESOLVED, Curriculum, CurriculumError, load_curriculum, merge
@@ -230,13 +230,21 @@ def merge_run_configs(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str
 
 
 def load_plan(path: str | Path, **changes: Any) -> Plan:
-    """:func:`plan` of a YAML run configuration file."""
+    """:func:`plan` of a YAML run configuration file.
+
+    A run directory's own ``config.yaml`` (a ``run.json`` beside it) is the whole
+    configuration the run was planned to, and is read as written then
+    (:func:`as_written_then`): a new run from it lives the curriculum the old one lived,
+    not that curriculum merged onto the default curriculum file. Any other file is a
+    user's configuration, whose curriculum without ``file`` means the default file."""
     p = Path(path)
     data = read_yaml(p, str(p), RunConfigError)
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise RunConfigError(f"{p}: expected a mapping at the top level")
+    if p.name == CONFIG and (p.parent / STATUS).is_file():
+        data = as_written_then(data)
     return plan(data, source=p.name, **changes)
 
 

@@ -556,3 +556,28 @@ def test_a_run_from_a_curriculum_file_without_worlds_resumes_without_them(tmp_pa
             }
         ).resolved()
     )
+
+
+def test_a_new_run_from_a_run_directorys_config_lives_what_that_run_lived(tmp_path):
+    # ``infancy run --config RUN/config.yaml``: the stored config is the whole curriculum
+    # the run lived. Planned onto the default curriculum file, a run made from a file
+    # with no ``worlds`` would start its copy with the default file's world parameters.
+    from infancy.curricula.runner import load_plan
+    from infancy.curricula.stages import PRESETS
+
+    data = yaml.safe_load((PRESETS / "default.yaml").read_text())
+    del data["defaults"]["worlds"]
+    (tmp_path / "plain.yaml").write_text(yaml.safe_dump(data))
+    first = plan({"n": 2, "curriculum": {"file": str(tmp_path / "plain.yaml"), "preset": "tiny"}})
+    start(first, tmp_path / "run").unlock()
+    stored = tmp_path / "run" / "config.yaml"
+    # (read as written then, the hiding world lives with its own kept share, 0, as the
+    # first run did: the world's default)
+    lived = {"file": str(tmp_path / "plain.yaml"), "preset": "tiny"}
+    lived["worlds"] = {"a-not-b-v0": {"kept": 0.0}}
+    assert load_plan(stored).resolved() == plan({"n": 2, "curriculum": lived}).resolved()
+    assert load_plan(stored, seed=3).config.seed == 3  # the command line's changes on top
+    # The same file outside a run directory is a user's config: onto the default file.
+    (tmp_path / "mine").mkdir()
+    shutil.copy(stored, tmp_path / "mine" / "config.yaml")
+    assert load_plan(tmp_path / "mine" / "config.yaml").curriculum.worlds != {}
