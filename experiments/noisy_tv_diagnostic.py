@@ -23,7 +23,12 @@ rush of novelty is over:
 System M's damping (``m.rule.trap_*``: novelty above ``trap_novelty`` with no learning
 progress for ``trap_chunks`` chunks) should then fire in the TV room and rarely in the
 playroom: the script gives the share of M's decisions damped in each room, over the
-same second half.
+same second half. Whether any reading of the chunk's novelty *could* tell the rooms
+apart, at any running scale, the script asks of A's novelty before scaling (random
+network distillation's error, the mean over the chunk's own awake steps): each
+infant's ratio, TV room over playroom, their mean with the same bootstrap CI, and the
+number of infants above 1. Chance level: 1. A ratio near 1 leaves M's threshold on
+novelty nothing to read, whatever its scale.
 
 The cheapest way to fake the damping is a detector that fires in any new room (a
 novelty burst is not a trap): the playroom, lived by turns with the TV room, is the
@@ -81,6 +86,9 @@ def live(n: int, seed: int, segments: int, curious: bool, screen: int | None = N
         # The chunk's own steps come first in the batch (replayed memories after them).
         sig = learn(batch, gate)
         seen["nov"] = sig["novelty_sample"][:, :chunk].numpy()
+        # Before scaling: the scale A divides by (updated by this batch, as the chunk's
+        # novelty was).
+        seen["raw"] = seen["nov"] * cohort.a.novelty_scale.numpy()[:, None]
         seen["err"] = sig["error_sample"][:, :chunk].numpy()
         seen["awake"] = batch.valid[:, :chunk].numpy().copy()
         # Step 0 is the frame the chunk starts from: after a change of room, the other
@@ -111,6 +119,7 @@ def live(n: int, seed: int, segments: int, curious: bool, screen: int | None = N
                         "err_in": float(seen["err"][i][tv_in[i]].sum()),
                         "err_out": float(seen["err"][i][tv_out[i]].sum()),
                         "out_steps": int(tv_out[i].sum()),
+                        "raw_nov": float(seen["raw"][i][awake[i]].sum()),
                         "damped": bool(damped[i]),
                     }
                 )
@@ -158,6 +167,19 @@ def summarise(curious: list[dict], incurious: list[dict], segments: int) -> dict
     for room in ROOMS:
         sel = [r for r in late_rows if r["room"] == room]
         out[f"damped_{room}"] = _ratio(sum(r["damped"] for r in sel), len(sel))
+
+    def raw(room, infant):
+        sel = [r for r in late_rows if r["room"] == room and r["infant"] == infant]
+        return _ratio(sum(r["raw_nov"] for r in sel), sum(r["awake"] for r in sel))
+
+    rooms = [(raw(ROOMS[0], i), raw(ROOMS[1], i)) for i in infants]
+    ratios = np.array([a / b for a, b in rooms if a is not None and b])
+    out["raw_novelty_tv_room"] = _mean([a for a, _ in rooms])
+    out["raw_novelty_playroom"] = _mean([b for _, b in rooms])
+    out["room_ratio_by_infant"] = [float(r) for r in ratios]
+    out["room_ratio"] = float(ratios.mean()) if len(ratios) else None
+    out["room_ratio_ci"] = _mean_ci(ratios) if len(ratios) > 1 else None
+    out["infants_above_1"] = int((ratios > 1).sum())
     return out
 
 
@@ -205,6 +227,13 @@ def main(argv: list[str] | None = None) -> int:
         f"curiosity off {_say(s['tv_in_view_incurious'])}; pull {_say(s['pull'], '+.3f')}"
         + (f" [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else "")
         + f", {s['infants_drawn']} of {len(s['pull_by_infant'])} infants drawn"
+    )
+    rci = s["room_ratio_ci"]
+    print(
+        "A's novelty before scaling (own awake steps), TV room over playroom: "
+        f"{_say(s['room_ratio'])}"
+        + (f" [{rci[0]:.3f}, {rci[1]:.3f}]" if rci else "")
+        + f", {s['infants_above_1']} of {len(s['room_ratio_by_infant'])} infants above 1"
     )
     print(
         "decisions damping curiosity: "

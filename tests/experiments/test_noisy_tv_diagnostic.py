@@ -34,6 +34,11 @@ def test_the_script_prints_its_figures_and_a_json_line_at_a_tiny_size(scripts):
     assert line["pull_ci"][0] <= line["pull"] <= line["pull_ci"][1]
     assert line["novelty_tv_in_view"] > 0 and line["novelty_tv_out_of_view"] > 0
     assert "| A's novelty |" in res.stdout and "nan" not in res.stdout
+    # The rooms' novelty before scaling: each infant's ratio, their mean and its CI.
+    assert line["raw_novelty_tv_room"] > 0 and line["raw_novelty_playroom"] > 0
+    assert line["room_ratio"] == pytest.approx(sum(line["room_ratio_by_infant"]) / 2)
+    assert line["room_ratio_ci"][0] <= line["room_ratio"] <= line["room_ratio_ci"][1]
+    assert line["infants_above_1"] == sum(r > 1 for r in line["room_ratio_by_infant"])
     bad = scripts.run("noisy_tv_diagnostic.py", "--segments", 0)
     assert bad.returncode == 2 and "--segments: expected a positive number, got 0" in bad.stderr
 
@@ -46,3 +51,14 @@ def test_a_cohort_against_itself_shows_no_pull(scripts):
     same = mod.summarise(rows, rows, 4)
     assert same["pull"] == 0.0 and same["infants_drawn"] == 0
     assert same["pull_ci"] == [0.0, 0.0] and same["tv_in_view_curious"] > 0
+
+
+def test_the_rooms_novelty_ratio_is_1_where_the_rooms_read_alike(scripts):
+    # The ratio's chance level: the playroom's lives on both sides of it give 1, no
+    # infant above, so a ratio above 1 is the TV room's own.
+    mod = scripts.load("noisy_tv_diagnostic.py")
+    rows = mod.live(n=2, seed=0, segments=4, curious=True)
+    play = [r for r in rows if r["room"] == mod.ROOMS[1]]
+    mirrored = play + [{**r, "room": mod.ROOMS[0]} for r in play]
+    same = mod.summarise(mirrored, mirrored, 4)
+    assert same["room_ratio"] == pytest.approx(1.0) and same["infants_above_1"] == 0
