@@ -148,10 +148,13 @@ class NoisyTVConfig(PlayroomConfig):
 class NoisyTV(Playroom):
     """## Description
     The playroom with a television against the top wall whose screen shows a random
-    colour and makes random sounds every step: unlearnable noise that traps purely
-    novelty- or error-seeking learners (the "noisy TV" problem). The screen is one cell
-    wide, or ``screen`` cells (each its own noise). The caregiver plays as in
-    ``playroom-v0`` and never attends to the TV.
+    colour and makes random sounds every step: unlearnable noise, the "noisy TV" that
+    traps a learner whose curiosity is its error in predicting the next observation
+    (Burda et al. 2018). It need not trap others: random network distillation's
+    novelty, a function of the observation alone, learns the screen's few colours
+    (``experiments/noisy_tv_diagnostic.py`` measures how much it draws an infant). The
+    screen is one cell wide, or ``screen`` cells (each its own noise). The caregiver
+    plays as in ``playroom-v0`` and never attends to the TV.
 
     ## Agents
     ``infant_0`` (up to ``n_infants``) and ``caregiver``.
