@@ -28,7 +28,13 @@ apart, at any running scale, the script asks of A's novelty before scaling (rand
 network distillation's error, the mean over the chunk's own awake steps): each
 infant's ratio, TV room over playroom, their mean with the same bootstrap CI, and the
 number of infants above 1. Chance level: 1. A ratio near 1 leaves M's threshold on
-novelty nothing to read, whatever its scale.
+novelty nothing to read, whatever its scale; M reads the chunk's novelty with the
+replayed memories in it (from both rooms), whose ratio is nearer 1 still.
+
+Only the chunk's own update is read: the updates on memories alone that follow it in
+a chunk where some infant sleeps or imagines (``Cohort.consolidate``) are not the
+chunk's steps (read before 2026-12-07, they replaced the chunk's figures for every
+infant in such chunks).
 
 The cheapest way to fake the damping is a detector that fires in any new room (a
 novelty burst is not a trap): the playroom, lived by turns with the TV room, is the
@@ -47,6 +53,7 @@ import time
 import numpy as np
 
 from infancy.analysis.compare import _bootstrap
+from infancy.curricula.stages import merge
 from infancy.infants import Cohort
 from infancy.worlds import load_rules, make_batch
 
@@ -64,11 +71,19 @@ def room_params(room: str, screen: int | None = None) -> dict:
     return params
 
 
-def live(n: int, seed: int, segments: int, curious: bool, screen: int | None = None) -> list[dict]:
+def live(
+    n: int,
+    seed: int,
+    segments: int,
+    curious: bool,
+    screen: int | None = None,
+    infant: dict | None = None,
+) -> list[dict]:
     """One cohort's life by turns in the two rooms; per chunk, per infant: the room,
     A's novelty and prediction error with the TV in view and out of it (sums and
-    counts over awake steps), and whether M damped curiosity for the next chunk."""
-    config = {"m": {"rule": {"intrinsic_weight": 0.0}}} if not curious else {}
+    counts over awake steps), and whether M damped curiosity for the next chunk.
+    ``infant``: InfantConfig keys changed from the default (tests)."""
+    config = merge(infant or {}, {"m": {"rule": {"intrinsic_weight": 0.0}}} if not curious else {})
     cohort = Cohort(config, n=n, seed=seed)
     weight = cohort.config.m.rule.intrinsic_weight
     chunk = cohort.config.chunk
@@ -83,6 +98,10 @@ def live(n: int, seed: int, segments: int, curious: bool, screen: int | None = N
     learn = cohort.a.learn
 
     def reading(batch, gate):
+        if seen:
+            # A later update in the same chunk: dreaming infants' updates on memories
+            # alone (Cohort.consolidate), which are not the chunk's steps.
+            return learn(batch, gate)
         # The chunk's own steps come first in the batch (replayed memories after them).
         sig = learn(batch, gate)
         seen["nov"] = sig["novelty_sample"][:, :chunk].numpy()
@@ -102,6 +121,7 @@ def live(n: int, seed: int, segments: int, curious: bool, screen: int | None = N
     for seg in range(segments):
         room = ROOMS[seg % len(ROOMS)]  # by turns, the TV room first
         for _ in range(4):
+            seen.clear()
             cohort.live(rooms[room], chunk)
             awake, tv_in = seen["awake"], seen["tv"] & seen["awake"]
             tv_out = ~seen["tv"] & seen["awake"]
@@ -172,8 +192,10 @@ def summarise(curious: list[dict], incurious: list[dict], segments: int) -> dict
         sel = [r for r in late_rows if r["room"] == room and r["infant"] == infant]
         return _ratio(sum(r["raw_nov"] for r in sel), sum(r["awake"] for r in sel))
 
+    # The infants awake in both rooms (the averages over the same infants as the ratio).
     rooms = [(raw(ROOMS[0], i), raw(ROOMS[1], i)) for i in infants]
-    ratios = np.array([a / b for a, b in rooms if a is not None and b])
+    rooms = [(a, b) for a, b in rooms if a is not None and b]
+    ratios = np.array([a / b for a, b in rooms])
     out["raw_novelty_tv_room"] = _mean([a for a, _ in rooms])
     out["raw_novelty_playroom"] = _mean([b for _, b in rooms])
     out["room_ratio_by_infant"] = [float(r) for r in ratios]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 
@@ -53,12 +54,61 @@ def test_a_cohort_against_itself_shows_no_pull(scripts):
     assert same["pull_ci"] == [0.0, 0.0] and same["tv_in_view_curious"] > 0
 
 
-def test_the_rooms_novelty_ratio_is_1_where_the_rooms_read_alike(scripts):
-    # The ratio's chance level: the playroom's lives on both sides of it give 1, no
-    # infant above, so a ratio above 1 is the TV room's own.
+def test_the_rooms_novelty_ratio_is_each_infants_tv_room_over_its_playroom(scripts):
+    # Made-up rows: infant 0's TV room twice as novel as its playroom, infant 1's alike;
+    # infant 2 never awake in the playroom has no ratio. Chance level: 1.
     mod = scripts.load("noisy_tv_diagnostic.py")
-    rows = mod.live(n=2, seed=0, segments=4, curious=True)
-    play = [r for r in rows if r["room"] == mod.ROOMS[1]]
-    mirrored = play + [{**r, "room": mod.ROOMS[0]} for r in play]
-    same = mod.summarise(mirrored, mirrored, 4)
-    assert same["room_ratio"] == pytest.approx(1.0) and same["infants_above_1"] == 0
+    base = {"segment": 1, "tv_steps": 0, "out_steps": 0, "damped": False}
+    base.update(nov_in=0.0, nov_out=0.0, err_in=0.0, err_out=0.0)
+    rows = [
+        {**base, "infant": 0, "room": mod.ROOMS[0], "awake": 10, "raw_nov": 2.0},
+        {**base, "infant": 0, "room": mod.ROOMS[1], "awake": 20, "raw_nov": 2.0},
+        {**base, "infant": 1, "room": mod.ROOMS[0], "awake": 10, "raw_nov": 1.0},
+        {**base, "infant": 1, "room": mod.ROOMS[1], "awake": 10, "raw_nov": 1.0},
+        {**base, "infant": 2, "room": mod.ROOMS[0], "awake": 10, "raw_nov": 1.0},
+        {**base, "infant": 2, "room": mod.ROOMS[1], "awake": 0, "raw_nov": 0.0},
+    ]
+    got = mod.summarise(rows, rows, 2)
+    assert got["room_ratio_by_infant"] == pytest.approx([2.0, 1.0])
+    assert got["room_ratio"] == pytest.approx(1.5) and got["infants_above_1"] == 1
+
+
+def test_only_the_chunks_own_update_is_read_not_the_dreams_after_it(scripts):
+    # Infants that fall asleep whenever their energy is below full: many chunks have
+    # dream updates on memories after the chunk's own. An infant asleep for a chunk has
+    # no awake step in it; read from a dream's batch of memories, it would have many.
+    mod = scripts.load("noisy_tv_diagnostic.py")
+    sleepy = {"m": {"rule": {"sleep_below": 0.99, "wake_above": 1.0}}}
+    rows = mod.live(n=2, seed=0, segments=6, curious=True, infant=sleepy)
+    asleep = [r for r in rows if r["awake"] == 0]
+    assert asleep and len(asleep) < len(rows)
+    assert all(r["tv_steps"] == 0 and r["raw_nov"] == 0.0 for r in asleep)
+
+
+def test_novelty_before_scaling_is_the_scaled_novelty_times_a_scale():
+    # The diagnostic's raw novelty is ``novelty_sample`` times A's scale after the
+    # update; that holds while ``novelty`` (the mean over valid steps) is the same
+    # product.
+    from infancy.infants import Cohort
+    from infancy.worlds import make_batch
+
+    cohort = Cohort({}, n=2, seed=0)
+    env = make_batch("playroom-v0", 2, seed=0, autoreset=True)
+    env.reset()
+    got = {}
+    learn = cohort.a.learn
+
+    def reading(batch, gate):
+        sig = learn(batch, gate)
+        got.setdefault("sig", sig)
+        got.setdefault("valid", batch.valid.numpy())
+        got.setdefault("scale", cohort.a.novelty_scale.numpy().copy())
+        return sig
+
+    cohort.a.learn = reading
+    for _ in range(3):
+        got.clear()
+        cohort.live(env, cohort.config.chunk)
+    raw = got["sig"]["novelty_sample"].numpy() * got["scale"][:, None]
+    mean = (raw * got["valid"]).sum(1) / got["valid"].sum(1)
+    assert np.allclose(mean, got["sig"]["novelty"].numpy() * got["scale"], rtol=1e-4)
