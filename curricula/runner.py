@@ -27,7 +27,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -235,17 +235,42 @@ def load_plan(path: str | Path, **changes: Any) -> Plan:
     A run directory's own ``config.yaml`` (a ``run.json`` beside it) is the whole
     configuration the run was planned to, and is read as written then
     (:func:`as_written_then`): a new run from it lives the curriculum the old one lived,
-    not that curriculum merged onto the default curriculum file. Any other file is a
-    user's configuration, whose curriculum without ``file`` means the default file."""
+    not that curriculum merged onto the default curriculum file (a key deleted from it by
+    hand takes the curriculum model's default). Any other file is a user's
+    configuration, whose curriculum without ``file`` means the default file.
+
+    With a run's ``config.yaml``, ``infant_preset`` replaces the run's infant (the
+    stored infant is complete: merged on a preset, it would leave nothing of it), and
+    the new run keeps the old one's curriculum label.
+
+    Raises
+    ------
+    RunConfigError
+        One line: the file unreadable or not a run configuration; a curriculum overlay
+        (``preset``) on a run's ``config.yaml``, a whole curriculum that takes none.
+    """
     p = Path(path)
     data = read_yaml(p, str(p), RunConfigError)
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise RunConfigError(f"{p}: expected a mapping at the top level")
-    if p.name == CONFIG and (p.parent / STATUS).is_file():
-        data = as_written_then(data)
-    return plan(data, source=p.name, **changes)
+    if not (p.name == CONFIG and (p.parent / STATUS).is_file()):
+        return plan(data, source=p.name, **changes)
+    if changes.get("preset") is not None:
+        raise RunConfigError(
+            f"{p}: a run's config.yaml is its whole curriculum and takes no curriculum "
+            f"overlay (got preset {changes['preset']!r})"
+        )
+    data = as_written_then(data)
+    if changes.get("infant_preset") is not None:
+        data["infant"] = {"preset": changes.pop("infant_preset")}
+    the_plan = plan(data, source=p.name, **changes)
+    try:
+        label = json.loads((p.parent / STATUS).read_text(encoding="utf-8")).get("curriculum")
+    except (OSError, ValueError):
+        label = None  # an unreadable run.json: the plan's own label
+    return replace(the_plan, label=label) if isinstance(label, str) else the_plan
 
 
 def start(the_plan: Plan, out: str | Path) -> RunStore:

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from infancy.curricula.runner import execute, plan, resume, start, tables
+from infancy.curricula.runner import RunConfigError, execute, plan, resume, start, tables
 from infancy.store import RunError, RunStore
 
 CLI = [sys.executable, "-m", "infancy.cli"]
@@ -577,6 +577,14 @@ def test_a_new_run_from_a_run_directorys_config_lives_what_that_run_lived(tmp_pa
     lived["worlds"] = {"a-not-b-v0": {"kept": 0.0}}
     assert load_plan(stored).resolved() == plan({"n": 2, "curriculum": lived}).resolved()
     assert load_plan(stored, seed=3).config.seed == 3  # the command line's changes on top
+    assert load_plan(stored).label == first.label == "tiny"  # not "resolved"
+    # A named infant replaces the run's (merged under the stored complete infant, it
+    # would change nothing); a curriculum overlay is refused in one line.
+    other = load_plan(stored, infant_preset="no-learning")
+    assert other.infant == plan({"infant": "no-learning"}).infant != first.infant
+    assert other.curriculum == load_plan(stored).curriculum
+    with pytest.raises(RunConfigError, match=r"whole curriculum .* \(got preset 'small'\)$"):
+        load_plan(stored, preset="small")
     # The same file outside a run directory is a user's config: onto the default file.
     (tmp_path / "mine").mkdir()
     shutil.copy(stored, tmp_path / "mine" / "config.yaml")
