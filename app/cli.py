@@ -319,7 +319,7 @@ def run_command(
             "--config",
             "-c",
             help="Run configuration (YAML); a run directory's config.yaml starts a new run"
-            " that lives the curriculum that run lived.",
+            " that lives the curriculum that run lived (--infant replaces its infant).",
         ),
     ] = None,
     n: Annotated[int | None, typer.Option("--n", help="Infants in the cohort.")] = None,
