@@ -151,8 +151,9 @@ class NoisyTV(Playroom):
     colour and makes random sounds every step: unlearnable noise, the "noisy TV" that
     traps a learner whose curiosity is its error in predicting the next observation
     (Burda et al. 2018). It need not trap others: random network distillation's
-    novelty, a function of the observation alone, learns the screen's few colours
-    (``experiments/noisy_tv_diagnostic.py`` measures how much it draws an infant). The
+    novelty, a function of the observation alone, learns the screen's few colours in
+    part (``experiments/noisy_tv_diagnostic.py`` measures how novel the room stays and
+    how much the TV draws an infant). The
     screen is one cell wide, or ``screen`` cells (each its own noise). The caregiver
     plays as in ``playroom-v0`` and never attends to the TV.
 
