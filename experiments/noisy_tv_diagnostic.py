@@ -31,6 +31,13 @@ number of infants above 1. Chance level: 1. A ratio near 1 leaves M's threshold 
 novelty nothing to read, whatever its scale; M reads the chunk's novelty with the
 replayed memories in it (from both rooms), whose ratio is nearer 1 still.
 
+A candidate for such a signal, read from the same rows (M does not use it): the
+chunk's own novelty before scaling over a slow running mean of it (``SLOW_RATE``),
+above a threshold for 2 awake chunks running; the script gives the share of each
+room's decisions it would flag at three thresholds (``SLOW_ABOVE``). The thresholds
+are explored here, not chosen: one picked from these runs needs other seeds to be
+believed. It leaves out M's condition of no learning progress.
+
 Only the chunk's own update is read: the updates on memories alone that follow it in
 a chunk where some infant sleeps or imagines (``Cohort.consolidate``) are not the
 chunk's steps (read before 2026-12-07, they replaced the chunk's figures for every
@@ -202,7 +209,37 @@ def summarise(curious: list[dict], incurious: list[dict], segments: int) -> dict
     out["room_ratio"] = float(ratios.mean()) if len(ratios) else None
     out["room_ratio_ci"] = _mean_ci(ratios) if len(ratios) > 1 else None
     out["infants_above_1"] = int((ratios > 1).sum())
+    out["slow_trap"] = {str(a): slow_trap(curious, late, a) for a in SLOW_ABOVE}
     return out
+
+
+SLOW_RATE = 0.01
+"""The candidate trap signal's running mean: each awake chunk moves it 1% (about a
+hundred chunks; M's scale moves 10%)."""
+SLOW_ABOVE = (1.1, 1.2, 1.3)
+"""Thresholds the candidate is read at (explored, not chosen: see the module docstring)."""
+
+
+def slow_trap(
+    rows: list[dict], late: int, above: float, chunks: int = 2
+) -> dict[str, float | None]:
+    """A candidate trap signal, computed from the rows alone (M does not read it): each
+    infant's novelty before scaling over its chunk's own awake steps, over a slow
+    running mean of the same (:data:`SLOW_RATE`, from the infant's first awake chunk),
+    above ``above`` for ``chunks`` awake chunks running. Returns the share of each
+    room's rows from segment ``late`` on whose infant it flags (None: no rows)."""
+    flagged = {room: [0, 0] for room in ROOMS}
+    for infant in sorted({r["infant"] for r in rows}):
+        mean, run = None, 0
+        for r in (r for r in rows if r["infant"] == infant):  # in the order lived
+            if r["awake"]:
+                nov = r["raw_nov"] / r["awake"]
+                run = run + 1 if mean is not None and nov > above * mean else 0
+                mean = nov if mean is None else (1 - SLOW_RATE) * mean + SLOW_RATE * nov
+            if r["segment"] >= late:
+                flagged[r["room"]][0] += run >= chunks
+                flagged[r["room"]][1] += 1
+    return {room: _ratio(k, n) for room, (k, n) in flagged.items()}
 
 
 def _mean_ci(values: np.ndarray, n_boot: int = 1000, seed: int = 0) -> list[float]:
@@ -256,6 +293,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{_say(s['room_ratio'])}"
         + (f" [{rci[0]:.3f}, {rci[1]:.3f}]" if rci else "")
         + f", {s['infants_above_1']} of {len(s['room_ratio_by_infant'])} infants above 1"
+    )
+    print(
+        f"a candidate trap signal (own novelty over a slow mean, rate {SLOW_RATE}, 2 chunks "
+        "running), share flagged: "
+        + "; ".join(
+            f"above {a}: " + ", ".join(f"{r} {_say(got[r], '.2%')}" for r in ROOMS)
+            for a, got in s["slow_trap"].items()
+        )
     )
     print(
         "decisions damping curiosity: "

@@ -40,6 +40,9 @@ def test_the_script_prints_its_figures_and_a_json_line_at_a_tiny_size(scripts):
     assert line["room_ratio"] == pytest.approx(sum(line["room_ratio_by_infant"]) / 2)
     assert line["room_ratio_ci"][0] <= line["room_ratio"] <= line["room_ratio_ci"][1]
     assert line["infants_above_1"] == sum(r > 1 for r in line["room_ratio_by_infant"])
+    assert set(line["slow_trap"]) == {"1.1", "1.2", "1.3"}
+    assert all(0.0 <= v <= 1.0 for got in line["slow_trap"].values() for v in got.values())
+    assert "a candidate trap signal" in res.stdout
     bad = scripts.run("noisy_tv_diagnostic.py", "--segments", 0)
     assert bad.returncode == 2 and "--segments: expected a positive number, got 0" in bad.stderr
 
@@ -112,3 +115,26 @@ def test_novelty_before_scaling_is_the_scaled_novelty_times_a_scale():
     raw = got["sig"]["novelty_sample"].numpy() * got["scale"][:, None]
     mean = (raw * got["valid"]).sum(1) / got["valid"].sum(1)
     assert np.allclose(mean, got["sig"]["novelty"].numpy() * got["scale"], rtol=1e-4)
+
+
+def test_the_slow_trap_candidate_flags_a_room_that_stays_more_novel(scripts):
+    # Made-up lives: the TV room's chunks 1.6 times as novel as the playroom's, rooms by
+    # turns from the playroom. Over a slow mean (from 1.0 towards 1.3) the TV room's
+    # chunks stay above 1.2 times it and the playroom's below; at 2 times, nothing is
+    # flagged; an infant asleep throughout is never flagged.
+    mod = scripts.load("noisy_tv_diagnostic.py")
+    rows = []
+    for seg in range(40):
+        room = mod.ROOMS[(seg + 1) % 2]
+        for _ in range(4):
+            for infant, awake in ((0, 10), (1, 0)):
+                nov = 1.6 if room == mod.ROOMS[0] else 1.0
+                rows.append(
+                    {"segment": seg, "room": room, "infant": infant, "awake": awake}
+                    | {"raw_nov": nov * awake}
+                )
+    got = mod.slow_trap(rows, 20, 1.2)
+    # Infant 0 flagged from the second chunk of each visit to the TV room (3 of 4),
+    # infant 1 never: 3 of 8 of the TV room's rows, none of the playroom's.
+    assert got == {mod.ROOMS[0]: pytest.approx(3 / 8), mod.ROOMS[1]: 0.0}
+    assert mod.slow_trap(rows, 20, 2.0) == {mod.ROOMS[0]: 0.0, mod.ROOMS[1]: 0.0}
