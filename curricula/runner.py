@@ -39,7 +39,7 @@ from infancy.configfiles import ConfigModel, one_line, read_yaml
 from infancy.infants import Cohort, InfantConfig
 from infancy.infants.config import ConfigError
 from infancy.infants.config import as_written_then as infant_as_written_then
-from infancy.store import CONFIG, STATUS, RunError, RunStore, environment
+from infancy.store import CONFIG, RunError, RunStore, environment
 
 from .lifetime import TABLES, Lifecycle
 from .stages import RESOLVED, Curriculum, CurriculumError, load_curriculum, merge
@@ -255,7 +255,11 @@ def load_plan(path: str | Path, **changes: Any) -> Plan:
         data = {}
     if not isinstance(data, dict):
         raise RunConfigError(f"{p}: expected a mapping at the top level")
-    if not (p.name == CONFIG and (p.parent / STATUS).is_file()):
+    try:
+        store = RunStore.open(p.parent) if p.name == CONFIG else None
+    except RunError:
+        store = None  # a config.yaml outside a run directory
+    if store is None:
         return plan(data, source=p.name, **changes)
     if changes.get("preset") is not None:
         raise RunConfigError(
@@ -267,8 +271,8 @@ def load_plan(path: str | Path, **changes: Any) -> Plan:
         data["infant"] = {"preset": changes.pop("infant_preset")}
     the_plan = plan(data, source=p.name, **changes)
     try:
-        label = json.loads((p.parent / STATUS).read_text(encoding="utf-8")).get("curriculum")
-    except (OSError, ValueError):
+        label = store.status().get("curriculum")
+    except RunError:
         label = None  # an unreadable run.json: the plan's own label
     return replace(the_plan, label=label) if isinstance(label, str) else the_plan
 
