@@ -132,6 +132,8 @@ CONDITIONS = {
     "no-kept-trials": _config("no-kept-trials"),
     "early-joint-attention": _config("early-joint-attention"),
     "no-kept-trials-early-joint-attention": _config("no-kept-trials-early-joint-attention"),
+    # System M's noisy-TV trap reading novelty averaged over chunks, with a lower threshold.
+    "smoothed-trap": _config("smoothed-trap"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -158,6 +160,7 @@ CANDIDATES = (
     "no-kept-trials",
     "early-joint-attention",
     "no-kept-trials-early-joint-attention",
+    "smoothed-trap",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""

@@ -38,6 +38,14 @@ room's decisions it would flag at three thresholds (``SLOW_ABOVE``). The thresho
 are explored here, not chosen: one picked from these runs needs other seeds to be
 believed. It leaves out M's condition of no learning progress.
 
+How well each meta-state M reads (after each chunk, as it decides the next) tells the
+rooms apart: per infant, the probability that a TV-room chunk reads higher than a
+playroom chunk (the area under the ROC curve; chance 0.5), the mean over infants. A
+reading far from 0.5 in the second half is one a trap rule could threshold; how often
+it would also fire in the playroom is the share damped there. ``--trap-rate``,
+``--trap-novelty`` and ``--trap-chunks`` set M's trap (``m.rule``) for both cohorts, so
+a trap rule is measured with M driving (its damping changes where the infants look).
+
 Only the chunk's own update is read: the updates on memories alone that follow it in
 a chunk where some infant sleeps or imagines (``Cohort.consolidate``) are not the
 chunk's steps (read before 2026-12-07, they replaced the chunk's figures for every
@@ -58,10 +66,13 @@ import json
 import time
 
 import numpy as np
+from pydantic import ValidationError
 
 from infancy.analysis.compare import _bootstrap
 from infancy.curricula.stages import merge
 from infancy.infants import Cohort
+from infancy.infants.base import META_STATES
+from infancy.infants.config import InfantConfig
 from infancy.worlds import load_rules, make_batch
 
 ROOMS = ("noisy-tv-v0", "playroom-v0")
@@ -148,6 +159,8 @@ def live(
                         "out_steps": int(tv_out[i].sum()),
                         "raw_nov": float(seen["raw"][i][awake[i]].sum()),
                         "damped": bool(damped[i]),
+                        # What M read after the chunk (it decides the next one from it).
+                        **{f"meta_{k}": float(cohort.meta[k][i]) for k in META_STATES},
                     }
                 )
     return rows
@@ -210,7 +223,30 @@ def summarise(curious: list[dict], incurious: list[dict], segments: int) -> dict
     out["room_ratio_ci"] = _mean_ci(ratios) if len(ratios) > 1 else None
     out["infants_above_1"] = int((ratios > 1).sum())
     out["slow_trap"] = {str(a): slow_trap(curious, late, a) for a in SLOW_ABOVE}
+    out["room_auc"] = {k: room_auc(curious, late, f"meta_{k}") for k in META_STATES}
     return out
+
+
+def room_auc(rows: list[dict], late: int, key: str) -> dict[str, float | int | None]:
+    """How well one chunk-level reading tells the rooms apart: for each infant, the
+    probability that a TV-room chunk (from segment ``late`` on) reads higher on ``key``
+    than a playroom chunk (ties count half: the area under the ROC curve, chance 0.5);
+    the mean over infants with chunks in both rooms and the number above 0.5. A
+    trap signal M could threshold needs a mean far from 0.5 in the direction it reads
+    (above: the TV room reads higher). None: no infant has chunks in both rooms."""
+    aucs = []
+    for infant in sorted({r["infant"] for r in rows}):
+        sel = [r for r in rows if r["infant"] == infant and r["segment"] >= late]
+        tv = np.array([r[key] for r in sel if r["room"] == ROOMS[0]], dtype=float)
+        play = np.array([r[key] for r in sel if r["room"] == ROOMS[1]], dtype=float)
+        if len(tv) and len(play):
+            higher = (tv[:, None] > play[None, :]).mean()
+            aucs.append(higher + 0.5 * (tv[:, None] == play[None, :]).mean())
+    return {
+        "auc": float(np.mean(aucs)) if aucs else None,
+        "infants_above_half": int(sum(a > 0.5 for a in aucs)),
+        "infants": len(aucs),
+    }
 
 
 SLOW_RATE = 0.01
@@ -264,15 +300,33 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=8)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--screen", type=int, default=None, help="the TV's width in cells, 1-7")
+    for key, kind in (("trap_rate", float), ("trap_novelty", float), ("trap_chunks", int)):
+        ap.add_argument(
+            f"--{key.replace('_', '-')}",
+            type=kind,
+            default=None,
+            help=f"System M's m.rule.{key} (default: the default infant's)",
+        )
     args = ap.parse_args(argv)
     for name in ("segments", "n"):
         if getattr(args, name) < 1:
             ap.error(f"--{name}: expected a positive number, got {getattr(args, name)}")
     if args.screen is not None and not 1 <= args.screen <= 7:
         ap.error(f"--screen: expected a width of 1 to 7 cells, got {args.screen}")
+    rule = {
+        k: getattr(args, k)
+        for k in ("trap_rate", "trap_novelty", "trap_chunks")
+        if getattr(args, k) is not None
+    }
+    infant = {"m": {"rule": rule}} if rule else None
+    try:
+        InfantConfig.model_validate(merge(infant or {}, {}))
+    except ValidationError as err:
+        e = err.errors()[0]
+        ap.error(f"--{str(e['loc'][-1]).replace('_', '-')}: {e['msg']}")
     start = time.perf_counter()
-    curious = live(args.n, args.seed, args.segments, True, args.screen)
-    incurious = live(args.n, args.seed, args.segments, False, args.screen)
+    curious = live(args.n, args.seed, args.segments, True, args.screen, infant)
+    incurious = live(args.n, args.seed, args.segments, False, args.screen, infant)
     s = summarise(curious, incurious, args.segments)
     ci = s["pull_ci"]
     rooms = ", ".join(f"{r} {json.dumps(room_params(r, args.screen))}" for r in ROOMS)
@@ -301,6 +355,11 @@ def main(argv: list[str] | None = None) -> int:
             f"above {a}: " + ", ".join(f"{r} {_say(got[r], '.2%')}" for r in ROOMS)
             for a, got in s["slow_trap"].items()
         )
+    )
+    print(
+        "each meta-state M reads, TV-room chunks over playroom chunks (AUC, chance 0.5; "
+        "mean over infants): "
+        + ", ".join(f"{k} {_say(v['auc'])}" for k, v in s["room_auc"].items())
     )
     print(
         "decisions damping curiosity: "

@@ -359,6 +359,15 @@ class RuleMConfig(_Strict):
         description="chunks running with novelty above trap_novelty and no learning progress "
         "before curiosity is damped",
     )
+    trap_rate: float = Field(
+        1.0,
+        gt=0.0,
+        le=1.0,
+        description="rate of the running average of novelty that the trap reads, moved once a "
+        "chunk: 1.0 (the default) reads each chunk's own novelty; below 1 smooths it over "
+        "about 1/trap_rate chunks, so that a room that stays a little more novel (a wide "
+        "noisy TV) passes a lower trap_novelty than one chunk's noise does",
+    )
     intrinsic_weight: float = Field(0.1, ge=0.0, description="base intrinsic-reward weight")
     trap_damping: float = Field(
         0.25,

@@ -50,7 +50,9 @@ class RuleM(SystemM):
     One-shot word learning is ``one_shot`` times trust. Curiosity (the intrinsic
     weight) is damped to ``trap_damping`` once novelty has stayed above
     ``trap_novelty`` without learning progress for ``trap_chunks`` chunks running (an
-    unlearnable source such as a noisy TV; a single novel chunk is not a trap).
+    unlearnable source such as a noisy TV; a single novel chunk is not a trap). The
+    novelty it reads is a running average moved ``trap_rate`` a chunk (1.0: the chunk's
+    own, the default).
     """
 
     def __init__(self, config: MConfig, n: int) -> None:
@@ -59,6 +61,8 @@ class RuleM(SystemM):
         self.observed = np.zeros(n, dtype=bool)
         self.imagined = np.zeros(n, dtype=bool)
         self.trap = np.zeros(n, dtype=np.int64)
+        # The novelty the trap reads, from the value at birth (1: no more novel than usual).
+        self.trap_level = np.ones(n, dtype=np.float64)
         self.chunks = np.zeros(n, dtype=np.int64)
 
     def _sleep(self, meta: dict[str, np.ndarray]) -> np.ndarray:
@@ -96,7 +100,9 @@ class RuleM(SystemM):
     def _curiosity(self, meta: dict[str, np.ndarray]) -> np.ndarray:
         c = self.config.rule
         # Novelty without learning progress is a trap, once it lasts: damp curiosity.
-        suspect = (meta["novelty"] > c.trap_novelty) & (meta["lp_a"] <= 0.0)
+        rate = c.trap_rate
+        self.trap_level = (1.0 - rate) * self.trap_level + rate * meta["novelty"]
+        suspect = (self.trap_level > c.trap_novelty) & (meta["lp_a"] <= 0.0)
         self.trap = np.where(suspect, self.trap + 1, 0)
         trapped = self.trap >= c.trap_chunks
         return np.where(trapped, c.trap_damping, 1.0) * c.intrinsic_weight
@@ -120,6 +126,7 @@ class RuleM(SystemM):
             "observed": self.observed.astype(np.uint8),
             "imagined": self.imagined.astype(np.uint8),
             "trap": self.trap,
+            "trap_level": self.trap_level,
             "chunks": self.chunks,
         }
 
@@ -128,6 +135,10 @@ class RuleM(SystemM):
         self.observed = arrays["observed"].astype(bool)
         self.imagined = arrays["imagined"].astype(bool)
         self.trap = arrays["trap"].astype(np.int64)
+        # A state saved before trap_rate existed read each chunk's own novelty: at rate
+        # 1 the level is overwritten before it is read.
+        level = arrays.get("trap_level", np.ones(self.n))
+        self.trap_level = np.asarray(level, dtype=np.float64)
         self.chunks = arrays["chunks"].astype(np.int64)
 
 

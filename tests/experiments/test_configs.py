@@ -147,6 +147,7 @@ def test_the_no_habituation_config_turns_off_habituation_and_changes_nothing_els
             "cue-observe-gate",
             {"shift_above": None, "imagine_error_below": 0.9, "imagine_stress_above": 0.4},
         ),
+        ("smoothed-trap", {"trap_rate": 0.5, "trap_novelty": 1.15, "trap_chunks": 1}),
     ],
 )
 def test_a_system_m_config_changes_its_rule_fields_and_nothing_else(name, fields):
@@ -235,12 +236,12 @@ def test_a_development_condition_is_the_config_of_its_name(scripts):
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Fourteen today (no-cue-sectors, habit, habit-pull, no-habituation,
+    # Fifteen today (no-cue-sectors, habit, habit-pull, no-habituation,
     # maturing-inhibition, inhibition-by-walking, imagination-gate, cue-observe,
     # cue-observe-gate, fading-rewards, credited-memory, no-kept-trials,
-    # early-joint-attention, no-kept-trials-early-joint-attention): a renamed file must
-    # not empty the check.
-    assert len(names) >= 14, names
+    # early-joint-attention, no-kept-trials-early-joint-attention, smoothed-trap): a
+    # renamed file must not empty the check.
+    assert len(names) >= 15, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = _plan_of(f"{name}.yaml")

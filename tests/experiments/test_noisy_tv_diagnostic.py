@@ -138,3 +138,37 @@ def test_the_slow_trap_candidate_flags_a_room_that_stays_more_novel(scripts):
     # infant 1 never: 3 of 8 of the TV room's rows, none of the playroom's.
     assert got == {mod.ROOMS[0]: pytest.approx(3 / 8), mod.ROOMS[1]: 0.0}
     assert mod.slow_trap(rows, 20, 2.0) == {mod.ROOMS[0]: 0.0, mod.ROOMS[1]: 0.0}
+
+
+def test_the_room_auc_is_chance_for_the_same_readings_and_one_for_a_higher_room(scripts):
+    # Made-up rows: infant 0's TV-room chunks always read higher than its playroom's
+    # (AUC 1), infant 1's read the same values in both rooms (ties count half: 0.5);
+    # infant 2, asleep in the playroom's late rows only by having none, is left out.
+    mod = scripts.load("noisy_tv_diagnostic.py")
+    rows = []
+    for seg in range(4):
+        room = mod.ROOMS[seg % 2]
+        for k in range(3):
+            tv = room == mod.ROOMS[0]
+            rows.append({"segment": seg, "room": room, "infant": 0, "x": k + (10 if tv else 0)})
+            rows.append({"segment": seg, "room": room, "infant": 1, "x": float(k)})
+            if tv:
+                rows.append({"segment": seg, "room": room, "infant": 2, "x": 5.0})
+    got = mod.room_auc(rows, 0, "x")
+    assert got == {"auc": pytest.approx(0.75), "infants_above_half": 1, "infants": 2}
+    # Only the rows from segment ``late`` on are read: from 4 on there are none.
+    assert mod.room_auc(rows, 4, "x") == {"auc": None, "infants_above_half": 0, "infants": 0}
+
+
+def test_the_trap_options_set_system_ms_rule_and_refuse_bad_values(scripts):
+    res = scripts.run(
+        "noisy_tv_diagnostic.py",
+        *("--segments", 2, "--n", 2, "--trap-rate", 0.5, "--trap-chunks", 1),
+    )
+    assert res.returncode == 0, res.stderr
+    line = json.loads(res.stdout.strip().splitlines()[-1])
+    assert line["config"]["trap_rate"] == 0.5 and line["config"]["trap_novelty"] is None
+    assert set(line["room_auc"]) >= {"novelty", "prediction_error", "lp_a"}
+    bad = scripts.run("noisy_tv_diagnostic.py", "--trap-rate", 1.5)
+    assert bad.returncode == 2
+    assert "--trap-rate: Input should be less than or equal to 1" in bad.stderr

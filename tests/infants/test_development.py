@@ -1097,6 +1097,37 @@ def test_curiosity_is_damped_only_when_novelty_lasts_without_progress():
     assert np.allclose(m.decide(_meta(n, novelty=3.0, lp_a=0.2), 0.0)["intrinsic_weight"], base)
 
 
+def test_the_trap_can_read_novelty_averaged_over_chunks():
+    """``m.rule.trap_rate`` below 1: the trap reads a running average of novelty, so a
+    room that stays a little more novel passes a lower threshold, and one chunk's noise
+    among ordinary ones is diluted; at 1 (the default) it reads each chunk's own."""
+    n = 1
+    rule = {"trap_rate": 0.5, "trap_novelty": 1.15, "trap_chunks": 1}
+    m = RuleM(MConfig.model_validate({"rule": rule}), n)
+    base = m.config.rule.intrinsic_weight
+    damped = m.config.rule.trap_damping * base
+    weights = [m.decide(_meta(n, novelty=1.25, lp_a=0.0), 0.0)["intrinsic_weight"][0]]
+    weights += [m.decide(_meta(n, novelty=1.25, lp_a=0.0), 0.0)["intrinsic_weight"][0]]
+    # 1.125 after one chunk (from 1 at birth), then 1.1875: damped from the second.
+    assert weights == pytest.approx([base, damped])
+    assert m.state_arrays()["trap_level"][0] == pytest.approx(1.1875)
+    # Ordinary chunks bring it back; one chunk of 1.25 among them is not a trap.
+    for _ in range(6):
+        m.decide(_meta(n, novelty=0.9, lp_a=0.0), 0.0)
+    assert m.decide(_meta(n, novelty=1.25, lp_a=0.0), 0.0)["intrinsic_weight"][0] == base
+    # The same chunks at rate 1 with the same threshold: the single chunk is damped.
+    own = RuleM(MConfig.model_validate({"rule": {**rule, "trap_rate": 1.0}}), n)
+    own.decide(_meta(n, novelty=0.9, lp_a=0.0), 0.0)
+    assert own.decide(_meta(n, novelty=1.25, lp_a=0.0), 0.0)["intrinsic_weight"][0] == damped
+    # The level survives a checkpoint, and a state saved before it existed loads.
+    again = RuleM(m.config, n)
+    again.load_state_arrays(m.state_arrays())
+    assert again.trap_level == pytest.approx(m.trap_level)
+    old = {k: v for k, v in m.state_arrays().items() if k != "trap_level"}
+    again.load_state_arrays(old)
+    assert again.trap_level == pytest.approx([1.0])
+
+
 def _room(cohort: Cohort, kinds: tuple[int, int], cued: int | None, word: int):
     """One step's view: two toys in view (kinds, codes from 1), the caregiver on the
     left looking at the toy ``cued`` (index into ``kinds``), saying ``word``."""
