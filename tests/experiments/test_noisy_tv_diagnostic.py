@@ -63,6 +63,7 @@ def test_the_rooms_novelty_ratio_is_each_infants_tv_room_over_its_playroom(scrip
     mod = scripts.load("noisy_tv_diagnostic.py")
     base = {"segment": 1, "tv_steps": 0, "out_steps": 0, "damped": False}
     base.update(nov_in=0.0, nov_out=0.0, err_in=0.0, err_out=0.0)
+    base.update({f"meta_{k}": 0.0 for k in mod.META_STATES})
     rows = [
         {**base, "infant": 0, "room": mod.ROOMS[0], "awake": 10, "raw_nov": 2.0},
         {**base, "infant": 0, "room": mod.ROOMS[1], "awake": 20, "raw_nov": 2.0},
