@@ -45,6 +45,11 @@ reading far from 0.5 in the second half is one a trap rule could threshold; how 
 it would also fire in the playroom is the share damped there. ``--trap-rate``,
 ``--trap-novelty`` and ``--trap-chunks`` set M's trap (``m.rule``) for both cohorts, so
 a trap rule is measured with M driving (its damping changes where the infants look).
+Here the playroom is the only control, and a rule that fires in whichever room is the
+more novel passes it: the check it cannot pass is a lifetime with a playroom in the TV
+room's place beside a duller room (``experiments/development.py``'s ``no-tv``), where
+the ``smoothed-trap`` candidate, which passed here, damped the playroom as often as the
+TV room (docs/measurements.md, session 34).
 
 Only the chunk's own update is read: the updates on memories alone that follow it in
 a chunk where some infant sleeps or imagines (``Cohort.consolidate``) are not the
