@@ -325,10 +325,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     infant = {"m": {"rule": rule}} if rule else None
     try:
-        InfantConfig.model_validate(merge(infant or {}, {}))
+        trap = InfantConfig.model_validate(merge(infant or {}, {})).m.rule
     except ValidationError as err:
         e = err.errors()[0]
-        ap.error(f"--{str(e['loc'][-1]).replace('_', '-')}: {e['msg']}")
+        key = str(e["loc"][-1])
+        ap.error(f"--{key.replace('_', '-')}: {e['msg']}, got {getattr(args, key)}")
     start = time.perf_counter()
     curious = live(args.n, args.seed, args.segments, True, args.screen, infant)
     incurious = live(args.n, args.seed, args.segments, False, args.screen, infant)
@@ -371,7 +372,9 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{r} {_say(s[f'damped_{r}'], '.2%')}" for r in ROOMS)
     )
     seconds = time.perf_counter() - start
-    print(json.dumps({"config": vars(args), **s, "seconds": round(seconds, 1)}))
+    # The trap M ran with (the default infant's where not given).
+    trap = {k: getattr(trap, k) for k in ("trap_rate", "trap_novelty", "trap_chunks")}
+    print(json.dumps({"config": vars(args), "trap": trap, **s, "seconds": round(seconds, 1)}))
     return 0
 
 

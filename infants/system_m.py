@@ -100,8 +100,13 @@ class RuleM(SystemM):
     def _curiosity(self, meta: dict[str, np.ndarray]) -> np.ndarray:
         c = self.config.rule
         # Novelty without learning progress is a trap, once it lasts: damp curiosity.
-        rate = c.trap_rate
-        self.trap_level = (1.0 - rate) * self.trap_level + rate * meta["novelty"]
+        rate, novelty = c.trap_rate, meta["novelty"].astype(np.float64)
+        if rate == 1.0:
+            self.trap_level = novelty.copy()  # the chunk's own, exactly
+        else:
+            # A novelty that could not be read (not finite) leaves the average as it was.
+            moved = (1.0 - rate) * self.trap_level + rate * novelty
+            self.trap_level = np.where(np.isfinite(novelty), moved, self.trap_level)
         suspect = (self.trap_level > c.trap_novelty) & (meta["lp_a"] <= 0.0)
         self.trap = np.where(suspect, self.trap + 1, 0)
         trapped = self.trap >= c.trap_chunks

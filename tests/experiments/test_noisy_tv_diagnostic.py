@@ -144,7 +144,7 @@ def test_the_slow_trap_candidate_flags_a_room_that_stays_more_novel(scripts):
 def test_the_room_auc_is_chance_for_the_same_readings_and_one_for_a_higher_room(scripts):
     # Made-up rows: infant 0's TV-room chunks always read higher than its playroom's
     # (AUC 1), infant 1's read the same values in both rooms (ties count half: 0.5);
-    # infant 2, asleep in the playroom's late rows only by having none, is left out.
+    # infant 2 has no playroom chunks and is left out.
     mod = scripts.load("noisy_tv_diagnostic.py")
     rows = []
     for seg in range(4):
@@ -157,7 +157,14 @@ def test_the_room_auc_is_chance_for_the_same_readings_and_one_for_a_higher_room(
                 rows.append({"segment": seg, "room": room, "infant": 2, "x": 5.0})
     got = mod.room_auc(rows, 0, "x")
     assert got == {"auc": pytest.approx(0.75), "infants_above_half": 1, "infants": 2}
-    # Only the rows from segment ``late`` on are read: from 4 on there are none.
+    # Only the rows from segment ``late`` on are read: from 2 on, infant 0's TV room
+    # reads 10-12 against a playroom of 0-2 still; from 4 on there are none.
+    assert mod.room_auc(rows, 2, "x")["auc"] == pytest.approx(0.75)
+    for r in rows:
+        if r["segment"] < 2 and r["infant"] == 0:
+            r["x"] = -r["x"] if r["room"] == mod.ROOMS[0] else 99.0
+    assert mod.room_auc(rows, 2, "x")["auc"] == pytest.approx(0.75)
+    assert mod.room_auc(rows, 0, "x")["auc"] < 0.75
     assert mod.room_auc(rows, 4, "x") == {"auc": None, "infants_above_half": 0, "infants": 0}
 
 
@@ -170,6 +177,7 @@ def test_the_trap_options_set_system_ms_rule_and_refuse_bad_values(scripts):
     line = json.loads(res.stdout.strip().splitlines()[-1])
     assert line["config"]["trap_rate"] == 0.5 and line["config"]["trap_novelty"] is None
     assert set(line["room_auc"]) >= {"novelty", "prediction_error", "lp_a"}
-    bad = scripts.run("noisy_tv_diagnostic.py", "--trap-rate", 1.5)
+    assert line["trap"] == {"trap_rate": 0.5, "trap_novelty": 1.5, "trap_chunks": 1}
+    bad = scripts.run("noisy_tv_diagnostic.py", "--segments", 1, "--n", 1, "--trap-rate", 1.5)
     assert bad.returncode == 2
-    assert "--trap-rate: Input should be less than or equal to 1" in bad.stderr
+    assert "--trap-rate: Input should be less than or equal to 1, got 1.5" in bad.stderr

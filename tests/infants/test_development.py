@@ -1126,6 +1126,19 @@ def test_the_trap_can_read_novelty_averaged_over_chunks():
     old = {k: v for k, v in m.state_arrays().items() if k != "trap_level"}
     again.load_state_arrays(old)
     assert again.trap_level == pytest.approx([1.0])
+    # A novelty that could not be read leaves the average where it was.
+    level = float(m.trap_level[0])
+    m.decide(_meta(n, novelty=float("nan"), lp_a=0.0), 0.0)
+    assert m.trap_level[0] == pytest.approx(level)
+
+
+def test_a_cohort_with_an_averaged_trap_resumes_exactly_from_a_checkpoint():
+    # A threshold low enough for the trap to fire, so the saved level decides.
+    from infancy.curricula.stages import merge
+    from infancy.infants.testing import check_checkpoint, small_config
+
+    trap = {"m": {"rule": {"trap_rate": 0.5, "trap_novelty": 0.5, "trap_chunks": 1}}}
+    check_checkpoint(merge(small_config(), trap), what="an averaged trap")
 
 
 def _room(cohort: Cohort, kinds: tuple[int, int], cued: int | None, word: int):
