@@ -77,10 +77,12 @@ from infancy.analysis.compare import _bootstrap
 from infancy.curricula.stages import merge
 from infancy.infants import Cohort
 from infancy.infants.base import META_STATES
-from infancy.infants.config import InfantConfig
+from infancy.infants.config import RuleMConfig
 from infancy.worlds import load_rules, make_batch
 
 ROOMS = ("noisy-tv-v0", "playroom-v0")
+TRAP = {"trap_rate": float, "trap_novelty": float, "trap_chunks": int}
+"""System M's trap settings (``m.rule``) the script takes as options, with their types."""
 
 
 def room_params(room: str, screen: int | None = None) -> dict:
@@ -305,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=8)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--screen", type=int, default=None, help="the TV's width in cells, 1-7")
-    for key, kind in (("trap_rate", float), ("trap_novelty", float), ("trap_chunks", int)):
+    for key, kind in TRAP.items():
         ap.add_argument(
             f"--{key.replace('_', '-')}",
             type=kind,
@@ -318,14 +320,10 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"--{name}: expected a positive number, got {getattr(args, name)}")
     if args.screen is not None and not 1 <= args.screen <= 7:
         ap.error(f"--screen: expected a width of 1 to 7 cells, got {args.screen}")
-    rule = {
-        k: getattr(args, k)
-        for k in ("trap_rate", "trap_novelty", "trap_chunks")
-        if getattr(args, k) is not None
-    }
+    rule = {k: getattr(args, k) for k in TRAP if getattr(args, k) is not None}
     infant = {"m": {"rule": rule}} if rule else None
     try:
-        trap = InfantConfig.model_validate(merge(infant or {}, {})).m.rule
+        trap = RuleMConfig.model_validate(rule)
     except ValidationError as err:
         e = err.errors()[0]
         key = str(e["loc"][-1])
@@ -373,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     seconds = time.perf_counter() - start
     # The trap M ran with (the default infant's where not given).
-    trap = {k: getattr(trap, k) for k in ("trap_rate", "trap_novelty", "trap_chunks")}
+    trap = {k: getattr(trap, k) for k in TRAP}
     print(json.dumps({"config": vars(args), "trap": trap, **s, "seconds": round(seconds, 1)}))
     return 0
 

@@ -102,7 +102,7 @@ class RuleM(SystemM):
         # Novelty without learning progress is a trap, once it lasts: damp curiosity.
         rate, novelty = c.trap_rate, meta["novelty"].astype(np.float64)
         if rate == 1.0:
-            self.trap_level = novelty.copy()  # the chunk's own, exactly
+            self.trap_level = novelty  # the chunk's own, exactly (astype copied it)
         else:
             # A novelty that could not be read (not finite) leaves the average as it was.
             moved = (1.0 - rate) * self.trap_level + rate * novelty
