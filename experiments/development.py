@@ -134,6 +134,8 @@ CONDITIONS = {
     "no-kept-trials-early-joint-attention": _config("no-kept-trials-early-joint-attention"),
     # System M's noisy-TV trap reading novelty averaged over chunks, with a lower threshold.
     "smoothed-trap": _config("smoothed-trap"),
+    # System M's trap reading what of the view A's local model cannot learn to predict.
+    "noise-trap": _config("noise-trap"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -161,6 +163,7 @@ CANDIDATES = (
     "early-joint-attention",
     "no-kept-trials-early-joint-attention",
     "smoothed-trap",
+    "noise-trap",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""

@@ -51,6 +51,17 @@ room's place beside a duller room (``experiments/development.py``'s ``no-tv``), 
 the ``smoothed-trap`` candidate, which passed here, damped the playroom as often as the
 TV room (docs/measurements.md, session 34).
 
+A reading that is not novelty: ``--local-hidden H`` gives System A its local still-view
+model (``a.local_hidden``), which learns how each view cell changes over a step in which
+the infant neither turned nor moved; what it cannot learn to predict is the ``noise``
+meta-state (its error per still step, summed over the view's cells), and ``--trap-signal
+noise --trap-noise X`` makes M's trap read it. It reads changes, not contents, so toys
+that stay put do not raise it, however new or varied; the screen's random colours do,
+and a little the caregiver's movements. The script gives M's median novelty and noise
+in each room. A change of room starts the next chunk on the new room's view
+(``Cohort.begin``), so that no step crosses from one room into the other (before session
+35 one did, once a change).
+
 Only the chunk's own update is read: the updates on memories alone that follow it in
 a chunk where some infant sleeps or imagines (``Cohort.consolidate``) are not the
 chunk's steps (read before 2026-12-07, they replaced the chunk's figures for every
@@ -77,11 +88,17 @@ from infancy.analysis.compare import _bootstrap
 from infancy.curricula.stages import merge
 from infancy.infants import Cohort
 from infancy.infants.base import META_STATES
-from infancy.infants.config import RuleMConfig
+from infancy.infants.config import AConfig, RuleMConfig
 from infancy.worlds import load_rules, make_batch
 
 ROOMS = ("noisy-tv-v0", "playroom-v0")
-TRAP = {"trap_rate": float, "trap_novelty": float, "trap_chunks": int}
+TRAP = {
+    "trap_signal": str,
+    "trap_rate": float,
+    "trap_novelty": float,
+    "trap_noise": float,
+    "trap_chunks": int,
+}
 """System M's trap settings (``m.rule``) the script takes as options, with their types."""
 
 
@@ -135,8 +152,8 @@ def live(
         seen["raw"] = seen["nov"] * cohort.a.novelty_scale.numpy()[:, None]
         seen["err"] = sig["error_sample"][:, :chunk].numpy()
         seen["awake"] = batch.valid[:, :chunk].numpy().copy()
-        # Step 0 is the frame the chunk starts from: after a change of room, the other
-        # room's last one.
+        # Step 0 is the frame the chunk starts from (the last chunk's last, or the
+        # room's first after a change of room); its step is left out of the figures.
         seen["awake"][:, 0] = False
         seen["tv"] = (cohort._view[:, :chunk, 1] == tv).any(axis=(2, 3))
         return sig
@@ -145,6 +162,8 @@ def live(
     rows = []
     for seg in range(segments):
         room = ROOMS[seg % len(ROOMS)]  # by turns, the TV room first
+        # Carried into the other room: its view starts the chunk (no step crosses rooms).
+        cohort.begin(rooms[room])
         for _ in range(4):
             seen.clear()
             cohort.live(rooms[room], chunk)
@@ -231,6 +250,12 @@ def summarise(curious: list[dict], incurious: list[dict], segments: int) -> dict
     out["infants_above_1"] = int((ratios > 1).sum())
     out["slow_trap"] = {str(a): slow_trap(curious, late, a) for a in SLOW_ABOVE}
     out["room_auc"] = {k: room_auc(curious, late, f"meta_{k}") for k in META_STATES}
+    # What M read, room by room: the median over the late chunks (a threshold's scale).
+    out["meta_median"] = {
+        room: {k: float(np.median([r[f"meta_{k}"] for r in sel])) for k in ("novelty", "noise")}
+        for room in ROOMS
+        if (sel := [r for r in late_rows if r["room"] == room])
+    }
     return out
 
 
@@ -314,6 +339,13 @@ def main(argv: list[str] | None = None) -> int:
             default=None,
             help=f"System M's m.rule.{key} (default: the default infant's)",
         )
+    ap.add_argument(
+        "--local-hidden",
+        type=int,
+        default=None,
+        help="System A's a.local_hidden: its local still-view model, whose error is the noise "
+        "meta-state (default: the default infant's, none)",
+    )
     args = ap.parse_args(argv)
     for name in ("segments", "n"):
         if getattr(args, name) < 1:
@@ -321,13 +353,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.screen is not None and not 1 <= args.screen <= 7:
         ap.error(f"--screen: expected a width of 1 to 7 cells, got {args.screen}")
     rule = {k: getattr(args, k) for k in TRAP if getattr(args, k) is not None}
-    infant = {"m": {"rule": rule}} if rule else None
+    local = {} if args.local_hidden is None else {"local_hidden": args.local_hidden}
+    infant = {"m": {"rule": rule}, "a": local} if rule or local else None
     try:
         trap = RuleMConfig.model_validate(rule)
+        local_hidden = AConfig.model_validate(local).local_hidden
     except ValidationError as err:
         e = err.errors()[0]
-        key = str(e["loc"][-1])
+        key = str(e["loc"][0])
         ap.error(f"--{key.replace('_', '-')}: {e['msg']}, got {getattr(args, key)}")
+    if trap.trap_signal == "noise" and not local_hidden:
+        ap.error("--trap-signal: noise needs --local-hidden above 0 (A's model makes it)")
     start = time.perf_counter()
     curious = live(args.n, args.seed, args.segments, True, args.screen, infant)
     incurious = live(args.n, args.seed, args.segments, False, args.screen, infant)
@@ -364,6 +400,13 @@ def main(argv: list[str] | None = None) -> int:
         "each meta-state M reads, TV-room chunks over playroom chunks (AUC, chance 0.5; "
         "mean over infants): "
         + ", ".join(f"{k} {_say(v['auc'])}" for k, v in s["room_auc"].items())
+    )
+    print(
+        "M's novelty and noise, median over the late chunks: "
+        + "; ".join(
+            f"{r} " + ", ".join(f"{k} {v:.3f}" for k, v in got.items())
+            for r, got in s["meta_median"].items()
+        )
     )
     print(
         "decisions damping curiosity: "

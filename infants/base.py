@@ -50,6 +50,7 @@ META_STATES = (
     "stress",
     "social",
     "trust",
+    "noise",
 )
 """What System M reads and the audit log records, one float per infant: the registered
 meta-signals marked ``meta_state``, in this order (one record per signal, with its
@@ -171,6 +172,42 @@ class SystemA(ABC, torch.nn.Module):
         """Offline consolidation after a :meth:`learn` on memories (sleep, imagination):
         ``steps`` cheap extra updates where ``gate > 0`` (``batch``: ``[N, T]``
         transitions; ``gate``: ``float32[N]``). Nothing by default."""
+
+    def watch(
+        self,
+        before: Any,
+        x: Any,
+        x_next: Any,
+        action: torch.Tensor,
+        still: torch.Tensor,
+        gate: torch.Tensor,
+    ) -> torch.Tensor | None:
+        """What of the view changes unpredictably while the infant is still: learn a
+        local model of how each view cell changes over a step in which the infant did
+        not turn or move, and return its error per step, before this update.
+
+        Parameters
+        ----------
+        before, x, x_next
+            :class:`~infancy.infants.nn.Obs` with axes ``[N, T]``: the observation a
+            step before each step, at it, and after it.
+        action
+            ``int64[N, T]``: the infant's actions.
+        still
+            ``bool[N, T]``: the steps it may learn from and is scored on (awake, inside
+            one episode from ``before`` to ``x_next``, no turn or move felt over either
+            step).
+        gate
+            ``float32[N]``: a factor on each infant's learning rate (0: no change).
+
+        Returns
+        -------
+        torch.Tensor or None
+            ``float32[N, T]``: the error summed over the view's cells (0 where not
+            ``still``); ``None`` (the default) for an A with no local model, whose
+            ``noise`` meta-state then reads 0.
+        """
+        return None
 
     @abstractmethod
     def predict(self, z: torch.Tensor, action: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -23,6 +23,7 @@ from safetensors.numpy import load_file, save_file
 
 from infancy.worlds.rules import Rules
 
+from .base import META_STATES
 from .config import InfantConfig, as_written_then
 from .control import CONSTRAINTS
 from .nn import GroupAdam
@@ -110,6 +111,7 @@ def state_dict(cohort: Cohort) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
             "buf.value": cohort._value.numpy(),
             "buf.state": cohort._s.numpy(),
             "buf.held": cohort._held.astype(np.uint8),
+            "buf.entered": cohort._entered.astype(np.uint8),
             **{f"mind.{k}": getattr(cohort.mind, k) for k in cohort.mind.FIELDS},
             "permanence": cohort.permanence,
             "energy": cohort.energy,
@@ -246,6 +248,11 @@ def load_state_dict(cohort: Cohort, arrays: dict[str, np.ndarray], meta: dict[st
     )
     cohort.m.m.load_state_arrays({k[2:]: v for k, v in arrays.items() if k.startswith("m.")})
     audit = {c: arrays[f"audit.{c}"] for c in meta["audit_columns"]}
+    if audit:
+        # A meta-state registered after the checkpoint was written (``noise``) was not
+        # recorded in its rows: NaN there, so that the log keeps one set of columns.
+        rows = len(audit["infant"])
+        audit.update({k: np.full(rows, np.nan) for k in META_STATES if k not in audit})
     for col in ("overridden", *(f"violated_{k}" for k in CONSTRAINTS)):
         if col in audit:
             audit[col] = audit[col].astype(bool)
@@ -288,7 +295,14 @@ def load_state_dict(cohort: Cohort, arrays: dict[str, np.ndarray], meta: dict[st
     if meta["version"] >= 4:
         cohort.permanence[...] = arrays["permanence"]
         cohort._held[...] = arrays["buf.held"].astype(bool)
+    if "buf.entered" in arrays:  # (session 35: before it, no step was known to cross)
+        cohort._entered[...] = arrays["buf.entered"].astype(bool)
     cohort.energy = arrays["energy"].copy()
+    # A signal registered after the checkpoint was written (``noise``) reads as at birth
+    # until the next chunk (in the registry's order, so M reads the same dict).
+    if any(k not in cohort.meta for k in cohort.signals.signals):
+        born = cohort.signals.at_birth(cohort.energy, cohort.memory.sizes())
+        cohort.meta = {k: cohort.meta[k] if k in cohort.meta else born[k] for k in born}
     cohort.real_steps = arrays["real_steps"].copy()
     cohort.acting_steps = arrays["acting_steps"].copy()
     cohort._ep_return = arrays["ep_return"].copy()

@@ -53,7 +53,7 @@ from infancy.worlds.core.geometry import cue_directions, cue_rays, egocentric_of
 from infancy.worlds.rules import Rules, load_rules
 
 from . import checkpoint, system_a, system_b, system_m  # noqa: F401  (registers the implementations)
-from .base import ACT, IMAGINE, MODES, OBSERVE, SLEEP, Transitions, create
+from .base import ACT, IMAGINE, MODES, OBSERVE, SLEEP, SystemA, Transitions, create
 from .config import InfantConfig
 from .control import Controller
 from .memory import SalienceMemory, credit
@@ -886,6 +886,11 @@ class Cohort:
             self.gen,
             c.grad_clip,
         )
+        if c.m.rule.trap_signal == "noise" and type(self.a).watch is SystemA.watch:
+            raise ValueError(
+                f"m.rule.trap_signal 'noise': System A {c.a.name!r} has no local model "
+                "(its watch() is SystemA's, which makes no noise)"
+            )
         # B reads the state [z, belief, word cue] (see :meth:`state_of`).
         sectors = SECTORS if c.b.cue_sectors else 0
         # The habit's slots (b.habit) follow the word cue and its sectors.
@@ -929,6 +934,9 @@ class Cohort:
         self._value = torch.zeros(n, t)
         self._s = torch.zeros(n, t, self.state_size)  # B's state at each step
         self._held = np.zeros((n, t), dtype=bool)  # steps a surprise held the infant still
+        # Frames of the chunk that start a new world (start() mid-chunk): the step into
+        # one crosses worlds, and A's local model does not read it as a still step.
+        self._entered = np.zeros(t + 1, dtype=bool)
         self.mind = Mind(n, self.a.latent)
         fwd, lat = egocentric_offsets(self.view_size)
         self._forward = fwd.reshape(-1).astype(np.float64)
@@ -1033,6 +1041,7 @@ class Cohort:
         """Take observations ``view[N, ...]`` (flattened cells allowed) and
         ``senses[N, S]`` as the start of the next chunk, in a new world."""
         self._felt = np.full(self.n, -1.0)  # a new world: write the energy next step
+        self._entered[self._t] = True
         self._view[:, self._t] = view.reshape(self.n, *self._view.shape[2:])
         self._senses[:, self._t] = senses
         self._primed = True
@@ -1321,6 +1330,45 @@ class Cohort:
         return d
 
     # ------------------------------------------------------------------ learning
+    def _watch(
+        self, x: Obs, t: int, action: torch.Tensor, awake: np.ndarray, gate: torch.Tensor
+    ) -> np.ndarray:
+        """A's local still-view model (:meth:`~infancy.infants.base.SystemA.watch`) on
+        every ``local_stride``-th step of the chunk just lived, from its second (the
+        model reads the step before): ``float64[N]``, its error per still step (the
+        ``noise`` meta-state); 0 for an A with no such model, NaN for an infant with no
+        still step (the signal reads 0)."""
+        k = self.config.a.local_stride
+        steps = np.arange(1, t, k)
+        if not len(steps):  # a chunk of one step: nothing before it to read
+            return np.full(self.n, np.nan)
+        felt = self._senses[:, steps, :][..., [S_TURNED, S_MOVED]]  # over s-1 -> s
+        felt_next = self._senses[:, steps + 1, :][..., [S_TURNED, S_MOVED]]  # s -> s+1
+        still = (
+            awake[:, steps]
+            & ~self._done[:, steps - 1]
+            & ~self._done[:, steps]
+            & (felt == 0).all(-1)
+            & (felt_next == 0).all(-1)
+            & ~self._entered[steps]  # (frame 0 is the chunk's start: s >= 1)
+            & ~self._entered[steps + 1]
+        )
+        at = torch.from_numpy(steps)
+        err = self.a.watch(
+            Obs(x.flat[:, at - 1], x.n_cell_inputs),
+            Obs(x.flat[:, at], x.n_cell_inputs),
+            Obs(x.flat[:, at + 1], x.n_cell_inputs),
+            action[:, at],
+            torch.from_numpy(still),
+            gate,
+        )
+        if err is None:
+            return np.zeros(self.n)
+        count = still.sum(1)
+        total = err.sum(1).numpy().astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, total / count, np.nan)
+
     def learn(self) -> dict[str, Any]:
         """Learn from the chunk just lived, then let M decide the next one."""
         n, t = self.n, self._t
@@ -1344,6 +1392,7 @@ class Cohort:
         learning = float(self.config.learning)
         gate_a = torch.as_tensor(act["gate_a"] * learning, dtype=torch.float32)
         sig = self.a.learn(batch, gate_a)
+        noise = self._watch(x, t, action, valid.numpy(), gate_a)
         # Words heard this chunk (a sleeping infant hears nothing).
         social, right, wrong = self._words(t, mode, act)
         # B: the acting infants' rollouts, rewards mixed as M says.
@@ -1430,7 +1479,10 @@ class Cohort:
         # Meta-signals (infants/signals.py), then M's next decision.
         self.meta = self.signals.update(
             Chunk(
-                a={k: sig[k].numpy() for k in ("prediction_error", "uncertainty", "novelty")},
+                a={
+                    **{k: sig[k].numpy() for k in ("prediction_error", "uncertainty", "novelty")},
+                    "noise": noise,
+                },
                 gate_a=act["gate_a"],
                 mode=mode,
                 reward=self._reward[:, :t],
@@ -1444,6 +1496,7 @@ class Cohort:
         )
         self._view[:, 0] = self._view[:, t]
         self._senses[:, 0] = self._senses[:, t]
+        self._entered[:] = False
         self._t = 0
         self.action = self.m.decide(self.meta, self.age_months, self.steps)
         stats.update({k: v for k, v in sig.items() if not k.endswith("_sample")})

@@ -84,6 +84,23 @@ class AConfig(_Strict):
     )
     rnd_hidden: int = Field(64, ge=4, le=4096, description="hidden units of the novelty (RND) nets")
     rnd_dim: int = Field(32, ge=4, le=1024, description="output size of the novelty (RND) nets")
+    local_hidden: int = Field(
+        0,
+        ge=0,
+        le=1024,
+        description="hidden units of the local still-view model: from how each view cell and "
+        "its eight neighbours changed over the step before, how the cell changes over a "
+        "step in which the infant neither turned nor moved; its error left after learning "
+        "is what of the view changes unpredictably (a noisy TV), System M's 'noise' "
+        "meta-state. 0: no such model, noise reads 0",
+    )
+    local_stride: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="the local model learns from every local_stride-th step "
+        "of a chunk (its cost is about 49 cells per step learned from)",
+    )
     word_rate: float = Field(
         0.05, ge=0.0, le=1.0, description="cross-situational association added per heard word"
     )
@@ -350,21 +367,34 @@ class RuleMConfig(_Strict):
         description="observe when A's prediction error rose by this over its slow average "
         "(the world changed: watch before acting); null: a shift alone never makes it observe",
     )
+    trap_signal: Literal["novelty", "noise"] = Field(
+        "novelty",
+        description="the meta-state the trap reads: 'novelty' (above trap_novelty with no "
+        "learning progress, lp_a <= 0) or 'noise' (what of the view changes unpredictably "
+        "while the infant is still, above trap_noise; needs a.local_hidden > 0)",
+    )
     trap_novelty: float = Field(
         1.5, ge=0.0, description="novelty (over its running mean) that may signal a trap"
+    )
+    trap_noise: float = Field(
+        3.0,
+        ge=0.0,
+        description="noise (A's local still-view error per still step, summed over the view's "
+        "cells) that may signal a trap, when trap_signal is 'noise' (3: chosen on the "
+        "noisy-TV diagnostic, docs/measurements.md, session 35)",
     )
     trap_chunks: int = Field(
         2,
         ge=1,
-        description="chunks running with novelty above trap_novelty and no learning progress "
+        description="chunks running with the trap's signal over its threshold (trap_signal) "
         "before curiosity is damped",
     )
     trap_rate: float = Field(
         1.0,
         gt=0.0,
         le=1.0,
-        description="rate of the running average of novelty that the trap reads, moved once a "
-        "chunk: 1.0 (the default) reads each chunk's own novelty; below 1 smooths it over "
+        description="rate of the running average of the signal the trap reads, moved once a "
+        "chunk: 1.0 (the default) reads each chunk's own; below 1 smooths it over "
         "about 1/trap_rate chunks, so that a room that stays a little more novel (a wide "
         "noisy TV) passes a lower trap_novelty than one chunk's noise does",
     )
@@ -536,6 +566,15 @@ class InfantConfig(_Strict):
 
         for kind in ("a", "b", "m"):
             resolve(kind, getattr(self, kind).name)  # a registered name or an import path
+        return self
+
+    @model_validator(mode="after")
+    def _trap_can_read(self) -> InfantConfig:
+        if self.m.rule.trap_signal == "noise" and self.a.local_hidden == 0:
+            raise ValueError(
+                "m.rule.trap_signal 'noise' needs a.local_hidden > 0 (A's local still-view "
+                "model makes the noise), got a.local_hidden 0"
+            )
         return self
 
     @classmethod

@@ -53,7 +53,8 @@ class Chunk:
     ----------
     a
         System A's per-infant signals from its last update: ``prediction_error``,
-        ``uncertainty``, ``novelty`` (``[N]``).
+        ``uncertainty``, ``novelty``, ``noise`` (``[N]``; ``noise`` NaN for an infant
+        with no still step).
     gate_a
         ``float[N]``: System M's gate on A this chunk (``> 0``: A learned).
     mode
@@ -328,6 +329,23 @@ class Trust(MetaSignal):
         prior_r, prior_w = self.config.prior
         right, wrong = state["trust_right"], state["trust_wrong"]
         return (prior_r + right) / (prior_r + prior_w + right + wrong)
+
+
+@register_signal("noise")
+class Noise(_FromA):
+    description = (
+        "what of the view changes unpredictably while the infant is still: A's local "
+        "still-view model's error per still step, summed over the view's cells; 0 in a "
+        "chunk with no still step (no evidence of noise) or with no such model"
+    )
+    Config = _birth(0.0)
+
+    def read(self, state: dict[str, np.ndarray], chunk: Chunk) -> np.ndarray:
+        # A chunk with no still step showed nothing changing at random: holding the last
+        # chunk's value instead carried a TV room's noise into the next room (in
+        # experiments/noisy_tv_diagnostic.py, 96% of the playroom's chunks over the
+        # threshold with a wide screen; docs/measurements.md, session 35).
+        return np.nan_to_num(np.asarray(chunk.a["noise"], dtype=np.float64), nan=0.0)
 
 
 @register_signal("memories")

@@ -17,6 +17,15 @@
 - *Uncertainty*: the variance between heads, normalised the same way.
 - *Novelty*: random network distillation; a fixed random net and a trained one, whose
   error falls for what has been seen often.
+- *Local still-view model* (``local_hidden`` > 0; off by default): from how each view
+  cell and its eight neighbours changed over the step before, and the action, how the
+  cell changes over the next, in steps in which the infant did not turn or move
+  (:meth:`~infancy.infants.base.SystemA.watch`). It reads changes, not contents: what
+  stays put reads as no change for any toy, seen before or not; what it cannot learn is
+  what changes unforetold (in part the caregiver's movements), most of all at random, a
+  noisy TV's screen:
+  System M's ``noise`` meta-state, read per cell rather than for the whole view, which
+  novelty cannot tell from a room that is merely more varied.
 - *Reward head* ``r(z, a)``: the world model's guess of the extrinsic reward, used to
   score imagined trajectories.
 - *Lexicon*: word-by-kind associations. Every heard word adds a little to every visible
@@ -123,6 +132,21 @@ class JepaA(SystemA):
         # consolidation (refine()); each with its own moments.
         self.pred_opt = GroupAdam([*self.heads.parameters()], n)
         self.head_opt = GroupAdam([*self.heads.parameters(), *self.reward_head.parameters()], n)
+        # The local still-view model (watch()), off by default. Its weights are drawn from
+        # a generator of their own, so that turning it on leaves every other weight as
+        # it was (and the infant's life differs only by what M makes of its signal).
+        self.view_size, self.cell_embed = spec.view_size, spec.embed
+        self.local = None
+        if c.local_hidden:
+            own = torch.Generator().manual_seed(int(generator.initial_seed()) + 1)
+            sizes = [9 * spec.embed + n_actions, c.local_hidden, spec.embed]
+            self.local = GroupMLP(n, sizes, own)
+            # Born predicting no change: a random last layer read 3-8 on a scene where
+            # nothing moved, and a trap on noise fired everywhere for the first chunks.
+            with torch.no_grad():
+                self.local.layers[-1].weight.zero_()
+                self.local.layers[-1].bias.zero_()
+            self.local_opt = GroupAdam([*self.local.parameters()], n)
 
     # ------------------------------------------------------------------ memory
     def memory_decay(self) -> torch.Tensor:
@@ -234,6 +258,42 @@ class JepaA(SystemA):
                 "novelty_sample": nov / self.novelty_scale[:, None],
                 "loss": loss.detach(),
             }
+
+    def watch(self, before, x, x_next, action, still, gate):
+        """The local still-view model (``local_hidden`` > 0): from how each view cell
+        and its eight neighbours (zero beyond the view's edge) changed over the step
+        before, and the action, how the cell changes over this one. It reads changes, not
+        contents: a toy that stays put reads as no change whether or not it was ever
+        seen, so a new room or a new toy standing in it is not noise; a screen of random
+        colours leaves an error it cannot learn away. So do, in part, other changes
+        that the change before does not foretell: the caregiver turning her head or
+        walking (the window does not see which way), a toy handed or hidden, the
+        infant's own reach, content entering at the view's edge. The error is read
+        before this update."""
+        if self.local is None:
+            return None
+        n, t = action.shape
+        v, e = self.view_size, self.cell_embed
+        moved = F.pad((x.cells - before.cells).reshape(n * t, v, v, e), (0, 0, 1, 1, 1, 1))
+        # Each cell with its 3 x 3 neighbourhood, by nine shifted slices (F.unfold's
+        # im2col was 50 ms a call here).
+        around = torch.cat(
+            [moved[:, i : i + v, j : j + v] for i in range(3) for j in range(3)], -1
+        ).reshape(n, t * v * v, e * 9)
+        act = F.one_hot(action, self.n_actions).float()[:, :, None]
+        act = act.expand(n, t, v * v, self.n_actions).reshape(n, t * v * v, -1)
+        change = (x_next.cells - x.cells).reshape(n, t * v * v, e)
+        pred = self.local(torch.cat([around, act], -1))
+        err = (pred - change).pow(2).sum(-1).view(n, t, v * v).sum(-1)  # [N, T]
+        w = still.float()
+        count = w.sum(1)
+        gate = gate * (count > 0)  # nothing still: no update (momentum alone would move)
+        if bool((gate > 0).any()):
+            loss = (err * w).sum(1) / count.clamp_min(1.0)
+            self.local_opt.zero_grad()
+            loss.sum().backward()
+            self.local_opt.step(self.config.lr * gate, self.grad_clip)
+        return err.detach() * w
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         # Checkpoints before per-infant update counts hold one count for the cohort.

@@ -61,8 +61,9 @@ class RuleM(SystemM):
         self.observed = np.zeros(n, dtype=bool)
         self.imagined = np.zeros(n, dtype=bool)
         self.trap = np.zeros(n, dtype=np.int64)
-        # The novelty the trap reads, from the value at birth (1: no more novel than usual).
-        self.trap_level = np.ones(n, dtype=np.float64)
+        # The signal the trap reads, from its value at birth (novelty 1: no more novel
+        # than usual; noise 0).
+        self.trap_level = np.full(n, self._at_birth(), dtype=np.float64)
         self.chunks = np.zeros(n, dtype=np.int64)
 
     def _sleep(self, meta: dict[str, np.ndarray]) -> np.ndarray:
@@ -97,17 +98,25 @@ class RuleM(SystemM):
         self.imagined = mode == IMAGINE
         return mode
 
+    def _at_birth(self) -> float:
+        return 0.0 if self.config.rule.trap_signal == "noise" else 1.0
+
     def _curiosity(self, meta: dict[str, np.ndarray]) -> np.ndarray:
         c = self.config.rule
         # Novelty without learning progress is a trap, once it lasts: damp curiosity.
-        rate, novelty = c.trap_rate, meta["novelty"].astype(np.float64)
+        # Or, read per cell of the view: change that A's local model cannot learn (noise).
+        rate, value = c.trap_rate, meta[c.trap_signal].astype(np.float64)
         if rate == 1.0:
-            self.trap_level = novelty  # the chunk's own, exactly (astype copied it)
+            self.trap_level = value  # the chunk's own, exactly (astype copied it)
         else:
-            # A novelty that could not be read (not finite) leaves the average as it was.
-            moved = (1.0 - rate) * self.trap_level + rate * novelty
-            self.trap_level = np.where(np.isfinite(novelty), moved, self.trap_level)
-        suspect = (self.trap_level > c.trap_novelty) & (meta["lp_a"] <= 0.0)
+            # A value that could not be read (not finite) leaves the average as it was.
+            moved = (1.0 - rate) * self.trap_level + rate * value
+            self.trap_level = np.where(np.isfinite(value), moved, self.trap_level)
+        if c.trap_signal == "noise":
+            # The local model's error is what it could not learn: no progress is in it.
+            suspect = self.trap_level > c.trap_noise
+        else:
+            suspect = (self.trap_level > c.trap_novelty) & (meta["lp_a"] <= 0.0)
         self.trap = np.where(suspect, self.trap + 1, 0)
         trapped = self.trap >= c.trap_chunks
         return np.where(trapped, c.trap_damping, 1.0) * c.intrinsic_weight
@@ -142,7 +151,7 @@ class RuleM(SystemM):
         self.trap = arrays["trap"].astype(np.int64)
         # A state saved before trap_rate existed read each chunk's own novelty: at rate
         # 1 the level is overwritten before it is read.
-        level = arrays.get("trap_level", np.ones(self.n))
+        level = arrays.get("trap_level", np.full(self.n, self._at_birth()))
         self.trap_level = np.asarray(level, dtype=np.float64)
         self.chunks = arrays["chunks"].astype(np.int64)
 

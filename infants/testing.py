@@ -283,8 +283,35 @@ def check_system_a(name: str) -> None:
     assert not torch.equal(other.encode(batch.x), a.encode(batch.x)), (
         f"{what}: seeds 0 and 1 gave identical encoders"
     )
+    _check_watch(config, what)
     check_checkpoint(config, what=what)
     check_determinism(config, what=what)
+
+
+def _check_watch(config: dict[str, Any], what: str) -> None:
+    """:meth:`SystemA.watch` with the local model on (``a.local_hidden``): ``None``, or
+    the error per step, 0 where not still, and a gate of 0 changes nothing."""
+    on = {**config, "a": {**config.get("a", {}), "local_hidden": 8}}
+    cohort = Cohort(on, n=N, seed=0)
+    batch = _batch(cohort)
+    t = batch.action.shape[1]
+    still = batch.valid & ~batch.terminal
+    still[:, 0] = False
+    a = cohort.a
+    start = _rows(a, what)
+    # The step before each step (the first has none: it is not still).
+    before = batch.x.t(0, 1).cat(batch.x.t(0, t - 1))
+    gate = torch.tensor([1.0, 0.0, 1.0])
+    err = a.watch(before, batch.x, batch.x_next, batch.action, still, gate)
+    if err is None:
+        _unchanged(start, _rows(a, what), range(N), f"{what}: watch with no local model")
+        return
+    _shape(err, (N, t), None, f"{what}: watch")
+    assert bool((err[~still] == 0).all()), f"{what}: watch: an error where not still"
+    assert bool((err[still] >= 0).all()), f"{what}: watch: a negative error"
+    after = _rows(a, what)
+    _unchanged(start, after, [1], f"{what}: watch with gate 0")
+    _changed(start, after, 0, f"{what}: watch")
 
 
 # ---------------------------------------------------------------------- System B

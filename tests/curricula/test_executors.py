@@ -120,7 +120,7 @@ def test_a_genome_per_infant_reaches_system_m():
     proposed = res.tables["audit"].groupby("infant")["proposed_mode"].agg(set)
     assert proposed[0] != proposed[1]  # each infant decided with its own genome
     bad = run_lifetime({**spec, "genome": [1.0, 2.0]})
-    assert not bad.ok and "m.evolvable.genome: expected 120 numbers" in bad.error
+    assert not bad.ok and "m.evolvable.genome: expected 130 numbers" in bad.error  # 13 x 10
 
 
 def test_a_process_pool_from_stdin_says_why_it_cannot_start():

@@ -162,6 +162,20 @@ def test_a_system_m_config_changes_its_rule_fields_and_nothing_else(name, fields
     assert the_plan.curriculum == default.curriculum
 
 
+def test_the_noise_trap_config_adds_the_local_model_and_reads_it_and_changes_nothing_else():
+    the_plan = _plan_of("noise-trap.yaml")
+    default = plan({})
+    ours = the_plan.infant
+    assert ours.a.local_hidden > 0 and default.infant.a.local_hidden == 0
+    fields = {"trap_signal": "noise", "trap_noise": 3.0, "trap_chunks": 1}
+    assert {k: getattr(ours.m.rule, k) for k in fields} == fields
+    rule = ours.m.rule.model_copy(update={k: getattr(default.infant.m.rule, k) for k in fields})
+    a = ours.a.model_copy(update={"local_hidden": 0})
+    m = ours.m.model_copy(update={"rule": rule})
+    assert ours.model_copy(update={"a": a, "m": m}) == default.infant
+    assert the_plan.curriculum == default.curriculum
+
+
 def test_the_fading_rewards_config_is_the_old_memory_and_changes_nothing_else():
     """fading-rewards is the default infant as it was until rewarded memories were kept:
     they fade as the rest (null), where the default never fades them (0)."""
@@ -236,12 +250,12 @@ def test_a_development_condition_is_the_config_of_its_name(scripts):
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Fifteen today (no-cue-sectors, habit, habit-pull, no-habituation,
+    # Sixteen today (no-cue-sectors, habit, habit-pull, no-habituation,
     # maturing-inhibition, inhibition-by-walking, imagination-gate, cue-observe,
     # cue-observe-gate, fading-rewards, credited-memory, no-kept-trials,
-    # early-joint-attention, no-kept-trials-early-joint-attention, smoothed-trap): a
-    # renamed file must not empty the check.
-    assert len(names) >= 15, names
+    # early-joint-attention, no-kept-trials-early-joint-attention, smoothed-trap,
+    # noise-trap): a renamed file must not empty the check.
+    assert len(names) >= 16, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = _plan_of(f"{name}.yaml")

@@ -177,7 +177,44 @@ def test_the_trap_options_set_system_ms_rule_and_refuse_bad_values(scripts):
     line = json.loads(res.stdout.strip().splitlines()[-1])
     assert line["config"]["trap_rate"] == 0.5 and line["config"]["trap_novelty"] is None
     assert set(line["room_auc"]) >= {"novelty", "prediction_error", "lp_a"}
-    assert line["trap"] == {"trap_rate": 0.5, "trap_novelty": 1.5, "trap_chunks": 1}
+    assert line["trap"] == {
+        "trap_signal": "novelty",
+        "trap_rate": 0.5,
+        "trap_novelty": 1.5,
+        "trap_noise": 3.0,
+        "trap_chunks": 1,
+    }
+    # No local model: the noise M reads is 0 in both rooms.
+    assert all(got["noise"] == 0.0 for got in line["meta_median"].values())
     bad = scripts.run("noisy_tv_diagnostic.py", "--segments", 1, "--n", 1, "--trap-rate", 1.5)
     assert bad.returncode == 2
     assert "--trap-rate: Input should be less than or equal to 1, got 1.5" in bad.stderr
+
+
+def test_the_noise_options_give_a_the_local_model_and_m_a_trap_on_it(scripts):
+    """``--local-hidden`` gives System A its local still-view model (the noise M reads is
+    then above 0) and ``--trap-signal noise`` makes M's trap read it; noise with no
+    model, or a signal M does not know, is refused in one line naming the flag."""
+    res = scripts.run(
+        "noisy_tv_diagnostic.py",
+        *("--segments", 4, "--n", 4, "--screen", 7, "--local-hidden", 8),
+        *("--trap-signal", "noise", "--trap-noise", 0.5, "--trap-chunks", 1),
+    )
+    assert res.returncode == 0, res.stderr
+    line = json.loads(res.stdout.strip().splitlines()[-1])
+    assert line["config"]["local_hidden"] == 8
+    assert line["trap"]["trap_signal"] == "noise" and line["trap"]["trap_noise"] == 0.5
+    assert "noise" in line["room_auc"]
+    # Even at this size the screen is noise and the playroom hardly any (9.06 and 0.001).
+    got = line["meta_median"]
+    assert got["noisy-tv-v0"]["noise"] > 10 * got["playroom-v0"]["noise"]
+    assert "noise" in res.stdout
+    bad = scripts.run("noisy_tv_diagnostic.py", "--segments", 1, "--n", 1, "--trap-signal", "noise")
+    assert bad.returncode == 2
+    assert "--trap-signal: noise needs --local-hidden above 0" in bad.stderr
+    bad = scripts.run("noisy_tv_diagnostic.py", "--segments", 1, "--n", 1, "--trap-signal", "loud")
+    assert bad.returncode == 2
+    assert "--trap-signal: Input should be 'novelty' or 'noise', got loud" in bad.stderr
+    bad = scripts.run("noisy_tv_diagnostic.py", "--segments", 1, "--n", 1, "--local-hidden", -1)
+    assert bad.returncode == 2
+    assert "--local-hidden: Input should be greater than or equal to 0, got -1" in bad.stderr

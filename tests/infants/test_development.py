@@ -5,6 +5,9 @@ latent that does not collapse."""
 
 from __future__ import annotations
 
+import copy
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -15,6 +18,7 @@ from infancy.infants.base import ACT, IMAGINE, META_STATES, OBSERVE, SLEEP
 from infancy.infants.cohort import BORED, CUE, HABIT, SECTORS, _sectors
 from infancy.infants.config import MConfig
 from infancy.infants.evaluation import effective_rank
+from infancy.infants.nn import Obs
 from infancy.infants.system_m import RuleM, ScheduleM
 from infancy.worlds import make_batch
 from infancy.worlds.core.codes import (
@@ -1240,3 +1244,168 @@ def test_the_covariance_penalty_counts_correlation_and_only_the_rows_that_count(
     mixed = torch.cat([x, y], 1)
     first = torch.cat([every, torch.zeros(1, 4000)], 1)
     assert float(_masked_cov_loss(mixed, first)[0]) < 0.01
+
+
+# ---------------------------------------------------------------------- noise (criterion 6)
+def _scenes(cohort: Cohort, kinds: list[int], screen: bool, steps: int, rng) -> tuple:
+    """``steps`` still steps of one scene, with the views before and after them: toys of
+    ``kinds`` on fixed cells and, if ``screen``, a cell of the top row showing a random
+    colour every step. Returns ``watch``'s inputs for one infant, less the gate."""
+    from infancy.worlds.core.codes import CH_CELL, CH_COLOUR, CH_KIND
+
+    v = cohort.view_size
+    colours = len(cohort.rules.colour_names)
+    view = np.zeros((steps + 1, 6, v, v), dtype=np.uint8)
+    view[:, CH_CELL] = 1
+    for j, kind in enumerate(kinds):
+        view[:, CH_KIND, 3, 1 + 2 * j] = kind
+        view[:, CH_COLOUR, 3, 1 + 2 * j] = 1
+    if screen:
+        tv = cohort.rules.kind_index("tv") + 1
+        view[:, CH_KIND, 0, v // 2] = tv
+        view[:, CH_COLOUR, 0, v // 2] = rng.integers(1, colours + 1, steps + 1)
+    senses = np.zeros((steps + 2, 12), dtype=np.uint8)
+    x = cohort.features(np.concatenate([view[:1], view])[None], senses[None])
+    return (
+        Obs(x.flat[:, :-2], x.n_cell_inputs),
+        Obs(x.flat[:, 1:-1], x.n_cell_inputs),
+        Obs(x.flat[:, 2:], x.n_cell_inputs),
+        torch.zeros(1, steps, dtype=torch.int64),  # STAY
+        torch.ones(1, steps, dtype=torch.bool),
+    )
+
+
+def test_the_local_model_learns_what_stays_and_not_a_noisy_screen():
+    """A's local still-view model (``a.local_hidden``): in still scenes, what stays put
+    it learns to predict, and a screen of random colours leaves an error about its
+    floor (the colours' variance), which it cannot learn away. Toys it has never seen,
+    standing still, read as no change: the model reads changes, not contents. A model
+    that read contents (session 35's first, the cheapest fake of a noise detector: what
+    is new reads as noise) read two unseen ducks as 2.33, above the screen; this guards
+    against it."""
+    cohort = Cohort({"a": {"local_hidden": 32}}, n=1, seed=0)
+    rng = np.random.default_rng(0)
+    kinds = cohort.rules.kind_names
+    ball, duck = cohort.rules.kind_index("ball") + 1, cohort.rules.kind_index("duck") + 1
+    assert "ball" in kinds and "duck" in kinds
+    gate = torch.ones(1)
+
+    def error(scene, learn: bool) -> float:
+        a = cohort.a if learn else copy.deepcopy(cohort.a)
+        err = a.watch(*scene, gate if learn else torch.zeros(1))
+        return float(err.mean())
+
+    # What no model can predict of the screen: its colour's vector about their mean.
+    from infancy.worlds.core.codes import CH_COLOUR
+
+    colours = cohort.obs._rows[CH_COLOUR, 1 : len(cohort.rules.colour_names) + 1]
+    vectors = cohort.obs.table[torch.as_tensor(colours)]
+    floor = float((vectors - vectors.mean(0)).pow(2).sum(-1).mean())
+    for _ in range(300):
+        error(_scenes(cohort, [ball], bool(rng.random() < 0.5), 32, rng), True)
+    quiet = error(_scenes(cohort, [ball], False, 32, rng), False)
+    unseen = error(_scenes(cohort, [duck, duck], False, 32, rng), False)
+    noisy = error(_scenes(cohort, [ball], True, 32, rng), False)
+    print(f"floor {floor:.3f}, screen {noisy:.3f}, still {quiet:.4f}, unseen toys {unseen:.4f}")
+    assert noisy > 0.7 * floor  # (an average over 32 steps: about the floor, not below)
+    assert quiet < 0.05 * floor
+    assert unseen < 0.1 * floor
+    # An A without the model says so (None), and its noise meta-state reads 0.
+    plain = Cohort(None, n=1, seed=0)
+    assert plain.a.watch(*_scenes(plain, [ball], True, 4, rng), gate) is None
+    assert plain.meta["noise"] == pytest.approx([0.0])
+
+
+def test_the_trap_can_read_noise():
+    """``m.rule.trap_signal: noise``: the trap fires on the noise meta-state above
+    ``trap_noise`` for ``trap_chunks`` chunks, whatever the novelty and learning
+    progress; the default reads novelty and ignores noise. A config asking for noise
+    with no local model is refused in one line."""
+    from infancy.infants.config import ConfigError, InfantConfig
+
+    n = 2
+    rule = {"trap_signal": "noise", "trap_noise": 3.0, "trap_chunks": 2}
+    m = RuleM(MConfig.model_validate({"rule": rule}), n)
+    base = m.config.rule.intrinsic_weight
+    damped = m.config.rule.trap_damping * base
+    loud = _meta(n, noise=[5.0, 1.0], novelty=0.5, lp_a=1.0)
+    assert m.decide(loud, 0.0)["intrinsic_weight"] == pytest.approx([base, base])
+    assert m.decide(loud, 0.0)["intrinsic_weight"] == pytest.approx([damped, base])
+    assert m.decide(_meta(n, noise=1.0), 0.0)["intrinsic_weight"] == pytest.approx([base, base])
+    novelty = RuleM(MConfig.model_validate({"rule": {"trap_chunks": 1}}), n)
+    assert novelty.decide(loud, 0.0)["intrinsic_weight"] == pytest.approx([base, base])
+    with pytest.raises(ConfigError, match=r"trap_signal .noise. needs a\.local_hidden"):
+        InfantConfig.from_dict({"m": {"rule": {"trap_signal": "noise"}}})
+    ok = InfantConfig.from_dict({"m": {"rule": rule}, "a": {"local_hidden": 16}})
+    assert ok.m.rule.trap_signal == "noise"
+
+
+def test_a_cohort_that_watches_for_noise_resumes_exactly_from_a_checkpoint():
+    from infancy.curricula.stages import merge
+    from infancy.infants.testing import check_checkpoint, small_config
+
+    noise = {
+        "a": {"local_hidden": 8, "local_stride": 1},
+        "m": {"rule": {"trap_signal": "noise", "trap_noise": 0.5, "trap_chunks": 1}},
+    }
+    check_checkpoint(merge(small_config(), noise), what="a trap on noise")
+
+
+def test_a_checkpoint_from_before_the_noise_signal_loads(tmp_path):
+    """A checkpoint written before ``noise`` was a meta-state (no ``meta.noise``) loads,
+    and the noise reads its value at birth, 0."""
+    from safetensors.numpy import load_file, save_file
+
+    from infancy.infants import checkpoint
+    from infancy.infants.testing import small_config
+
+    cohort = Cohort(small_config(), n=2, seed=0)
+    world = make_batch("playroom-v0", 2, seed=0, autoreset=True)
+    world.reset()
+    cohort.live(world, cohort.config.chunk)
+    path = tmp_path / "old"
+    checkpoint.save(cohort, path)
+    f = path / "infant.safetensors"
+    arrays = load_file(f)
+    assert "meta.noise" in arrays and "audit.noise" in arrays
+    old = {k: v for k, v in arrays.items() if k not in ("meta.noise", "audit.noise")}
+    save_file(old, f)
+    meta = json.loads((path / "infant.json").read_text())
+    meta["audit_columns"].remove("noise")
+    (path / "infant.json").write_text(json.dumps(meta))
+    again = checkpoint.load(path)
+    assert list(again.meta) == list(cohort.meta)  # the registry's order
+    assert again.meta["noise"] == pytest.approx([0.0, 0.0])
+    again.live(world, again.config.chunk)
+    assert again.meta["noise"] == pytest.approx([0.0, 0.0])
+    # The old rows did not record it (NaN); the new ones do.
+    audit, before = again.m.audit.columns(), len(cohort.m.audit.columns()["infant"])
+    assert len(audit["noise"]) == len(audit["infant"]) == before + 2
+    assert np.isnan(audit["noise"][:before]).all() and (audit["noise"][before:] == 0).all()
+
+
+def test_the_step_into_a_new_world_is_not_read_as_still():
+    """A world ``begin``-ed mid-chunk: the steps into and out of its first frame cross
+    worlds (everything in view changes), and A's local model does not score them."""
+    cohort = Cohort({"a": {"local_hidden": 8, "local_stride": 1}}, n=2, seed=0)
+    got = {}
+    watch = cohort.a.watch
+
+    def spy(before, x, x_next, action, still, gate):
+        got["still"], got["entered"] = still.clone(), cohort._entered.copy()
+        return watch(before, x, x_next, action, still, gate)
+
+    cohort.a.watch = spy
+    room = make_batch("playroom-v0", 2, seed=0, autoreset=True)
+    room.reset()
+    other = make_batch("playroom-v0", 2, seed=1, autoreset=True)
+    other.reset()
+    chunk = cohort.config.chunk
+    cohort.live(room, 10)
+    cohort.begin(other)  # frame 10 is the other room's
+    cohort.live(other, chunk - 10)
+    # (frame 0 too: the first room began the chunk, which crosses nothing)
+    assert got["entered"][10] and got["entered"][1:].sum() == 1
+    steps = np.arange(1, chunk)  # stride 1: step s reads frames s-1, s, s+1
+    assert not got["still"][:, (steps == 9) | (steps == 10)].any()
+    assert not cohort._entered.any()  # the next chunk starts afresh

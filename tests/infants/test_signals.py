@@ -37,6 +37,8 @@ def _chunk(rng, n=4, t=6):
             "prediction_error": rng.uniform(0, 2, n).astype(np.float32),
             "uncertainty": rng.uniform(0, 1, n).astype(np.float32),
             "novelty": rng.uniform(0, 2, n).astype(np.float32),
+            # (the last infant had no still step: the cohort gives NaN)
+            "noise": np.append(rng.uniform(0, 8, n - 1), np.nan),
         },
         gate_a=np.array([1.0, 0.0, 0.5, 1.0]),
         mode=np.array([1, 1, 0, 3]),
@@ -66,6 +68,7 @@ def _by_hand(s, c):
     trust = (4.0 + s["trust_right"]) / (5.0 + s["trust_right"] + s["trust_wrong"])
     return {
         **{k: np.asarray(v, dtype=np.float64) for k, v in c.a.items()},
+        "noise": np.nan_to_num(c.a["noise"], nan=0.0),  # new in session 35
         "lp_a": s["pe_slow"] - s["pe_fast"],
         "lp_b": s["ret_fast"] - s["ret_slow"],
         "energy": c.energy.copy(),
