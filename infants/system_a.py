@@ -23,9 +23,9 @@
   (:meth:`~infancy.infants.base.SystemA.watch`). It reads changes, not contents: what
   stays put reads as no change for any toy, seen before or not; what it cannot learn is
   what changes unforetold (in part the caregiver's movements), most of all at random, a
-  noisy TV's screen:
-  System M's ``noise`` meta-state, read per cell rather than for the whole view, which
-  novelty cannot tell from a room that is merely more varied.
+  noisy TV's screen. That error is System M's ``noise`` meta-state: read cell by cell,
+  it tells an unlearnable source from a room that is merely more varied, which novelty
+  over the whole view cannot.
 - *Reward head* ``r(z, a)``: the world model's guess of the extrinsic reward, used to
   score imagined trajectories.
 - *Lexicon*: word-by-kind associations. Every heard word adds a little to every visible

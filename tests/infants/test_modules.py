@@ -37,6 +37,7 @@ def _meta(n, **values):
         stress=0.0,
         social=0.0,
         trust=0.8,
+        noise=0.0,
         memories=0.0,
     )
     base.update(values)
