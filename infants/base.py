@@ -173,6 +173,12 @@ class SystemA(ABC, torch.nn.Module):
         ``steps`` cheap extra updates where ``gate > 0`` (``batch``: ``[N, T]``
         transitions; ``gate``: ``float32[N]``). Nothing by default."""
 
+    @property
+    def watches(self) -> bool:
+        """Whether :meth:`watch` has a local model to learn and score (False, the
+        default: it returns ``None`` and the caller builds none of its inputs)."""
+        return False
+
     def watch(
         self,
         before: Any,

@@ -53,7 +53,7 @@ from infancy.worlds.core.geometry import cue_directions, cue_rays, egocentric_of
 from infancy.worlds.rules import Rules, load_rules
 
 from . import checkpoint, system_a, system_b, system_m  # noqa: F401  (registers the implementations)
-from .base import ACT, IMAGINE, MODES, OBSERVE, SLEEP, SystemA, Transitions, create
+from .base import ACT, IMAGINE, MODES, OBSERVE, SLEEP, Transitions, create
 from .config import InfantConfig
 from .control import Controller
 from .memory import SalienceMemory, credit
@@ -886,10 +886,10 @@ class Cohort:
             self.gen,
             c.grad_clip,
         )
-        if c.m.rule.trap_signal == "noise" and type(self.a).watch is SystemA.watch:
+        if c.m.rule.trap_signal == "noise" and not self.a.watches:
             raise ValueError(
                 f"m.rule.trap_signal 'noise': System A {c.a.name!r} has no local model "
-                "(its watch() is SystemA's, which makes no noise)"
+                "(its watches is False: it makes no noise)"
             )
         # B reads the state [z, belief, word cue] (see :meth:`state_of`).
         sectors = SECTORS if c.b.cue_sectors else 0
@@ -1338,6 +1338,8 @@ class Cohort:
         model reads the step before): ``float64[N]``, its error per still step (the
         ``noise`` meta-state); 0 for an A with no such model, NaN for an infant with no
         still step (the signal reads 0)."""
+        if not self.a.watches:  # no local model: build none of its inputs
+            return np.zeros(self.n)
         k = self.config.a.local_stride
         steps = np.arange(1, t, k)
         if not len(steps):  # a chunk of one step: nothing before it to read
@@ -1363,7 +1365,7 @@ class Cohort:
             gate,
         )
         if err is None:
-            return np.zeros(self.n)
+            raise RuntimeError(f"System A {self.config.a.name!r}: watches, but watch() gave None")
         count = still.sum(1)
         total = err.sum(1).numpy().astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -259,6 +259,10 @@ class JepaA(SystemA):
                 "loss": loss.detach(),
             }
 
+    @property
+    def watches(self) -> bool:
+        return self.local is not None
+
     def watch(self, before, x, x_next, action, still, gate):
         """The local still-view model (``local_hidden`` > 0): from how each view cell
         and its eight neighbours (zero beyond the view's edge) changed over the step

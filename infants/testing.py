@@ -289,8 +289,9 @@ def check_system_a(name: str) -> None:
 
 
 def _check_watch(config: dict[str, Any], what: str) -> None:
-    """:meth:`SystemA.watch` with the local model on (``a.local_hidden``): ``None``, or
-    the error per step, 0 where not still, and a gate of 0 changes nothing."""
+    """:meth:`SystemA.watch` with the local model on (``a.local_hidden``): ``None`` just
+    when ``watches`` is False, or the error per step, 0 where not still; a gate of 0, or
+    an open gate with no still step, changes nothing."""
     on = {**config, "a": {**config.get("a", {}), "local_hidden": 8}}
     cohort = Cohort(on, n=N, seed=0)
     batch = _batch(cohort)
@@ -302,15 +303,21 @@ def _check_watch(config: dict[str, Any], what: str) -> None:
     # The step before each step (the first has none: it is not still).
     before = batch.x.t(0, 1).cat(batch.x.t(0, t - 1))
     gate = torch.tensor([1.0, 0.0, 1.0])
+    # Infant 2 has its gate open and no still step: nothing to learn from.
+    still[2] = False
     err = a.watch(before, batch.x, batch.x_next, batch.action, still, gate)
+    assert isinstance(a.watches, bool), f"{what}: watches: {a.watches!r}, expected a bool"
     if err is None:
+        assert not a.watches, f"{what}: watches is True, but watch gave None"
         _unchanged(start, _rows(a, what), range(N), f"{what}: watch with no local model")
         return
+    assert a.watches, f"{what}: watches is False, but watch gave an error"
     _shape(err, (N, t), None, f"{what}: watch")
     assert bool((err[~still] == 0).all()), f"{what}: watch: an error where not still"
     assert bool((err[still] >= 0).all()), f"{what}: watch: a negative error"
     after = _rows(a, what)
     _unchanged(start, after, [1], f"{what}: watch with gate 0")
+    _unchanged(start, after, [2], f"{what}: watch with no still step")
     _changed(start, after, 0, f"{what}: watch")
 
 

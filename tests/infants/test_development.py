@@ -1340,6 +1340,26 @@ def test_the_trap_can_read_noise():
     assert ok.m.rule.trap_signal == "noise"
 
 
+def test_a_cohort_refuses_a_trap_on_noise_from_an_a_that_does_not_watch(monkeypatch):
+    """A registered System A that says it keeps no local model (``watches`` False)
+    cannot feed a trap on noise: the cohort refuses it in one line, whatever the config's
+    ``a.local_hidden``. With the model on, the default A watches."""
+    from infancy.infants.base import _REGISTRIES
+    from infancy.infants.system_a import JepaA
+
+    class Blind(JepaA):
+        @property
+        def watches(self):
+            return False
+
+    monkeypatch.setitem(_REGISTRIES["a"], "blind", Blind)
+    trap = {"m": {"rule": {"trap_signal": "noise"}}}
+    with pytest.raises(ValueError, match=r"System A 'blind' has no local model"):
+        Cohort({**trap, "a": {"name": "blind", "local_hidden": 8}}, n=2, seed=0)
+    assert Cohort({**trap, "a": {"local_hidden": 8}}, n=2, seed=0).a.watches
+    assert not Cohort({}, n=2, seed=0).a.watches
+
+
 def test_a_cohort_that_watches_for_noise_resumes_exactly_from_a_checkpoint():
     from infancy.curricula.stages import merge
     from infancy.infants.testing import check_checkpoint, small_config

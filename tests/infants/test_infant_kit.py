@@ -91,6 +91,31 @@ def test_the_kit_catches_a_broken_m(monkeypatch, cls, message):
         check_system_m("kit-broken")
 
 
+class _RestlessA(JepaA):
+    def watch(self, before, x, x_next, action, still, gate):  # learns where nothing is still
+        err = super().watch(before, x, x_next, action, torch.ones_like(still), gate)
+        return err * still
+
+
+class _SecretA(JepaA):
+    @property
+    def watches(self):  # has a local model, but says it has none
+        return False
+
+
+@pytest.mark.parametrize(
+    ("cls", "message"),
+    [
+        (_RestlessA, r"a 'kit-broken': watch with no still step: infant 2"),
+        (_SecretA, r"a 'kit-broken': watches is False, but watch gave an error"),
+    ],
+)
+def test_the_kit_catches_a_broken_local_model(monkeypatch, cls, message):
+    monkeypatch.setitem(_REGISTRIES["a"], "kit-broken", cls)
+    with pytest.raises(AssertionError, match=message):
+        check_system_a("kit-broken")
+
+
 def test_the_kit_catches_an_a_that_learns_with_its_gate_shut(monkeypatch):
     monkeypatch.setitem(_REGISTRIES["a"], "kit-leaky", _LeakyA)
     with pytest.raises(AssertionError, match=r"a 'kit-leaky': learn with gate 0: infant 1"):
