@@ -136,6 +136,8 @@ CONDITIONS = {
     "smoothed-trap": _config("smoothed-trap"),
     # System M's trap reading what of the view A's local model cannot learn to predict.
     "noise-trap": _config("noise-trap"),
+    # That trap on the median of the chunk's still steps' errors, not their mean.
+    "noise-median-trap": _config("noise-median-trap"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -164,6 +166,7 @@ CANDIDATES = (
     "no-kept-trials-early-joint-attention",
     "smoothed-trap",
     "noise-trap",
+    "noise-median-trap",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""

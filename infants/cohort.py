@@ -1332,18 +1332,19 @@ class Cohort:
     # ------------------------------------------------------------------ learning
     def _watch(
         self, x: Obs, t: int, action: torch.Tensor, awake: np.ndarray, gate: torch.Tensor
-    ) -> np.ndarray:
+    ) -> dict[str, np.ndarray]:
         """A's local still-view model (:meth:`~infancy.infants.base.SystemA.watch`) on
         every ``local_stride``-th step of the chunk just lived, from its second (the
-        model reads the step before): ``float64[N]``, its error per still step (the
-        ``noise`` meta-state); 0 for an A with no such model, NaN for an infant with no
-        still step (the signal reads 0)."""
+        model reads the step before): ``noise``, ``float64[N]``, its error per still
+        step; 0 for an A with no such model, NaN for an infant with no still step (the
+        signal reads 0); and, from an A that watches, ``noise_steps``, ``float64[N, S]``,
+        each watched step's error (NaN where not still), for the signal's ``median``."""
         if not self.a.watches:  # no local model: build none of its inputs
-            return np.zeros(self.n)
+            return {"noise": np.zeros(self.n)}
         k = self.config.a.local_stride
         steps = np.arange(1, t, k)
         if not len(steps):  # a chunk of one step: nothing before it to read
-            return np.full(self.n, np.nan)
+            return {"noise": np.full(self.n, np.nan), "noise_steps": np.full((self.n, 1), np.nan)}
         felt = self._senses[:, steps, :][..., [S_TURNED, S_MOVED]]  # over s-1 -> s
         felt_next = self._senses[:, steps + 1, :][..., [S_TURNED, S_MOVED]]  # s -> s+1
         still = (
@@ -1369,7 +1370,8 @@ class Cohort:
         count = still.sum(1)
         total = err.sum(1).numpy().astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(count > 0, total / count, np.nan)
+            mean = np.where(count > 0, total / count, np.nan)
+        return {"noise": mean, "noise_steps": np.where(still, err.numpy(), np.nan)}
 
     def learn(self) -> dict[str, Any]:
         """Learn from the chunk just lived, then let M decide the next one."""
@@ -1483,7 +1485,7 @@ class Cohort:
             Chunk(
                 a={
                     **{k: sig[k].numpy() for k in ("prediction_error", "uncertainty", "novelty")},
-                    "noise": noise,
+                    **noise,
                 },
                 gate_a=act["gate_a"],
                 mode=mode,

@@ -19,8 +19,9 @@ are inputs M reads that the audit log does not record.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import ConfigDict, Field, create_model
@@ -54,7 +55,8 @@ class Chunk:
     a
         System A's per-infant signals from its last update: ``prediction_error``,
         ``uncertainty``, ``novelty``, ``noise`` (``[N]``; ``noise`` NaN for an infant
-        with no still step).
+        with no still step); and, from a cohort whose A watches, ``noise_steps``
+        (``[N, S]``: the error of each watched step, NaN where not still).
     gate_a
         ``float[N]``: System M's gate on A this chunk (``> 0``: A learned).
     mode
@@ -331,21 +333,39 @@ class Trust(MetaSignal):
         return (prior_r + right) / (prior_r + prior_w + right + wrong)
 
 
+class _NoiseConfig(_birth(0.0)):  # type: ignore[misc]
+    summary: Literal["mean", "median"] = Field(
+        "mean",
+        description="how the chunk's still steps make the noise: 'mean' (the default), the "
+        "error per still step; 'median', the error of the typical still step, high for a "
+        "source that changes unforetold on most steps (a noisy TV) and not for one that "
+        "surprises now and then (a caregiver's look, point or named toy, a toy hidden)",
+    )
+
+
 @register_signal("noise")
 class Noise(_FromA):
     description = (
         "what of the view changes unpredictably while the infant is still: A's local "
-        "still-view model's error per still step, summed over the view's cells; 0 in a "
-        "chunk with no still step (no evidence of noise) or with no such model"
+        "still-view model's error per still step (its mean or median over the chunk's "
+        "still steps, summary), summed over the view's cells; 0 in a chunk with no still "
+        "step (no evidence of noise) or with no such model"
     )
-    Config = _birth(0.0)
+    Config = _NoiseConfig
 
     def read(self, state: dict[str, np.ndarray], chunk: Chunk) -> np.ndarray:
         # A chunk with no still step showed nothing changing at random: holding the last
         # chunk's value instead carried a TV room's noise into the next room (in
         # experiments/noisy_tv_diagnostic.py, 96% of the playroom's chunks over the
         # threshold with a wide screen; docs/measurements.md, session 35).
-        return np.nan_to_num(np.asarray(chunk.a["noise"], dtype=np.float64), nan=0.0)
+        steps = chunk.a.get("noise_steps")
+        if self.config.summary == "median" and steps is not None:
+            with warnings.catch_warnings():  # an infant with no still step: NaN, read as 0
+                warnings.simplefilter("ignore", RuntimeWarning)
+                value = np.nanmedian(np.asarray(steps, dtype=np.float64), axis=1)
+        else:
+            value = np.asarray(chunk.a["noise"], dtype=np.float64)
+        return np.nan_to_num(value, nan=0.0)
 
 
 @register_signal("memories")

@@ -176,6 +176,25 @@ def test_the_noise_trap_config_adds_the_local_model_and_reads_it_and_changes_not
     assert the_plan.curriculum == default.curriculum
 
 
+def test_the_noise_median_trap_config_is_the_noise_trap_read_by_its_median():
+    """noise-median-trap is noise-trap with the noise as the median of the still steps'
+    errors (``signals.noise.summary``) and its own threshold, nothing else."""
+    noise = _plan_of("noise-trap.yaml")
+    the_plan = _plan_of("noise-median-trap.yaml")
+    ours = the_plan.infant
+    assert (ours.signals.noise.summary, noise.infant.signals.noise.summary) == ("median", "mean")
+    assert (ours.m.rule.trap_noise, noise.infant.m.rule.trap_noise) == (1.0, 3.0)
+    signals = ours.signals.model_copy(
+        update={"noise": ours.signals.noise.model_copy(update={"summary": "mean"})}
+    )
+    rule = ours.m.rule.model_copy(update={"trap_noise": 3.0})
+    back = ours.model_copy(
+        update={"signals": signals, "m": ours.m.model_copy(update={"rule": rule})}
+    )
+    assert back == noise.infant
+    assert the_plan.curriculum == noise.curriculum
+
+
 def test_the_fading_rewards_config_is_the_old_memory_and_changes_nothing_else():
     """fading-rewards is the default infant as it was until rewarded memories were kept:
     they fade as the rest (null), where the default never fades them (0)."""
@@ -250,12 +269,12 @@ def test_a_development_condition_is_the_config_of_its_name(scripts):
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Sixteen today (no-cue-sectors, habit, habit-pull, no-habituation,
+    # Seventeen today (no-cue-sectors, habit, habit-pull, no-habituation,
     # maturing-inhibition, inhibition-by-walking, imagination-gate, cue-observe,
     # cue-observe-gate, fading-rewards, credited-memory, no-kept-trials,
     # early-joint-attention, no-kept-trials-early-joint-attention, smoothed-trap,
-    # noise-trap): a renamed file must not empty the check.
-    assert len(names) >= 16, names
+    # noise-trap, noise-median-trap): a renamed file must not empty the check.
+    assert len(names) >= 17, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = _plan_of(f"{name}.yaml")

@@ -1360,15 +1360,46 @@ def test_a_cohort_refuses_a_trap_on_noise_from_an_a_that_does_not_watch(monkeypa
     assert not Cohort({}, n=2, seed=0).a.watches
 
 
-def test_a_cohort_that_watches_for_noise_resumes_exactly_from_a_checkpoint():
+@pytest.mark.parametrize("summary", ["mean", "median"])
+def test_a_cohort_that_watches_for_noise_resumes_exactly_from_a_checkpoint(summary):
     from infancy.curricula.stages import merge
     from infancy.infants.testing import check_checkpoint, small_config
 
     noise = {
         "a": {"local_hidden": 8, "local_stride": 1},
         "m": {"rule": {"trap_signal": "noise", "trap_noise": 0.5, "trap_chunks": 1}},
+        "signals": {"noise": {"summary": summary}},
     }
-    check_checkpoint(merge(small_config(), noise), what="a trap on noise")
+    check_checkpoint(merge(small_config(), noise), what=f"a trap on noise ({summary})")
+
+
+def test_the_cohorts_noise_is_its_still_steps_mean_or_median():
+    """The cohort gives the signal each watched step's error; ``summary`` picks the mean
+    (the cohort's own) or the median of the still ones."""
+    from infancy.infants.signals import Chunk
+
+    on = {"a": {"local_hidden": 8, "local_stride": 1}}
+    cohort = Cohort({**on, "signals": {"noise": {"summary": "median"}}}, n=2, seed=0)
+    got = []
+    update = cohort.signals.update
+
+    def spy(chunk: Chunk):
+        got.append(chunk.a)
+        return update(chunk)
+
+    cohort.signals.update = spy
+    world = make_batch("noisy-tv-v0", 2, seed=0, autoreset=True)
+    world.reset()
+    for _ in range(3):
+        cohort.live(world, cohort.config.chunk)
+    a = got[-1]
+    steps = a["noise_steps"]
+    assert steps.shape == (2, cohort.config.chunk - 1)
+    assert (~np.isnan(steps)).sum(1).min() > 0  # (some still steps, each infant)
+    mean = np.nanmean(steps, 1)
+    assert a["noise"] == pytest.approx(mean, rel=1e-5)
+    assert cohort.meta["noise"] == pytest.approx(np.nanmedian(steps, 1))
+    assert not np.allclose(cohort.meta["noise"], mean)
 
 
 def test_a_checkpoint_from_before_the_noise_signal_loads(tmp_path):

@@ -90,6 +90,32 @@ def test_default_signals_give_the_numbers_of_the_inline_code(rng):
             assert got[k].dtype == np.float64 and np.array_equal(got[k], want[k]), k
 
 
+def test_the_noise_can_be_the_typical_still_steps_error(rng):
+    """``signals.noise.summary: median``: the error of the typical still step, which
+    tells a source that changes unforetold on every step (a screen) from one that
+    surprises now and then (a caregiver's look): both have a mean of 1 here. The
+    default, ``mean``, reads the cohort's mean as it is; an infant with no still step
+    reads 0 either way, and a chunk with no steps given (at birth) reads the mean."""
+    from infancy.infants.config import InfantConfig
+
+    nan = np.nan
+    steps = np.array(
+        [
+            [1.0, 1.0, 1.0, 1.0, nan, nan],  # steady
+            [4.0, 0.0, 0.0, 0.0, nan, nan],  # a burst
+            [nan] * 6,  # no still step
+        ]
+    )
+    chunk = _chunk(rng, n=3)
+    chunk.a.update(noise=np.array([1.0, 1.0, nan]), noise_steps=steps)
+    median = InfantConfig.from_dict({"signals": {"noise": {"summary": "median"}}}).signals
+    assert MetaSignals(median, 3).read(chunk)["noise"] == pytest.approx([1.0, 0.0, 0.0])
+    mean = MetaSignals(InfantConfig().signals, 3).read(chunk)["noise"]
+    assert mean == pytest.approx([1.0, 1.0, 0.0])
+    del chunk.a["noise_steps"]
+    assert MetaSignals(median, 3).read(chunk)["noise"] == pytest.approx([1.0, 1.0, 0.0])
+
+
 def test_signal_constants_are_config():
     cfg = InfantConfig.from_dict({"signals": {"trust": {"prior": [1.0, 1.0]}, "lp_a": {"slow": 1}}})
     bank = MetaSignals(cfg.signals, 4)
