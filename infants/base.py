@@ -211,7 +211,8 @@ class SystemA(ABC, torch.nn.Module):
         torch.Tensor or None
             ``float32[N, T]``: the error summed over the view's cells (0 where not
             ``still``); ``None`` (the default) for an A with no local model, whose
-            ``noise`` meta-state then reads 0.
+            ``noise`` meta-state then reads 0. An A that overrides this must also make
+            :attr:`watches` True when it returns an error: the cohort calls it only then.
         """
         return None
 

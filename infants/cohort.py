@@ -1371,7 +1371,8 @@ class Cohort:
         total = err.sum(1).numpy().astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(count > 0, total / count, np.nan)
-        return {"noise": mean, "noise_steps": np.where(still, err.numpy(), np.nan)}
+        steps = np.where(still, err.numpy(), np.nan).astype(np.float64)
+        return {"noise": mean, "noise_steps": steps}
 
     def learn(self) -> dict[str, Any]:
         """Learn from the chunk just lived, then let M decide the next one."""

@@ -339,7 +339,7 @@ class _NoiseConfig(_birth(0.0)):  # type: ignore[misc]
         description="how the chunk's still steps make the noise: 'mean' (the default), the "
         "error per still step; 'median', the error of the typical still step, high for a "
         "source that changes unforetold on most steps (a noisy TV) and not for one that "
-        "surprises now and then (a caregiver's look, point or named toy, a toy hidden)",
+        "surprises now and then (a caregiver's look, point or named toy)",
     )
 
 

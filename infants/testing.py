@@ -289,11 +289,16 @@ def check_system_a(name: str) -> None:
 
 
 def _check_watch(config: dict[str, Any], what: str) -> None:
-    """:meth:`SystemA.watch` with the local model on (``a.local_hidden``): ``None`` just
-    when ``watches`` is False, or the error per step, 0 where not still; a gate of 0, or
-    an open gate with no still step, changes nothing."""
-    on = {**config, "a": {**config.get("a", {}), "local_hidden": 8}}
-    cohort = Cohort(on, n=N, seed=0)
+    """:meth:`SystemA.watch` with the config as given and with the local model on
+    (``a.local_hidden``): ``None`` just when ``watches`` is False, or the error per step,
+    0 where not still; a gate of 0, or an open gate with no still step, changes
+    nothing."""
+    _check_watch_with(config, what)
+    _check_watch_with({**config, "a": {**config.get("a", {}), "local_hidden": 8}}, what)
+
+
+def _check_watch_with(config: dict[str, Any], what: str) -> None:
+    cohort = Cohort(config, n=N, seed=0)
     batch = _batch(cohort)
     t = batch.action.shape[1]
     still = batch.valid & ~batch.terminal

@@ -1342,8 +1342,8 @@ def test_the_trap_can_read_noise():
 
 def test_a_cohort_refuses_a_trap_on_noise_from_an_a_that_does_not_watch(monkeypatch):
     """A registered System A that says it keeps no local model (``watches`` False)
-    cannot feed a trap on noise: the cohort refuses it in one line, whatever the config's
-    ``a.local_hidden``. With the model on, the default A watches."""
+    cannot feed a trap on noise: the cohort refuses it in one line, though the config
+    turns the local model on. With the model on, the default A watches."""
     from infancy.infants.base import _REGISTRIES
     from infancy.infants.system_a import JepaA
 

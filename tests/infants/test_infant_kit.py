@@ -94,7 +94,7 @@ def test_the_kit_catches_a_broken_m(monkeypatch, cls, message):
 class _RestlessA(JepaA):
     def watch(self, before, x, x_next, action, still, gate):  # learns where nothing is still
         err = super().watch(before, x, x_next, action, torch.ones_like(still), gate)
-        return err * still
+        return None if err is None else err * still
 
 
 class _SecretA(JepaA):
@@ -103,10 +103,17 @@ class _SecretA(JepaA):
         return False
 
 
+class _EagerA(JepaA):
+    @property
+    def watches(self):  # says it watches, with its local model off too
+        return True
+
+
 @pytest.mark.parametrize(
     ("cls", "message"),
     [
         (_RestlessA, r"a 'kit-broken': watch with no still step: infant 2"),
+        (_EagerA, r"a 'kit-broken': watches is True, but watch gave None"),
         (_SecretA, r"a 'kit-broken': watches is False, but watch gave an error"),
     ],
 )

@@ -40,8 +40,8 @@ def _chunk(rng, n=4, t=6):
             # (the last infant had no still step: the cohort gives NaN)
             "noise": np.append(rng.uniform(0, 8, n - 1), np.nan),
         },
-        gate_a=np.array([1.0, 0.0, 0.5, 1.0]),
-        mode=np.array([1, 1, 0, 3]),
+        gate_a=np.array([1.0, 0.0, 0.5, 1.0])[:n],
+        mode=np.array([1, 1, 0, 3])[:n],
         reward=(rng.random((n, t)) < 0.2).astype(np.float32),
         senses=senses,
         social=rng.random((n, t)),
