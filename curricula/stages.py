@@ -421,6 +421,34 @@ def load_curriculum(
         raise CurriculumError(one_line(source or path.name, exc)) from None
 
 
+def room_params(
+    room: str, abilities: str = "crawler", preset: str | Path = "default", **extra: Any
+) -> dict[str, Any]:
+    """A world's parameters as curriculum ``preset`` sets them (its ``worlds``), with a
+    body of ``abilities`` and ``extra`` on top: the room as a lifetime would live it, for
+    a probe that lives one room outside a lifetime.
+
+    Parameters
+    ----------
+    room : str
+        A world's registered name (``noisy-tv-v0``); one the curriculum does not set is
+        lived with its own defaults.
+    abilities : str
+        The body's abilities (``crawler``: turns and crawls, as the infant does by the
+        time it meets most rooms).
+    preset : str or Path
+        The curriculum, as :func:`load_curriculum` takes it.
+    **extra
+        Parameters that replace the curriculum's (``screen=7``).
+
+    Returns
+    -------
+    dict
+        Keyword arguments for :func:`infancy.worlds.make_batch`.
+    """
+    return {**load_curriculum(preset).worlds.get(room, {}), "abilities": abilities, **extra}
+
+
 def apply_stage(world, stage: Stage, worlds=None, habits=None) -> None:
     """Give the infants of ``world`` (a ``BatchWorld``; all worlds, or those indexed by
     ``worlds``) the stage's body, and their caregiver the stage's habits (over the

@@ -38,7 +38,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from infancy.curricula.stages import load_curriculum
+from infancy.curricula.stages import room_params
 from infancy.infants import Cohort
 from infancy.worlds import make_batch
 
@@ -63,12 +63,10 @@ def live(
     the round, the still steps and the figures of the module's docstring (NaN for an
     infant with no still step in the chunk)."""
     cohort = Cohort({"a": {"local_hidden": local_hidden}}, n=n, seed=seed)
-    worlds = load_curriculum("default").worlds
     envs = {}
     for i, room in enumerate(ROOMS):
-        params = {**worlds.get(room, {}), "abilities": "crawler"}
-        if room == "noisy-tv-v0" and screen:
-            params["screen"] = screen
+        tv = room == "noisy-tv-v0" and screen
+        params = room_params(room, **({"screen": screen} if tv else {}))
         envs[room] = make_batch(room, n, seed=seed + i, autoreset=True, **params)
         envs[room].reset()
     got: dict[str, np.ndarray] = {}

@@ -85,7 +85,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from infancy.analysis.compare import _bootstrap
-from infancy.curricula.stages import merge
+from infancy.curricula.stages import merge, room_params
 from infancy.infants import Cohort
 from infancy.infants.base import META_STATES
 from infancy.infants.config import AConfig, RuleMConfig
@@ -102,15 +102,11 @@ TRAP = {
 """System M's trap settings (``m.rule``) the script takes as options, with their types."""
 
 
-def room_params(room: str, screen: int | None = None) -> dict:
-    """``room``'s parameters in the default curriculum (``worlds``), with a crawler's body
-    (and, for the TV room, ``screen`` cells of screen when given)."""
-    from infancy.curricula.stages import load_curriculum
-
-    params = {**load_curriculum("default").worlds.get(room, {}), "abilities": "crawler"}
-    if screen is not None and room == ROOMS[0]:
-        params["screen"] = screen
-    return params
+def tv_room_params(room: str, screen: int | None = None) -> dict:
+    """``room``'s parameters in the default curriculum, with a crawler's body (and, for
+    the TV room, ``screen`` cells of screen when given)."""
+    tv = screen is not None and room == ROOMS[0]
+    return room_params(room, **({"screen": screen} if tv else {}))
 
 
 def live(
@@ -131,7 +127,7 @@ def live(
     chunk = cohort.config.chunk
     tv = load_rules().kind_index("tv") + 1  # the view's kind channel: 0 none, 1 + kind
     rooms = {
-        r: make_batch(r, n, seed=seed + i, autoreset=True, **room_params(r, screen))
+        r: make_batch(r, n, seed=seed + i, autoreset=True, **tv_room_params(r, screen))
         for i, r in enumerate(ROOMS)
     }
     for env in rooms.values():
@@ -369,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     incurious = live(args.n, args.seed, args.segments, False, args.screen, infant)
     s = summarise(curious, incurious, args.segments)
     ci = s["pull_ci"]
-    rooms = ", ".join(f"{r} {json.dumps(room_params(r, args.screen))}" for r in ROOMS)
+    rooms = ", ".join(f"{r} {json.dumps(tv_room_params(r, args.screen))}" for r in ROOMS)
     print(f"rooms: {rooms}")
     print("| figure (second half, TV room) | TV in view | TV out of view |")
     print("|---|---|---|")

@@ -329,3 +329,20 @@ def test_a_stored_curriculum_from_before_a_changed_default_reads_as_it_was_writt
     old["worlds"]["a-not-b-v0"] = {"kept": 0.5}
     assert as_written_then(old)["worlds"]["a-not-b-v0"] == {"kept": 0.5}
     assert as_written_then(None) is None  # not a mapping: left for validation to name
+
+
+def test_room_params_are_the_curriculums_world_with_a_body():
+    from infancy.curricula.stages import room_params
+    from infancy.worlds import make_batch
+
+    worlds = load_curriculum("default").worlds
+    room = next(iter(worlds))  # a room the default curriculum sets
+    assert worlds[room]
+    assert room_params(room) == {**worlds[room], "abilities": "crawler"}
+    # extra replaces the curriculum's, and a room it does not set has its own defaults
+    assert room_params(room, "walker", tv_screen_probe=1)["tv_screen_probe"] == 1
+    assert room_params(room, "walker")["abilities"] == "walker"
+    unset = next(w for w in list_worlds() if w not in worlds)
+    assert room_params(unset) == {"abilities": "crawler"}
+    env = make_batch(room, 2, seed=0, **room_params(room))  # what a probe builds from it
+    env.reset()

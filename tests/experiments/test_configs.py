@@ -195,6 +195,17 @@ def test_the_noise_median_trap_config_is_the_noise_trap_read_by_its_median():
     assert the_plan.curriculum == noise.curriculum
 
 
+def test_the_held_out_median_trap_config_raises_the_threshold_alone():
+    """noise-median-trap-1.5 is noise-median-trap with a threshold of 1.5, nothing else."""
+    median = _plan_of("noise-median-trap.yaml").infant
+    the_plan = _plan_of("noise-median-trap-1.5.yaml")
+    ours = the_plan.infant
+    assert (ours.m.rule.trap_noise, median.m.rule.trap_noise) == (1.5, 1.0)
+    rule = ours.m.rule.model_copy(update={"trap_noise": 1.0})
+    assert ours.model_copy(update={"m": ours.m.model_copy(update={"rule": rule})}) == median
+    assert the_plan.curriculum == _plan_of("noise-median-trap.yaml").curriculum
+
+
 def test_the_fading_rewards_config_is_the_old_memory_and_changes_nothing_else():
     """fading-rewards is the default infant as it was until rewarded memories were kept:
     they fade as the rest (null), where the default never fades them (0)."""
@@ -269,12 +280,13 @@ def test_a_development_condition_is_the_config_of_its_name(scripts):
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Seventeen today (no-cue-sectors, habit, habit-pull, no-habituation,
+    # Eighteen today (no-cue-sectors, habit, habit-pull, no-habituation,
     # maturing-inhibition, inhibition-by-walking, imagination-gate, cue-observe,
     # cue-observe-gate, fading-rewards, credited-memory, no-kept-trials,
     # early-joint-attention, no-kept-trials-early-joint-attention, smoothed-trap,
-    # noise-trap, noise-median-trap): a renamed file must not empty the check.
-    assert len(names) >= 17, names
+    # noise-trap, noise-median-trap, noise-median-trap-1.5): a renamed file must not
+    # empty the check.
+    assert len(names) >= 18, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = _plan_of(f"{name}.yaml")

@@ -87,6 +87,23 @@ def test_development_table_at_tiny_size(tmp_path, scripts):
     if order[base]["tau_b"] is not None:  # the same tables: no difference at all
         assert order[f"no-memory@{base}"]["diff"] == 0.0
 
+    # --first-seed: seeds from it up, so held-out seeds run (and report) alone. Seed 0's
+    # tables stand in for seed 3's; seed 0 is not read.
+    for name in ("probes", "audit"):
+        shutil.copy(out / f"default__s0.{name}.parquet", out / f"default__s3.{name}.parquet")
+    later = scripts.run(
+        "development.py", *ARGS[:2], "--first-seed", "3", *ARGS[2:], out, "--report-only"
+    )
+    assert later.returncode == 0, later.stderr[-2000:]
+    assert set(json.loads(later.stdout.strip().splitlines()[-1])["criteria"]) == {"s3"}
+    negative = scripts.run("development.py", "--first-seed", "-1", "--out", out)
+    assert negative.returncode == 2
+    assert (
+        negative.stderr.strip()
+        .splitlines()[-1]
+        .endswith("--first-seed: expected a non-negative number, got -1")
+    )
+
 
 def test_damping_by_room_reads_the_audits_world_and_says_when_it_cannot(scripts):
     import pandas as pd
