@@ -422,7 +422,7 @@ def load_curriculum(
 
 
 def room_params(
-    room: str, abilities: str = "crawler", preset: str | Path = "default", **extra: Any
+    room: str, abilities: str = "crawler", preset: str | Path = "default", /, **extra: Any
 ) -> dict[str, Any]:
     """A world's parameters as curriculum ``preset`` sets them (its ``worlds``), with a
     body of ``abilities`` and ``extra`` on top: the room as a lifetime would live it, for
@@ -439,7 +439,8 @@ def room_params(
     preset : str or Path
         The curriculum, as :func:`load_curriculum` takes it.
     **extra
-        Parameters that replace the curriculum's (``screen=7``).
+        Parameters that replace the curriculum's (``screen=7``; ``room=6`` too: the
+        arguments before are positional only, so a world's parameter may share a name).
 
     Returns
     -------

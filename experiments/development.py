@@ -27,6 +27,10 @@ and one JSON line with the numbers. Usage::
 
     python experiments/development.py --size small --seeds 3 --out dev-small
     python experiments/development.py --size full --seeds 3 --conditions default --out dev-full
+    python experiments/development.py --size full --first-seed 3 --seeds 2 --out held-out
+
+``--first-seed K`` runs seeds K to K + ``--seeds`` - 1 (seeds held out from a choice made
+on others); ``--report-only`` reads the seeds named the same way.
 
 ``--on NAME`` applies every condition on a candidate instead of the default (the
 ablations of a candidate before it is adopted): ``--on no-kept-trials --conditions
@@ -310,6 +314,13 @@ def report(
                     pd.read_parquet(f),
                     pd.read_parquet(out / f"{cond}__s{seed}.audit.parquet"),
                 )
+    if not tables:  # nothing to report: say what was looked for, not a KeyError later
+        last = first_seed + seeds - 1
+        raise SystemExit(
+            f"--out: {out} holds no lifetime of {', '.join(conditions)} for seeds "
+            f"{first_seed}-{last} (COND__sSEED.probes.parquet); name the seeds it was run "
+            "with (--first-seed, --seeds)"
+        )
     for (cond, seed), (probes, _) in tables.items():
         if cond not in CANDIDATES:
             continue
@@ -447,8 +458,14 @@ def main(argv: list[str] | None = None) -> None:
         choices=list(CANDIDATES),
         help="apply the conditions on this candidate",
     )
-    parser.add_argument("--report-only", action="store_true", help="print the tables of --out")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="print the tables of --out (of the seeds --first-seed and --seeds name)",
+    )
     args = parser.parse_args(argv)
+    if args.seeds < 1:
+        parser.error(f"--seeds: expected a positive number, got {args.seeds}")
     if args.first_seed < 0:
         parser.error(f"--first-seed: expected a non-negative number, got {args.first_seed}")
     out = Path(args.out) if args.report_only else run(args)

@@ -336,13 +336,12 @@ def test_room_params_are_the_curriculums_world_with_a_body():
     from infancy.worlds import make_batch
 
     worlds = load_curriculum("default").worlds
-    room = next(iter(worlds))  # a room the default curriculum sets
-    assert worlds[room]
-    assert room_params(room) == {**worlds[room], "abilities": "crawler"}
-    # extra replaces the curriculum's, and a room it does not set has its own defaults
-    assert room_params(room, "walker", tv_screen_probe=1)["tv_screen_probe"] == 1
-    assert room_params(room, "walker")["abilities"] == "walker"
-    unset = next(w for w in list_worlds() if w not in worlds)
+    assert worlds["reach-v0"]["room"] != 6  # a parameter the default curriculum sets
+    assert room_params("reach-v0") == {**worlds["reach-v0"], "abilities": "crawler"}
+    # extra replaces the curriculum's, even a parameter named like an argument
+    replaced = room_params("reach-v0", "walker", room=6)
+    assert replaced == {**worlds["reach-v0"], "room": 6, "abilities": "walker"}
+    unset = next(w for w in list_worlds() if w not in worlds)  # its own defaults
     assert room_params(unset) == {"abilities": "crawler"}
-    env = make_batch(room, 2, seed=0, **room_params(room))  # what a probe builds from it
+    env = make_batch("reach-v0", 2, seed=0, **room_params("reach-v0", room=6))
     env.reset()

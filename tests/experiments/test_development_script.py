@@ -96,13 +96,21 @@ def test_development_table_at_tiny_size(tmp_path, scripts):
     )
     assert later.returncode == 0, later.stderr[-2000:]
     assert set(json.loads(later.stdout.strip().splitlines()[-1])["criteria"]) == {"s3"}
-    negative = scripts.run("development.py", "--first-seed", "-1", "--out", out)
-    assert negative.returncode == 2
-    assert (
-        negative.stderr.strip()
-        .splitlines()[-1]
-        .endswith("--first-seed: expected a non-negative number, got -1")
-    )
+    # Seeds that are not there, or no seed at all: one line each, no traceback.
+    for flags, message in [
+        (("--first-seed", "-1"), "--first-seed: expected a non-negative number, got -1"),
+        (("--seeds", "0"), "--seeds: expected a positive number, got 0"),
+        (("--first-seed", "9"), "holds no lifetime of default for seeds 9-11"),
+    ]:
+        bad = scripts.run(
+            "development.py", *flags, "--conditions", "default", "--report-only", "--out", out
+        )
+        assert bad.returncode != 0 and "Traceback" not in bad.stderr, bad.stderr
+        assert message in bad.stderr.strip().splitlines()[-1], bad.stderr
+    # The run names the seeds the same way.
+    development = scripts.load("development.py")
+    labels = [s["label"] for s in development.specs(["default"], 2, "tiny", first_seed=2)]
+    assert labels == ["default__s2", "default__s3"]
 
 
 def test_damping_by_room_reads_the_audits_world_and_says_when_it_cannot(scripts):
