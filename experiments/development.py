@@ -144,6 +144,9 @@ CONDITIONS = {
     "noise-median-trap": _config("noise-median-trap"),
     # That with a threshold of 1.5, chosen on the audits of its seeds 0 and 1.
     "noise-median-trap-1.5": _config("noise-median-trap-1.5"),
+    # That waiting for two chunks running over the threshold (a single noisy chunk is not
+    # a trap).
+    "noise-median-trap-1.5-twice": _config("noise-median-trap-1.5-twice"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -174,6 +177,7 @@ CANDIDATES = (
     "noise-trap",
     "noise-median-trap",
     "noise-median-trap-1.5",
+    "noise-median-trap-1.5-twice",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""

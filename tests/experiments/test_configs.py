@@ -206,6 +206,18 @@ def test_the_held_out_median_trap_config_raises_the_threshold_alone():
     assert the_plan.curriculum == _plan_of("noise-median-trap.yaml").curriculum
 
 
+def test_the_twice_median_trap_config_waits_for_a_second_chunk_alone():
+    """noise-median-trap-1.5-twice is noise-median-trap-1.5 with trap_chunks 2, nothing
+    else."""
+    once = _plan_of("noise-median-trap-1.5.yaml")
+    the_plan = _plan_of("noise-median-trap-1.5-twice.yaml")
+    ours = the_plan.infant
+    assert (ours.m.rule.trap_chunks, once.infant.m.rule.trap_chunks) == (2, 1)
+    rule = ours.m.rule.model_copy(update={"trap_chunks": 1})
+    assert ours.model_copy(update={"m": ours.m.model_copy(update={"rule": rule})}) == once.infant
+    assert the_plan.curriculum == once.curriculum
+
+
 def test_the_fading_rewards_config_is_the_old_memory_and_changes_nothing_else():
     """fading-rewards is the default infant as it was until rewarded memories were kept:
     they fade as the rest (null), where the default never fades them (0)."""
@@ -280,13 +292,13 @@ def test_a_development_condition_is_the_config_of_its_name(scripts):
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Eighteen today (no-cue-sectors, habit, habit-pull, no-habituation,
+    # Nineteen today (no-cue-sectors, habit, habit-pull, no-habituation,
     # maturing-inhibition, inhibition-by-walking, imagination-gate, cue-observe,
     # cue-observe-gate, fading-rewards, credited-memory, no-kept-trials,
     # early-joint-attention, no-kept-trials-early-joint-attention, smoothed-trap,
-    # noise-trap, noise-median-trap, noise-median-trap-1.5): a renamed file must not
-    # empty the check.
-    assert len(names) >= 18, names
+    # noise-trap, noise-median-trap, noise-median-trap-1.5, noise-median-trap-1.5-twice):
+    # a renamed file must not empty the check.
+    assert len(names) >= 19, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = _plan_of(f"{name}.yaml")
