@@ -5,7 +5,8 @@ probe table and says, criterion by criterion, what was measured, the target and 
 it was met; :func:`schedule_fit` asks how much of System M's decisions a rule on the
 chunk index and energy alone could reproduce (the construct: "M decides from what it
 reads"; the cheapest fake: a fixed schedule, which this statistic catches);
-:func:`trap_firing` says where M damped curiosity.
+:func:`trap_firing` says where M damped curiosity, and :func:`trap_reading` where a trap
+of another threshold or run length would have, read off the same audit.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
     "order_by_condition",
     "schedule_fit",
     "trap_firing",
+    "trap_reading",
 ]
 
 MODE_NAMES = ("observe", "act", "imagine", "sleep")
@@ -536,5 +538,68 @@ def trap_firing(audit: pd.DataFrame, base_weight: float, by: str = "stage") -> p
         a.groupby(by)["damped"]
         .agg(["mean", "sum", "size"])
         .rename(columns={"mean": "share_damped", "sum": "damped", "size": "decisions"})
+        .reset_index()
+    )
+
+
+def trap_reading(
+    audit: pd.DataFrame,
+    threshold: float,
+    chunks: int = 1,
+    signal: str = "noise",
+    by: str = "world",
+) -> pd.DataFrame:
+    """Where a noisy-TV trap of ``threshold`` and ``chunks`` would have damped curiosity,
+    read off an audit: the share of decisions at which ``signal`` had been above
+    ``threshold`` for ``chunks`` decisions running, infant by infant in step order, by
+    ``by`` (or overall, one row ``all``, when the audit has no such column).
+
+    It is the rule System M's ``rule`` trap applies to the signal it reads each chunk
+    (``m.rule.trap_rate`` 1; ``signal`` ``novelty`` also asks for no learning progress,
+    ``lp_a <= 0``), with its run counted across rooms as M counts it; a signal that could
+    not be read (NaN) ends a run. So on a lifetime lived with that very trap it gives
+    :func:`trap_firing`'s shares exactly. On a lifetime lived with another, it is what
+    that trap would have flagged of the same decisions, without the trap's own feedback
+    on behaviour (a damped infant looks elsewhere, and reads other values after).
+
+    Parameters
+    ----------
+    audit
+        System M's audit: ``infant``, ``step`` and ``signal`` (``lp_a`` for novelty).
+    threshold
+        The value the signal must pass (``trap_noise`` or ``trap_novelty``).
+    chunks
+        Decisions running over it before the trap fires (``trap_chunks``), at least 1.
+    signal
+        The audit's column the trap reads (``trap_signal``).
+    by
+        The column to group by (``world``: the room; ``stage``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``share_flagged``, ``flagged`` and ``decisions``.
+    """
+    if chunks < 1:
+        raise ValueError(f"chunks: expected at least 1, got {chunks}")
+    for col in ("infant", "step", signal) + (("lp_a",) if signal == "novelty" else ()):
+        if col not in audit:
+            raise ValueError(f"audit: no column {col!r} (trap_reading reads {signal!r})")
+    a = audit.sort_values(["infant", "step"], kind="stable").copy()
+    over = (a[signal] > threshold).fillna(False).astype(bool)
+    if signal == "novelty":
+        over &= (a["lp_a"] <= 0.0).fillna(False).astype(bool)
+    # The length of the run of decisions over the threshold each decision ends: a new run
+    # starts at each decision under it, per infant.
+    run_id = (~over).astype(np.int64).groupby(a["infant"]).cumsum()
+    run = over.astype(np.int64).groupby([a["infant"], run_id]).cumsum()
+    a["flagged"] = run >= chunks
+    if by not in a:
+        a[by] = "all"
+    a[by] = a[by].fillna("not recorded")
+    return (
+        a.groupby(by)["flagged"]
+        .agg(["mean", "sum", "size"])
+        .rename(columns={"mean": "share_flagged", "sum": "flagged", "size": "decisions"})
         .reset_index()
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from infancy.analysis.compare import child_milestones
 from infancy.analysis.development import (
@@ -12,6 +13,7 @@ from infancy.analysis.development import (
     order_by_condition,
     schedule_fit,
     trap_firing,
+    trap_reading,
 )
 
 PROBES = list(child_milestones()["milestone"])
@@ -229,3 +231,31 @@ def test_trap_firing_counts_damped_decisions():
     assert part.set_index("world")["decisions"].to_dict() == {"not recorded": 1, "tv": 3}
     whole = trap_firing(audit, 0.1, by="world")
     assert whole["world"].tolist() == ["all"] and whole["decisions"].tolist() == [4]
+
+
+def test_trap_reading_flags_runs_over_the_threshold():
+    """A decision is flagged once the signal has been above the threshold for ``chunks``
+    decisions running for that infant, in step order; NaN or a value at the threshold
+    ends a run; the novelty trap also asks for no learning progress."""
+    audit = pd.DataFrame(
+        {
+            "infant": [0] * 6 + [1] * 3,
+            "step": [0, 1, 2, 3, 4, 5, 0, 1, 2],
+            "noise": [2.0, 2.0, np.nan, 2.0, 2.0, 2.0, 1.5, 2.0, 2.0],
+            "world": ["tv"] * 3 + ["play"] * 3 + ["tv"] * 3,
+        }
+    )
+    twice = trap_reading(audit.iloc[::-1], 1.5, chunks=2).set_index("world")
+    # Infant 0: flagged at steps 1, 4 and 5 (the NaN at step 2 ends its first run; its
+    # second starts at step 3, in play); infant 1: 1.5 is not above 1.5, so step 2 only.
+    assert twice["flagged"].to_dict() == {"play": 2, "tv": 2}
+    once = trap_reading(audit, 1.5, chunks=1, by="all")
+    assert once["flagged"].tolist() == [7] and once["decisions"].tolist() == [9]
+    novel = audit.rename(columns={"noise": "novelty"}).assign(lp_a=[0, 0, 0, 1, 0, 0, 0, 0, 0])
+    # Learning progress at infant 0's step 3 breaks its run there: steps 1 and 5 of infant
+    # 0, step 2 of infant 1.
+    assert trap_reading(novel, 1.5, 2, signal="novelty")["flagged"].sum() == 3
+    with pytest.raises(ValueError, match="chunks: expected at least 1"):
+        trap_reading(audit, 1.5, chunks=0)
+    with pytest.raises(ValueError, match="audit: no column 'lp_a'"):
+        trap_reading(audit.rename(columns={"noise": "novelty"}), 1.5, signal="novelty")

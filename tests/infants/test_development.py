@@ -1340,6 +1340,54 @@ def test_the_trap_can_read_noise():
     assert ok.m.rule.trap_signal == "noise"
 
 
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"trap_signal": "noise", "trap_noise": 1.5, "trap_chunks": 2},
+        {"trap_signal": "noise", "trap_noise": 1.0, "trap_chunks": 1},
+        {"trap_signal": "novelty", "trap_novelty": 1.2, "trap_chunks": 3},
+    ],
+)
+def test_the_trap_read_off_an_audit_is_the_trap_m_lived(rule):
+    """``analysis.development.trap_reading`` on the decisions of a rule M, with that M's
+    threshold, run length and signal, flags exactly the decisions M damped
+    (``trap_firing``), room by room: the offline reading used to choose a threshold is
+    M's rule, runs carried across rooms and broken by a signal that could not be read."""
+    import pandas as pd
+
+    from infancy.analysis.development import trap_firing, trap_reading
+
+    n, rng = 3, np.random.default_rng(0)
+    m = RuleM(MConfig.model_validate({"rule": rule}), n)
+    rows = []
+    for step in range(400):
+        noise = rng.gamma(1.0, 1.0, n)
+        noise[rng.random(n) < 0.05] = np.nan
+        meta = _meta(n, noise=noise, novelty=rng.gamma(2.0, 0.6, n), lp_a=rng.normal(0, 1, n))
+        got = m.decide(meta, 0.0)["intrinsic_weight"]
+        world = ("tv", "play", "naming")[(step // 50) % 3]
+        for i in range(n):
+            rows.append(
+                {
+                    "infant": i,
+                    "step": step * 10,
+                    "world": world,
+                    "intrinsic_weight": got[i],
+                    **{k: meta[k][i] for k in ("noise", "novelty", "lp_a")},
+                }
+            )
+    # Shuffled: the reading orders the decisions itself.
+    audit = pd.DataFrame(rows).sample(frac=1.0, random_state=0)
+    signal = rule["trap_signal"]
+    threshold = rule["trap_noise"] if signal == "noise" else rule["trap_novelty"]
+    read = trap_reading(audit, threshold, rule["trap_chunks"], signal=signal)
+    lived = trap_firing(audit, m.config.rule.intrinsic_weight, by="world")
+    assert read["flagged"].sum() > 0
+    assert (
+        read.set_index("world")["flagged"].to_dict() == lived.set_index("world")["damped"].to_dict()
+    )
+
+
 def test_a_cohort_refuses_a_trap_on_noise_from_an_a_that_does_not_watch(monkeypatch):
     """A registered System A that says it keeps no local model (``watches`` False)
     cannot feed a trap on noise: the cohort refuses it in one line, though the config
