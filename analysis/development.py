@@ -524,22 +524,28 @@ def schedule_fit(
     return pd.DataFrame(out)
 
 
+def _share_by(a: pd.DataFrame, flag: str, by: str) -> pd.DataFrame:
+    """The share, count and number of rows of boolean column ``flag`` by ``by`` (one row,
+    ``all``, when ``a`` has no such column); ``a`` is changed."""
+    if by not in a:
+        a[by] = "all"
+    # Rows written before the column existed (a run resumed across the change).
+    a[by] = a[by].fillna("not recorded")
+    return (
+        a.groupby(by)[flag]
+        .agg(["mean", "sum", "size"])
+        .rename(columns={"mean": f"share_{flag}", "sum": flag, "size": "decisions"})
+        .reset_index()
+    )
+
+
 def trap_firing(audit: pd.DataFrame, base_weight: float, by: str = "stage") -> pd.DataFrame:
     """Where System M damped curiosity: the share of decisions with an intrinsic weight
     below ``base_weight``, by ``by`` (``stage``, or ``world``: the room the decision was
     made in), or overall (one row, ``all``) when the audit has no such column."""
     a = audit.copy()
     a["damped"] = a["intrinsic_weight"] < base_weight - 1e-9
-    if by not in a:
-        a[by] = "all"
-    # Rows written before the column existed (a run resumed across the change).
-    a[by] = a[by].fillna("not recorded")
-    return (
-        a.groupby(by)["damped"]
-        .agg(["mean", "sum", "size"])
-        .rename(columns={"mean": "share_damped", "sum": "damped", "size": "decisions"})
-        .reset_index()
-    )
+    return _share_by(a, "damped", by)
 
 
 def trap_reading(
@@ -550,22 +556,27 @@ def trap_reading(
     by: str = "world",
 ) -> pd.DataFrame:
     """Where a noisy-TV trap of ``threshold`` and ``chunks`` would have damped curiosity,
-    read off an audit: the share of decisions at which ``signal`` had been above
-    ``threshold`` for ``chunks`` decisions running, infant by infant in step order, by
-    ``by`` (or overall, one row ``all``, when the audit has no such column).
+    read off one lifetime's audit: the share of decisions at which ``signal`` had been
+    above ``threshold`` for ``chunks`` decisions running, infant by infant in step order,
+    by ``by`` (``world`` by default, unlike :func:`trap_firing`; or overall, one row
+    ``all``, when the audit has no such column).
 
     It is the rule System M's ``rule`` trap applies to the signal it reads each chunk
-    (``m.rule.trap_rate`` 1; ``signal`` ``novelty`` also asks for no learning progress,
-    ``lp_a <= 0``), with its run counted across rooms as M counts it; a signal that could
-    not be read (NaN) ends a run. So on a lifetime lived with that very trap it gives
-    :func:`trap_firing`'s shares exactly. On a lifetime lived with another, it is what
-    that trap would have flagged of the same decisions, without the trap's own feedback
-    on behaviour (a damped infant looks elsewhere, and reads other values after).
+    when ``m.rule.trap_rate`` is 1 (``signal`` ``novelty`` also asks for no learning
+    progress, ``lp_a <= 0``), with its run counted across rooms as M counts it; a signal
+    that could not be read (NaN) ends a run. So on a lifetime lived with that very trap
+    (``trap_damping`` below 1, no constraint overriding M's intrinsic weight) it gives
+    :func:`trap_firing`'s counts with ``base_weight`` the rule's ``intrinsic_weight``. On
+    a lifetime lived with another, it is what that trap would have flagged of the same
+    decisions, without the trap's own feedback on behaviour (a damped infant looks
+    elsewhere, and reads other values after). Audits of several lifetimes must be read
+    one by one: their infants share numbers.
 
     Parameters
     ----------
     audit
-        System M's audit: ``infant``, ``step`` and ``signal`` (``lp_a`` for novelty).
+        One lifetime's System M audit: ``infant``, ``step`` and ``signal`` (and ``lp_a``
+        for novelty).
     threshold
         The value the signal must pass (``trap_noise`` or ``trap_novelty``).
     chunks
@@ -579,6 +590,11 @@ def trap_reading(
     -------
     pandas.DataFrame
         ``by``, ``share_flagged``, ``flagged`` and ``decisions``.
+
+    Raises
+    ------
+    ValueError
+        ``chunks`` below 1, or a column the reading needs missing from ``audit``.
     """
     if chunks < 1:
         raise ValueError(f"chunks: expected at least 1, got {chunks}")
@@ -594,12 +610,4 @@ def trap_reading(
     run_id = (~over).astype(np.int64).groupby(a["infant"]).cumsum()
     run = over.astype(np.int64).groupby([a["infant"], run_id]).cumsum()
     a["flagged"] = run >= chunks
-    if by not in a:
-        a[by] = "all"
-    a[by] = a[by].fillna("not recorded")
-    return (
-        a.groupby(by)["flagged"]
-        .agg(["mean", "sum", "size"])
-        .rename(columns={"mean": "share_flagged", "sum": "flagged", "size": "decisions"})
-        .reset_index()
-    )
+    return _share_by(a, "flagged", by)

@@ -13,7 +13,9 @@ already there is not run again: re-run the same command to resume), then prints:
    ``credited-memory``; ``no-kept-trials`` and ``early-joint-attention``: the default
    with one of session 30's two changes undone (the kept trials, the maturing joint
    attention); ``no-kept-trials-early-joint-attention``: with both, the default before
-   session 30; their configs in experiments/configs), the criteria of
+   session 30; the noisy-TV traps ``smoothed-trap``, ``noise-trap``,
+   ``noise-median-trap``, ``noise-median-trap-1.5`` and ``noise-median-trap-1.5-twice``;
+   their configs in experiments/configs), the criteria of
    :func:`infancy.analysis.development.development_criteria` (milestones passed stably
    and kept, the order against children, words, A-not-B, violation of expectation);
 2. the ablations side by side (probes passed stably by at least 6 of the 8 infants, and

@@ -235,26 +235,29 @@ def test_trap_firing_counts_damped_decisions():
 
 def test_trap_reading_flags_runs_over_the_threshold():
     """A decision is flagged once the signal has been above the threshold for ``chunks``
-    decisions running for that infant, in step order; NaN or a value at the threshold
-    ends a run; the novelty trap also asks for no learning progress."""
+    decisions running for that infant, in step order; a run carries across rooms but not
+    from one infant to the next; NaN or a value at the threshold ends a run; the novelty
+    trap also asks for no learning progress."""
     audit = pd.DataFrame(
         {
-            "infant": [0] * 6 + [1] * 3,
-            "step": [0, 1, 2, 3, 4, 5, 0, 1, 2],
-            "noise": [2.0, 2.0, np.nan, 2.0, 2.0, 2.0, 1.5, 2.0, 2.0],
-            "world": ["tv"] * 3 + ["play"] * 3 + ["tv"] * 3,
+            "infant": [0] * 7 + [1] * 3,
+            "step": [0, 1, 2, 3, 4, 5, 6, 0, 1, 2],
+            "noise": [2.0, 2.0, np.nan, 2.0, 2.0, 2.0, 2.0, 2.0, 1.5, 2.0],
+            "world": ["tv"] * 4 + ["play"] * 3 + ["tv"] * 3,
         }
     )
-    twice = trap_reading(audit.iloc[::-1], 1.5, chunks=2).set_index("world")
-    # Infant 0: flagged at steps 1, 4 and 5 (the NaN at step 2 ends its first run; its
-    # second starts at step 3, in play); infant 1: 1.5 is not above 1.5, so step 2 only.
-    assert twice["flagged"].to_dict() == {"play": 2, "tv": 2}
+    shuffled = audit.sample(frac=1.0, random_state=1)
+    twice = trap_reading(shuffled, 1.5, chunks=2).set_index("world")
+    # Infant 0: its first run (steps 0-1) flags step 1, the NaN at step 2 ends it; its
+    # second starts at step 3 in tv and carries into play (steps 4, 5, 6). Infant 1's
+    # step 0 does not carry infant 0's run, and 1.5 is not above 1.5: nothing.
+    assert twice["flagged"].to_dict() == {"play": 3, "tv": 1}
     once = trap_reading(audit, 1.5, chunks=1, by="all")
-    assert once["flagged"].tolist() == [7] and once["decisions"].tolist() == [9]
-    novel = audit.rename(columns={"noise": "novelty"}).assign(lp_a=[0, 0, 0, 1, 0, 0, 0, 0, 0])
-    # Learning progress at infant 0's step 3 breaks its run there: steps 1 and 5 of infant
-    # 0, step 2 of infant 1.
-    assert trap_reading(novel, 1.5, 2, signal="novelty")["flagged"].sum() == 3
+    assert once["flagged"].tolist() == [8] and once["decisions"].tolist() == [10]
+    lp_a = [0, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+    novel = audit.rename(columns={"noise": "novelty"}).assign(lp_a=lp_a)
+    # Learning progress at infant 0's step 4 breaks its second run: steps 1 and 6 only.
+    assert trap_reading(novel, 1.5, 2, signal="novelty")["flagged"].sum() == 2
     with pytest.raises(ValueError, match="chunks: expected at least 1"):
         trap_reading(audit, 1.5, chunks=0)
     with pytest.raises(ValueError, match="audit: no column 'lp_a'"):
