@@ -45,10 +45,12 @@ def test_the_shipped_example_is_what_the_code_makes_now():
 
     env = json.loads((example_run() / "run.json").read_text())["environment"]
     result = check(example_run(), months=1.0)
-    assert result.tables == 3 and result.rows > 0
     if processor_kind(env["cpu"], env["torch_cpu_capability"]) == processor_kind():
         assert result.reproduces, f"{REGENERATE}\n" + "\n".join(result.lines())
+        assert result.tables == 3 and result.rows > 0
     else:
+        # The check stops at the first table that differs, so it counts only the tables
+        # before it (on an AVX2 processor, against the example's AVX512: 2).
         again = check(example_run(), months=1.0)
         assert again.lines() == result.lines(), "the first month differs between two lives"
 

