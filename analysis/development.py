@@ -601,7 +601,7 @@ def trap_reading(
     for col in ("infant", "step", signal) + (("lp_a",) if signal == "novelty" else ()):
         if col not in audit:
             raise ValueError(f"audit: no column {col!r} (trap_reading reads {signal!r})")
-    a = audit.sort_values(["infant", "step"], kind="stable").copy()
+    a = audit.sort_values(["infant", "step"], kind="stable")  # a new frame: ours to change
     over = (a[signal] > threshold).fillna(False).astype(bool)
     if signal == "novelty":
         over &= (a["lp_a"] <= 0.0).fillna(False).astype(bool)
