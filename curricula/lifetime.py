@@ -209,6 +209,10 @@ class Lifecycle:
         pull = getattr(cohort, "habit_pull", None)
         if pull is not None and any(s.habit_scale != 1.0 for s in stages):
             pull.set_scale(np.array([stages[k].habit_scale for k in self.stage]))
+        # Whose body can reach, where the reach effort asks (b.effort_when_able).
+        if cohort.config.b.effort_when_able:
+            body = world.rules.profile  # the world's rules say what a profile can do
+            cohort.set_able(np.array([body(stages[k].abilities).reach for k in self.stage]))
         # And its geometric joint attention, where a stage turns it off.
         if any(not s.follow for s in stages):
             cohort.set_follow(np.array([stages[k].follow for k in self.stage]))

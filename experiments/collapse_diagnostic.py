@@ -74,10 +74,10 @@ def cohort_folder(path: Path) -> Path:
     return found[0] / "cohort"
 
 
-def practice_params(path: Path) -> tuple[dict, str]:
-    """``a-not-b-v0``'s parameters as the curriculum of the run at ``path`` (a run folder
-    or a checkpoint's cohort folder in one) set them, and where they come from; the
-    default curriculum's where no run holds ``path``."""
+def practice_params(path: Path, world: str = "a-not-b-v0") -> tuple[dict, str]:
+    """``world``'s parameters as the curriculum of the run at ``path`` (a run folder or a
+    checkpoint's cohort folder in one) set them, and where they come from; the default
+    curriculum's where no run holds ``path``."""
     from infancy.curricula.runner import as_written_then
     from infancy.curricula.stages import load_curriculum
     from infancy.store import RunError, RunStore
@@ -89,8 +89,8 @@ def practice_params(path: Path) -> tuple[dict, str]:
             except RunError as err:
                 raise SystemExit(f"RUN: {err}") from None
             worlds = (config.get("curriculum") or {}).get("worlds") or {}
-            return dict(worlds.get("a-not-b-v0") or {}), str(run / "config.yaml")
-    return dict(load_curriculum("default").worlds.get("a-not-b-v0", {})), "default curriculum"
+            return dict(worlds.get(world) or {}), str(run / "config.yaml")
+    return dict(load_curriculum("default").worlds.get(world, {})), "default curriculum"
 
 
 def variant_of(cohort: Cohort, overrides: dict) -> Cohort:

@@ -15,6 +15,7 @@ already there is not run again: re-run the same command to resume), then prints:
    attention); ``no-kept-trials-early-joint-attention``: with both, the default before
    session 30; the noisy-TV traps ``smoothed-trap``, ``noise-trap``,
    ``noise-median-trap``, ``noise-median-trap-1.5`` and ``noise-median-trap-1.5-twice``;
+   ``reach-effort-when-able``: the reach's effort charged only once the body can reach;
    their configs in experiments/configs), the criteria of
    :func:`infancy.analysis.development.development_criteria` (milestones passed stably
    and kept, the order against children, words, A-not-B, violation of expectation);
@@ -149,6 +150,8 @@ CONDITIONS = {
     # That waiting for two chunks running over the threshold (a single noisy chunk is not
     # a trap).
     "noise-median-trap-1.5-twice": _config("noise-median-trap-1.5-twice"),
+    # The reach's effort charged only once the body can reach (not to a newborn).
+    "reach-effort-when-able": _config("reach-effort-when-able"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -180,6 +183,7 @@ CANDIDATES = (
     "noise-median-trap",
     "noise-median-trap-1.5",
     "noise-median-trap-1.5-twice",
+    "reach-effort-when-able",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""

@@ -126,6 +126,8 @@ def state_dict(cohort: Cohort) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         arrays["habit_scale"] = cohort.habit_pull.scale.numpy().copy()
     if not cohort.follow.all() and cohort.config.b.follow:  # turned off by a stage
         arrays["follow"] = cohort.follow.astype(np.uint8)
+    if not cohort.able.all():  # a stage's body that cannot reach (b.effort_when_able)
+        arrays["able"] = cohort.able.astype(np.uint8)
     meta = {
         "version": CHECKPOINT_VERSION,
         "config": cohort.config.model_dump(mode="json"),
@@ -292,6 +294,8 @@ def load_state_dict(cohort: Cohort, arrays: dict[str, np.ndarray], meta: dict[st
         cohort.habit_pull.set_scale(arrays["habit_scale"])
     # Stage.follow (added after version 4): saved only where a stage turned it off.
     cohort.set_follow(arrays["follow"].astype(bool) if "follow" in arrays else True)
+    # Whose body can reach (session 39): saved only where some cannot.
+    cohort.set_able(arrays["able"].astype(bool) if "able" in arrays else True)
     if meta["version"] >= 4:
         cohort.permanence[...] = arrays["permanence"]
         cohort._held[...] = arrays["buf.held"].astype(bool)

@@ -973,6 +973,7 @@ class Cohort:
         self._rays = cue_rays(int(self.view_size))
         self._dirs = cue_directions()
         self._follow = np.full(self.n, bool(self.config.b.follow), dtype=np.bool_)
+        self._able = np.ones(self.n, dtype=np.bool_)  # bodies that can reach (set_able)
         # The view's kind codes (1 + kind) that are toys: what the object file keeps.
         self._toy = np.zeros(self.n_kinds + 1, dtype=np.bool_)
         flags = self.rules.kind_flags()
@@ -1081,6 +1082,25 @@ class Cohort:
         """
         on = np.broadcast_to(np.asarray(on, dtype=np.bool_), (self.n,))
         self._follow = np.ascontiguousarray(on & bool(self.config.b.follow))
+
+    def set_able(self, reach: np.ndarray | bool) -> None:
+        """Say whose body can reach now (a curriculum stage's abilities; every infant's
+        can, until a lifetime says otherwise). With ``b.effort_when_able`` the reach
+        effort is charged only to these infants: a reach that the body cannot make is a
+        no-op the world ignores, and charging for it teaches B to avoid reaching before
+        reaching can pay.
+
+        Parameters
+        ----------
+        reach
+            ``bool[N]``, or one bool for every infant.
+        """
+        self._able = np.array(np.broadcast_to(np.asarray(reach, dtype=np.bool_), (self.n,)))
+
+    @property
+    def able(self) -> np.ndarray:
+        """``bool[N]``: whether each infant's body can reach now (:meth:`set_able`)."""
+        return self._able.copy()
 
     @property
     def follow(self) -> np.ndarray:
@@ -1409,7 +1429,10 @@ class Cohort:
             mixed = reward + w_int[:, None] * intrinsic
             effort = self.config.b.reach_effort
             if effort:
-                mixed = mixed - effort * (action == REACH).float()
+                charged = action == REACH
+                if self.config.b.effort_when_able:
+                    charged = charged & torch.from_numpy(self._able)[:, None]
+                mixed = mixed - effort * charged.float()
             with torch.no_grad():
                 # The state after the chunk: its latent, the belief as it now stands and
                 # the last step's cue.

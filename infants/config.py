@@ -253,6 +253,14 @@ class BConfig(_Strict):
         "nothing is not free; with the hiding game's kept trials, searching an empty "
         "place costs, docs/measurements.md 2026-12-05)",
     )
+    effort_when_able: bool = Field(
+        False,
+        description="charge b.reach_effort only while the infant's body can reach (a stage "
+        "whose abilities have reach; Cohort.set_able). A newborn's reach does nothing, and "
+        "charged for it B learns in the first months to avoid an action that does not yet "
+        "work, so that some infants never try it once it does (docs/measurements.md, "
+        "session 39)",
+    )
 
     @model_validator(mode="after")
     def _pull_needs_habit(self) -> BConfig:

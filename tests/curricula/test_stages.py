@@ -258,6 +258,31 @@ def test_a_stage_turns_joint_attention_off_and_an_infant_without_it_has_none(tmp
     assert not life.cohort.follow.any()
 
 
+def test_with_effort_when_able_the_cohort_knows_whose_body_can_reach(tmp_path):
+    """With ``b.effort_when_able`` a lifetime tells the cohort, segment by segment, whose
+    stage's body can reach (not the newborn's; the reacher's and after), and a checkpoint
+    keeps it; without the field the cohort is never told (every body counts as able)."""
+    from infancy.curricula.lifetime import Lifecycle
+    from infancy.infants import Cohort
+
+    cur = load_curriculum(overlays=("tiny",), probes={"every_months": 24.0})
+    reach = [st.abilities != "newborn" for st in cur.stages]
+    assert reach[:2] == [False, True]  # the newborn cannot reach; the reacher can
+    life = Lifecycle(cur, n=2, seed=0, infant={"b": {"effort_when_able": True}})
+    seen = set()
+    while not life.done:
+        k = int(life.stage[0])
+        life.segment()
+        assert life.cohort.able.tolist() == [reach[k]] * 2
+        if k not in seen:
+            assert Cohort.load(life.cohort.save(tmp_path / str(k))).able.tolist() == [reach[k]] * 2
+        seen.add(k)
+    assert seen == {0, 1, 2, 3}
+    life = Lifecycle(cur, n=2, seed=0)
+    life.segment()
+    assert int(life.stage[0]) == 0 and life.cohort.able.all()
+
+
 def test_the_default_practice_room_never_shows_the_probe_room_s_view():
     """The probe room is held out: the default curriculum's practice rooms for reaching
     (``reach-v0``) and crawling to a toy (``crawl-v0``), seated anywhere and facing any

@@ -218,6 +218,19 @@ def test_the_twice_median_trap_config_waits_for_a_second_chunk_alone():
     assert the_plan.curriculum == once.curriculum
 
 
+def test_the_reach_effort_when_able_config_changes_when_the_effort_is_charged_alone():
+    """reach-effort-when-able is the default infant with b.effort_when_able on, nothing
+    else: the same effort, charged only while the body can reach."""
+    the_plan = _plan_of("reach-effort-when-able.yaml")
+    default = plan({})
+    b = the_plan.infant.b
+    assert (b.effort_when_able, default.infant.b.effort_when_able) == (True, False)
+    assert b.reach_effort == default.infant.b.reach_effort > 0
+    b = b.model_copy(update={"effort_when_able": False})
+    assert the_plan.infant.model_copy(update={"b": b}) == default.infant
+    assert the_plan.curriculum == default.curriculum
+
+
 def test_the_fading_rewards_config_is_the_old_memory_and_changes_nothing_else():
     """fading-rewards is the default infant as it was until rewarded memories were kept:
     they fade as the rest (null), where the default never fades them (0)."""
@@ -292,13 +305,13 @@ def test_a_development_condition_is_the_config_of_its_name(scripts):
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Nineteen today (no-cue-sectors, habit, habit-pull, no-habituation,
+    # Twenty today (no-cue-sectors, habit, habit-pull, no-habituation,
     # maturing-inhibition, inhibition-by-walking, imagination-gate, cue-observe,
     # cue-observe-gate, fading-rewards, credited-memory, no-kept-trials,
     # early-joint-attention, no-kept-trials-early-joint-attention, smoothed-trap,
-    # noise-trap, noise-median-trap, noise-median-trap-1.5, noise-median-trap-1.5-twice):
-    # a renamed file must not empty the check.
-    assert len(names) >= 19, names
+    # noise-trap, noise-median-trap, noise-median-trap-1.5, noise-median-trap-1.5-twice,
+    # reach-effort-when-able): a renamed file must not empty the check.
+    assert len(names) >= 20, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = _plan_of(f"{name}.yaml")

@@ -485,6 +485,37 @@ def test_a_reach_costs_b_its_effort_and_nothing_else_changes():
     torch.testing.assert_close(r1, r0 - 0.25 * reach.float())
 
 
+def test_with_effort_when_able_only_a_body_that_can_reach_pays_for_reaching():
+    """``b.effort_when_able``: the effort is charged on the reach steps of the infants
+    :meth:`Cohort.set_able` names, and no others; the rest of the reward is unchanged."""
+    from infancy.worlds.core.codes import REACH
+
+    seen = {}
+    able = np.array([True, False, True, False])
+    for when in (False, True):
+        config = {"chunk": 16, "m": {"rule": {"imagine_every": 0, "social_above": 1.0}}}
+        config["b"] = {"reach_effort": 0.25, "effort_when_able": when}
+        cohort = Cohort(config, n=4, seed=3)
+        cohort.set_able(able)
+        assert cohort.able.tolist() == able.tolist()
+        world = make_batch("reach-v0", 4, seed=3, autoreset=True)
+        world.reset()
+        learn = cohort.b.learn
+
+        def spy(rollout, gate, learn=learn, when=when):
+            seen.setdefault(when, (rollout["reward"].clone(), rollout["action"].clone()))
+            return learn(rollout, gate)
+
+        cohort.b.learn = spy
+        cohort.live(world, 16)
+    (r_all, a0), (r_able, a1) = seen[False], seen[True]
+    assert torch.equal(a0, a1)
+    reach = a0 == REACH
+    assert reach[~able].any() and reach[able].any()  # both kinds of infant reached
+    spared = reach & ~torch.from_numpy(able)[:, None]
+    torch.testing.assert_close(r_able, r_all + 0.25 * spared.float())
+
+
 def test_a_extra_head_steps_move_the_predictor_heads_and_leave_the_reward_head():
     """After each update A's predictor heads take ``head_updates`` extra steps on the
     detached latent; the reward head takes none (refined with them, it predicted rewards

@@ -1,0 +1,120 @@
+"""What each infant of a saved cohort does in one world: the share of its steps given to
+each action, and its reward an episode, with its policy frozen.
+
+    python experiments/action_shares.py RUN [--world reach-v0] [--abilities reacher]
+        [--steps 600] [--seed 0]
+
+RUN is a run folder (``infancy run --out``) or a checkpoint's ``cohort`` folder (a run's
+last complete checkpoint is read). The world is made with the parameters the run's
+curriculum gives it (``worlds:``; the default curriculum's where no run holds RUN), in
+the body ``--abilities`` (a profile of ``body.yaml``). Nothing learns. One JSON line
+closes, with every figure.
+
+Why: an infant that never passes reaching (session 39's non-reachers) may have a B that
+never tries the action, or one that tries it where it cannot pay; the shares tell the
+two apart. An action that a body cannot make (``point`` before the walker stage,
+``reach`` in the newborn's) is a no-op the world ignores, and its share shows where the
+policy has settled on doing nothing useful.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from infancy.worlds import list_worlds, make_batch
+from infancy.worlds.core.codes import INFANT_ACTIONS
+
+
+def _collapse_diagnostic():
+    """``collapse_diagnostic.py``, for how it finds a run's cohort and its world's
+    parameters (a sibling script, not a package module)."""
+    path = Path(__file__).with_name("collapse_diagnostic.py")
+    spec = importlib.util.spec_from_file_location("collapse_diagnostic_script", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def shares(cohort, world: str, abilities: str, steps: int, seed: int, params: dict) -> dict:
+    """``steps`` frozen steps of ``world`` in body ``abilities``: each infant's share of
+    its steps given to each action (``INFANT_ACTIONS`` order) and its reward an episode
+    (its reward over its finished episodes; all of it when none finished)."""
+    n = cohort.n
+    env = make_batch(world, n, seed=seed, autoreset=True, **params)
+    env.set_abilities(abilities)
+    view, senses = env.reset()
+    mind = cohort.new_mind()
+    gen = torch.Generator().manual_seed(seed)
+    counts = np.zeros((n, len(INFANT_ACTIONS)))
+    reward, episodes = np.zeros(n), np.zeros(n)
+    for _ in range(steps):
+        action = cohort.act(view[:, 0], senses[:, 0], gen, mind)
+        counts[np.arange(n), action] += 1
+        out = env.step(action[:, None])
+        view, senses = out.view, out.senses
+        reward += out.reward[:, 0]
+        done = out.terminated[:, 0] | out.truncated[:, 0]
+        episodes += done
+        mind.reset(done)
+    share = counts / steps
+    return {
+        "share": {
+            a: [round(float(v), 3) for v in share[:, k]] for k, a in enumerate(INFANT_ACTIONS)
+        },
+        "reward": [round(float(v), 3) for v in reward / np.maximum(episodes, 1)],
+        "episodes": [int(v) for v in episodes],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("run", type=Path, help="a run folder or a checkpoint's cohort folder")
+    ap.add_argument("--world", default="reach-v0", help="a registered world id")
+    ap.add_argument("--abilities", default="reacher", help="a body profile of body.yaml")
+    ap.add_argument("--steps", type=int, default=600, help="frozen steps to play")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    if args.steps < 1:
+        ap.exit(2, f"--steps: expected a positive number, got {args.steps}\n")
+    if args.world not in list_worlds():
+        ap.exit(2, f"--world: unknown world {args.world!r}; known: {sorted(list_worlds())}\n")
+    from infancy.infants.checkpoint import load
+    from infancy.worlds.rules import load_rules
+
+    try:
+        load_rules().profile(args.abilities)
+    except ValueError as err:
+        ap.exit(2, f"--{str(err).splitlines()[0]}\n")
+    sibling = _collapse_diagnostic()
+    folder = sibling.cohort_folder(args.run)
+    cohort = load(folder)
+    params, source = sibling.practice_params(args.run, args.world)
+    got = shares(cohort, args.world, args.abilities, args.steps, args.seed, params)
+    print(f"checkpoint: {folder} (age {cohort.age_months:.2f} months)")
+    shown = json.dumps(params) if params else "(its defaults)"
+    print(f"world: {args.world} {shown}, from {source}; body {args.abilities}")
+    print("| infant | " + " | ".join(INFANT_ACTIONS) + " | reward an episode |")
+    print("|---" * (len(INFANT_ACTIONS) + 2) + "|")
+    for i in range(cohort.n):
+        cells = " | ".join(f"{got['share'][a][i]:.2f}" for a in INFANT_ACTIONS)
+        print(f"| {i} | {cells} | {got['reward'][i]:.2f} |")
+    line = {
+        "config": {**vars(args), "run": str(args.run)},
+        "checkpoint": str(folder),
+        "age_months": round(float(cohort.age_months), 3),
+        "world_params": params,
+        "world_params_from": source,
+        **got,
+    }
+    print(json.dumps(line))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
