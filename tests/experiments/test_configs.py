@@ -231,6 +231,16 @@ def test_the_reach_effort_when_able_config_changes_when_the_effort_is_charged_al
     assert the_plan.curriculum == default.curriculum
 
 
+def test_the_two_candidates_together_are_the_trap_with_the_effort_when_able():
+    """trap-twice-effort-when-able is noise-median-trap-1.5-twice with b.effort_when_able
+    on, nothing else."""
+    trap = _plan_of("noise-median-trap-1.5-twice.yaml")
+    the_plan = _plan_of("trap-twice-effort-when-able.yaml")
+    b = trap.infant.b.model_copy(update={"effort_when_able": True})
+    assert the_plan.infant == trap.infant.model_copy(update={"b": b})
+    assert the_plan.curriculum == trap.curriculum
+
+
 def test_the_fading_rewards_config_is_the_old_memory_and_changes_nothing_else():
     """fading-rewards is the default infant as it was until rewarded memories were kept:
     they fade as the rest (null), where the default never fades them (0)."""
@@ -305,13 +315,14 @@ def test_a_development_condition_is_the_config_of_its_name(scripts):
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Twenty today (no-cue-sectors, habit, habit-pull, no-habituation,
+    # Twenty-one today (no-cue-sectors, habit, habit-pull, no-habituation,
     # maturing-inhibition, inhibition-by-walking, imagination-gate, cue-observe,
     # cue-observe-gate, fading-rewards, credited-memory, no-kept-trials,
     # early-joint-attention, no-kept-trials-early-joint-attention, smoothed-trap,
     # noise-trap, noise-median-trap, noise-median-trap-1.5, noise-median-trap-1.5-twice,
-    # reach-effort-when-able): a renamed file must not empty the check.
-    assert len(names) >= 20, names
+    # reach-effort-when-able, trap-twice-effort-when-able): a renamed file must not empty
+    # the check.
+    assert len(names) >= 21, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = _plan_of(f"{name}.yaml")
