@@ -42,9 +42,28 @@ def _collapse_diagnostic():
 
 
 def shares(cohort, world: str, abilities: str, steps: int, seed: int, params: dict) -> dict:
-    """``steps`` frozen steps of ``world`` in body ``abilities``: each infant's share of
-    its steps given to each action (``INFANT_ACTIONS`` order) and its reward an episode
-    (its reward over its finished episodes; all of it when none finished)."""
+    """Play ``steps`` frozen steps of ``world`` in one body, and count what each infant
+    does.
+
+    Parameters
+    ----------
+    cohort
+        A :class:`~infancy.infants.Cohort` (nothing in it changes).
+    world, abilities
+        A registered world id and a body profile of ``body.yaml`` (or a mapping).
+    steps, seed
+        Steps to play and the seed of the world's and the policy's draws.
+    params
+        The world's parameters (a curriculum's ``worlds:`` entry for it).
+
+    Returns
+    -------
+    dict
+        ``share``: for each action of ``INFANT_ACTIONS``, each infant's share of its
+        steps; ``reward``: each infant's reward over its finished episodes (the reward
+        of the unfinished last one is counted too, a slight upward bias; all of it when
+        none finished); ``episodes``: how many finished.
+    """
     n = cohort.n
     env = make_batch(world, n, seed=seed, autoreset=True, **params)
     env.set_abilities(abilities)
@@ -73,6 +92,7 @@ def shares(cohort, world: str, abilities: str, steps: int, seed: int, params: di
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the table and the JSON line for the command line ``argv``; 0 on success."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("run", type=Path, help="a run folder or a checkpoint's cohort folder")
     ap.add_argument("--world", default="reach-v0", help="a registered world id")

@@ -1084,11 +1084,13 @@ class Cohort:
         self._follow = np.ascontiguousarray(on & bool(self.config.b.follow))
 
     def set_able(self, reach: np.ndarray | bool) -> None:
-        """Say whose body can reach now (a curriculum stage's abilities; every infant's
-        can, until a lifetime says otherwise). With ``b.effort_when_able`` the reach
-        effort is charged only to these infants: a reach that the body cannot make is a
-        no-op the world ignores, and charging for it teaches B to avoid reaching before
-        reaching can pay.
+        """Say whose body can reach now (a curriculum stage's abilities). With
+        ``b.effort_when_able`` the reach effort is charged only to these infants: a reach
+        that the body cannot make is a no-op the world ignores, and charging for it
+        teaches B to avoid reaching before reaching can pay. A lifetime sets it at the
+        start of each segment; a cohort living outside one (:meth:`live` in a diagnostic
+        or a test) counts every body as able until told otherwise, whatever the world's
+        body is.
 
         Parameters
         ----------
@@ -1430,6 +1432,8 @@ class Cohort:
             effort = self.config.b.reach_effort
             if effort:
                 charged = action == REACH
+                # A body that cannot reach yet (a newborn's) is not charged for a reach
+                # the world ignores, where b.effort_when_able says so.
                 if self.config.b.effort_when_able:
                     charged = charged & torch.from_numpy(self._able)[:, None]
                 mixed = mixed - effort * charged.float()

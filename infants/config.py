@@ -258,8 +258,7 @@ class BConfig(_Strict):
         description="charge b.reach_effort only while the infant's body can reach (a stage "
         "whose abilities have reach; Cohort.set_able). A newborn's reach does nothing, and "
         "charged for it B learns in the first months to avoid an action that does not yet "
-        "work, so that some infants never try it once it does (docs/measurements.md, "
-        "session 39)",
+        "work; likely why some infants never reach (docs/measurements.md, session 39)",
     )
 
     @model_validator(mode="after")

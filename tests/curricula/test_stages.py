@@ -259,9 +259,10 @@ def test_a_stage_turns_joint_attention_off_and_an_infant_without_it_has_none(tmp
 
 
 def test_with_effort_when_able_the_cohort_knows_whose_body_can_reach(tmp_path):
-    """With ``b.effort_when_able`` a lifetime tells the cohort, segment by segment, whose
-    stage's body can reach (not the newborn's; the reacher's and after), and a checkpoint
-    keeps it; without the field the cohort is never told (every body counts as able)."""
+    """With ``b.effort_when_able`` a lifetime tells the cohort, segment by segment and
+    infant by infant, whose stage's body can reach (not the newborn's; the reacher's and
+    after) before B learns in it, and a checkpoint keeps it; without the field the cohort
+    is never told (every body counts as able)."""
     from infancy.curricula.lifetime import Lifecycle
     from infancy.infants import Cohort
 
@@ -269,15 +270,25 @@ def test_with_effort_when_able_the_cohort_knows_whose_body_can_reach(tmp_path):
     reach = [st.abilities != "newborn" for st in cur.stages]
     assert reach[:2] == [False, True]  # the newborn cannot reach; the reacher can
     life = Lifecycle(cur, n=2, seed=0, infant={"b": {"effort_when_able": True}})
+    cohort = life.cohort
+    learning = []  # the mask as B learns, not only after the segment
+    learn = cohort.learn
+    cohort.learn = lambda: (learning.append(cohort.able.tolist()), learn())[1]
     seen = set()
     while not life.done:
         k = int(life.stage[0])
+        learning.clear()
         life.segment()
-        assert life.cohort.able.tolist() == [reach[k]] * 2
-        if k not in seen:
-            assert Cohort.load(life.cohort.save(tmp_path / str(k))).able.tolist() == [reach[k]] * 2
+        assert learning and all(m == [reach[k]] * 2 for m in learning)
+        assert cohort.able.tolist() == [reach[k]] * 2
         seen.add(k)
     assert seen == {0, 1, 2, 3}
+    # Infant by infant: one newborn beside a reacher, and a checkpoint keeps the mix.
+    life = Lifecycle(cur, n=2, seed=0, infant={"b": {"effort_when_able": True}})
+    life.stage[:] = [1, 0]
+    life.segment()
+    assert life.cohort.able.tolist() == [True, False]
+    assert Cohort.load(life.cohort.save(tmp_path / "mixed")).able.tolist() == [True, False]
     life = Lifecycle(cur, n=2, seed=0)
     life.segment()
     assert int(life.stage[0]) == 0 and life.cohort.able.all()

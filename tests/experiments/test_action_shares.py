@@ -45,8 +45,10 @@ def test_the_body_decides_what_a_reach_can_earn(scripts, saved):
 
     cohort = load(saved)
     newborn = diagnostic.shares(cohort, "reach-v0", "newborn", 300, 0, {})
+    reacher = diagnostic.shares(cohort, "reach-v0", "reacher", 300, 0, {})
     assert sum(newborn["share"]["reach"]) > 0
     assert newborn["reward"] == [0.0, 0.0]
+    assert min(reacher["reward"]) > 0
 
 
 def test_bad_input_gets_one_line_and_a_non_zero_exit(scripts, saved, tmp_path):
