@@ -457,28 +457,36 @@ def test_the_fixed_schedule_m_ignores_what_the_rule_m_reads():
     assert not np.array_equal(r1["one_shot"], r2["one_shot"])  # the rule M reads trust
 
 
+def _first_rewards(b: dict, able: np.ndarray | None = None):
+    """The rewards and actions B learns from in the first chunk of a 4-infant cohort in
+    ``reach-v0`` with B's config ``b`` (M never imagines or observes), after
+    :meth:`Cohort.set_able` with ``able`` where given."""
+    config = {"chunk": 16, "m": {"rule": {"imagine_every": 0, "social_above": 1.0}}, "b": b}
+    cohort = Cohort(config, n=4, seed=3)
+    if able is not None:
+        cohort.set_able(able)
+        assert cohort.able.tolist() == able.tolist()
+    world = make_batch("reach-v0", 4, seed=3, autoreset=True)
+    world.reset()
+    seen, learn = [], cohort.b.learn
+
+    def spy(rollout, gate):
+        seen.append((rollout["reward"].clone(), rollout["action"].clone()))
+        return learn(rollout, gate)
+
+    cohort.b.learn = spy
+    cohort.live(world, 16)
+    return seen[0]
+
+
 def test_a_reach_costs_b_its_effort_and_nothing_else_changes():
     """``b.reach_effort`` is subtracted from B's reward on every reach step, and only
     there: two cohorts that differ only in it live the same first chunk, and the
     rewards B learns from differ by the effort exactly where the action was a reach."""
     from infancy.worlds.core.codes import REACH
 
-    seen = {}
-    for effort in (0.0, 0.25):
-        config = {"chunk": 16, "m": {"rule": {"imagine_every": 0, "social_above": 1.0}}}
-        config["b"] = {"reach_effort": effort}
-        cohort = Cohort(config, n=4, seed=3)
-        world = make_batch("reach-v0", 4, seed=3, autoreset=True)
-        world.reset()
-        learn = cohort.b.learn
-
-        def spy(rollout, gate, learn=learn, effort=effort):
-            seen.setdefault(effort, (rollout["reward"].clone(), rollout["action"].clone()))
-            return learn(rollout, gate)
-
-        cohort.b.learn = spy
-        cohort.live(world, 16)
-    (r0, a0), (r1, a1) = seen[0.0], seen[0.25]
+    r0, a0 = _first_rewards({"reach_effort": 0.0})
+    r1, a1 = _first_rewards({"reach_effort": 0.25})
     assert torch.equal(a0, a1)
     reach = a0 == REACH
     assert reach.any() and (~reach).any()
@@ -490,25 +498,9 @@ def test_with_effort_when_able_only_a_body_that_can_reach_pays_for_reaching():
     :meth:`Cohort.set_able` names, and no others; the rest of the reward is unchanged."""
     from infancy.worlds.core.codes import REACH
 
-    seen = {}
     able = np.array([True, False, True, False])
-    for when in (False, True):
-        config = {"chunk": 16, "m": {"rule": {"imagine_every": 0, "social_above": 1.0}}}
-        config["b"] = {"reach_effort": 0.25, "effort_when_able": when}
-        cohort = Cohort(config, n=4, seed=3)
-        cohort.set_able(able)
-        assert cohort.able.tolist() == able.tolist()
-        world = make_batch("reach-v0", 4, seed=3, autoreset=True)
-        world.reset()
-        learn = cohort.b.learn
-
-        def spy(rollout, gate, learn=learn, when=when):
-            seen.setdefault(when, (rollout["reward"].clone(), rollout["action"].clone()))
-            return learn(rollout, gate)
-
-        cohort.b.learn = spy
-        cohort.live(world, 16)
-    (r_all, a0), (r_able, a1) = seen[False], seen[True]
+    r_all, a0 = _first_rewards({"reach_effort": 0.25, "effort_when_able": False}, able)
+    r_able, a1 = _first_rewards({"reach_effort": 0.25, "effort_when_able": True}, able)
     assert torch.equal(a0, a1)
     reach = a0 == REACH
     assert reach[~able].any() and reach[able].any()  # both kinds of infant reached
