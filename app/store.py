@@ -56,6 +56,7 @@ __all__ = [
     "RunError",
     "RunStore",
     "catalogue",
+    "cohort_folder",
     "environment",
     "fingerprint",
     "first_difference",
@@ -557,6 +558,36 @@ class RunStore:
         (the first of :meth:`checkpoints`)."""
         found = self.checkpoints()
         return found[0] if found else None
+
+
+def cohort_folder(path: str | Path) -> Path:
+    """The cohort folder that ``path`` names: ``path`` itself when it holds a saved
+    cohort (``infant.json``), else the ``cohort`` folder of the last complete checkpoint
+    of the run at ``path``.
+
+    Parameters
+    ----------
+    path
+        A run folder, or a cohort folder (``checkpoints/ckpt-NNNNNN/cohort`` or one
+        :func:`infancy.infants.checkpoint.save` wrote).
+
+    Returns
+    -------
+    Path
+        A folder :func:`infancy.infants.checkpoint.load` reads.
+
+    Raises
+    ------
+    RunError
+        ``path`` is neither, or the run has no complete checkpoint yet (one line).
+    """
+    path = Path(path)
+    if (path / "infant.json").is_file():
+        return path
+    found = RunStore.open(path).latest_checkpoint()
+    if found is None:
+        raise RunError(f"{path} has no checkpoint yet (nothing under checkpoints/)")
+    return found[0] / "cohort"
 
 
 def _read_meta(path: Path, seq: int | None) -> dict[str, Any]:

@@ -58,6 +58,7 @@ __all__ = [
     "merge_run_configs",
     "plan",
     "resume",
+    "run_world_params",
     "start",
 ]
 
@@ -310,6 +311,41 @@ def as_written_then(config: dict[str, Any]) -> dict[str, Any]:
             cur = {"file": RESOLVED, **cur}
         config["curriculum"] = cur
     return config
+
+
+def run_world_params(path: str | Path, world: str) -> tuple[dict[str, Any], str]:
+    """The parameters ``world`` is made with in the lifetime of the run at ``path``, and
+    where they were read.
+
+    Parameters
+    ----------
+    path
+        A run folder, or a cohort folder inside one (``RUN/checkpoints/NAME/cohort``), or
+        a cohort folder with no run around it.
+    world
+        A world id.
+
+    Returns
+    -------
+    tuple of (dict, str)
+        The run's curriculum ``worlds:`` entry for ``world``, read as written then
+        (:func:`as_written_then`: a run from before an entry existed lived without it),
+        and the run's ``config.yaml``; the default curriculum's entry and ``"default
+        curriculum"`` where no run holds ``path``. ``{}`` where the curriculum sets
+        nothing for ``world`` (the world's own defaults).
+
+    Raises
+    ------
+    RunError
+        The run's configuration does not read (one line).
+    """
+    path = Path(path)
+    for run in (path, *path.parents[1:3]):  # RUN, or RUN/checkpoints/NAME/cohort
+        if (run / CONFIG).is_file():
+            config = as_written_then(RunStore.open(run).config())
+            worlds = (config.get("curriculum") or {}).get("worlds") or {}
+            return dict(worlds.get(world) or {}), str(run / CONFIG)
+    return dict(load_curriculum("default").worlds.get(world) or {}), "default curriculum"
 
 
 def upgraded(config: dict[str, Any]) -> dict[str, Any]:

@@ -6,9 +6,9 @@ each action, and its reward an episode, with its policy frozen.
 
 RUN is a run folder (``infancy run --out``) or a checkpoint's ``cohort`` folder (a run's
 last complete checkpoint is read). The world is made with the parameters the run's
-curriculum gives it (``worlds:``; the default curriculum's where no run holds RUN), in
-the body ``--abilities`` (a profile of ``body.yaml``). Nothing learns. One JSON line
-closes, with every figure.
+curriculum gives it (``worlds:``, :func:`~infancy.curricula.runner.run_world_params`;
+the default curriculum's where no run holds RUN), in the body ``--abilities`` (a profile
+of ``body.yaml``). Nothing learns. One JSON line closes, with every figure.
 
 Why: an infant that never passes reaching (session 39's non-reachers) may have a B that
 never tries the action, or one that tries it where it cannot pay; the shares tell the
@@ -20,30 +20,19 @@ policy has settled on doing nothing useful.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 from pathlib import Path
 
-import numpy as np
-import torch
+import pandas as pd
 
-from infancy.worlds import list_worlds, make_batch
+from infancy.infants.evaluation import frozen_play
+from infancy.worlds import list_worlds
 from infancy.worlds.core.codes import INFANT_ACTIONS
-
-
-def _collapse_diagnostic():
-    """``collapse_diagnostic.py``, for how it finds a run's cohort and its world's
-    parameters (a sibling script, not a package module)."""
-    path = Path(__file__).with_name("collapse_diagnostic.py")
-    spec = importlib.util.spec_from_file_location("collapse_diagnostic_script", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def shares(cohort, world: str, abilities: str, steps: int, seed: int, params: dict) -> dict:
     """Play ``steps`` frozen steps of ``world`` in one body, and count what each infant
-    does.
+    does (:func:`~infancy.infants.evaluation.frozen_play`).
 
     Parameters
     ----------
@@ -64,29 +53,15 @@ def shares(cohort, world: str, abilities: str, steps: int, seed: int, params: di
         of the unfinished last one is counted too, a slight upward bias; all of it when
         none finished); ``episodes``: how many finished.
     """
-    n = cohort.n
-    env = make_batch(world, n, seed=seed, autoreset=True, **params)
-    env.set_abilities(abilities)
-    view, senses = env.reset()
-    mind = cohort.new_mind()
-    gen = torch.Generator().manual_seed(seed)
-    counts = np.zeros((n, len(INFANT_ACTIONS)))
-    reward, episodes = np.zeros(n), np.zeros(n)
-    for _ in range(steps):
-        action = cohort.act(view[:, 0], senses[:, 0], gen, mind)
-        counts[np.arange(n), action] += 1
-        out = env.step(action[:, None])
-        view, senses = out.view, out.senses
-        reward += out.reward[:, 0]
-        done = out.terminated[:, 0] | out.truncated[:, 0]
-        episodes += done
-        mind.reset(done)
-    share = counts / steps
+    table = frozen_play(cohort, world, steps, seed, params, abilities)
+    counts = pd.crosstab(table["infant"], table["action"])
+    share = counts.reindex(columns=list(INFANT_ACTIONS), fill_value=0) / steps
+    by = table.groupby("infant")
+    episodes = by["done"].sum()
+    reward = by["reward"].sum() / episodes.clip(lower=1)
     return {
-        "share": {
-            a: [round(float(v), 3) for v in share[:, k]] for k, a in enumerate(INFANT_ACTIONS)
-        },
-        "reward": [round(float(v), 3) for v in reward / np.maximum(episodes, 1)],
+        "share": {a: [round(float(v), 3) for v in share[a]] for a in INFANT_ACTIONS},
+        "reward": [round(float(v), 3) for v in reward],
         "episodes": [int(v) for v in episodes],
     }
 
@@ -104,17 +79,21 @@ def main(argv: list[str] | None = None) -> int:
         ap.exit(2, f"--steps: expected a positive number, got {args.steps}\n")
     if args.world not in list_worlds():
         ap.exit(2, f"--world: unknown world {args.world!r}; known: {sorted(list_worlds())}\n")
+    from infancy.curricula.runner import run_world_params
     from infancy.infants.checkpoint import load
+    from infancy.store import RunError, cohort_folder
     from infancy.worlds.rules import load_rules
 
     try:
         load_rules().profile(args.abilities)
     except ValueError as err:
         ap.exit(2, f"--{str(err).splitlines()[0]}\n")
-    sibling = _collapse_diagnostic()
-    folder = sibling.cohort_folder(args.run)
+    try:
+        folder = cohort_folder(args.run)
+        params, source = run_world_params(args.run, args.world)
+    except RunError as err:
+        ap.exit(2, f"RUN: {err}\n")
     cohort = load(folder)
-    params, source = sibling.practice_params(args.run, args.world)
     got = shares(cohort, args.world, args.abilities, args.steps, args.seed, params)
     print(f"checkpoint: {folder} (age {cohort.age_months:.2f} months)")
     shown = json.dumps(params) if params else "(its defaults)"

@@ -36,13 +36,17 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
+import pandas as pd
 import yaml
 
+from infancy.curricula.runner import run_world_params
 from infancy.curricula.stages import merge
 from infancy.infants import Cohort, InfantConfig
 from infancy.infants.checkpoint import load
+from infancy.infants.evaluation import frozen_play
+from infancy.store import RunError, cohort_folder
 from infancy.worlds import make_batch
+from infancy.worlds.core.codes import INFANT_ACTIONS
 
 VARIANTS = {
     "as-is": {},
@@ -59,40 +63,6 @@ COLLAPSED = 0.9
 SEARCH = 3  # a-not-b-v0's search phase (worlds/scenarios/hiding.py)
 
 
-def cohort_folder(path: Path) -> Path:
-    """The cohort folder of ``path``: itself, or a run's last complete checkpoint's."""
-    if (path / "infant.json").is_file():
-        return path
-    from infancy.store import RunError, RunStore
-
-    try:
-        found = RunStore.open(path).latest_checkpoint()
-    except RunError as err:
-        raise SystemExit(f"RUN: {err}") from None
-    if found is None:
-        raise SystemExit(f"RUN: {path} has no checkpoint yet (nothing under checkpoints/)")
-    return found[0] / "cohort"
-
-
-def practice_params(path: Path, world: str = "a-not-b-v0") -> tuple[dict, str]:
-    """``world``'s parameters as the curriculum of the run at ``path`` (a run folder or a
-    checkpoint's cohort folder in one) set them, and where they come from; the default
-    curriculum's where no run holds ``path``."""
-    from infancy.curricula.runner import as_written_then
-    from infancy.curricula.stages import load_curriculum
-    from infancy.store import RunError, RunStore
-
-    for run in (path, *path.parents[1:3]):  # RUN, or RUN/checkpoints/NAME/cohort
-        if (run / "config.yaml").is_file():
-            try:
-                config = as_written_then(RunStore.open(run).config())
-            except RunError as err:
-                raise SystemExit(f"RUN: {err}") from None
-            worlds = (config.get("curriculum") or {}).get("worlds") or {}
-            return dict(worlds.get(world) or {}), str(run / "config.yaml")
-    return dict(load_curriculum("default").worlds.get(world, {})), "default curriculum"
-
-
 def variant_of(cohort: Cohort, overrides: dict) -> Cohort:
     """A copy of ``cohort`` (parameters, memory, state) living by its config with
     ``overrides``; the overrides must not change the size of anything it holds."""
@@ -103,30 +73,19 @@ def play(
     cohort: Cohort, steps: int, seed: int, world: dict | None = None
 ) -> dict[str, list[float]]:
     """``steps`` frozen steps of ``a-not-b-v0`` (with parameters ``world``): each
-    infant's top action share in the search phase and its reward an episode."""
-    n = cohort.n
-    env = make_batch("a-not-b-v0", n, seed=seed, autoreset=True, **(world or {}))
-    view, senses = env.reset()
-    mind = cohort.new_mind()
-    gen = torch.Generator().manual_seed(seed)
-    counts = np.zeros((n, cohort.n_actions))
-    reward, episodes = np.zeros(n), np.zeros(n)
-    phase = np.zeros(n, dtype=np.int64)
-    for _ in range(steps):
-        action = cohort.act(view[:, 0], senses[:, 0], gen, mind)
-        searching = np.flatnonzero(phase == SEARCH)
-        np.add.at(counts, (searching, action[searching]), 1)
-        out = env.step(action[:, None])
-        view, senses = out.view, out.senses
-        phase = out.info["phase"].reshape(n)
-        reward += out.reward[:, 0]
-        done = out.terminated[:, 0] | out.truncated[:, 0]
-        episodes += done
-        mind.reset(done)
+    infant's top action share in the search phase and its reward an episode
+    (:func:`~infancy.infants.evaluation.frozen_play`)."""
+    table = frozen_play(cohort, "a-not-b-v0", steps, seed, world)
+    search = table[table["phase"] == SEARCH]
+    counts = np.zeros((cohort.n, len(INFANT_ACTIONS)))
+    codes = pd.Categorical(search["action"], categories=INFANT_ACTIONS).codes
+    np.add.at(counts, (search["infant"].to_numpy(), codes), 1)
     top = counts.max(1) / np.maximum(counts.sum(1), 1)
+    by = table.groupby("infant")
+    reward = by["reward"].sum() / by["done"].sum().clip(lower=1)
     return {
         "top_share": [round(float(v), 3) for v in top],
-        "reward": [round(float(v), 3) for v in reward / np.maximum(episodes, 1)],
+        "reward": [round(float(v), 3) for v in reward],
     }
 
 
@@ -164,14 +123,17 @@ def main(argv: list[str] | None = None) -> int:
             if not name or not isinstance(over, dict):
                 ap.exit(2, f"--variant: expected NAME=YAML mapping, got {text!r}\n")
             variants[name] = over
-    folder = cohort_folder(args.run)
+    try:
+        folder = cohort_folder(args.run)
+        world, source = run_world_params(args.run, "a-not-b-v0")
+    except RunError as err:
+        raise SystemExit(f"RUN: {err}") from None
     cohort = load(folder)
     for name, over in variants.items():  # a bad variant is told before any play
         try:
             InfantConfig.from_dict(merge(cohort.config.model_dump(), over))
         except (ValueError, TypeError) as err:
             raise SystemExit(f"--variant {name}: {str(err).splitlines()[0]}") from None
-    world, source = practice_params(args.run)
     start = time.perf_counter()
     results = {"before": play(cohort, args.play, args.seed, world)}
     print(f"checkpoint: {folder} (age {cohort.age_months:.2f} months)")

@@ -1,4 +1,5 @@
-"""Read-outs of what a cohort knows now, as tidy ``pandas.DataFrame`` objects.
+"""Read-outs of what a cohort knows now and of what it does with its policy frozen, as
+tidy ``pandas.DataFrame`` objects.
 
 Experiments that raise cohorts over seeds and conditions (the cue and imagination
 comparisons, learning curves) are in :mod:`infancy.curricula.comparisons`.
@@ -10,9 +11,11 @@ import numpy as np
 import pandas as pd
 import torch
 
+from infancy.worlds.core.codes import INFANT_ACTIONS
+
 from .cohort import Cohort
 
-__all__ = ["effective_rank", "lexicon_table"]
+__all__ = ["effective_rank", "frozen_play", "lexicon_table"]
 
 
 def lexicon_table(cohort: Cohort) -> pd.DataFrame:
@@ -49,3 +52,79 @@ def effective_rank(z: torch.Tensor) -> float:
     p = s / s.sum()
     p = p[p > 0]
     return float(torch.exp(-(p * p.log()).sum()))
+
+
+def frozen_play(
+    cohort: Cohort,
+    world: str,
+    steps: int,
+    seed: int,
+    params: dict | None = None,
+    abilities: str | dict | None = None,
+) -> pd.DataFrame:
+    """What each infant does, step by step, in ``steps`` steps of ``world`` with its
+    policy frozen (nothing in ``cohort`` changes; an episode that ends starts again).
+
+    Parameters
+    ----------
+    cohort
+        The infants (one world each).
+    world
+        A registered world id.
+    steps
+        Steps to play.
+    seed
+        The seed of the world's draws and of the policy's.
+    params
+        The world's parameters (a curriculum's ``worlds:`` entry for it); its defaults
+        where ``None``.
+    abilities
+        The body (a profile of ``body.yaml``, or a mapping); the world's own where
+        ``None``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per step and infant: ``step``, ``infant``, ``action`` (a name of
+        ``INFANT_ACTIONS``), ``reward`` (what the step earned), ``done`` (the episode
+        ended with it); and ``phase`` where the world reports one (``info["phase"]``):
+        the phase the infant acted in, -1 on the first step, before the world has
+        reported any.
+    """
+    from infancy.worlds import make_batch
+
+    n = cohort.n
+    env = make_batch(world, n, seed=seed, autoreset=True, **(params or {}))
+    if abilities is not None:
+        env.set_abilities(abilities)
+    view, senses = env.reset()
+    mind = cohort.new_mind()
+    gen = torch.Generator().manual_seed(seed)
+    actions = np.zeros((steps, n), dtype=np.int64)
+    rewards = np.zeros((steps, n))
+    dones = np.zeros((steps, n), dtype=bool)
+    phases = np.full((steps, n), -1, dtype=np.int64)
+    phase = None
+    for t in range(steps):
+        actions[t] = cohort.act(view[:, 0], senses[:, 0], gen, mind)
+        if phase is not None:
+            phases[t] = phase
+        out = env.step(actions[t][:, None])
+        view, senses = out.view, out.senses
+        if "phase" in out.info:
+            phase = np.asarray(out.info["phase"]).reshape(n)
+        rewards[t] = out.reward[:, 0]
+        dones[t] = out.terminated[:, 0] | out.truncated[:, 0]
+        mind.reset(dones[t])
+    table = pd.DataFrame(
+        {
+            "step": np.repeat(np.arange(steps, dtype=np.int64), n),
+            "infant": np.tile(np.arange(n, dtype=np.int64), steps),
+            "action": np.asarray(INFANT_ACTIONS, dtype=object)[actions.reshape(-1)],
+            "reward": rewards.reshape(-1),
+            "done": dones.reshape(-1),
+        }
+    )
+    if phase is not None:
+        table["phase"] = phases.reshape(-1)
+    return table

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from infancy.curricula.lifetime import TABLES
-from infancy.curricula.runner import execute, plan, resume, start, tables
-from infancy.store import RunError, RunStore, catalogue, list_runs
+from infancy.curricula.runner import execute, plan, resume, run_world_params, start, tables
+from infancy.store import RunError, RunStore, catalogue, cohort_folder, list_runs
 
 
 def _frames_equal(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
@@ -55,6 +55,46 @@ def test_a_run_writes_every_table_and_a_config_that_replans_the_same_run(finishe
     # The written config is complete: planning it again gives the same run.
     again = plan(yaml.safe_load((store.path / "config.yaml").read_text()))
     assert again.resolved() == the_plan.resolved()
+
+
+def test_a_runs_cohort_is_its_last_complete_checkpoints(finished, tmp_path):
+    store, _ = finished
+    last = store.latest_checkpoint()[0] / "cohort"
+    assert cohort_folder(store.path) == last
+    assert cohort_folder(last) == last  # a cohort folder names itself
+    assert cohort_folder(str(store.path)) == last
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(RunError, match="empty"):
+        cohort_folder(tmp_path / "empty")  # no run, no cohort
+    bare = tmp_path / "bare"
+    RunStore.create(bare, {"infant": {}}, {})
+    with pytest.raises(RunError, match="no checkpoint yet"):
+        cohort_folder(bare)
+
+
+def test_a_world_is_set_as_the_runs_curriculum_set_it(finished, tmp_path):
+    # Read from the run, or from a cohort inside it; a run from before an entry existed
+    # (its stored worlds lack it) is set without it, as it lived; a cohort with no run
+    # around it takes the default curriculum's.
+    from infancy.curricula.stages import load_curriculum
+
+    store, the_plan = finished
+    written = str(store.path / "config.yaml")
+    for world in ("a-not-b-v0", "reach-v0"):
+        want = dict(the_plan.curriculum.worlds.get(world) or {})
+        assert run_world_params(store.path, world) == (want, written)
+        cohort = store.latest_checkpoint()[0] / "cohort"
+        assert run_world_params(cohort, world) == (want, written)
+    default = load_curriculum("default").worlds["a-not-b-v0"]
+    assert default["kept"] > 0
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    assert run_world_params(lone, "a-not-b-v0") == (default, "default curriculum")
+    old = tmp_path / "old"
+    config = the_plan.resolved()
+    config["curriculum"]["worlds"].pop("a-not-b-v0", None)
+    RunStore.create(old, config, {})
+    assert run_world_params(old, "a-not-b-v0")[0] == {"kept": 0.0}
 
 
 def test_an_existing_directory_is_never_overwritten(finished, tmp_path):

@@ -71,27 +71,3 @@ def test_bad_input_gets_one_line_and_a_non_zero_exit(scripts, saved, tmp_path):
     held = scripts.run("collapse_diagnostic.py", saved, "--variant", "c=memory: {credit_steps: 8}")
     assert held.returncode != 0 and "changes what the checkpoint holds" in held.stderr
     assert len(held.stderr.strip().splitlines()) == 1
-
-
-def test_the_world_is_set_as_the_runs_curriculum_set_it(scripts, saved, tmp_path):
-    # A run's checkpoint plays the hiding game with that run's world parameters: a run
-    # from before the kept trials (its stored worlds lack a-not-b-v0) plays without them.
-    import yaml
-
-    from infancy.curricula.runner import plan
-    from infancy.curricula.stages import load_curriculum
-
-    diagnostic = scripts.load("collapse_diagnostic.py")
-    world, source = diagnostic.practice_params(saved)  # no run around it
-    assert world == load_curriculum("default").worlds["a-not-b-v0"] and world["kept"] > 0
-    assert source == "default curriculum"
-    run = tmp_path / "run"
-    cohort = run / "checkpoints" / "m000.50" / "cohort"
-    cohort.mkdir(parents=True)
-    (run / "run.json").write_text("{}")
-    config = plan({"curriculum": {"preset": "tiny"}}).resolved()
-    (run / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    assert diagnostic.practice_params(cohort) == (world, str(run / "config.yaml"))
-    del config["curriculum"]["worlds"]["a-not-b-v0"]
-    (run / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    assert diagnostic.practice_params(run)[0] == {"kept": 0.0}

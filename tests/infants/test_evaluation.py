@@ -4,6 +4,7 @@ answers."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import torch
 
 from infancy.infants.evaluation import effective_rank
@@ -19,3 +20,27 @@ def test_the_effective_rank_counts_the_directions_the_samples_use():
     two = spread[:, :2] @ torch.as_tensor(rng.normal(size=(2, 8)), dtype=torch.float32)
     assert 1.5 < effective_rank(two) <= 2.0
     assert np.isnan(effective_rank(torch.ones(10, 8)))  # no spread at all
+
+
+def test_a_frozen_play_records_every_step_and_changes_nothing():
+    from infancy.infants import Cohort
+    from infancy.infants.evaluation import frozen_play
+    from infancy.worlds.core.codes import INFANT_ACTIONS
+
+    cohort = Cohort({"chunk": 16}, n=3, seed=0)
+    before = [p.clone() for p in cohort.b.parameters()]
+    table = frozen_play(cohort, "a-not-b-v0", 80, seed=1)
+    assert list(table.columns) == ["step", "infant", "action", "reward", "done", "phase"]
+    assert len(table) == 80 * 3 and set(table["action"]) <= set(INFANT_ACTIONS)
+    assert (table.groupby("infant")["step"].count() == 80).all()
+    # The phase is the one the infant acted in: unknown (-1) only on the first step.
+    assert (table.loc[table["step"] == 0, "phase"] == -1).all()
+    assert (table.loc[table["step"] > 0, "phase"] >= 0).all()
+    assert table["done"].any()  # episodes end (and begin again) within 80 steps
+    assert all((p == q).all() for p, q in zip(cohort.b.parameters(), before, strict=True))
+    assert cohort.steps == 0
+    again = frozen_play(cohort, "a-not-b-v0", 80, seed=1)
+    pd.testing.assert_frame_equal(table, again)  # the same seed plays the same steps
+    # The body is the one asked for: a newborn's reach takes nothing.
+    newborn = frozen_play(cohort, "reach-v0", 200, seed=0, abilities="newborn")
+    assert (newborn["action"] == "reach").any() and newborn["reward"].sum() == 0
