@@ -15,8 +15,7 @@ already there is not run again: re-run the same command to resume), then prints:
    attention); ``no-kept-trials-early-joint-attention``: with both, the default before
    session 30; the noisy-TV traps ``smoothed-trap``, ``noise-trap``,
    ``noise-median-trap``, ``noise-median-trap-1.5`` and ``noise-median-trap-1.5-twice``;
-   ``reach-effort-when-able``: the reach's effort charged only once the body can reach;
-   ``trap-twice-effort-when-able``: that and ``noise-median-trap-1.5-twice`` together;
+   ``effort-from-birth``: the reach's effort charged from birth, as before session 40;
    their configs in experiments/configs), the criteria of
    :func:`infancy.analysis.development.development_criteria` (milestones passed stably
    and kept, the order against children, words, A-not-B, violation of expectation);
@@ -151,10 +150,9 @@ CONDITIONS = {
     # That waiting for two chunks running over the threshold (a single noisy chunk is not
     # a trap).
     "noise-median-trap-1.5-twice": _config("noise-median-trap-1.5-twice"),
-    # The reach's effort charged only once the body can reach (not to a newborn).
-    "reach-effort-when-able": _config("reach-effort-when-able"),
-    # Both: the twice-waiting noise trap and the effort charged only once it can reach.
-    "trap-twice-effort-when-able": _config("trap-twice-effort-when-able"),
+    # The default before session 40: the reach's effort charged from birth, to a newborn
+    # whose reach does nothing.
+    "effort-from-birth": _config("effort-from-birth"),
     "reliability-0.7": {"curriculum": {"caregiver": {"reliability": 0.7}}},
     "reliability-0.3": {"curriculum": {"caregiver": {"reliability": 0.3}}},
     "noisy-tv": {"curriculum": {"stages": NOISY}},
@@ -186,8 +184,7 @@ CANDIDATES = (
     "noise-median-trap",
     "noise-median-trap-1.5",
     "noise-median-trap-1.5-twice",
-    "reach-effort-when-able",
-    "trap-twice-effort-when-able",
+    "effort-from-birth",
 )
 """Conditions that are candidates for the default infant: the criteria table is printed
 for each (the others are ablations and manipulations, compared side by side)."""

@@ -254,11 +254,13 @@ class BConfig(_Strict):
         "place costs, docs/measurements.md 2026-12-05)",
     )
     effort_when_able: bool = Field(
-        False,
+        True,
         description="charge b.reach_effort only while the infant's body can reach (a stage "
-        "whose abilities have reach; Cohort.set_able). A newborn's reach does nothing, and "
-        "charged for it B learns in the first months to avoid an action that does not yet "
-        "work; likely why some infants never reach (docs/measurements.md, session 39)",
+        "whose abilities have reach; Cohort.set_able; the default since session 40). A "
+        "newborn's reach does nothing, and charged for it B learns in the first months to "
+        "avoid an action that does not yet work: with it off (charged from birth), 3 of 24 "
+        "infants never reached, with it on none of 32 did (docs/measurements.md, sessions "
+        "39 and 40)",
     )
 
     @model_validator(mode="after")
@@ -288,6 +290,9 @@ BEFORE_THEY_EXISTED: dict[tuple[str, ...], Any] = {
     # 2026-12-06: a reach costs 0.05 by default (with the hiding game's kept trials);
     # before, it was free.
     ("b", "reach_effort"): 0.0,
+    # 2026-12-08: the reach's effort is charged only once the body can reach; before, it
+    # was charged from birth.
+    ("b", "effort_when_able"): False,
 }
 
 

@@ -261,8 +261,8 @@ def test_a_stage_turns_joint_attention_off_and_an_infant_without_it_has_none(tmp
 def test_with_effort_when_able_the_cohort_knows_whose_body_can_reach(tmp_path):
     """With ``b.effort_when_able`` a lifetime tells the cohort, segment by segment and
     infant by infant, whose stage's body can reach (not the newborn's; the reacher's and
-    after) before B learns in it, and a checkpoint keeps it; without the field the cohort
-    is never told (every body counts as able)."""
+    after) before B learns in it, and a checkpoint keeps it; with the field off the
+    cohort is never told (every body counts as able). The field is on by default."""
     from infancy.curricula.lifetime import Lifecycle
     from infancy.infants import Cohort
 
@@ -289,7 +289,8 @@ def test_with_effort_when_able_the_cohort_knows_whose_body_can_reach(tmp_path):
     life.segment()
     assert life.cohort.able.tolist() == [True, False]
     assert Cohort.load(life.cohort.save(tmp_path / "mixed")).able.tolist() == [True, False]
-    life = Lifecycle(cur, n=2, seed=0)
+    assert Lifecycle(cur, n=2, seed=0).cohort.config.b.effort_when_able
+    life = Lifecycle(cur, n=2, seed=0, infant={"b": {"effort_when_able": False}})
     life.segment()
     assert int(life.stage[0]) == 0 and life.cohort.able.all()
 

@@ -218,27 +218,17 @@ def test_the_twice_median_trap_config_waits_for_a_second_chunk_alone():
     assert the_plan.curriculum == once.curriculum
 
 
-def test_the_reach_effort_when_able_config_changes_when_the_effort_is_charged_alone():
-    """reach-effort-when-able is the default infant with b.effort_when_able on, nothing
-    else: the same effort, charged only while the body can reach."""
-    the_plan = _plan_of("reach-effort-when-able.yaml")
+def test_the_effort_from_birth_config_charges_the_reach_effort_from_birth_alone():
+    """effort-from-birth is the default infant with b.effort_when_able off (the default
+    until session 40), nothing else: the same effort, charged to a newborn too."""
+    the_plan = _plan_of("effort-from-birth.yaml")
     default = plan({})
     b = the_plan.infant.b
-    assert (b.effort_when_able, default.infant.b.effort_when_able) == (True, False)
+    assert (b.effort_when_able, default.infant.b.effort_when_able) == (False, True)
     assert b.reach_effort == default.infant.b.reach_effort > 0
-    b = b.model_copy(update={"effort_when_able": False})
+    b = b.model_copy(update={"effort_when_able": True})
     assert the_plan.infant.model_copy(update={"b": b}) == default.infant
     assert the_plan.curriculum == default.curriculum
-
-
-def test_the_two_candidates_together_are_the_trap_with_the_effort_when_able():
-    """trap-twice-effort-when-able is noise-median-trap-1.5-twice with b.effort_when_able
-    on, nothing else."""
-    trap = _plan_of("noise-median-trap-1.5-twice.yaml")
-    the_plan = _plan_of("trap-twice-effort-when-able.yaml")
-    b = trap.infant.b.model_copy(update={"effort_when_able": True})
-    assert the_plan.infant == trap.infant.model_copy(update={"b": b})
-    assert the_plan.curriculum == trap.curriculum
 
 
 def test_the_fading_rewards_config_is_the_old_memory_and_changes_nothing_else():
@@ -315,14 +305,13 @@ def test_a_development_condition_is_the_config_of_its_name(scripts):
     every condition named after a config of experiments/configs."""
     development = scripts.load("development.py")
     names = [n for n in development.CONDITIONS if (CONFIGS / f"{n}.yaml").exists()]
-    # Twenty-one today (no-cue-sectors, habit, habit-pull, no-habituation,
+    # Twenty today (no-cue-sectors, habit, habit-pull, no-habituation,
     # maturing-inhibition, inhibition-by-walking, imagination-gate, cue-observe,
     # cue-observe-gate, fading-rewards, credited-memory, no-kept-trials,
     # early-joint-attention, no-kept-trials-early-joint-attention, smoothed-trap,
     # noise-trap, noise-median-trap, noise-median-trap-1.5, noise-median-trap-1.5-twice,
-    # reach-effort-when-able, trap-twice-effort-when-able): a renamed file must not empty
-    # the check.
-    assert len(names) >= 21, names
+    # effort-from-birth): a renamed file must not empty the check.
+    assert len(names) >= 20, names
     for name in names:
         ours = plan(json.loads(json.dumps(development.CONDITIONS[name])))
         theirs = _plan_of(f"{name}.yaml")
