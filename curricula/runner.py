@@ -320,8 +320,9 @@ def run_world_params(path: str | Path, world: str) -> tuple[dict[str, Any], str]
     Parameters
     ----------
     path
-        A run folder, or a cohort folder inside one (``RUN/checkpoints/NAME/cohort``), or
-        a cohort folder with no run around it.
+        A run folder (with ``config.yaml`` and ``run.json``), or a cohort folder inside
+        one (``RUN/checkpoints/NAME/cohort``), or a cohort folder with no run around it
+        (any other folder).
     world
         A world id.
 
@@ -340,8 +341,11 @@ def run_world_params(path: str | Path, world: str) -> tuple[dict[str, Any], str]
         The run's configuration does not read (one line).
     """
     path = Path(path)
-    for run in (path, *path.parents[1:3]):  # RUN, or RUN/checkpoints/NAME/cohort
-        if (run / CONFIG).is_file():
+    runs = [path]
+    if path.parent.parent.name == "checkpoints":  # RUN/checkpoints/NAME/cohort
+        runs.append(path.parents[2])
+    for run in runs:
+        if (run / CONFIG).is_file() and (run / "run.json").is_file():
             config = as_written_then(RunStore.open(run).config())
             worlds = (config.get("curriculum") or {}).get("worlds") or {}
             return dict(worlds.get(world) or {}), str(run / CONFIG)

@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = cohort_folder(args.run)
         world, source = run_world_params(args.run, "a-not-b-v0")
     except RunError as err:
-        raise SystemExit(f"RUN: {err}") from None
+        ap.exit(2, f"RUN: {err}\n")
     cohort = load(folder)
     for name, over in variants.items():  # a bad variant is told before any play
         try:

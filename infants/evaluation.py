@@ -88,8 +88,9 @@ def frozen_play(
         One row per step and infant: ``step``, ``infant``, ``action`` (a name of
         ``INFANT_ACTIONS``), ``reward`` (what the step earned), ``done`` (the episode
         ended with it); and ``phase`` where the world reports one (``info["phase"]``):
-        the phase the infant acted in, -1 on the first step, before the world has
-        reported any.
+        the phase the infant acted in, -1 where it is not known yet (the first step,
+        and the first step of each episode after the first, since a world reports the
+        phase of the episode that ended).
     """
     from infancy.worlds import make_batch
 
@@ -116,6 +117,10 @@ def frozen_play(
         rewards[t] = out.reward[:, 0]
         dones[t] = out.terminated[:, 0] | out.truncated[:, 0]
         mind.reset(dones[t])
+        if phase is not None:
+            # The world reports the phase before it starts an ended episode again: the
+            # next episode's first phase is not known yet.
+            phase = np.where(dones[t], -1, phase)
     table = pd.DataFrame(
         {
             "step": np.repeat(np.arange(steps, dtype=np.int64), n),

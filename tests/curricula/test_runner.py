@@ -1,4 +1,5 @@
-"""The lifecycle runner and the run store: tables, resume after a kill, the catalogue."""
+"""The lifecycle runner and the run store: tables, resume after a kill, the catalogue, and
+finding a run's cohort and its worlds' parameters (``cohort_folder``, ``run_world_params``)."""
 
 from __future__ import annotations
 
@@ -90,6 +91,11 @@ def test_a_world_is_set_as_the_runs_curriculum_set_it(finished, tmp_path):
     lone = tmp_path / "lone"
     lone.mkdir()
     assert run_world_params(lone, "a-not-b-v0") == (default, "default curriculum")
+    # A config two folders up is not a run's unless the cohort sits in its checkpoints.
+    stray = tmp_path / "proj" / "ckpt" / "cohort"
+    stray.mkdir(parents=True)
+    (tmp_path / "proj" / "config.yaml").write_text("{}")
+    assert run_world_params(stray, "a-not-b-v0") == (default, "default curriculum")
     old = tmp_path / "old"
     config = the_plan.resolved()
     config["curriculum"]["worlds"].pop("a-not-b-v0", None)

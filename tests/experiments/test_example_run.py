@@ -50,7 +50,7 @@ def test_the_shipped_example_is_what_the_code_makes_now():
         assert result.tables == 3 and result.rows > 0
     else:
         # The check stops at the first table that differs, so it counts only the tables
-        # before it (on an AVX2 processor, against the example's AVX512: 2).
+        # before it (on an AVX-512 processor, against the example's AVX2: about 2).
         again = check(example_run(), months=1.0)
         assert again.lines() == result.lines(), "the first month differs between two lives"
 
