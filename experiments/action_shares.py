@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from infancy.infants.evaluation import frozen_play
+from infancy.infants.evaluation import episode_rewards, frozen_play
 from infancy.worlds import list_worlds
 from infancy.worlds.core.codes import INFANT_ACTIONS
 
@@ -56,9 +56,8 @@ def shares(cohort, world: str, abilities: str, steps: int, seed: int, params: di
     table = frozen_play(cohort, world, steps, seed, params, abilities)
     counts = pd.crosstab(table["infant"], table["action"])
     share = counts.reindex(columns=list(INFANT_ACTIONS), fill_value=0) / steps
-    by = table.groupby("infant")
-    episodes = by["done"].sum()
-    reward = by["reward"].sum() / episodes.clip(lower=1)
+    episodes = table.groupby("infant")["done"].sum()
+    reward = episode_rewards(table)
     return {
         "share": {a: [round(float(v), 3) for v in share[a]] for a in INFANT_ACTIONS},
         "reward": [round(float(v), 3) for v in reward],

@@ -43,7 +43,7 @@ from infancy.curricula.runner import run_world_params
 from infancy.curricula.stages import merge
 from infancy.infants import Cohort, InfantConfig
 from infancy.infants.checkpoint import load
-from infancy.infants.evaluation import frozen_play
+from infancy.infants.evaluation import episode_rewards, frozen_play
 from infancy.store import RunError, cohort_folder
 from infancy.worlds import make_batch
 from infancy.worlds.core.codes import INFANT_ACTIONS
@@ -81,8 +81,7 @@ def play(
     codes = pd.Categorical(search["action"], categories=INFANT_ACTIONS).codes
     np.add.at(counts, (search["infant"].to_numpy(), codes), 1)
     top = counts.max(1) / np.maximum(counts.sum(1), 1)
-    by = table.groupby("infant")
-    reward = by["reward"].sum() / by["done"].sum().clip(lower=1)
+    reward = episode_rewards(table)
     return {
         "top_share": [round(float(v), 3) for v in top],
         "reward": [round(float(v), 3) for v in reward],

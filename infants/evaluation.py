@@ -15,7 +15,7 @@ from infancy.worlds.core.codes import INFANT_ACTIONS
 
 from .cohort import Cohort
 
-__all__ = ["effective_rank", "frozen_play", "lexicon_table"]
+__all__ = ["effective_rank", "episode_rewards", "frozen_play", "lexicon_table"]
 
 
 def lexicon_table(cohort: Cohort) -> pd.DataFrame:
@@ -133,3 +133,22 @@ def frozen_play(
     if phase is not None:
         table["phase"] = phases.reshape(-1)
     return table
+
+
+def episode_rewards(table: pd.DataFrame) -> pd.Series:
+    """Each infant's reward an episode in a :func:`frozen_play` table.
+
+    Parameters
+    ----------
+    table
+        A frame with ``infant``, ``reward`` and ``done`` columns, one row per step.
+
+    Returns
+    -------
+    pandas.Series
+        By infant: its reward over the episodes that ended, the reward of
+        the unfinished last one counted too (a slight upward bias; all of it when none
+        ended).
+    """
+    by = table.groupby("infant")
+    return by["reward"].sum() / by["done"].sum().clip(lower=1)

@@ -46,3 +46,17 @@ def test_a_frozen_play_records_every_step_and_changes_nothing():
     # The body is the one asked for: a newborn's reach takes nothing.
     newborn = frozen_play(cohort, "reach-v0", 200, seed=0, abilities="newborn")
     assert (newborn["action"] == "reach").any() and newborn["reward"].sum() == 0
+
+
+def test_the_reward_an_episode_counts_the_unfinished_one_in_with_the_finished():
+    from infancy.infants.evaluation import episode_rewards
+
+    table = pd.DataFrame(
+        {
+            "infant": [0, 0, 0, 0, 1, 1, 1, 1],
+            "reward": [1.0, 0.0, 1.0, 1.0, 0.0, 0.5, 0.0, 0.0],
+            "done": [False, True, False, True, False, False, False, False],
+        }
+    )
+    # Infant 0: 3 over 2 ended episodes; infant 1: none ended, all of it.
+    assert episode_rewards(table).tolist() == [1.5, 0.5]
